@@ -1,0 +1,52 @@
+# Kin: `make run` serves the demo, `make test` runs every test. Everything installs into the checkout.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+PWA_SOURCES := $(shell find pwa -type f 2>/dev/null)
+export FLASK_APP := server:create_app
+
+.PHONY: run test bench install build db demo system-deps clean
+
+run: install build
+	KIN_ENV=development $(BIN)/flask db upgrade
+	KIN_ENV=development $(BIN)/flask kin demo
+	@echo "Kin is at http://127.0.0.1:5000 (Ctrl-C stops it)"
+	KIN_ENV=development exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 "server:create_app()"
+
+test: system-deps $(VENV)/.test-installed build
+	bash scripts/with-postgres.sh $(BIN)/pytest
+
+bench: $(VENV)/.test-installed
+	bash scripts/with-postgres.sh sh -c 'for b in bench/*.py; do $(BIN)/python "$$b" || exit 1; done'
+
+install: $(VENV)/.installed node_modules/.installed
+
+build: static/index.html
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet --editable '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/index.html: node_modules/.installed $(PWA_SOURCES)
+	npm run --silent build
+
+# Debian packages the tests need; installed only where missing
+system-deps:
+	@missing=""; for pkg in chromium postgresql libsodium23; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+
+clean:
+	rm -rf $(VENV) node_modules static instance .pytest_cache

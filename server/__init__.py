@@ -1,0 +1,33 @@
+"""Kin's web API and the server of its progressive web app."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server import cli, errors, extensions, health, models, web  # noqa: F401 (models: the whole schema)
+from server.audit import views as audit_views
+from server.auth import tokens
+from server.auth import views as auth_views
+from server.campaigns import views as campaign_views
+from server.config import load_config
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+BLUEPRINTS = (health.blp, auth_views.blp, campaign_views.blp, audit_views.blp)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. Tests pass a dict; nothing reads the environment at import."""
+    app = Flask(__name__, static_folder=str(STATIC), static_url_path="")
+    load_config(app, config)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    extensions.init_app(app)
+    errors.register_token_errors(extensions.jwt)
+    tokens.init_app(app)
+    for blp in BLUEPRINTS:
+        extensions.api.register_blueprint(blp)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,66 @@
+from marshmallow import Schema, fields, validate
+
+from server import fields as kin_fields
+from server.campaigns.models import Role
+
+PASSWORD = validate.Length(min=8, max=256, error="Use at least 8 characters.")
+
+
+class LoginSchema(Schema):
+    email = kin_fields.Email(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=256))
+
+
+class JoinSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    email = kin_fields.Email(required=True)
+    password = fields.String(required=True, validate=PASSWORD)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    language = fields.String(load_default="en", validate=validate.OneOf(kin_fields.LANGUAGES))
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    display_name = fields.String()
+    language = fields.String()
+
+
+class UserUpdateSchema(Schema):
+    display_name = fields.String(validate=validate.Length(min=1, max=100))
+    language = fields.String(validate=validate.OneOf(kin_fields.LANGUAGES))
+
+
+class CampaignNameSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class CampaignSummarySchema(CampaignNameSchema):
+    time_zone = fields.String()
+    election_day = fields.Date(allow_none=True)
+
+
+class MembershipSchema(Schema):
+    campaign = fields.Nested(CampaignSummarySchema)
+    role = fields.Enum(Role, by_value=True)
+    active = fields.Boolean()
+
+
+class MeSchema(Schema):
+    user = fields.Nested(UserSchema)
+    memberships = fields.List(fields.Nested(MembershipSchema))
+
+
+class SessionSchema(MeSchema):
+    access_token = fields.String()
+
+
+class AccessTokenSchema(Schema):
+    access_token = fields.String()
+
+
+class InvitePreviewSchema(Schema):
+    campaign = fields.Nested(CampaignNameSchema)
+    role = fields.Enum(Role, by_value=True)
+    expires_at = fields.AwareDateTime()

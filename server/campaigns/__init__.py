@@ -1,0 +1,1 @@
+"""The campaign (tenant): settings, members and their roles, invites."""

@@ -1,0 +1,102 @@
+"""The tenant (campaign), who belongs to it and in which role, and the invites that let people in."""
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.columns import UTCDateTime, utcnow
+from server.extensions import db
+
+
+class Role(enum.Enum):
+    """The ladder owner > organizer > volunteer; a check asks for "at least" a role."""
+
+    VOLUNTEER = "volunteer"
+    ORGANIZER = "organizer"
+    OWNER = "owner"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def at_least(self, other: "Role") -> bool:
+        return self.rank >= other.rank
+
+
+def role_column(**kwargs):
+    return mapped_column(
+        Enum(Role, name="role", native_enum=False, create_constraint=True, length=16,
+             values_callable=lambda roles: [r.value for r in roles]),
+        **kwargs,
+    )
+
+
+class Campaign(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone_region: Mapped[str] = mapped_column(String(2), default="US")
+    time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    election_day: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="campaign")
+
+
+class CampaignScoped:
+    """Mixin for rows that belong to one campaign: the single way to look one up by id."""
+
+    campaign_id: Mapped[int]
+
+    @classmethod
+    def get_in_campaign(cls, object_id, campaign: Campaign):
+        """The row with this id in this campaign.
+
+        :raise 404: when it does not exist or belongs to another campaign.
+        """
+        stmt = select(cls).where(cls.id == object_id, cls.campaign_id == campaign.id)
+        return db.first_or_404(stmt)
+
+
+class Membership(CampaignScoped, db.Model):
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = role_column()
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+
+
+class InviteUnusable(Exception):
+    """The invite exists but has expired, been revoked or used up (HTTP 410)."""
+
+
+class Invite(CampaignScoped, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = role_column()
+    code: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(16))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_uses: Mapped[int] = mapped_column(default=1)
+    uses: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign] = relationship()
+
+    def check_usable(self, now: datetime) -> None:
+        """:raise InviteUnusable: with the reason a person sees."""
+        if self.revoked_at is not None:
+            raise InviteUnusable("This invite has been withdrawn.")
+        if now >= self.expires_at:
+            raise InviteUnusable("This invite has expired.")
+        if self.uses >= self.max_uses:
+            raise InviteUnusable("This invite has been used up.")

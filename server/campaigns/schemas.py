@@ -1,0 +1,53 @@
+from marshmallow import Schema, fields, validate
+
+from server import fields as kin_fields
+from server.campaigns.models import Role
+from server.campaigns.service import join_url
+
+
+class CampaignSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phone_region = kin_fields.PhoneRegion(load_default="US")
+    time_zone = kin_fields.TimeZone(load_default="America/New_York")
+    election_day = fields.Date(allow_none=True, load_default=None)
+
+
+class CampaignUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    phone_region = kin_fields.PhoneRegion()
+    time_zone = kin_fields.TimeZone()
+    election_day = fields.Date(allow_none=True)
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    display_name = fields.String(attribute="user.display_name", dump_only=True)
+    email = fields.String(attribute="user.email", dump_only=True)
+    role = fields.Enum(Role, by_value=True)
+    active = fields.Boolean()
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class InviteCreateSchema(Schema):
+    role = fields.Enum(Role, by_value=True, load_default=Role.VOLUNTEER)
+    max_uses = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=90))
+
+
+class InviteSchema(Schema):
+    id = fields.Integer()
+    role = fields.Enum(Role, by_value=True)
+    code = fields.String()
+    url = fields.Function(join_url)
+    expires_at = fields.AwareDateTime()
+    max_uses = fields.Integer()
+    uses = fields.Integer()
+    created_at = fields.AwareDateTime()
+    revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+class MemberChangeSchema(Schema):
+    role = fields.Enum(Role, by_value=True)
+    active = fields.Boolean()

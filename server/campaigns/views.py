@@ -1,0 +1,94 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from server.campaigns import service
+from server.campaigns.models import Invite, Membership, Role
+from server.campaigns.schemas import (
+    CampaignSchema,
+    CampaignUpdateSchema,
+    InviteCreateSchema,
+    InviteSchema,
+    MemberChangeSchema,
+    MemberSchema,
+)
+from server.extensions import db
+from server.scoping import current_campaign, current_membership, requires_role
+
+blp = Blueprint("campaigns", __name__, url_prefix="/api/campaigns/<int:campaign_id>",
+                description="A campaign's settings, members and invites.")
+
+
+@blp.route("")
+class CampaignView(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.response(200, CampaignSchema)
+    def get(self):
+        """The campaign's settings."""
+        return current_campaign()
+
+    @requires_role(Role.OWNER)
+    @blp.arguments(CampaignUpdateSchema)
+    @blp.response(200, CampaignSchema)
+    def patch(self, data):
+        """Change the campaign's name, phone region, time zone or election day."""
+        campaign = current_campaign()
+        for name, value in data.items():
+            setattr(campaign, name, value)
+        db.session.commit()
+        return campaign
+
+
+@blp.route("/members")
+class Members(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(200, MemberSchema(many=True))
+    def get(self):
+        """Everyone in the campaign, active or not, oldest first."""
+        return db.session.execute(
+            select(Membership).where(Membership.campaign_id == current_campaign().id).order_by(Membership.id)
+        ).scalars()
+
+
+@blp.route("/members/<int:membership_id>")
+class MemberById(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.arguments(MemberChangeSchema)
+    @blp.response(200, MemberSchema)
+    def patch(self, data, membership_id):
+        """Change a member's role or remove (deactivate) them; writes an audit event."""
+        member = Membership.get_in_campaign(membership_id, current_campaign())
+        service.change_member(current_membership(), member, data.get("role"), data.get("active"))
+        db.session.commit()
+        return member
+
+
+@blp.route("/invites")
+class Invites(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(200, InviteSchema(many=True))
+    def get(self):
+        """The campaign's invites, newest first."""
+        return db.session.execute(
+            select(Invite).where(Invite.campaign_id == current_campaign().id).order_by(Invite.id.desc())
+        ).scalars()
+
+    @requires_role(Role.ORGANIZER)
+    @blp.arguments(InviteCreateSchema)
+    @blp.response(201, InviteSchema)
+    def post(self, data):
+        """Create an invite link; organizers invite volunteers, owners anyone."""
+        invite = service.create_invite(current_campaign(), data["role"], current_membership(),
+                                       max_uses=data["max_uses"], days=data["days"])
+        db.session.commit()
+        return invite
+
+
+@blp.route("/invites/<int:invite_id>")
+class InviteById(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(204)
+    def delete(self, invite_id):
+        """Withdraw an invite so its link stops working; writes an audit event."""
+        service.revoke_invite(Invite.get_in_campaign(invite_id, current_campaign()), current_membership())
+        db.session.commit()

@@ -1,0 +1,101 @@
+"""``flask kin ...``: the commands an operator runs. Bad input exits non-zero with a message that names it."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from marshmallow import ValidationError
+
+from server import demo
+from server.auth.models import User
+from server.auth.passwords import hash_password
+from server.auth.schemas import PASSWORD
+from server.auth.service import user_by_email
+from server.campaigns import service
+from server.campaigns.models import Campaign, Role
+from server.campaigns.schemas import CampaignSchema
+from server.extensions import db
+from server.fields import LANGUAGES
+from server.identifiers import InvalidIdentifier, normalize_email
+
+kin = AppGroup("kin", help="Manage Kin campaigns, people and demo data.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(kin)
+
+
+def _email(value: str) -> str:
+    try:
+        return normalize_email(value)
+    except InvalidIdentifier as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
+
+
+@kin.command("create-user")
+@click.argument("email")
+@click.option("--name", "display_name", required=True, help="Display name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted for when not given.")
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True)
+def create_user(email, display_name, password, language):
+    """Create an account that can then own a campaign or join through an invite."""
+    email = _email(email)
+    try:
+        PASSWORD(password)
+    except ValidationError as exc:
+        raise click.BadParameter(" ".join(exc.messages), param_hint="--password") from exc
+    if user_by_email(email) is not None:
+        raise click.ClickException(f"An account for {email} already exists.")
+    user = User(email=email, display_name=display_name, password_hash=hash_password(password), language=language)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{email}>.")
+
+
+@kin.command("create-campaign")
+@click.argument("name")
+@click.option("--owner", "owner_email", required=True, help="E-mail of an existing account to own it.")
+@click.option("--region", default="US", show_default=True, help="Region for phone numbers without a +.")
+@click.option("--time-zone", default="America/New_York", show_default=True)
+@click.option("--election-day", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
+def create_campaign(name, owner_email, region, time_zone, election_day):
+    """Create a campaign owned by an existing account."""
+    owner = user_by_email(_email(owner_email))
+    if owner is None:
+        raise click.ClickException(f"No account for {owner_email}; create it with `flask kin create-user`.")
+    try:
+        settings = CampaignSchema().load({
+            "name": name, "phone_region": region, "time_zone": time_zone,
+            "election_day": election_day.date().isoformat() if election_day else None,
+        })
+    except ValidationError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    campaign = service.create_campaign(owner_id=owner.id, **settings)
+    db.session.commit()
+    click.echo(f"Created campaign {campaign.id} ({campaign.name}), owned by {owner.email}.")
+
+
+@kin.command("invite")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="volunteer", show_default=True)
+@click.option("--max-uses", type=click.IntRange(1, 10_000), default=1, show_default=True)
+@click.option("--days", type=click.IntRange(1, 90), help="Days until it expires (default: INVITE_DAYS).")
+def invite(campaign_id, role, max_uses, days):
+    """Create an invite and print its join link."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"No campaign with id {campaign_id}.")
+    created = service.create_invite(campaign, Role(role), None, max_uses=max_uses, days=days)
+    db.session.commit()
+    click.echo(service.join_url(created))
+
+
+@kin.command("demo")
+@click.option("--voters", type=click.IntRange(0, 1_000_000), default=5000, show_default=True)
+def demo_command(voters):
+    """Seed a demo campaign with people and synthetic voters, unless one exists."""
+    demo.seed(voters)
+
+
+def _describe(error: ValidationError) -> str:
+    return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.messages.items())

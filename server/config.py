@@ -1,0 +1,108 @@
+"""Configuration: defaults, then ``KIN_*`` environment variables, then the dict a test passes.
+
+Nothing here runs at import time; ``load_config`` is called by the app factory.
+"""
+
+import json
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    """What a fresh checkout runs with. ``ENV`` is ``production`` unless told otherwise, so a
+    forgotten setting fails closed."""
+
+    ENV = "production"
+    DATABASE_URL = None  # None means the embedded SQLite file in instance/
+    REDIS_URL = None
+    SECRET_KEY = None
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    TRUSTED_PROXIES = 0
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    JWT_TOKEN_LOCATION = ["headers", "cookies"]
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=30)
+    JWT_COOKIE_SECURE = True
+    JWT_COOKIE_SAMESITE = "Strict"
+    JWT_COOKIE_CSRF_PROTECT = True
+    JWT_REFRESH_COOKIE_PATH = "/api/auth"
+    JWT_REFRESH_CSRF_COOKIE_PATH = "/"
+    JWT_SESSION_COOKIE = False  # persistent cookie: the PWA stays signed in for weeks
+
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    JOIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    INVITE_LOOKUP_RATE_LIMIT = "30 per minute"
+    INVITE_DAYS = 14
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    API_TITLE = "Kin API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/vendor/swagger-ui/"
+
+
+SECRET_NAMES = ("SECRET_KEY",)
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    """Fill ``app.config`` in order: defaults, ``KIN_*`` environment, test overrides; then derive."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("KIN")
+    app.config.update(overrides or {})
+    _load_secrets(app)
+    _derive(app)
+
+
+def _load_secrets(app: Flask) -> None:
+    """Production refuses to start without its secrets; development keeps generated ones in instance/."""
+    missing = [name for name in SECRET_NAMES if not app.config.get(name)]
+    if not missing:
+        return
+    if app.config["ENV"] != "development":
+        names = ", ".join(f"KIN_{name}" for name in missing)
+        raise RuntimeError(
+            f"Missing secret setting(s): {names}. Set them in the environment "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+            "or set KIN_ENV=development to generate them into instance/."
+        )
+    path = Path(app.instance_path) / "secrets.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    for name in missing:
+        stored.setdefault(name, secrets.token_urlsafe(48))
+        app.config[name] = stored[name]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored, indent=2))
+    path.chmod(0o600)
+
+
+def _derive(app: Flask) -> None:
+    """Settings computed from others, so there is one place to set each fact."""
+    config = app.config
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
+    if config["REDIS_URL"] and config["RATELIMIT_STORAGE_URI"] == Defaults.RATELIMIT_STORAGE_URI:
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if config["ENV"] == "development" and config["PUBLIC_URL"].startswith("http://"):
+        # browsers drop Secure cookies on plain-HTTP origins; localhost in development is the one exception
+        config["JWT_COOKIE_SECURE"] = False
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """Map a database URL to SQLAlchemy's form, with psycopg 3 as the PostgreSQL driver."""
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'kin.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

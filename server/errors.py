@@ -1,0 +1,30 @@
+"""One error shape for every error, ``{"code", "status", "message", "errors"}``.
+
+flask-smorest already answers every ``HTTPException`` this way; this module brings the token errors of
+flask-jwt-extended, which have their own callbacks, into the same shape.
+"""
+
+from http import HTTPStatus
+
+from flask_jwt_extended import JWTManager
+
+
+def error_body(code: int, message: str, errors: dict | None = None) -> dict:
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _unauthorized(message: str):
+    return error_body(401, message), 401
+
+
+def register_token_errors(jwt: JWTManager) -> None:
+    """Every token problem is a 401 that tells the PWA to refresh or sign in again."""
+    jwt.unauthorized_loader(lambda reason: _unauthorized(f"Sign in first ({reason})."))
+    jwt.invalid_token_loader(lambda reason: _unauthorized(f"Invalid token ({reason})."))
+    jwt.expired_token_loader(lambda _header, _payload: _unauthorized("The token has expired."))
+    jwt.revoked_token_loader(lambda _header, _payload: _unauthorized("You have signed out; sign in again."))
+    jwt.needs_fresh_token_loader(lambda _header, _payload: _unauthorized("Sign in again to do this."))
+    jwt.user_lookup_error_loader(lambda _header, _payload: _unauthorized("This account no longer exists."))

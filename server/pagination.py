@@ -1,0 +1,19 @@
+"""Paging over SQLAlchemy selects for flask-smorest's ``@blp.paginate``."""
+
+from flask_smorest import Page
+from sqlalchemy import func, select
+
+from server.extensions import db
+
+
+class QueryPage(Page):
+    """One page of a select, with the total counted by the database."""
+
+    @property
+    def item_count(self):
+        return db.session.execute(select(func.count()).select_from(self.collection.subquery())).scalar_one()
+
+    @property
+    def items(self):
+        stmt = self.collection.offset(self.page_params.first_item).limit(self.page_params.page_size)
+        return db.session.execute(stmt).scalars().all()

@@ -1,0 +1,53 @@
+"""The one place that decides whether the caller may touch a campaign: 404 for a campaign the caller
+is not an active member of, 403 for a role below the one a view needs."""
+
+from functools import wraps
+
+from flask import abort, g
+from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+from sqlalchemy import select
+
+from server.campaigns.models import Campaign, Membership, Role
+from server.extensions import db
+
+
+def current_user_id() -> int:
+    return int(get_jwt_identity())
+
+
+def requires_role(role: Role):
+    """Decorate a view under ``/api/campaigns/<campaign_id>/``: signed in, active member, at least ``role``.
+
+    Sets ``g.campaign`` and ``g.membership`` for the view.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, campaign_id, **kwargs):
+            verify_jwt_in_request(locations=["headers"])
+            membership = db.session.execute(
+                select(Membership).where(
+                    Membership.campaign_id == campaign_id,
+                    Membership.user_id == current_user_id(),
+                    Membership.active.is_(True),
+                )
+            ).scalar_one_or_none()
+            if membership is None:
+                abort(404, "No such campaign.")
+            if not membership.role.at_least(role):
+                abort(403, f"This needs the {role.value} role or higher.")
+            g.membership, g.campaign = membership, membership.campaign
+            return view(*args, **kwargs)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator
+
+
+def current_campaign() -> Campaign:
+    return g.campaign
+
+
+def current_membership() -> Membership:
+    return g.membership

@@ -1,0 +1,1 @@
+"""The voter file a campaign imports."""

@@ -1,0 +1,42 @@
+"""Serves the PWA built into ``static/`` and sets the security headers every response carries."""
+
+from flask import Blueprint, Flask, current_app, request, send_from_directory
+
+bp = Blueprint("web", __name__)
+
+# paths the PWA routes itself; the server answers them with the app shell
+APP_ROUTES = ("/", "/signin", "/join/<code>")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+# Swagger UI's page starts itself with an inline script
+DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+
+
+def app_shell(**_route_args):
+    """The PWA's index.html, never cached by the browser (the service worker caches it)."""
+    response = send_from_directory(current_app.static_folder, "index.html")
+    response.cache_control.no_cache = True
+    return response
+
+
+for rule in APP_ROUTES:
+    bp.add_url_rule(rule, view_func=app_shell, endpoint=f"shell{rule.replace('/', '_')}")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.after_request(_security_headers)
+
+
+def _security_headers(response):
+    headers = response.headers
+    docs = request.path.startswith(current_app.config["OPENAPI_URL_PREFIX"] + "/docs")
+    headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.path == "/sw.js":
+        response.cache_control.no_cache = True
+    if current_app.config["ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
