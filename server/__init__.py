@@ -1,5 +1,6 @@
 """Kin's web API and the server of its progressive web app."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -18,7 +19,9 @@ BLUEPRINTS = (health.blp, auth_views.blp, campaign_views.blp, audit_views.blp)
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. Tests pass a dict; nothing reads the environment at import."""
-    app = Flask(__name__, static_folder=str(STATIC), static_url_path="")
+    # the instance folder holds the SQLite file and development secrets; it must be known before config loads
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("KIN_INSTANCE_PATH")
+    app = Flask(__name__, static_folder=str(STATIC), static_url_path="", instance_path=instance_path)
     load_config(app, config)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

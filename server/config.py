@@ -90,6 +90,8 @@ def _derive(app: Flask) -> None:
     """Settings computed from others, so there is one place to set each fact."""
     config = app.config
     if not config.get("SQLALCHEMY_DATABASE_URI"):
+        if not config["DATABASE_URL"]:
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
     if config["REDIS_URL"] and config["RATELIMIT_STORAGE_URI"] == Defaults.RATELIMIT_STORAGE_URI:
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]

@@ -7,6 +7,19 @@ flask-jwt-extended, which have their own callbacks, into the same shape.
 from http import HTTPStatus
 
 from flask_jwt_extended import JWTManager
+from flask_limiter.errors import RateLimitExceeded
+from flask_smorest import Api
+
+
+class KinApi(Api):
+    """flask-smorest's Api, with a message in every error so a person always reads what went wrong."""
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        if isinstance(error, RateLimitExceeded):
+            payload["message"] = f"Too many requests (limit: {error.description}); wait and try again."
+        payload.setdefault("message", error.description)
+        return payload, code, headers
 
 
 def error_body(code: int, message: str, errors: dict | None = None) -> dict:

@@ -7,11 +7,12 @@ from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from server.errors import KinApi
 
 # stable constraint names, so Alembic can alter them on SQLite and PostgreSQL alike
 NAMING = {
@@ -32,7 +33,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
-api = Api()
+api = KinApi()
 limiter = Limiter(key_func=get_remote_address)
 
 

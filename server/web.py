@@ -4,8 +4,6 @@ from flask import Blueprint, Flask, current_app, request, send_from_directory
 
 bp = Blueprint("web", __name__)
 
-# paths the PWA routes itself; the server answers them with the app shell
-APP_ROUTES = ("/", "/signin", "/join/<code>")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
@@ -13,15 +11,14 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
 
+@bp.get("/", endpoint="home")
+@bp.get("/signin", endpoint="signin")
+@bp.get("/join/<code>", endpoint="join")
 def app_shell(**_route_args):
-    """The PWA's index.html, never cached by the browser (the service worker caches it)."""
+    """The PWA's index.html for the paths it routes itself; the service worker caches it, not the browser."""
     response = send_from_directory(current_app.static_folder, "index.html")
     response.cache_control.no_cache = True
     return response
-
-
-for rule in APP_ROUTES:
-    bp.add_url_rule(rule, view_func=app_shell, endpoint=f"shell{rule.replace('/', '_')}")
 
 
 def init_app(app: Flask) -> None:

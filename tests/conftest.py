@@ -1,0 +1,169 @@
+"""Fixtures in flaskr's style: ``app``, ``client``, ``runner`` and factories, every one run against SQLite
+and against the PostgreSQL server that ``make test`` starts (``KIN_TEST_POSTGRES_URL``)."""
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import psycopg
+import pytest
+from flask_jwt_extended import create_access_token
+from flask_migrate import upgrade
+from sqlalchemy import delete
+
+from server import create_app
+from server.auth.models import User
+from server.auth.passwords import hash_password
+from server.campaigns.models import Campaign, Invite, Membership, Role
+from server.columns import utcnow
+from server.extensions import db
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+    "PASSWORD_HASH_PROFILE": "CHEAPEST",
+    "PUBLIC_URL": "http://localhost",
+}
+PASSWORD = "correct horse battery"
+
+
+def postgres_admin_url() -> str | None:
+    url = os.environ.get("KIN_TEST_POSTGRES_URL")
+    if not url and os.environ.get("CI"):
+        raise RuntimeError("KIN_TEST_POSTGRES_URL is not set: run the suite with `make test`.")
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_uri(request, tmp_path_factory):
+    """A database migrated to the head revision, made once per backend for the session."""
+    if request.param == "sqlite":
+        uri = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kin.sqlite3'}"
+    else:
+        admin = postgres_admin_url()
+        if not admin:
+            pytest.skip("no PostgreSQL server: run `make test`, or set KIN_TEST_POSTGRES_URL")
+        name = f"kin_test_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        uri = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return uri
+
+
+@pytest.fixture
+def app(database_uri):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri})
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account; returns its id. Every user's password is ``PASSWORD`` unless given."""
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, password=PASSWORD, display_name="Test Person", language="en") -> int:
+        with app.app_context():
+            user = User(email=email or f"person{next(counter)}@example.org", password_hash=hash_password(password),
+                        display_name=display_name, language=language)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def make_campaign(app):
+    def make(name="Test campaign", **settings) -> int:
+        with app.app_context():
+            campaign = Campaign(name=name, **settings)
+            db.session.add(campaign)
+            db.session.commit()
+            return campaign.id
+
+    return make
+
+
+@pytest.fixture
+def make_member(app, make_user):
+    """Add a (new, unless given) user to a campaign in a role; returns the membership."""
+
+    def make(campaign_id, role=Role.VOLUNTEER, user_id=None, active=True) -> "Member":
+        user_id = user_id or make_user()
+        with app.app_context():
+            membership = Membership(campaign_id=campaign_id, user_id=user_id, role=role, active=active)
+            db.session.add(membership)
+            db.session.commit()
+            return Member(id=membership.id, user_id=user_id, campaign_id=campaign_id, role=role,
+                          email=db.session.get(User, user_id).email)
+
+    return make
+
+
+@pytest.fixture
+def make_invite(app):
+    def make(campaign_id, role=Role.VOLUNTEER, max_uses=1, expires_in=timedelta(days=7), revoked=False) -> Invite:
+        with app.app_context():
+            invite = Invite(campaign_id=campaign_id, role=role, max_uses=max_uses, expires_at=utcnow() + expires_in,
+                            revoked_at=utcnow() if revoked else None)
+            db.session.add(invite)
+            db.session.commit()
+            db.session.refresh(invite)
+            db.session.expunge(invite)
+            return invite
+
+    return make
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    user_id: int
+    campaign_id: int
+    role: Role
+    email: str
+
+
+@pytest.fixture
+def auth_headers(app):
+    """Bearer headers for a user id, as the PWA sends them after signing in."""
+
+    def headers(user_id: int) -> dict:
+        with app.app_context():
+            return {"Authorization": f"Bearer {create_access_token(identity=str(user_id))}"}
+
+    return headers
+
+
+@pytest.fixture
+def login(client):
+    """Sign in through the API; returns the JSON session (the refresh cookie stays in ``client``)."""
+
+    def do(email, password=PASSWORD, **environ):
+        response = client.post("/api/auth/login", json={"email": email, "password": password},
+                               environ_overrides=environ)
+        assert response.status_code == 200, response.json
+        return response.json
+
+    return do

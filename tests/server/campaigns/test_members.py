@@ -1,0 +1,69 @@
+import pytest
+from sqlalchemy import select
+
+from server.audit.models import AuditEvent
+from server.campaigns.models import Role
+from server.extensions import db
+
+
+@pytest.fixture
+def team(make_campaign, make_member):
+    campaign_id = make_campaign()
+    return {"campaign_id": campaign_id, **{role: make_member(campaign_id, role) for role in Role},
+            "volunteer2": make_member(campaign_id)}
+
+
+def patch(client, auth_headers, actor, member, **body):
+    return client.patch(f"/api/campaigns/{member.campaign_id}/members/{member.id}", json=body,
+                        headers=auth_headers(actor.user_id))
+
+
+def audit_actions(app):
+    with app.app_context():
+        return [(e.action, e.details) for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+
+
+def test_owner_promotes_a_volunteer_and_it_is_audited(app, client, auth_headers, team):
+    response = patch(client, auth_headers, team[Role.OWNER], team["volunteer2"], role="organizer")
+    assert response.status_code == 200 and response.json["role"] == "organizer"
+    assert audit_actions(app) == [("membership.role_changed",
+                                   {"user_id": team["volunteer2"].user_id, "old": "volunteer", "new": "organizer"})]
+
+
+def test_organizer_removes_a_volunteer_who_then_loses_access(app, client, auth_headers, team):
+    volunteer = team[Role.VOLUNTEER]
+    assert patch(client, auth_headers, team[Role.ORGANIZER], volunteer, active=False).status_code == 200
+    assert client.get(f"/api/campaigns/{team['campaign_id']}", headers=auth_headers(volunteer.user_id)).status_code == 404
+    me = client.get("/api/me", headers=auth_headers(volunteer.user_id)).json
+    assert me["memberships"][0]["active"] is False
+    assert audit_actions(app)[0][0] == "membership.deactivated"
+
+
+@pytest.mark.parametrize(("target", "change"), [
+    ("volunteer2", {"role": "organizer"}),
+    (Role.ORGANIZER, {"active": False}),
+    (Role.OWNER, {"role": "volunteer"}),
+])
+def test_organizers_manage_only_volunteers(app, client, auth_headers, team, target, change):
+    response = patch(client, auth_headers, team[Role.ORGANIZER], team[target], **change)
+    assert response.status_code == 403
+    assert audit_actions(app) == []
+
+
+def test_the_last_active_owner_cannot_step_down(client, auth_headers, team, make_member):
+    owner = team[Role.OWNER]
+    response = patch(client, auth_headers, owner, owner, role="organizer")
+    assert response.status_code == 409 and "owner" in response.json["message"]
+    make_member(team["campaign_id"], Role.OWNER)
+    assert patch(client, auth_headers, owner, owner, role="organizer").status_code == 200
+
+
+def test_member_list_is_only_this_campaigns_members(client, auth_headers, team, make_campaign, make_member):
+    make_member(make_campaign(name="Elsewhere"))
+    response = client.get(f"/api/campaigns/{team['campaign_id']}/members", headers=auth_headers(team[Role.OWNER].user_id))
+    assert sorted(m["id"] for m in response.json) == sorted(m.id for m in team.values() if hasattr(m, "id"))
+
+
+def test_bad_role_names_the_field(client, auth_headers, team):
+    response = patch(client, auth_headers, team[Role.OWNER], team["volunteer2"], role="admin")
+    assert response.status_code == 422 and "role" in response.json["errors"]["json"]

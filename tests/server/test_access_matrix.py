@@ -1,0 +1,142 @@
+"""Every route × role × own/other campaign → the status the caller gets.
+
+The table is checked against the app's URL map, so a new route without an entry fails here first.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+
+from server import create_app
+from server.campaigns.models import Role
+from tests.conftest import PASSWORD, TEST_CONFIG
+
+PUBLIC, SIGNED_IN, REFRESH_COOKIE = "public", "signed in", "refresh cookie"
+
+
+@dataclass(frozen=True)
+class Entry:
+    needs: str | Role  # PUBLIC, SIGNED_IN, REFRESH_COOKIE or the least campaign role
+    ok: int
+    body: dict | None = field(default=None, hash=False)
+
+
+CAMPAIGN = "/api/campaigns/<int:campaign_id>"
+EXPECTED = {
+    ("GET", "/<path:filename>"): Entry(PUBLIC, 200),
+    ("GET", "/"): Entry(PUBLIC, 200),
+    ("GET", "/signin"): Entry(PUBLIC, 200),
+    ("GET", "/join/<code>"): Entry(PUBLIC, 200),
+    ("GET", "/api/openapi.json"): Entry(PUBLIC, 200),
+    ("GET", "/api/docs"): Entry(PUBLIC, 200),
+    ("GET", "/api/health"): Entry(PUBLIC, 200),
+    ("POST", "/api/auth/login"): Entry(PUBLIC, 200, {"email": "outsider@example.org", "password": PASSWORD}),
+    ("POST", "/api/auth/join"): Entry(PUBLIC, 201, {"code": "<code>", "email": "newcomer@example.org",
+                                                    "password": PASSWORD, "display_name": "New", "language": "es"}),
+    ("GET", "/api/invites/<code>"): Entry(PUBLIC, 200),
+    ("POST", "/api/auth/logout"): Entry(PUBLIC, 204),
+    ("POST", "/api/auth/refresh"): Entry(REFRESH_COOKIE, 200),
+    ("GET", "/api/me"): Entry(SIGNED_IN, 200),
+    ("PATCH", "/api/me"): Entry(SIGNED_IN, 200, {"language": "es"}),
+    ("GET", CAMPAIGN): Entry(Role.VOLUNTEER, 200),
+    ("PATCH", CAMPAIGN): Entry(Role.OWNER, 200, {"name": "Renamed"}),
+    ("GET", f"{CAMPAIGN}/members"): Entry(Role.ORGANIZER, 200),
+    ("PATCH", f"{CAMPAIGN}/members/<int:membership_id>"): Entry(Role.ORGANIZER, 200, {"active": False}),
+    ("GET", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 201, {"role": "volunteer"}),
+    ("DELETE", f"{CAMPAIGN}/invites/<int:invite_id>"): Entry(Role.ORGANIZER, 204),
+    ("GET", f"{CAMPAIGN}/audit-events"): Entry(Role.OWNER, 200),
+}
+
+
+def _routes() -> set[tuple[str, str]]:
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return {(method, rule.rule) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+ROUTES = _routes()
+CALLERS = [None, Role.VOLUNTEER, Role.ORGANIZER, Role.OWNER]  # None: not signed in
+OWN, OTHER, FOREIGN_OBJECT = "own campaign", "other campaign", "own campaign, other campaign's object"
+
+
+def _cases():
+    for (method, rule), entry in sorted(EXPECTED.items(), key=str):
+        scopes = [OWN]
+        if rule.startswith(CAMPAIGN):
+            scopes.append(OTHER)
+            if rule.count("<") > 1:
+                scopes.append(FOREIGN_OBJECT)
+        for caller in CALLERS:
+            for scope in scopes:
+                who = caller.value if caller else "anonymous"
+                yield pytest.param(method, rule, entry, caller, scope, id=f"{method} {rule} as {who} on {scope}")
+
+
+def test_every_route_has_an_entry_in_the_matrix():
+    assert ROUTES == set(EXPECTED)
+
+
+def expected_status(entry: Entry, caller: Role | None, scope: str) -> int:
+    if entry.needs == PUBLIC:
+        return entry.ok
+    if caller is None:
+        return 401
+    if isinstance(entry.needs, Role):
+        if scope == OTHER:
+            return 404
+        if not caller.at_least(entry.needs):
+            return 403
+        if scope == FOREIGN_OBJECT:
+            return 404
+    return entry.ok
+
+
+@pytest.fixture
+def world(make_campaign, make_member, make_invite, make_user):
+    """Two campaigns, each with an owner, an organizer, two volunteers and an invite."""
+    make_user(email="outsider@example.org")
+    campaigns = {}
+    for name in ("own", "other"):
+        campaign_id = make_campaign(name=f"{name} campaign")
+        campaigns[name] = {
+            "campaign_id": campaign_id,
+            "members": {role: make_member(campaign_id, role) for role in Role},
+            "membership_id": make_member(campaign_id, Role.VOLUNTEER).id,
+            "invite": make_invite(campaign_id, max_uses=100, expires_in=timedelta(days=3)),
+        }
+    return campaigns
+
+
+def _url(rule: str, own: dict, objects: dict) -> str:
+    values = {
+        "<int:campaign_id>": own["campaign_id"],
+        "<int:membership_id>": objects["membership_id"],
+        "<int:invite_id>": objects["invite"].id,
+        "<code>": own["invite"].code,
+        "<path:filename>": "index.html",
+    }
+    for placeholder, value in values.items():
+        rule = rule.replace(placeholder, str(value))
+    return rule
+
+
+@pytest.mark.parametrize(("method", "rule", "entry", "caller", "scope"), list(_cases()))
+def test_access(client, auth_headers, login, world, method, rule, entry, caller, scope):
+    campaign = world["other"] if scope == OTHER else world["own"]
+    objects = world["other"] if scope in (OTHER, FOREIGN_OBJECT) else world["own"]
+    headers = {}
+    if caller is not None:
+        member = world["own"]["members"][caller]
+        if entry.needs == REFRESH_COOKIE:
+            login(member.email)
+            headers["X-CSRF-TOKEN"] = client.get_cookie("csrf_refresh_token").value
+        else:
+            headers.update(auth_headers(member.user_id))
+    body = entry.body
+    if body and body.get("code") == "<code>":
+        body = {**body, "code": world["own"]["invite"].code}
+    response = client.open(_url(rule, campaign, objects), method=method, json=body, headers=headers)
+    response.close()  # static files are streamed
+    assert response.status_code == expected_status(entry, caller, scope), response.get_data(as_text=True)[:300]

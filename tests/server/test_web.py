@@ -1,0 +1,21 @@
+def test_deep_links_get_the_app_shell_with_a_strict_csp(client):
+    for path in ("/", "/signin", "/join/abc123"):
+        response = client.get(path)
+        response.close()
+        assert response.status_code == 200 and response.mimetype == "text/html"
+        assert "no-cache" in response.headers["Cache-Control"]
+        assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_openapi_document_describes_the_api(client):
+    spec = client.get("/api/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    assert "/api/auth/login" in spec["paths"] and "/api/campaigns/{campaign_id}/invites" in spec["paths"]
+
+
+def test_interactive_docs_load_their_assets_from_this_server(client):
+    response = client.get("/api/docs")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    assert "https://" not in page.split("<body")[1]  # works with no internet
