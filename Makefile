@@ -15,6 +15,7 @@ run: install build
 	KIN_ENV=development exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 "server:create_app()"
 
 test: system-deps $(VENV)/.test-installed build
+	$(BIN)/ruff check server sync tests bench
 	bash scripts/with-postgres.sh $(BIN)/pytest
 
 bench: $(VENV)/.test-installed

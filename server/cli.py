@@ -24,11 +24,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(kin)
 
 
-def _email(value: str) -> str:
+def _email(value: str, param_hint: str) -> str:
     try:
         return normalize_email(value)
     except InvalidIdentifier as exc:
-        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
+        raise click.BadParameter(str(exc), param_hint=param_hint) from exc
 
 
 @kin.command("create-user")
@@ -39,7 +39,7 @@ def _email(value: str) -> str:
 @click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True)
 def create_user(email, display_name, password, language):
     """Create an account that can then own a campaign or join through an invite."""
-    email = _email(email)
+    email = _email(email, "EMAIL")
     try:
         PASSWORD(password)
     except ValidationError as exc:
@@ -60,7 +60,7 @@ def create_user(email, display_name, password, language):
 @click.option("--election-day", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
 def create_campaign(name, owner_email, region, time_zone, election_day):
     """Create a campaign owned by an existing account."""
-    owner = user_by_email(_email(owner_email))
+    owner = user_by_email(_email(owner_email, "--owner"))
     if owner is None:
         raise click.ClickException(f"No account for {owner_email}; create it with `flask kin create-user`.")
     try:
@@ -69,7 +69,7 @@ def create_campaign(name, owner_email, region, time_zone, election_day):
             "election_day": election_day.date().isoformat() if election_day else None,
         })
     except ValidationError as exc:
-        raise click.ClickException(_describe(exc)) from exc
+        raise click.ClickException(_describe(exc, CAMPAIGN_OPTIONS)) from exc
     campaign = service.create_campaign(owner_id=owner.id, **settings)
     db.session.commit()
     click.echo(f"Created campaign {campaign.id} ({campaign.name}), owned by {owner.email}.")
@@ -97,5 +97,10 @@ def demo_command(voters):
     demo.seed(voters)
 
 
-def _describe(error: ValidationError) -> str:
-    return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.messages.items())
+# schema field → the option an operator typed, so errors name what they can fix
+CAMPAIGN_OPTIONS = {"name": "NAME", "phone_region": "--region", "time_zone": "--time-zone",
+                    "election_day": "--election-day"}
+
+
+def _describe(error: ValidationError, options: dict[str, str]) -> str:
+    return "; ".join(f"{options.get(field, field)}: {' '.join(msgs)}" for field, msgs in error.messages.items())

@@ -4,6 +4,7 @@ Nothing here runs at import time; ``load_config`` is called by the app factory.
 """
 
 import json
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -78,12 +79,16 @@ def _load_secrets(app: Flask) -> None:
         )
     path = Path(app.instance_path) / "secrets.json"
     stored = json.loads(path.read_text()) if path.exists() else {}
+    new = {name: secrets.token_urlsafe(48) for name in missing if name not in stored}
+    if new:
+        stored.update(new)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # created owner-only from the start, never readable by others even for a moment
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            json.dump(stored, file, indent=2)
     for name in missing:
-        stored.setdefault(name, secrets.token_urlsafe(48))
         app.config[name] = stored[name]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stored, indent=2))
-    path.chmod(0o600)
 
 
 def _derive(app: Flask) -> None:

@@ -9,7 +9,7 @@ from faker import Faker
 from sqlalchemy import insert, select
 
 from server.auth.models import User
-from server.auth.passwords import hash_password
+from server.auth.passwords import hash_password, verify_password
 from server.auth.service import user_by_email
 from server.campaigns import service
 from server.campaigns.models import Campaign, Membership, Role
@@ -43,6 +43,9 @@ def seed(voter_count: int) -> None:
         click.echo(f"The demo campaign exists (id {campaign.id}); nothing to do.")
     click.echo("Demo accounts (e-mail / password / role):")
     for email, password, _name, role in ACCOUNTS:
+        user = user_by_email(email)
+        if user is not None and not verify_password(user.password_hash, password)[0]:
+            password = "(its own password)"  # the account existed before the demo
         click.echo(f"  {email:<24} {password:<22} {role.value}")
 
 

@@ -35,19 +35,23 @@ def postgres_admin_url() -> str | None:
     return url
 
 
+def empty_database_uri(backend: str, folder) -> str:
+    """A new, empty database on ``backend``: a file in ``folder``, or a database on the test server."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'kin.sqlite3'}"
+    admin = postgres_admin_url()
+    if not admin:
+        pytest.skip("no PostgreSQL server: run `make test`, or set KIN_TEST_POSTGRES_URL")
+    name = f"kin_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_uri(request, tmp_path_factory):
     """A database migrated to the head revision, made once per backend for the session."""
-    if request.param == "sqlite":
-        uri = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kin.sqlite3'}"
-    else:
-        admin = postgres_admin_url()
-        if not admin:
-            pytest.skip("no PostgreSQL server: run `make test`, or set KIN_TEST_POSTGRES_URL")
-        name = f"kin_test_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        uri = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    uri = empty_database_uri(request.param, tmp_path_factory.mktemp(request.param))
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
         upgrade()

@@ -142,7 +142,8 @@ def test_expired_access_token_is_refused_with_a_message(app, client, make_user):
 
 def test_me_can_change_language_and_name(client, make_user, auth_headers):
     user_id = make_user()
-    response = client.patch("/api/me", json={"language": "es", "display_name": "  Ana  "}, headers=auth_headers(user_id))
+    response = client.patch("/api/me", json={"language": "es", "display_name": "  Ana  "},
+                            headers=auth_headers(user_id))
     assert response.status_code == 200
     assert response.json["user"]["language"] == "es" and response.json["user"]["display_name"] == "Ana"
     bad = client.patch("/api/me", json={"language": "fr"}, headers=auth_headers(user_id))

@@ -35,7 +35,8 @@ def test_only_owners_invite_organizers(client, auth_headers, team):
 def test_withdrawn_invite_stops_working(client, auth_headers, team):
     invite = create(client, auth_headers, team, Role.ORGANIZER).json
     headers = auth_headers(team[Role.ORGANIZER].user_id)
-    assert client.delete(f"/api/campaigns/{team['campaign_id']}/invites/{invite['id']}", headers=headers).status_code == 204
+    withdrawn = client.delete(f"/api/campaigns/{team['campaign_id']}/invites/{invite['id']}", headers=headers)
+    assert withdrawn.status_code == 204
     assert client.get(f"/api/invites/{invite['code']}").status_code == 410
     listed = client.get(f"/api/campaigns/{team['campaign_id']}/invites", headers=headers).json
     assert listed[0]["revoked_at"] is not None

@@ -20,7 +20,8 @@ def patch(client, auth_headers, actor, member, **body):
 
 def audit_actions(app):
     with app.app_context():
-        return [(e.action, e.details) for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+        events = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+        return [(e.action, e.details) for e in events]
 
 
 def test_owner_promotes_a_volunteer_and_it_is_audited(app, client, auth_headers, team):
@@ -33,7 +34,8 @@ def test_owner_promotes_a_volunteer_and_it_is_audited(app, client, auth_headers,
 def test_organizer_removes_a_volunteer_who_then_loses_access(app, client, auth_headers, team):
     volunteer = team[Role.VOLUNTEER]
     assert patch(client, auth_headers, team[Role.ORGANIZER], volunteer, active=False).status_code == 200
-    assert client.get(f"/api/campaigns/{team['campaign_id']}", headers=auth_headers(volunteer.user_id)).status_code == 404
+    campaign = client.get(f"/api/campaigns/{team['campaign_id']}", headers=auth_headers(volunteer.user_id))
+    assert campaign.status_code == 404
     me = client.get("/api/me", headers=auth_headers(volunteer.user_id)).json
     assert me["memberships"][0]["active"] is False
     assert audit_actions(app)[0][0] == "membership.deactivated"
@@ -60,7 +62,8 @@ def test_the_last_active_owner_cannot_step_down(client, auth_headers, team, make
 
 def test_member_list_is_only_this_campaigns_members(client, auth_headers, team, make_campaign, make_member):
     make_member(make_campaign(name="Elsewhere"))
-    response = client.get(f"/api/campaigns/{team['campaign_id']}/members", headers=auth_headers(team[Role.OWNER].user_id))
+    response = client.get(f"/api/campaigns/{team['campaign_id']}/members",
+                          headers=auth_headers(team[Role.OWNER].user_id))
     assert sorted(m["id"] for m in response.json) == sorted(m.id for m in team.values() if hasattr(m, "id"))
 
 
