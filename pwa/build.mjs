@@ -1,0 +1,76 @@
+// Build the PWA from pwa/ into static/, which Flask serves at the site root. `npm run build`.
+//
+// static/ is output only: it is wiped first, so a file removed from pwa/ cannot linger in the precache.
+import { build } from 'esbuild';
+import { injectManifest } from 'workbox-build';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const src = join(root, 'pwa');
+const out = join(root, 'static');
+const require = createRequire(import.meta.url);
+
+// workbox-window reads process.env.NODE_ENV for its dev logging; define it so that code is dropped
+const common = {
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  target: ['es2022'], // phones from 2022 on: Safari 15.4, Chrome 94
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
+/** The app shell the service worker precaches; sw.js itself must never be in it. */
+const SHELL = ['index.html', 'app.js', 'styles.css', 'manifest.webmanifest', 'icons/*.{svg,png}'];
+
+const SWAGGER_UI = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'];
+
+async function copyStatic() {
+  for (const name of ['index.html', 'manifest.webmanifest', 'styles.css', 'icons']) {
+    await cp(join(src, name), join(out, name), { recursive: true });
+  }
+}
+
+/** Serve Swagger UI from our own origin, so /api/docs needs no CDN and fits the CSP. */
+async function copySwaggerUi() {
+  const from = dirname(require.resolve('swagger-ui-dist/package.json'));
+  const to = join(out, 'vendor', 'swagger-ui');
+  await mkdir(to, { recursive: true });
+  for (const name of SWAGGER_UI) await cp(join(from, name), join(to, name));
+}
+
+async function buildApp() {
+  await build({ ...common, entryPoints: [join(src, 'app', 'main.js')], format: 'esm', outfile: join(out, 'app.js') });
+}
+
+/** Workbox's injectManifest does not bundle, so esbuild bundles first into a scratch dir. */
+async function buildServiceWorker() {
+  const scratch = await mkdtemp(join(tmpdir(), 'kin-sw-'));
+  try {
+    const bundled = join(scratch, 'sw.js');
+    await build({ ...common, entryPoints: [join(src, 'sw', 'sw.js')], format: 'iife', outfile: bundled });
+    const { count, size, warnings } = await injectManifest({
+      swSrc: bundled,
+      swDest: join(out, 'sw.js'),
+      globDirectory: out,
+      globPatterns: SHELL,
+      globIgnores: ['sw.js', '**/*.map', 'vendor/**'],
+    });
+    for (const warning of warnings) console.warn(warning);
+    return { count, size };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+const started = performance.now();
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+await Promise.all([copyStatic(), copySwaggerUi(), buildApp()]);
+const { count, size } = await buildServiceWorker(); // last: it hashes what the others wrote
+const ms = Math.round(performance.now() - started);
+console.log(`static/: app shell of ${count} files (${(size / 1024).toFixed(1)} KiB) precached by sw.js, in ${ms} ms`);

@@ -1,0 +1,148 @@
+// The one place that talks to the API: same origin, JSON, the bearer token from session.js, one error type.
+import { csrfToken, endSession, getAccessToken, setAccessToken, setProfile, startSession } from './session.js';
+
+/** Every failed call, whatever went wrong; status 0 means the server could not be reached. */
+export class ApiError extends Error {
+  constructor({ status, code = status, message = '', errors = {}, retryAfter = null }) {
+    super(message || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.serverMessage = message; // the server's words, in English; may be empty
+    this.errors = errors;
+    this.retryAfter = retryAfter; // seconds, from Retry-After on a 429
+  }
+
+  /** Field name → messages, from a 422's {"errors": {"json": {...}}}. */
+  get fieldErrors() {
+    return this.errors?.json ?? {};
+  }
+
+  get offline() {
+    return this.status === 0;
+  }
+}
+
+/** fetch that turns "no network" into an ApiError too, so callers handle one kind of failure. */
+async function send(path, { method = 'GET', body, headers = {} } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  try {
+    return await fetch(`/api${path}`, init);
+  } catch {
+    throw new ApiError({ status: 0, message: 'offline' });
+  }
+}
+
+/** The JSON body of a success, or an ApiError built from the one error shape. */
+async function read(response) {
+  if (response.ok) return response.status === 204 ? null : response.json();
+  const body = await response.json().catch(() => ({}));
+  throw new ApiError({
+    status: response.status,
+    code: body.code ?? response.status,
+    message: body.message ?? '',
+    errors: body.errors ?? {},
+    retryAfter: retryAfterSeconds(response.headers.get('Retry-After')),
+  });
+}
+
+/** Retry-After is seconds or an HTTP date; either way, whole seconds from now (at least 1). */
+function retryAfterSeconds(header) {
+  if (!header) return null;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
+}
+
+let refreshing = null;
+
+/**
+ * A new access token from the refresh cookie. Concurrent callers share one request, because the server may
+ * rotate the refresh token and a second request racing the first would be refused.
+ * Resolves true when signed in, false when not (and ends the session); rejects with an ApiError when offline.
+ */
+export function refresh() {
+  refreshing ??= doRefresh().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+async function doRefresh() {
+  const csrf = csrfToken();
+  if (!csrf) {
+    endSession('expired'); // no cookie: never signed in here, or signed out; no need to ask
+    return false;
+  }
+  const response = await send('/auth/refresh', { method: 'POST', headers: { 'X-CSRF-TOKEN': csrf } });
+  if (!response.ok) {
+    if (response.status >= 500) await read(response); // a server failure is not a sign-out: throw it
+    endSession('expired');
+    return false;
+  }
+  setAccessToken((await response.json()).access_token);
+  return true;
+}
+
+/** A call that needs the access token: on 401, refresh once and retry. */
+async function authed(path, options = {}) {
+  const used = getAccessToken();
+  const withToken = (token) => send(path, { ...options, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  let response = await withToken(used);
+  if (response.status === 401) {
+    // another call may have refreshed while this one was in flight: use its token rather than refresh again
+    const fresh = getAccessToken() !== used && getAccessToken() !== null;
+    if (fresh || (await refresh())) response = await withToken(getAccessToken());
+  }
+  return read(response);
+}
+
+/** Sign in; the answer also sets the refresh cookie. */
+export async function login(email, password) {
+  const session = await read(await send('/auth/login', { method: 'POST', body: { email, password } }));
+  startSession(session);
+  return session;
+}
+
+/** Join through an invite, creating the account or adding the membership to an existing one. */
+export async function join({ code, email, password, displayName, language }) {
+  const body = { code, email, password, display_name: displayName, language };
+  const session = await read(await send('/auth/join', { method: 'POST', body }));
+  startSession(session);
+  return session;
+}
+
+/** What an invite leads to, before joining: {campaign: {id, name}, role, expires_at}. */
+export async function invite(code) {
+  return read(await send(`/invites/${encodeURIComponent(code)}`));
+}
+
+/** The signed-in person and their campaigns, fresh from the server. */
+export async function getMe() {
+  const me = await authed('/me');
+  setProfile(me);
+  return me;
+}
+
+/** Change the account's language or display name. */
+export async function updateMe(changes) {
+  const me = await authed('/me', { method: 'PATCH', body: changes });
+  setProfile(me);
+  return me;
+}
+
+/** Sign out on the server (revoking both tokens), then forget the session here. */
+export async function logout() {
+  const headers = {};
+  const csrf = csrfToken();
+  if (csrf) headers['X-CSRF-TOKEN'] = csrf;
+  const token = getAccessToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await send('/auth/logout', { method: 'POST', headers });
+  // a 401 here means the server already considers us signed out; anything else unexpected is reported
+  if (!response.ok && response.status !== 401) await read(response);
+  endSession('signout');
+}

@@ -1,0 +1,43 @@
+"""axe-core finds no WCAG 2.x A/AA violations on the first screens, in both languages and colour schemes."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pwa.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(params=["light", "dark"])
+def scan(request, browser, base_url):
+    # axe is injected as an inline script, which the app's strict CSP would rightly block
+    context = browser.new_context(base_url=base_url, bypass_csp=True, color_scheme=request.param, **PHONE)
+    page = context.new_page()
+
+    def run(path, ready_selector, language):
+        page.goto(path)
+        if language == "es":
+            page.locator("#language").select_option("es")
+            expect(page.locator("html")).to_have_attribute("lang", "es")
+        expect(page.locator(ready_selector)).to_be_visible()
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+        return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+    yield run
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_sign_in_screen_has_no_violations(scan, language):
+    assert scan("/signin", "#signin-form", language) == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_join_screen_has_no_violations(scan, live_server, language):
+    code = live_server.invite(live_server.campaign("Accessible Campaign"))
+    assert scan(f"/join/{code}", "#join-form", language) == []
