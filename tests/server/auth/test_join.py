@@ -96,3 +96,11 @@ def test_join_validation_names_each_bad_field(client, make_campaign, make_invite
     assert response.status_code == 422
     assert set(response.json["errors"]["json"]) == {"email", "password", "language", "display_name"}
     assert response.json["errors"]["json"]["password"] == ["Use at least 8 characters."]
+
+
+def test_join_is_rate_limited_per_address_with_retry_after(client, make_campaign, make_invite):
+    invite = make_invite(make_campaign(), max_uses=100)
+    statuses = [join(client, invite.code, email=f"p{n}@example.org", password="short").status_code for n in range(11)]
+    assert statuses == [422] * 10 + [429]
+    response = join(client, invite.code)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
