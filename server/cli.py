@@ -1,11 +1,16 @@
 """``flask kin ...``: the commands an operator runs. Bad input exits non-zero with a message that names it."""
 
+import shutil
+import time
+import uuid
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
-from server import demo
+from server import demo, jobs
 from server.auth.models import User
 from server.auth.passwords import hash_password
 from server.auth.schemas import PASSWORD
@@ -16,6 +21,10 @@ from server.campaigns.schemas import CampaignSchema
 from server.extensions import db
 from server.fields import LANGUAGES
 from server.identifiers import InvalidIdentifier, normalize_email
+from server.voters.importer import ImportBusy, create_import, run_import
+from server.voters.models import ImportStatus
+from server.voters.reader import describe_presets
+from server.voters.schemas import VoterFileOptionsSchema, column_map
 
 kin = AppGroup("kin", help="Manage Kin campaigns, people and demo data.")
 
@@ -88,6 +97,57 @@ def invite(campaign_id, role, max_uses, days):
     created = service.create_invite(campaign, Role(role), None, max_uses=max_uses, days=days)
     db.session.commit()
     click.echo(service.join_url(created))
+
+
+voters = AppGroup("voters", help="Import and inspect a campaign's voter file.")
+kin.add_command(voters)
+
+
+@voters.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--format", "preset", default="auto", show_default=True,
+              help="Preset: " + ", ".join(name for name, _ in describe_presets()) + ", or auto.")
+@click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD", help="Read a column as a field (repeatable).")
+def import_voters(file, campaign_id, preset, pairs):
+    """Import a voter file: new voters are added, changed ones updated, missing ones marked inactive."""
+    if db.session.get(Campaign, campaign_id) is None:
+        raise click.ClickException(f"No campaign with id {campaign_id}.")
+    try:
+        options = VoterFileOptionsSchema().load({"format": preset, "map": list(pairs)})
+    except ValidationError as exc:
+        raise click.ClickException(f"--map: {exc.messages}") from exc
+    # the importer deletes its upload when done: give it a copy, never the operator's file
+    upload = Path(current_app.instance_path) / "uploads" / f"{uuid.uuid4().hex}.upload"
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(file, upload)
+    try:
+        job = create_import(campaign_id, upload, file.name, options["format"], column_map(options["map"]))
+    except ImportBusy as exc:
+        raise click.ClickException(str(exc)) from exc
+    started = time.monotonic()
+    with click.progressbar(length=job.bytes_total or 1, label=f"Importing {file.name}", show_eta=True,
+                           item_show_func=lambda j: j and f"{j.rows_read:,} rows, "
+                           f"{j.rows_read / max(time.monotonic() - started, 1e-9):,.0f} rows/s") as bar:
+        def progress(current):
+            bar.update(current.bytes_read - bar.pos, current)
+
+        job = run_import(job.id, progress)
+    click.echo(f"Format: {job.format}. Rows read: {job.rows_read:,}; rejected: {job.rows_rejected:,}; "
+               f"with a dropped phone or e-mail: {job.rows_with_warnings:,}.")
+    if job.status is not ImportStatus.SUCCEEDED:
+        raise click.ClickException(f"Import {job.id} {job.status.value}: {job.message}")
+    click.echo(f"Voters added: {job.voters_added:,}; updated: {job.voters_updated:,}; "
+               f"marked inactive: {job.voters_deactivated:,}. Problems: GET /api/campaigns/{campaign_id}"
+               f"/voter-files/{job.id}/problems.csv")
+
+
+@kin.command("worker")
+def worker():
+    """Run background jobs (voter-file imports) from the Redis queue at KIN_REDIS_URL."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException("Set KIN_REDIS_URL: without it, jobs run in the web process.")
+    jobs.work(current_app._get_current_object())
 
 
 @kin.command("demo")

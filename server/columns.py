@@ -1,8 +1,9 @@
 """Column types shared by the models."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -27,3 +28,9 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_type(enum_class: type[enum.Enum], name: str) -> Enum:
+    """An enum stored as its values in a short string column with a CHECK, the same on both databases."""
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=16,
+                values_callable=lambda members: [m.value for m in members])

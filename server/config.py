@@ -41,6 +41,10 @@ class Defaults:
     INVITE_LOOKUP_RATE_LIMIT = "30 per minute"
     INVITE_DAYS = 14
 
+    VOTER_IMPORT_MAX_BAD_SHARE = 0.2  # an import with more rejected rows than this stops and keeps the old file
+    VOTER_SEARCH_RATE_LIMIT = "30 per minute; 300 per day"  # per volunteer: search is not a way to dump the file
+    JOB_TIMEOUT_SECONDS = 4 * 3600
+
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
 

@@ -15,6 +15,7 @@ from server.campaigns import service
 from server.campaigns.models import Campaign, Membership, Role
 from server.extensions import db
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
+from server.voters.search import search_key
 
 CAMPAIGN = "Demo: Neighbors for Durham"
 SEED = 2026
@@ -94,7 +95,7 @@ def _person(fake: Faker, rng: random.Random, n: int) -> dict:
     return {
         "voter": {
             "external_id": f"DEMO{n:07d}",
-            "first_name": first, "last_name": last,
+            "first_name": first, "last_name": last, "search_name": search_key(first, last),
             "house_number": str(rng.randint(1, 9999)), "street": fake.street_name(),
             "city": rng.choice(CITIES), "state": "NC", "zip": f"27{rng.randint(500, 799)}",
             "county": "Durham", "precinct": f"{rng.randint(1, 55):02d}",

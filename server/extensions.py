@@ -47,9 +47,12 @@ def init_app(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection, _record):
-    """SQLite ignores foreign keys unless asked, per connection; PostgreSQL always enforces them."""
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite ignores foreign keys unless asked, per connection (PostgreSQL always enforces them); WAL lets
+    volunteers read while a voter-file import writes."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()

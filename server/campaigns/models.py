@@ -4,10 +4,10 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.columns import UTCDateTime, utcnow
+from server.columns import UTCDateTime, enum_type, utcnow
 from server.extensions import db
 
 
@@ -24,14 +24,6 @@ class Role(enum.Enum):
 
     def at_least(self, other: "Role") -> bool:
         return self.rank >= other.rank
-
-
-def role_column(**kwargs):
-    return mapped_column(
-        Enum(Role, name="role", native_enum=False, create_constraint=True, length=16,
-             values_callable=lambda roles: [r.value for r in roles]),
-        **kwargs,
-    )
 
 
 class Campaign(db.Model):
@@ -51,12 +43,12 @@ class CampaignScoped:
     campaign_id: Mapped[int]
 
     @classmethod
-    def get_in_campaign(cls, object_id, campaign: Campaign):
-        """The row with this id in this campaign.
+    def get_in_campaign(cls, object_id, campaign: Campaign, by: str = "id"):
+        """The row whose ``by`` column (the id, or the public id the API shows) matches, in this campaign.
 
         :raise 404: when it does not exist or belongs to another campaign.
         """
-        stmt = select(cls).where(cls.id == object_id, cls.campaign_id == campaign.id)
+        stmt = select(cls).where(getattr(cls, by) == object_id, cls.campaign_id == campaign.id)
         return db.first_or_404(stmt)
 
 
@@ -66,7 +58,7 @@ class Membership(CampaignScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = role_column()
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -81,7 +73,7 @@ class InviteUnusable(Exception):
 class Invite(CampaignScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = role_column()
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     code: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(16))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     max_uses: Mapped[int] = mapped_column(default=1)

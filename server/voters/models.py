@@ -1,22 +1,30 @@
 """The campaign's voter file: one row per voter, and their normalised phones and e-mails."""
 
 import enum
+import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.campaigns.models import CampaignScoped
-from server.columns import UTCDateTime, utcnow
+from server.columns import UTCDateTime, enum_type, utcnow
 from server.extensions import db
 
 
 class Voter(CampaignScoped, db.Model):
-    __table_args__ = (UniqueConstraint("campaign_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "external_id"),
+        # typo-tolerant name search: trigram GIN on PostgreSQL (pg_trgm), a plain index on SQLite
+        Index("ix_voter_search_name", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     external_id: Mapped[str] = mapped_column(String(64))  # the id in the state file or VAN (VANID)
+    # the only id the API shows: random, so cards and links reveal neither file order nor file size
+    public_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
 
     first_name: Mapped[str] = mapped_column(String(100), default="")
     middle_name: Mapped[str] = mapped_column(String(100), default="")
@@ -40,11 +48,29 @@ class Voter(CampaignScoped, db.Model):
     party: Mapped[str] = mapped_column(String(50), default="")
     registration_status: Mapped[str] = mapped_column(String(50), default="")
     active: Mapped[bool] = mapped_column(default=True)  # false once a re-import no longer lists the voter
+    search_name: Mapped[str] = mapped_column(String(200), default="")  # search.search_key(first, last)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     identifiers: Mapped[list["VoterIdentifier"]] = relationship(
         back_populates="voter", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def phones(self) -> list[str]:
+        return sorted(i.value for i in self.identifiers if i.kind is IdentifierKind.PHONE)
+
+    @property
+    def emails(self) -> list[str]:
+        return sorted(i.value for i in self.identifiers if i.kind is IdentifierKind.EMAIL)
+
+
+# the columns a voter file fills, in one place for the reader, the staging table and the upsert
+VOTER_FIELDS = (
+    "first_name", "middle_name", "last_name", "name_suffix",
+    "house_number", "street", "unit", "city", "state", "zip", "county",
+    "precinct", "congressional_district", "state_senate_district", "state_house_district",
+    "birth_year", "party", "registration_status",
+)
 
 
 class IdentifierKind(enum.Enum):
@@ -63,10 +89,84 @@ class VoterIdentifier(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voter.id", ondelete="CASCADE"))
-    kind: Mapped[IdentifierKind] = mapped_column(
-        Enum(IdentifierKind, name="identifier_kind", native_enum=False, create_constraint=True, length=8,
-             values_callable=lambda kinds: [k.value for k in kinds])
-    )
+    kind: Mapped[IdentifierKind] = mapped_column(enum_type(IdentifierKind, "identifier_kind"))
     value: Mapped[str] = mapped_column(String(320))
 
     voter: Mapped[Voter] = relationship(back_populates="identifiers")
+
+
+class ImportStatus(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.CANCELLED)
+
+
+class VoterImport(CampaignScoped, db.Model):
+    """One run of importing a voter file: its settings, progress and outcome."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[ImportStatus] = mapped_column(enum_type(ImportStatus, "import_status"), default=ImportStatus.QUEUED)
+    filename: Mapped[str] = mapped_column(String(255))
+    upload_path: Mapped[str] = mapped_column(String(1000))  # deleted when the import ends
+    requested_format: Mapped[str] = mapped_column(String(32), default="auto")
+    format: Mapped[str | None] = mapped_column(String(32))  # the preset used (detected for "auto")
+    column_map: Mapped[dict] = mapped_column(JSON, default=dict)  # --map overrides: source column -> field
+    bytes_total: Mapped[int | None]
+    bytes_read: Mapped[int] = mapped_column(default=0)
+    rows_read: Mapped[int] = mapped_column(default=0)
+    rows_rejected: Mapped[int] = mapped_column(default=0)
+    rows_with_warnings: Mapped[int] = mapped_column(default=0)
+    voters_added: Mapped[int] = mapped_column(default=0)
+    voters_updated: Mapped[int] = mapped_column(default=0)
+    voters_deactivated: Mapped[int] = mapped_column(default=0)
+    # identifiers with this id or above were added by this import: the matching tag table builds from them
+    first_new_identifier_id: Mapped[int | None]
+    message: Mapped[str] = mapped_column(Text, default="")  # why it failed or was cancelled
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class VoterImportProblem(db.Model):
+    """A rejected row, or a value dropped from a kept row, with where it is in the file."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("voter_import.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int]
+    column: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(500))
+    rejected: Mapped[bool]  # False: the row was imported without the bad value
+
+
+def _staging_table(name: str, columns) -> Table:
+    """Rows of a file being imported; the voter table changes only once the whole file has been read."""
+    return Table(
+        name, db.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("import_id", ForeignKey("voter_import.id", ondelete="CASCADE"), nullable=False),
+        Column("line", Integer, nullable=False),
+        *columns,
+        Index(f"ix_{name}_import_external", "import_id", "external_id"),
+    )
+
+
+# same names and types as the voter's columns, so the final upsert is a plain INSERT ... SELECT
+staged_voter = _staging_table("staged_voter", [
+    Column(column.name, column.type, nullable=column.nullable)
+    for column in Voter.__table__.columns if column.name in ("external_id", "public_id", "search_name", *VOTER_FIELDS)
+])
+staged_identifier = _staging_table("staged_identifier", [
+    Column("external_id", Voter.__table__.c.external_id.type, nullable=False),
+    Column("kind", VoterIdentifier.__table__.c.kind.type, nullable=False),
+    Column("value", VoterIdentifier.__table__.c.value.type, nullable=False),
+])

@@ -3,6 +3,8 @@
 The table is checked against the app's URL map, so a new route without an entry fails here first.
 """
 
+import io
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,6 +12,9 @@ import pytest
 
 from server import create_app
 from server.campaigns.models import Role
+from server.columns import utcnow
+from server.extensions import db
+from server.voters.models import ImportStatus, Voter, VoterImport
 from tests.conftest import PASSWORD, TEST_CONFIG
 
 PUBLIC, SIGNED_IN, REFRESH_COOKIE = "public", "signed in", "refresh cookie"
@@ -20,6 +25,8 @@ class Entry:
     needs: str | Role  # PUBLIC, SIGNED_IN, REFRESH_COOKIE or the least campaign role
     ok: int
     body: dict | None = field(default=None, hash=False)
+    query: dict | None = field(default=None, hash=False)
+    upload: bool = False  # send a small voter file as multipart form data
 
 
 CAMPAIGN = "/api/campaigns/<int:campaign_id>"
@@ -47,7 +54,16 @@ EXPECTED = {
     ("POST", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 201, {"role": "volunteer"}),
     ("DELETE", f"{CAMPAIGN}/invites/<int:invite_id>"): Entry(Role.ORGANIZER, 204),
     ("GET", f"{CAMPAIGN}/audit-events"): Entry(Role.OWNER, 200),
+    ("GET", f"{CAMPAIGN}/voter-files"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/voter-files"): Entry(Role.ORGANIZER, 202, upload=True),
+    ("GET", f"{CAMPAIGN}/voter-files/<int:import_id>"): Entry(Role.ORGANIZER, 200),
+    ("DELETE", f"{CAMPAIGN}/voter-files/<int:import_id>"): Entry(Role.ORGANIZER, 202),
+    ("GET", f"{CAMPAIGN}/voter-files/<int:import_id>/problems.csv"): Entry(Role.ORGANIZER, 200),
+    ("GET", f"{CAMPAIGN}/voters"): Entry(Role.ORGANIZER, 200),
+    ("GET", f"{CAMPAIGN}/voters/search"): Entry(Role.VOLUNTEER, 200, query={"name": "Ana Lopez"}),
+    ("GET", f"{CAMPAIGN}/voters/<uuid:voter_id>"): Entry(Role.ORGANIZER, 200),
 }
+VOTER_FILE = b"voter_id,first_name,last_name\nA1,Ana,Lopez\n"
 
 
 def _routes() -> set[tuple[str, str]]:
@@ -94,17 +110,28 @@ def expected_status(entry: Entry, caller: Role | None, scope: str) -> int:
 
 
 @pytest.fixture
-def world(make_campaign, make_member, make_invite, make_user):
-    """Two campaigns, each with an owner, an organizer, two volunteers and an invite."""
+def world(app, make_campaign, make_member, make_invite, make_user):
+    """Two campaigns, each with an owner, an organizer, two volunteers, an invite, a voter and an import
+    whose worker died a day ago (so it can be cancelled, and a new upload is not refused as busy)."""
     make_user(email="outsider@example.org")
     campaigns = {}
     for name in ("own", "other"):
         campaign_id = make_campaign(name=f"{name} campaign")
+        with app.app_context():
+            voter = Voter(campaign_id=campaign_id, external_id="A1", first_name="Ana", last_name="Lopez",
+                          search_name="ana lopez")
+            job = VoterImport(campaign_id=campaign_id, filename="old.csv", upload_path="/nonexistent",
+                              status=ImportStatus.RUNNING, heartbeat_at=utcnow() - timedelta(days=1))
+            db.session.add_all([voter, job])
+            db.session.commit()
+            voter_id, import_id = voter.public_id, job.id
         campaigns[name] = {
             "campaign_id": campaign_id,
             "members": {role: make_member(campaign_id, role) for role in Role},
             "membership_id": make_member(campaign_id, Role.VOLUNTEER).id,
             "invite": make_invite(campaign_id, max_uses=100, expires_in=timedelta(days=3)),
+            "voter_id": voter_id,
+            "import_id": import_id,
         }
     return campaigns
 
@@ -114,6 +141,8 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<int:campaign_id>": own["campaign_id"],
         "<int:membership_id>": objects["membership_id"],
         "<int:invite_id>": objects["invite"].id,
+        "<int:import_id>": objects["import_id"],
+        "<uuid:voter_id>": objects["voter_id"],
         "<code>": own["invite"].code,
         "<path:filename>": "index.html",
     }
@@ -137,6 +166,21 @@ def test_access(client, auth_headers, login, world, method, rule, entry, caller,
     body = entry.body
     if body and body.get("code") == "<code>":
         body = {**body, "code": world["own"]["invite"].code}
-    response = client.open(_url(rule, campaign, objects), method=method, json=body, headers=headers)
+    url = _url(rule, campaign, objects)
+    if entry.upload:
+        response = client.open(url, method=method, headers=headers, content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(VOTER_FILE), "voters.csv")})
+    else:
+        response = client.open(url, method=method, json=body, query_string=entry.query, headers=headers)
     response.close()  # static files are streamed
+    if entry.upload and response.status_code == 202:
+        wait_until_finished(client, f"{url}/{response.json['id']}", headers)
     assert response.status_code == expected_status(entry, caller, scope), response.get_data(as_text=True)[:300]
+
+
+def wait_until_finished(client, url, headers, timeout=30):
+    """Let a background import end before the test's database is emptied."""
+    deadline = time.monotonic() + timeout
+    while client.get(url, headers=headers).json["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, "import did not finish"
+        time.sleep(0.05)

@@ -1,0 +1,285 @@
+"""Importing a voter file: stream it into staging tables, then apply it to the voter table in one transaction.
+
+Nothing a volunteer or organizer sees changes until the whole file has been read and checked; a failed,
+cancelled or interrupted import leaves the previous voter file exactly as it was.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, delete, exists, func, insert, literal, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.audit.models import record
+from server.campaigns.models import Campaign
+from server.columns import utcnow
+from server.extensions import db
+from server.voters.models import (
+    VOTER_FIELDS,
+    IdentifierKind,
+    ImportStatus,
+    Voter,
+    VoterIdentifier,
+    VoterImport,
+    VoterImportProblem,
+    staged_identifier,
+    staged_voter,
+)
+from server.voters.reader import VoterFileError, open_voter_file
+from server.voters.search import search_key
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 10_000
+EARLY_CHECK_ROWS = 1_000  # judge the share of bad rows this early, so a wrong preset fails in seconds
+STALE_AFTER = timedelta(minutes=10)  # an import that has not reported progress for this long was interrupted
+STAGED_COLUMNS = ("line", "external_id", "public_id", "search_name", *VOTER_FIELDS)
+
+
+class ImportStopped(Exception):
+    """The import ends without touching the voter file; the message tells the organizer why."""
+
+    def __init__(self, message: str, status: ImportStatus = ImportStatus.FAILED):
+        super().__init__(message)
+        self.status = status
+
+
+Progress = Callable[[VoterImport], None]
+
+
+class ImportBusy(Exception):
+    """Another import of this campaign's voter file is still running."""
+
+
+def create_import(campaign_id: int, upload_path: Path, filename: str, requested_format: str = "auto",
+                  column_map: dict | None = None, created_by_id: int | None = None) -> VoterImport:
+    """Queue an import of an uploaded file; one import per campaign at a time.
+
+    :raise ImportBusy: while another import of the campaign is queued or running.
+    """
+    fail_stale_imports(campaign_id)
+    busy = db.session.execute(select(VoterImport.id).where(
+        VoterImport.campaign_id == campaign_id,
+        VoterImport.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]))).first()
+    if busy:
+        Path(upload_path).unlink(missing_ok=True)
+        raise ImportBusy(f"Import {busy.id} of this campaign's voter file is still running.")
+    job = VoterImport(campaign_id=campaign_id, upload_path=str(upload_path), filename=filename[:255],
+                      requested_format=requested_format, column_map=column_map or {}, created_by_id=created_by_id,
+                      bytes_total=Path(upload_path).stat().st_size)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
+    """Read, check and apply one voter file; the job body for the worker, the web thread and the CLI."""
+    job = db.session.get(VoterImport, import_id)
+    if job.status is not ImportStatus.QUEUED:
+        return job
+    job.status, job.started_at, job.heartbeat_at = ImportStatus.RUNNING, utcnow(), utcnow()
+    db.session.commit()
+    try:
+        _stage(job, progress)
+        _drop_duplicates(job)
+        _check_threshold(job, final=True)
+        _apply(job)
+    except ImportStopped as stop:
+        _finish(job, stop.status, str(stop))
+    except Exception:
+        log.exception("voter import %s failed", import_id)  # ids only: rows hold personal data
+        _finish(job, ImportStatus.FAILED, "The import failed unexpectedly; the previous voter file is unchanged.")
+    return job
+
+
+def _stage(job: VoterImport, progress: Progress | None) -> None:
+    campaign = db.session.get(Campaign, job.campaign_id)
+    try:
+        reader = open_voter_file(job.upload_path, preset=job.requested_format, overrides=job.column_map,
+                                 region=campaign.phone_region, reference_year=utcnow().year)
+    except VoterFileError as exc:
+        raise ImportStopped(str(exc)) from exc
+    job.format, job.bytes_total = reader.preset.name, reader.total_bytes
+    voters, identifiers, problems = [], [], []
+    for row in reader:
+        job.rows_read += 1
+        for problem in row.problems:
+            problems.append({"import_id": job.id, "line": problem.line, "column": problem.column,
+                             "reason": problem.reason[:500], "rejected": row.voter is None})
+        if row.voter is None:
+            job.rows_rejected += 1
+        else:
+            job.rows_with_warnings += bool(row.problems)
+            voter = row.voter
+            key = search_key(voter["first_name"], voter["last_name"])
+            voters.append((row.line, voter["external_id"], uuid.uuid4().hex, key, *(voter[name] for name in VOTER_FIELDS)))
+            identifiers.extend((row.line, voter["external_id"], IdentifierKind.PHONE.value, phone)
+                               for phone in row.phones)
+            identifiers.extend((row.line, voter["external_id"], IdentifierKind.EMAIL.value, email)
+                               for email in row.emails)
+        if len(voters) >= BATCH_ROWS or len(problems) >= BATCH_ROWS or job.rows_read == EARLY_CHECK_ROWS:
+            _write_batch(job, reader, voters, identifiers, problems, progress)
+            _check_threshold(job, final=False)
+    _write_batch(job, reader, voters, identifiers, problems, progress)
+
+
+def _write_batch(job, reader, voters: list, identifiers: list, problems: list, progress: Progress | None) -> None:
+    """Commit a batch of staged rows and the progress so far; stop if the organizer cancelled."""
+    _copy(staged_voter, ("import_id", *STAGED_COLUMNS), [(job.id, *row) for row in voters])
+    _copy(staged_identifier, ("import_id", "line", "external_id", "kind", "value"),
+          [(job.id, *row) for row in identifiers])
+    if problems:
+        db.session.execute(insert(VoterImportProblem), problems)
+    voters.clear(), identifiers.clear(), problems.clear()
+    job.bytes_read, job.heartbeat_at = reader.bytes_read, utcnow()
+    db.session.commit()
+    if progress:
+        progress(job)
+    if db.session.execute(select(VoterImport.cancel_requested).where(VoterImport.id == job.id)).scalar_one():
+        raise ImportStopped("Cancelled; the previous voter file is unchanged.", ImportStatus.CANCELLED)
+
+
+def _copy(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk-insert rows: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        placeholders = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def _drop_duplicates(job: VoterImport) -> None:
+    """A voter id listed twice keeps its first row; each later row is reported and left out."""
+    earlier = staged_voter.alias("earlier")
+    later_rows = select(staged_voter.c.line, staged_voter.c.external_id).where(
+        staged_voter.c.import_id == job.id,
+        exists().where(earlier.c.import_id == job.id, earlier.c.external_id == staged_voter.c.external_id,
+                       earlier.c.line < staged_voter.c.line),
+    )
+    duplicates = db.session.execute(later_rows).all()
+    if not duplicates:
+        return
+    db.session.execute(insert(VoterImportProblem), [
+        {"import_id": job.id, "line": line, "column": None, "rejected": True,
+         "reason": "This voter id is already on an earlier line; this row was left out."}
+        for line, _ in duplicates
+    ])
+    lines = [line for line, _ in duplicates]
+    for table in (staged_voter, staged_identifier):
+        for start in range(0, len(lines), 1000):
+            db.session.execute(delete(table).where(table.c.import_id == job.id,
+                                                   table.c.line.in_(lines[start:start + 1000])))
+    job.rows_rejected += len(duplicates)
+    db.session.commit()
+
+
+def _check_threshold(job: VoterImport, *, final: bool) -> None:
+    threshold = current_app.config["VOTER_IMPORT_MAX_BAD_SHARE"]
+    if job.rows_read == 0:
+        if final:
+            raise ImportStopped("The file has no rows.")
+        return
+    share = job.rows_rejected / job.rows_read
+    if share > threshold and (final or job.rows_read >= EARLY_CHECK_ROWS):
+        raise ImportStopped(
+            f"{job.rows_rejected} of the {job.rows_read} rows read ({share:.0%}) were rejected, more than "
+            f"{threshold:.0%}; the previous voter file is unchanged. Is the format ({job.format}) right? "
+            "Download the problems to see why.")
+    if final and job.rows_rejected == job.rows_read:
+        raise ImportStopped("No row could be imported; the previous voter file is unchanged.")
+
+
+def _apply(job: VoterImport) -> None:
+    """Make the staged file the campaign's voter file, in one transaction."""
+    campaign_id, now = job.campaign_id, utcnow()
+    staged = staged_voter.c
+    in_file = and_(staged.import_id == job.id, staged.external_id == Voter.external_id)
+    job.voters_updated = db.session.execute(
+        select(func.count()).select_from(Voter).where(Voter.campaign_id == campaign_id, exists().where(in_file))
+    ).scalar_one()
+
+    columns = ("external_id", "public_id", "search_name", *VOTER_FIELDS)
+    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name]
+    upsert = dialect_insert(Voter).from_select(
+        ["campaign_id", "active", "updated_at", *columns],
+        select(literal(campaign_id), true(), literal(now, Voter.__table__.c.updated_at.type),
+               *(staged[name] for name in columns)).where(staged.import_id == job.id),
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["campaign_id", "external_id"],
+        set_={**{name: upsert.excluded[name] for name in columns if name not in ("external_id", "public_id")},
+              "active": True, "updated_at": now},
+    )
+    db.session.execute(upsert)
+    job.voters_added = job.rows_read - job.rows_rejected - job.voters_updated
+    job.voters_deactivated = db.session.execute(
+        update(Voter).where(Voter.campaign_id == campaign_id, Voter.active.is_(True), ~exists().where(in_file))
+        .values(active=False, updated_at=now)
+    ).rowcount
+    _apply_identifiers(job)
+    for table in (staged_voter, staged_identifier):
+        db.session.execute(delete(table).where(table.c.import_id == job.id))
+    record(campaign_id, job.created_by_id, "voter_file.imported", "voter_import", job.id,
+           added=job.voters_added, updated=job.voters_updated, deactivated=job.voters_deactivated,
+           rejected=job.rows_rejected)
+    _finish(job, ImportStatus.SUCCEEDED, "")
+
+
+def _apply_identifiers(job: VoterImport) -> None:
+    """Bring the phones and e-mails of the voters in the file in line with it, keeping unchanged rows, so the
+    matching tag table only has to process identifiers from ``first_new_identifier_id`` on."""
+    staged = staged_identifier.c
+    voter_of_staged = select(Voter.id).where(Voter.campaign_id == job.campaign_id,
+                                             Voter.external_id == staged.external_id).scalar_subquery()
+    in_file = select(Voter.id).where(
+        Voter.campaign_id == job.campaign_id,
+        exists().where(staged_voter.c.import_id == job.id, staged_voter.c.external_id == Voter.external_id))
+    still_listed = exists().where(
+        staged.import_id == job.id, staged.kind == VoterIdentifier.kind, staged.value == VoterIdentifier.value,
+        voter_of_staged == VoterIdentifier.voter_id)
+    db.session.execute(delete(VoterIdentifier).where(VoterIdentifier.voter_id.in_(in_file), ~still_listed))
+
+    job.first_new_identifier_id = (db.session.execute(select(func.max(VoterIdentifier.id))).scalar() or 0) + 1
+    voter = Voter.__table__.alias("v")
+    existing = VoterIdentifier.__table__.alias("existing")
+    same_voter = and_(voter.c.campaign_id == job.campaign_id, voter.c.external_id == staged.external_id)
+    new_rows = select(literal(job.campaign_id), voter.c.id, staged.kind, staged.value).distinct().join_from(
+        staged_identifier, voter, same_voter
+    ).where(
+        staged.import_id == job.id,
+        ~exists().where(existing.c.voter_id == voter.c.id, existing.c.kind == staged.kind,
+                        existing.c.value == staged.value),
+    )
+    db.session.execute(insert(VoterIdentifier).from_select(["campaign_id", "voter_id", "kind", "value"], new_rows))
+
+
+def _finish(job: VoterImport, status: ImportStatus, message: str) -> None:
+    """Record the outcome, drop what was staged and the uploaded file."""
+    if status is not ImportStatus.SUCCEEDED:
+        db.session.rollback()
+        for table in (staged_voter, staged_identifier):
+            db.session.execute(delete(table).where(table.c.import_id == job.id))
+    job.status, job.message, job.finished_at = status, message, utcnow()
+    db.session.commit()
+    Path(job.upload_path).unlink(missing_ok=True)
+
+
+def fail_stale_imports(campaign_id: int) -> None:
+    """Imports whose worker died (a restart, a crash) are marked failed and their staged rows dropped."""
+    stale = db.session.execute(select(VoterImport).where(
+        VoterImport.campaign_id == campaign_id,
+        VoterImport.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]),
+        func.coalesce(VoterImport.heartbeat_at, VoterImport.created_at) < utcnow() - STALE_AFTER,
+    )).scalars().all()
+    for job in stale:
+        _finish(job, ImportStatus.FAILED, "The import was interrupted; the previous voter file is unchanged.")

@@ -1,0 +1,601 @@
+"""Read a voter file one clean row at a time: recognise its layout, normalise each value, say what is wrong where.
+
+No Flask and no database here: bytes in, ``ParsedRow`` values out, so the import engine and the tests drive it
+the same way. The file is streamed in chunks, never held in memory, however large it is.
+
+What the import engine must know:
+
+- ``ParsedRow.voter`` is None when the row is rejected, and its ``problems`` then say why. The problems of a
+  kept row are warnings: a phone or e-mail left out, a value cut to fit its column, an implausible birth date.
+- Duplicate external ids within one file are not checked here; the engine reports them.
+- ``voter`` holds ``external_id`` and every name in ``VOTER_FIELDS``, each fitting its column. ``search_name`` is
+  left to the engine.
+- Blank lines, and rows whose cells are all blank, are skipped without a word.
+"""
+
+import codecs
+import csv
+import io
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+
+from server.identifiers import InvalidIdentifier, normalize_email, normalize_phone
+from server.voters.models import VOTER_FIELDS, Voter
+from server.voters.presets import FIELDS, MULTI_FIELDS, PRESETS, Preset, squash
+
+SAMPLE_BYTES = 1 << 18  # read first to recognise the encoding, the delimiter, the header and the layout
+SAMPLE_ROWS = 200
+CHUNK_BYTES = 1 << 20
+_DELIMITERS = (",", "\t", "|", ";")
+_DELIMITER_NAMES = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
+# the longest value each voter column holds, so a long value is cut here rather than failing the whole import
+_LIMITS = {column.name: column.type.length for column in Voter.__table__.columns if column.name in FIELDS
+           and getattr(column.type, "length", None)}
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "a ZIP archive or an Excel workbook: unzip it, or save the sheet as CSV",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook: save the sheet as CSV",
+    b"\x1f\x8b": "a gzip archive: uncompress it first",
+    b"%PDF": "a PDF document, not a data file",
+}
+# the house number at the start of an address line: "123", "123A", "123-125", "12 1/2"; not "1ST AVE"
+_HOUSE_NUMBER = re.compile(r"(\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?(?: \d/\d)?) (.+)")
+
+# Windows-1252 for each byte, and Latin-1 for the five bytes it leaves undefined (as browsers do)
+_CP1252 = [bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256)]
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8 in a UTF-8 file is read as Windows-1252: an ASCII sample said UTF-8."""
+    return "".join(_CP1252[b] for b in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error("kin.cp1252", _cp1252_fallback)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int            # 1-based physical line number in the file (header is line 1 when present)
+    column: str | None   # the source column name (or Kin field if no header), None for whole-row problems
+    reason: str          # a sentence an organizer can act on: "Not a valid phone number for region US."
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    line: int
+    voter: dict[str, object] | None        # Voter column -> clean value; None when the row is rejected
+    phones: tuple[str, ...]                # E.164, deduplicated, only valid ones
+    emails: tuple[str, ...]                # normalised, deduplicated, only valid ones
+    problems: tuple[RowError, ...]         # rejections (voter is None) or warnings (the row is kept)
+
+
+class VoterFileError(Exception):
+    """The file as a whole cannot be read; the message says what to do about it."""
+
+
+def describe_presets() -> list[tuple[str, str]]:
+    """(name, label) of each preset, for help texts."""
+    return [(preset.name, preset.label) for preset in PRESETS.values()]
+
+
+def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto",
+                    overrides: Mapping[str, str] | None = None, region: str = "US",
+                    reference_year: int) -> "VoterFileReader":
+    """Recognise the file and get ready to read it; only its first 256 KB are read here.
+
+    ``overrides`` maps a source column to a Kin field (``--map column=field``). ``reference_year`` turns ages
+    into birth years. :raise VoterFileError: when the file cannot be read as a voter file at all.
+    """
+    if preset != "auto" and preset not in PRESETS:
+        raise VoterFileError(f"Unknown format {preset!r}; one of: auto, {', '.join(PRESETS)}.")
+    overrides = dict(overrides or {})
+    for column, field in overrides.items():
+        if field not in FIELDS:
+            raise VoterFileError(f"Cannot read column {column!r} as {field!r}: the fields are {', '.join(FIELDS)}.")
+    if isinstance(source, (str, os.PathLike)):
+        stream, owned = open(source, "rb", buffering=0), True
+        total = os.fstat(stream.fileno()).st_size
+    else:
+        stream, owned, total = source, False, _remaining_size(source)
+    try:
+        head = _read_head(stream)
+        return VoterFileReader(_Bytes(head, stream, owned), total, _recognise(head, total, preset, overrides),
+                               region, reference_year)
+    except BaseException:
+        if owned:
+            stream.close()
+        raise
+
+
+class VoterFileReader:
+    """Iterate over it once for a ``ParsedRow`` per row; ``bytes_read`` and ``total_bytes`` give the progress."""
+
+    preset: Preset                         # the one chosen (detected for "auto")
+    header: list[str] | None               # the file's header row as written, None when it has none
+    total_bytes: int | None
+    encoding: str
+    delimiter: str
+    mapping: dict[str, str]                # Kin field -> the column(s) it is read from, for showing the organizer
+
+    def __init__(self, source: "_Bytes", total_bytes: int | None, layout: "_Layout", region: str,
+                 reference_year: int):
+        self._source, self._layout = source, layout
+        self.preset, self.header, self.total_bytes = layout.preset, layout.header, total_bytes
+        self.encoding, self.delimiter = layout.encoding, layout.delimiter
+        self._plan = _Plan(layout, region, reference_year)
+        self.mapping = self._plan.mapping
+        self._started = False
+
+    @property
+    def bytes_read(self) -> int:
+        return self._source.count
+
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self) -> "VoterFileReader":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        if self._started:
+            raise RuntimeError("a voter file can be read only once")
+        self._started = True
+        layout, parse = self._layout, self._plan.parse
+        text = io.TextIOWrapper(io.BufferedReader(self._source, CHUNK_BYTES), encoding=layout.encoding,
+                                errors=layout.errors, newline="")
+        text._CHUNK_SIZE = CHUNK_BYTES  # fewer, larger decodes
+        rows = csv.reader(text, delimiter=layout.delimiter)
+        try:
+            if layout.header is not None:
+                for row in rows:  # the header row, after any blank lines before it
+                    if row:
+                        break
+            while True:
+                line = rows.line_num + 1
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield _rejected(line, None, f"Cannot read this row ({exc}); check for an unclosed quote.")
+                    continue
+                if row:
+                    parsed = parse(line, row, rows.line_num - line)
+                    if parsed is not None:
+                        yield parsed
+        finally:
+            text.close()
+
+
+def _rejected(line: int, column: str | None, reason: str) -> ParsedRow:
+    return ParsedRow(line, None, (), (), (RowError(line, column, reason),))
+
+
+class _Bytes(io.RawIOBase):
+    """The file's bytes, starting with the sample already read, counting what the reader has taken."""
+
+    def __init__(self, head: bytes, stream: BinaryIO, owned: bool):
+        self._head, self._stream, self._owned = memoryview(head), stream, owned
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+        else:
+            data = self._stream.read(len(buffer))
+            n = len(data)
+            buffer[:n] = data
+        self.count += n
+        return n
+
+    def close(self) -> None:
+        if self._owned and not self.closed:
+            self._stream.close()
+        super().close()
+
+
+def _read_head(stream: BinaryIO) -> bytes:
+    """The first SAMPLE_BYTES, or the whole file if shorter (a pipe may hand them over in pieces)."""
+    pieces, size = [], 0
+    while size < SAMPLE_BYTES:
+        piece = stream.read(SAMPLE_BYTES - size)
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces)
+
+
+def _remaining_size(stream: BinaryIO) -> int | None:
+    try:
+        return os.fstat(stream.fileno()).st_size - stream.tell()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass
+    try:
+        here = stream.tell()
+        end = stream.seek(0, io.SEEK_END)
+        stream.seek(here)
+        return end - here
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+# -- recognising the file ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Layout:
+    preset: Preset
+    encoding: str
+    errors: str
+    delimiter: str
+    header: list[str] | None
+    columns: tuple[str, ...]   # the names of the columns in order: the header, or the preset's for a headerless file
+    overrides: dict[str, str]
+
+
+def _recognise(head: bytes, total: int | None, requested: str, overrides: dict[str, str]) -> _Layout:
+    """Encoding, delimiter, header and preset, from the first bytes of the file."""
+    if not head.strip():
+        raise VoterFileError("The file is empty.")
+    at_end = len(head) < SAMPLE_BYTES or total == len(head)
+    chosen = PRESETS.get(requested)
+    encoding, errors = _detect_encoding(head, chosen.encoding if chosen else None)
+    text = codecs.getincrementaldecoder(encoding)(errors).decode(head, final=at_end)
+    lines = list(io.StringIO(text, newline=""))
+    if not at_end and len(lines) > 1:
+        lines.pop()  # probably cut short by the sample's end
+    lines = lines[:SAMPLE_ROWS]
+    delimiter = chosen.delimiter if chosen and chosen.delimiter else _detect_delimiter(lines)
+    rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+    if not rows:
+        raise VoterFileError("The file has no rows.")
+    first = rows[0]
+
+    def layout(preset: Preset, header: bool) -> _Layout:
+        columns = tuple(name.strip().lstrip("\ufeff") for name in first) if header else preset.columns
+        return _Layout(preset, encoding, errors, delimiter, list(first) if header else None, columns, overrides)
+
+    if chosen:
+        header = _names_columns(first, chosen, overrides) if chosen.header is not True else True
+        if not header and not chosen.columns:
+            raise VoterFileError(f"The first row does not name the columns, and the {chosen.label} format needs "
+                                 "a header row; add one, or pick another format.")
+        found = layout(chosen, header)
+        _check_columns(found)
+        return found
+
+    tried = []
+    if _names_columns(first, None, overrides):
+        fits = []
+        for preset in PRESETS.values():
+            candidate = layout(preset, True)
+            score = _header_score(candidate)
+            if score is not None:
+                fits.append((preset.name != "generic", score, candidate))
+            tried.append(preset.name)
+        if fits:
+            # any state or VAN layout that explains most of the header beats the generic aliases
+            best = max(fits, key=lambda fit: (fit[0] and fit[1] >= 0.5, fit[1]))
+            _check_columns(best[2])
+            return best[2]
+    else:
+        for preset in PRESETS.values():
+            if preset.columns:
+                tried.append(f"{preset.name} ({len(preset.columns)} columns)")
+                if _positional_fit(preset, rows):
+                    found = layout(preset, False)
+                    _check_columns(found)
+                    return found
+    raise VoterFileError(
+        f"Could not recognise the layout; tried {', '.join(tried)} and the generic column names. The first row "
+        f"has {len(first)} {_DELIMITER_NAMES[delimiter]}-separated columns. Pick a format, or name the voter id "
+        "column with --map COLUMN=external_id.")
+
+
+def _detect_encoding(head: bytes, declared: str | None) -> tuple[str, str]:
+    """(encoding, error handler): a BOM says it; else UTF-8 if the sample is UTF-8; else Windows-1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "kin.cp1252"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "replace"
+    for signature, what in _BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            raise VoterFileError(f"This is {what}.")
+    if b"\x00" in head:
+        raise VoterFileError("This is not a text file: export the voter file as CSV or tab-delimited text.")
+    if declared:
+        return ("utf-8-sig" if codecs.lookup(declared).name == "utf-8" else declared), "kin.cp1252"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
+    except UnicodeDecodeError:
+        return "cp1252", "kin.cp1252"
+    return "utf-8", "kin.cp1252"
+
+
+def _detect_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the sample's rows into the same, largest number of columns."""
+    best, best_key = ",", None
+    for delimiter in _DELIMITERS:
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        if not widths:
+            continue
+        width = max(set(widths), key=widths.count)
+        steady = widths.count(width) / len(widths)
+        key = (width > 1 and steady >= 0.8, width > 1, width * steady)
+        if best_key is None or key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
+def _known_names(preset: Preset | None) -> set[str]:
+    presets = [preset] if preset else PRESETS.values()
+    names = set()
+    for each in presets:
+        names.update(squash(column) for column in each.columns)
+        for name in each.fields:
+            for source in each.sources(name):
+                names.update(squash(alternative) for part in source.split("+") for alternative in part.split("|"))
+    return names
+
+
+def _names_columns(first: list[str], preset: Preset | None, overrides: dict[str, str]) -> bool:
+    """Whether the first row is a header: it names two known columns (one if that is all it has)."""
+    known = _known_names(preset) | {squash(column) for column in overrides}
+    hits = sum(squash(cell) in known for cell in first if cell.strip())
+    return hits >= min(2, len(first))
+
+
+def _positional_fit(preset: Preset, rows: list[list[str]]) -> bool:
+    """A headerless file fits a preset if its rows have the preset's columns and their values look right."""
+    if sum(len(row) == len(preset.columns) for row in rows) < 0.9 * len(rows):
+        return False
+    checks = [(preset.columns.index(column), re.compile(pattern)) for column, pattern in preset.patterns.items()]
+    good = sum(all(pattern.fullmatch(row[index].strip()) for index, pattern in checks)
+               for row in rows if len(row) == len(preset.columns))
+    return good >= 0.9 * len(rows)
+
+
+def _header_score(layout: _Layout) -> float | None:
+    """How much of the preset the header explains (0-1), or None if it has no voter id column."""
+    index = _column_index(layout.columns)
+    if not _resolve(layout.preset.sources("external_id")[0], index) and "external_id" not in layout.overrides.values():
+        return None
+    parts = [part for name in layout.preset.fields for source in layout.preset.sources(name)
+             for part in source.split("+")]
+    found = sum(any(squash(alternative) in index for alternative in part.split("|")) for part in parts)
+    return found / len(parts)
+
+
+def _check_columns(layout: _Layout) -> None:
+    index = _column_index(layout.columns)
+    for column in layout.overrides:
+        if squash(column) not in index:
+            shown = ", ".join(layout.columns[:40]) + (" ..." if len(layout.columns) > 40 else "")
+            raise VoterFileError(f"No column {column!r} in the file (--map); its columns are: {shown}.")
+    if "external_id" not in layout.overrides.values() and not _resolve(layout.preset.sources("external_id")[0],
+                                                                            index):
+        wanted = layout.preset.sources("external_id")[0].replace("|", " or ")
+        raise VoterFileError(f"No voter id column ({wanted}) for the {layout.preset.label} format; name it with "
+                             "--map COLUMN=external_id.")
+
+
+def _column_index(columns: tuple[str, ...]) -> dict[str, int]:
+    index = {}
+    for i, column in enumerate(columns):
+        index.setdefault(squash(column), i)
+    return index
+
+
+def _resolve(source: str, index: dict[str, int]) -> tuple[int, ...]:
+    """The columns a source reads: for each "+" part, the first of its "|" alternatives the file has."""
+    found = []
+    for part in source.split("+"):
+        for alternative in part.split("|"):
+            if squash(alternative) in index:
+                found.append(index[squash(alternative)])
+                break
+    return tuple(found)
+
+
+# -- reading a row -------------------------------------------------------------------------------------------------
+
+class _Plan:
+    """Where each field of a row comes from, resolved once; ``parse`` turns a row into a ``ParsedRow``."""
+
+    def __init__(self, layout: _Layout, region: str, reference_year: int):
+        preset, columns = layout.preset, layout.columns
+        index = _column_index(columns)
+        sources = {name: [_resolve(source, index) for source in preset.sources(name)] for name in preset.fields}
+        for column, field in layout.overrides.items():
+            where = (index[squash(column)],)
+            if field in MULTI_FIELDS:
+                sources[field] = [*sources.get(field, []), where]
+            else:
+                sources[field] = [where]
+        sources = {name: [where for where in found if where] for name, found in sources.items()}
+        sources = {name: found for name, found in sources.items() if found}
+        if "address" in sources and "street" in sources:
+            del sources["address"]  # the separate columns win
+        if "address" in sources and "house_number" in sources:
+            sources["street"] = sources.pop("address")
+
+        def label(where: tuple[int, ...]) -> str:
+            return "+".join(columns[i] for i in where)[:100]
+
+        self.mapping = {name: ", ".join(label(where) for where in found) for name, found in sources.items()}
+        self.width, self.positional = len(columns), layout.header is None
+        self.region = region
+        (self.id_at,) = sources["external_id"]
+        self.id_label = label(self.id_at)
+        self.text = [(name, where, label(where), _LIMITS[name]) for name, (where,) in
+                     ((name, found) for name, found in sources.items() if name in _LIMITS and name != "external_id")]
+        self.blank = dict.fromkeys(("external_id", *VOTER_FIELDS), "")
+        self.blank["birth_year"] = None
+        self.address = sources.get("address", [None])[0]
+        self.address_label = self.address and label(self.address)
+        self.first_at = sources.get("first_name", [None])[0]
+        self.last_at = sources.get("last_name", [None])[0]
+        self.names_label = label(self.last_at or self.first_at or ()) or None
+        self.birth_at = sources.get("birth_year", [None])[0]
+        self.birth_label = self.birth_at and label(self.birth_at)
+        self.birth = _BirthReader(preset.birth, reference_year)
+        self.phones = [(where, label(where)) for where in sources.get("phones", [])]
+        self.emails = [(where, label(where)) for where in sources.get("emails", [])]
+
+    def parse(self, line: int, row: list[str], extra_lines: int) -> ParsedRow | None:
+        width = self.width
+        if len(row) != width:
+            if self.positional or (len(row) > width and any(cell.strip() for cell in row[width:])):
+                if not any(cell.strip() for cell in row):
+                    return None
+                hint = " The row runs over several lines: check for an unclosed quote." if extra_lines else ""
+                return _rejected(line, None, f"Expected {width} columns, found {len(row)}.{hint}")
+            row = row[:width] + [""] * (width - len(row))
+
+        external_id = _value(row, self.id_at)
+        if not external_id:
+            if not any(cell.strip() for cell in row):
+                return None
+            return _rejected(line, self.id_label, "No voter id; the row was skipped.")
+        if len(external_id) > _LIMITS["external_id"]:
+            return _rejected(line, self.id_label, f"The voter id is longer than {_LIMITS['external_id']} characters.")
+        if not ((self.first_at and _value(row, self.first_at)) or (self.last_at and _value(row, self.last_at))):
+            return _rejected(line, self.names_label, "Neither a first nor a last name; the row was skipped.")
+
+        problems = []
+        voter = self.blank.copy()
+        voter["external_id"] = external_id
+        for name, where, column, limit in self.text:
+            value = " ".join(row[where[0]].split()) if len(where) == 1 else _value(row, where)
+            if len(value) > limit:
+                problems.append(RowError(line, column, f"Longer than {limit} characters; cut to fit."))
+                value = value[:limit]
+            voter[name] = value
+        if self.address:
+            self._split_address(line, _value(row, self.address), voter, problems)
+        if self.birth_at:
+            raw = _value(row, self.birth_at)
+            if raw:
+                year, reason, fatal = self.birth(raw)
+                if fatal:
+                    return _rejected(line, self.birth_label, reason)
+                if reason:
+                    problems.append(RowError(line, self.birth_label, reason))
+                voter["birth_year"] = year
+
+        phones = []
+        for where, column in self.phones:
+            raw = row[where[0]].strip() if len(where) == 1 else _value(row, where)
+            if raw:
+                try:
+                    phone = normalize_phone(raw, self.region)
+                except InvalidIdentifier as exc:
+                    problems.append(RowError(line, column, str(exc)))
+                else:
+                    if phone not in phones:
+                        phones.append(phone)
+        emails = []
+        for where, column in self.emails:
+            raw = row[where[0]].strip() if len(where) == 1 else _value(row, where)
+            if raw:
+                try:
+                    email = normalize_email(raw)
+                except InvalidIdentifier as exc:
+                    problems.append(RowError(line, column, str(exc)))
+                else:
+                    if email not in emails:
+                        emails.append(email)
+        return ParsedRow(line, voter, tuple(phones), tuple(emails), tuple(problems))
+
+    def _split_address(self, line: int, value: str, voter: dict, problems: list) -> None:
+        match = _HOUSE_NUMBER.fullmatch(value)
+        number, street = match.groups() if match else ("", value)
+        for name, part in (("house_number", number), ("street", street)):
+            if len(part) > _LIMITS[name]:
+                problems.append(RowError(line, self.address_label, f"Longer than {_LIMITS[name]} characters; "
+                                                                    "cut to fit."))
+                part = part[:_LIMITS[name]]
+            voter[name] = part
+
+
+def _value(row: list[str], where: tuple[int, ...]) -> str:
+    """The cell (or the cells joined by a space), trimmed, with runs of whitespace made one space."""
+    if len(where) == 1:
+        return " ".join(row[where[0]].split())
+    return " ".join(" ".join(row[i] for i in where).split())
+
+
+class _BirthReader:
+    """A birth column's value -> (birth year or None, problem or None, whether the problem rejects the row)."""
+
+    def __init__(self, spec: str, reference_year: int):
+        self.reference_year = reference_year
+        self.kinds = [_date_reader(kind[5:]) if kind.startswith("date:") else kind for kind in spec.split("|")]
+        self.expected = " or ".join(_describe_birth(kind) for kind in spec.split("|"))
+        self.cache: dict[str, tuple[int | None, str | None, bool]] = {}  # few distinct values: dates of birth
+
+    def __call__(self, raw: str) -> tuple[int | None, str | None, bool]:
+        known = self.cache.get(raw)
+        if known is None:
+            known = self._read(raw)
+            if len(self.cache) >= 100_000:
+                self.cache.clear()
+            self.cache[raw] = known
+        return known
+
+    def _read(self, raw: str) -> tuple[int | None, str | None, bool]:
+        year = None
+        for kind in self.kinds:
+            if kind == "year":
+                if len(raw) == 4 and raw.isascii() and raw.isdigit() and int(raw) >= 1000:
+                    year = int(raw)
+            elif kind == "age":
+                if len(raw) <= 3 and raw.isascii() and raw.isdigit():
+                    year = self.reference_year - int(raw)
+            else:
+                year = kind(raw)
+            if year is not None:
+                break
+        if year is None:
+            return None, f"Cannot read the birth date {raw!r}: expected {self.expected}.", True
+        if not self.reference_year - 130 <= year <= self.reference_year:
+            return None, f"Birth year {year} is not plausible; left empty.", False
+        return year, None, False
+
+
+def _date_reader(fmt: str):
+    """A function reading a date written as ``fmt`` (%Y, %m, %d) and returning its year, or None."""
+    compact = not re.sub(r"%.", "", fmt)  # "%Y%m%d": fixed widths
+    groups = {"Y": r"(?P<Y>\d{4})", "m": r"(?P<m>\d{2})" if compact else r"(?P<m>\d{1,2})",
+              "d": r"(?P<d>\d{2})" if compact else r"(?P<d>\d{1,2})"}
+    pattern = re.compile("".join(groups[piece[1]] if piece.startswith("%") else re.escape(piece)
+                                 for piece in re.findall(r"%.|[^%]+", fmt)) + r"(?:[ T][\d:.]*)?", re.ASCII)
+
+    def read(raw: str) -> int | None:
+        match = pattern.fullmatch(raw)
+        if not match:
+            return None
+        try:
+            return date(int(match["Y"]), int(match["m"]), int(match["d"])).year
+        except ValueError:
+            return None
+
+    return read
+
+
+def _describe_birth(kind: str) -> str:
+    if kind == "year":
+        return "a year like 1980"
+    if kind == "age":
+        return "an age"
+    return "a date like " + kind[5:].replace("%Y", "1980").replace("%m", "01").replace("%d", "31")

@@ -1,0 +1,86 @@
+"""Organizers upload a voter file; it imports in the background while they watch its progress."""
+
+import io
+import time
+
+import pytest
+
+from server.campaigns.models import Role
+from server.columns import utcnow
+from server.extensions import db
+from server.voters.models import ImportStatus, VoterImport
+from tests.server.voters.test_import import FIRST
+
+
+@pytest.fixture
+def organizer(make_campaign, make_member):
+    return make_member(make_campaign(), Role.ORGANIZER)
+
+
+def upload(client, headers, campaign_id, path, **form):
+    data = {"file": (io.BytesIO(path.read_bytes()), path.name), **form}
+    return client.post(f"/api/campaigns/{campaign_id}/voter-files", data=data, headers=headers,
+                       content_type="multipart/form-data")
+
+
+def wait_for(client, headers, url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(url, headers=headers).json
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"import still {job['status']} after {timeout} s")
+
+
+def test_upload_imports_in_the_background_and_reports_progress_and_problems(
+        client, auth_headers, organizer, voter_file, voters_of):
+    headers = auth_headers(organizer.user_id)
+    response = upload(client, headers, organizer.campaign_id, voter_file(FIRST))
+    assert response.status_code == 202 and response.json["status"] in ("queued", "running", "succeeded")
+    url = f"/api/campaigns/{organizer.campaign_id}/voter-files/{response.json['id']}"
+    job = wait_for(client, headers, url)
+    assert job["status"] == "succeeded", job["message"]
+    assert (job["format"], job["rows_read"], job["rows_rejected"], job["voters_added"]) == ("generic", 5, 1, 4)
+    assert job["bytes_read"] == job["bytes_total"] > 0
+    assert [(p["line"], p["rejected"]) for p in job["problems"]] == [(4, False), (5, True), (6, False)]
+    assert len(voters_of(organizer.campaign_id)) == 4
+
+    csv_response = client.get(f"{url}/problems.csv", headers=headers)
+    lines = csv_response.get_data(as_text=True).splitlines()
+    assert csv_response.mimetype == "text/csv" and lines[0] == "line,column,reason,rejected"
+    assert len(lines) == 4 and lines[2].startswith("5,") and lines[2].endswith(",yes")
+
+
+def test_a_second_upload_while_one_runs_is_409(app, client, auth_headers, organizer, voter_file):
+    with app.app_context():
+        db.session.add(VoterImport(campaign_id=organizer.campaign_id, filename="x", upload_path="/nonexistent",
+                                   status=ImportStatus.RUNNING, heartbeat_at=utcnow()))
+        db.session.commit()
+    response = upload(client, auth_headers(organizer.user_id), organizer.campaign_id, voter_file(FIRST))
+    assert response.status_code == 409 and "still running" in response.json["message"]
+
+
+def test_upload_without_a_file_names_the_field(client, auth_headers, organizer):
+    response = client.post(f"/api/campaigns/{organizer.campaign_id}/voter-files", data={"format": "auto"},
+                           headers=auth_headers(organizer.user_id), content_type="multipart/form-data")
+    assert response.status_code == 422 and "file" in response.json["errors"]["files"]
+
+
+def test_bad_map_entries_are_named_by_index(client, auth_headers, organizer, voter_file):
+    response = upload(client, auth_headers(organizer.user_id), organizer.campaign_id, voter_file(FIRST),
+                      map=["town=city", "nonsense", "x=shoe_size"])
+    assert response.status_code == 422
+    assert set(response.json["errors"]["form"]["map"]) == {"1", "2"}
+
+
+def test_organizer_reads_a_voters_full_record_by_its_public_id(client, auth_headers, organizer, voter_file,
+                                                               import_file):
+    import_file(voter_file(FIRST), organizer.campaign_id)
+    headers = auth_headers(organizer.user_id)
+    listed = client.get(f"/api/campaigns/{organizer.campaign_id}/voters?city=durham", headers=headers)
+    assert sorted(v["external_id"] for v in listed.json) == ["A1", "A2"]
+    ana = next(v for v in listed.json if v["external_id"] == "A1")
+    record = client.get(f"/api/campaigns/{organizer.campaign_id}/voters/{ana['id']}", headers=headers).json
+    assert record["last_name"] == "López" and record["phones"] == ["+19196601234"]
+    assert record["emails"] == ["ana@example.org"] and "id" in record and record["id"] != 1
