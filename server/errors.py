@@ -7,6 +7,7 @@ flask-jwt-extended, which have their own callbacks, into the same shape.
 from http import HTTPStatus
 
 from flask_jwt_extended import JWTManager
+from werkzeug.exceptions import HTTPException
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api
 
@@ -41,3 +42,10 @@ def register_token_errors(jwt: JWTManager) -> None:
     jwt.revoked_token_loader(lambda _header, _payload: _unauthorized("You have signed out; sign in again."))
     jwt.needs_fresh_token_loader(lambda _header, _payload: _unauthorized("Sign in again to do this."))
     jwt.user_lookup_error_loader(lambda _header, _payload: _unauthorized("This account no longer exists."))
+
+
+class UpgradeRequired(HTTPException):
+    """426: the client speaks a protocol this server no longer does; werkzeug has no class for it."""
+
+    code = 426
+    description = "Update the app."

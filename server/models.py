@@ -3,9 +3,16 @@
 from server.audit.models import AuditEvent
 from server.auth.models import RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
+from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import (
     Voter,
     VoterIdentifier,
+    VoterImport,
+    VoterImportProblem,
+    staged_identifier,
+    staged_voter,
 )
 
-__all__ = ["AuditEvent", "Campaign", "Invite", "Membership", "RevokedToken", "User", "Voter", "VoterIdentifier"]
+__all__ = ["AppliedOp", "AuditEvent", "Campaign", "Invite", "Membership", "RevokedToken", "SyncCounter", "SyncHistory",
+           "SyncRecord", "User", "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier",
+           "staged_voter"]

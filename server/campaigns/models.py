@@ -4,7 +4,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.columns import UTCDateTime, enum_type, utcnow
@@ -32,6 +32,7 @@ class Campaign(db.Model):
     phone_region: Mapped[str] = mapped_column(String(2), default="US")
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     election_day: Mapped[date | None]
+    issue_tags: Mapped[list] = mapped_column(JSON, default=list)  # the issues volunteers can tag conversations with
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="campaign")

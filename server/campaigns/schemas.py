@@ -11,6 +11,8 @@ class CampaignSchema(Schema):
     phone_region = kin_fields.PhoneRegion(load_default="US")
     time_zone = kin_fields.TimeZone(load_default="America/New_York")
     election_day = fields.Date(allow_none=True, load_default=None)
+    issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
+                             validate=validate.Length(max=50))
 
 
 class CampaignUpdateSchema(Schema):
@@ -18,6 +20,7 @@ class CampaignUpdateSchema(Schema):
     phone_region = kin_fields.PhoneRegion()
     time_zone = kin_fields.TimeZone()
     election_day = fields.Date(allow_none=True)
+    issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=50))
 
 
 class MemberSchema(Schema):

@@ -116,7 +116,8 @@ def _stage(job: VoterImport, progress: Progress | None) -> None:
             job.rows_with_warnings += bool(row.problems)
             voter = row.voter
             key = search_key(voter["first_name"], voter["last_name"])
-            voters.append((row.line, voter["external_id"], uuid.uuid4().hex, key, *(voter[name] for name in VOTER_FIELDS)))
+            public_id = uuid.uuid4().hex
+            voters.append((row.line, voter["external_id"], public_id, key, *(voter[name] for name in VOTER_FIELDS)))
             identifiers.extend((row.line, voter["external_id"], IdentifierKind.PHONE.value, phone)
                                for phone in row.phones)
             identifiers.extend((row.line, voter["external_id"], IdentifierKind.EMAIL.value, email)

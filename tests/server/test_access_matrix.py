@@ -5,6 +5,7 @@ The table is checked against the app's URL map, so a new route without an entry 
 
 import io
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from server import create_app
 from server.campaigns.models import Role
 from server.columns import utcnow
 from server.extensions import db
+from server.sync_api.models import SyncRecord
 from server.voters.models import ImportStatus, Voter, VoterImport
 from tests.conftest import PASSWORD, TEST_CONFIG
 
@@ -62,6 +64,12 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/voters"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/voters/search"): Entry(Role.VOLUNTEER, 200, query={"name": "Ana Lopez"}),
     ("GET", f"{CAMPAIGN}/voters/<uuid:voter_id>"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/sync/push"): Entry(Role.VOLUNTEER, 200, {"protocol": 1, "device_id": str(uuid.uuid4()),
+                                                                 "ops": []}),
+    ("GET", f"{CAMPAIGN}/sync/pull"): Entry(Role.VOLUNTEER, 200, query={"protocol": 1}),
+    ("GET", f"{CAMPAIGN}/conversations"): Entry(Role.ORGANIZER, 200),
+    ("GET", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200),
+    ("PATCH", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200, {"reviewed": True}),
 }
 VOTER_FILE = b"voter_id,first_name,last_name\nA1,Ana,Lopez\n"
 
@@ -117,14 +125,21 @@ def world(app, make_campaign, make_member, make_invite, make_user):
     campaigns = {}
     for name in ("own", "other"):
         campaign_id = make_campaign(name=f"{name} campaign")
+        logger = make_member(campaign_id, Role.VOLUNTEER)  # whose conversation organizers review
         with app.app_context():
             voter = Voter(campaign_id=campaign_id, external_id="A1", first_name="Ana", last_name="Lopez",
                           search_name="ana lopez")
             job = VoterImport(campaign_id=campaign_id, filename="old.csv", upload_path="/nonexistent",
                               status=ImportStatus.RUNNING, heartbeat_at=utcnow() - timedelta(days=1))
             db.session.add_all([voter, job])
+            db.session.flush()
+            values = {"voter_id": str(voter.public_id), "channel": "door", "happened_at": "2026-10-01T10:00:00Z"}
+            conversation = SyncRecord(campaign_id=campaign_id, entity="conversation", entity_id=uuid.uuid4(),
+                                      owner_id=logger.user_id, values=values, version=1, seq=1,
+                                      stamps=dict.fromkeys(values, f"{1:015d}-00000-device"))
+            db.session.add(conversation)
             db.session.commit()
-            voter_id, import_id = voter.public_id, job.id
+            voter_id, import_id, conversation_id = voter.public_id, job.id, conversation.entity_id
         campaigns[name] = {
             "campaign_id": campaign_id,
             "members": {role: make_member(campaign_id, role) for role in Role},
@@ -132,6 +147,7 @@ def world(app, make_campaign, make_member, make_invite, make_user):
             "invite": make_invite(campaign_id, max_uses=100, expires_in=timedelta(days=3)),
             "voter_id": voter_id,
             "import_id": import_id,
+            "conversation_id": conversation_id,
         }
     return campaigns
 
@@ -143,6 +159,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<int:invite_id>": objects["invite"].id,
         "<int:import_id>": objects["import_id"],
         "<uuid:voter_id>": objects["voter_id"],
+        "<uuid:conversation_id>": objects["conversation_id"],
         "<code>": own["invite"].code,
         "<path:filename>": "index.html",
     }

@@ -1,0 +1,1 @@
+"""The sync endpoints: the IO around the pure ``sync`` package (push, pull, organizer review)."""

@@ -1,0 +1,150 @@
+"""Push and pull: read what ``sync`` needs from the database, let it decide, and persist the decision with
+the op's result in the same transaction."""
+
+import time
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.campaigns.models import Membership, Role
+from server.columns import utcnow
+from server.extensions import db
+from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
+from server.voters.models import Voter
+from sync import hlc
+from sync.decide import decide
+from sync.entities import ENTITIES, ORGANIZER, VOLUNTEER, Ref
+from sync.protocol import Batch, Op, OpResult, Record, Status
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> list[OpResult]:
+    """Judge and apply a batch in one transaction; one result per op, in order."""
+    campaign_id = membership.campaign_id
+    _lock_counter(campaign_id)
+    results = []
+    for index, op in enumerate(batch.ops):
+        result = early.get(index) or apply_op(membership, op, batch.device_id)
+        results.append(result)
+    db.session.commit()
+    return results
+
+
+def _lock_counter(campaign_id: int) -> SyncCounter:
+    """Take the campaign's counter row for this transaction (creating it once), serialising its pushes."""
+    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name]
+    db.session.execute(dialect_insert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
+                       .on_conflict_do_nothing(index_elements=["campaign_id"]))
+    # a write first: PostgreSQL locks the row, SQLite takes its write lock before anything is read
+    db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
+                       .values(last_seq=SyncCounter.last_seq))
+    return db.session.get(SyncCounter, campaign_id, populate_existing=True)
+
+
+def _role_for(membership: Membership, row: SyncRecord | None) -> str | None:
+    """A person acts as the volunteer on their own records (organizers log conversations too) and as an
+    organizer on others' records of their campaign; a volunteer has no role on another's record."""
+    if row is None or row.owner_id == membership.user_id:
+        return VOLUNTEER
+    return ORGANIZER if membership.role.at_least(Role.ORGANIZER) else None
+
+
+def apply_op(membership: Membership, op: Op, device_id: str | None = None, role: str | None = None) -> OpResult:
+    """Judge one op and persist the outcome in the current transaction (the caller holds the counter lock)."""
+    campaign_id = membership.campaign_id
+    op_id = uuid.UUID(op.op_id)
+    applied = db.session.get(AppliedOp, (campaign_id, op_id))
+    already = OpResult(op.op_id, Status(applied.status), applied.errors, applied.version) if applied else None
+    row = db.session.execute(select(SyncRecord).where(
+        SyncRecord.campaign_id == campaign_id, SyncRecord.entity == op.entity,
+        SyncRecord.entity_id == uuid.UUID(op.entity_id))).scalar_one_or_none()
+    role = role or _role_for(membership, row)
+    if already is None:
+        if role is None:  # another volunteer's record: the same answer as a record that does not exist
+            return OpResult(op.op_id, Status.REJECTED, {"entity_id": [f"No such {op.entity}."]})
+        if errors := _reference_errors(campaign_id, membership.user_id, op):
+            return OpResult(op.op_id, Status.REJECTED, errors)
+    decision = decide(op, role=role, current=_record(row), already=already,
+                      issue_tags=frozenset(membership.campaign.issue_tags or ()))
+    result = decision.result
+    if decision.record is not None:
+        row = _store(campaign_id, membership.user_id, row, decision.record)
+    if decision.history:
+        db.session.flush()  # a new record needs its id before its history can point at it
+        for entry in decision.history:
+            db.session.add(SyncHistory(record_id=row.id, field=entry.field, losing_value=entry.losing_value,
+                                       losing_stamp=entry.losing_stamp, winning_stamp=entry.winning_stamp,
+                                       op_id=op_id))
+    if already is None and result.status in (Status.APPLIED, Status.CONFLICT):
+        db.session.add(AppliedOp(campaign_id=campaign_id, op_id=op_id, user_id=membership.user_id,
+                                 device_id=uuid.UUID(device_id) if device_id else None, status=result.status.value,
+                                 errors=result.errors and dict(result.errors), version=result.version))
+    db.session.flush()
+    return result
+
+
+def _reference_errors(campaign_id: int, user_id: int, op: Op) -> dict[str, list[str]]:
+    """References must point inside the caller's campaign: a voter of it, or one of the caller's records."""
+    errors = {}
+    for name, spec in ENTITIES[op.entity].fields.items():
+        value = op.fields.get(name)
+        if value is None or not isinstance(spec.type, Ref):
+            continue
+        if spec.type.target == "voter":
+            found = db.session.execute(select(Voter.id).where(
+                Voter.campaign_id == campaign_id, Voter.public_id == _uuid(value))).first()
+        else:
+            found = db.session.execute(select(SyncRecord.id).where(
+                SyncRecord.campaign_id == campaign_id, SyncRecord.entity == spec.type.target,
+                SyncRecord.entity_id == _uuid(value), SyncRecord.owner_id == user_id)).first()
+        if not found:
+            errors[name] = [f"No such {spec.type.target} in this campaign."]
+    return errors
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _record(row: SyncRecord | None) -> Record | None:
+    if row is None:
+        return None
+    return Record(row.entity, str(row.entity_id), row.values, row.stamps, row.deleted, row.deleted_stamp, row.version)
+
+
+def _store(campaign_id: int, user_id: int, row: SyncRecord | None, record: Record) -> SyncRecord:
+    """Write the record's new state with the campaign's next change sequence number."""
+    counter = db.session.get(SyncCounter, campaign_id)
+    counter.last_seq += 1
+    if row is None:
+        row = SyncRecord(campaign_id=campaign_id, entity=record.entity, entity_id=uuid.UUID(record.entity_id),
+                         owner_id=user_id)
+        db.session.add(row)
+    row.values, row.stamps = dict(record.values), dict(record.stamps)
+    row.deleted, row.deleted_stamp, row.version = record.deleted, record.deleted_stamp, record.version
+    row.seq, row.updated_at = counter.last_seq, utcnow()
+    return row
+
+
+def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:
+    """The caller's records changed after ``cursor``, oldest change first, one more than ``limit``."""
+    rows = db.session.execute(select(SyncRecord).where(
+        SyncRecord.campaign_id == membership.campaign_id, SyncRecord.owner_id == membership.user_id,
+        SyncRecord.seq > cursor).order_by(SyncRecord.seq).limit(limit + 1)).scalars()
+    return [(row.seq, _record(row)) for row in rows]
+
+
+def server_stamp(campaign_id: int) -> str:
+    """A stamp for an edit made on the server (an organizer's review), from the campaign's server clock."""
+    counter = _lock_counter(campaign_id)
+    clock = hlc.Stamp.decode(counter.server_clock) if counter.server_clock else hlc.Stamp(0, 0, "server")
+    clock, stamp = hlc.send(clock, now_ms())
+    counter.server_clock = clock.encode()
+    return stamp.encode()

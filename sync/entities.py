@@ -1,0 +1,224 @@
+"""What can be synced, declared once: each entity's fields, their types, and which role owns each field.
+
+Adding an entity (door visits come next) is one more ``Entity(...)`` here; nothing else in sync/ names one.
+Validation returns errors that name the field, in the app's one error shape: ``{"field": ["Message."]}``.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+VOLUNTEER = "volunteer"
+ORGANIZER = "organizer"
+ROLES = (VOLUNTEER, ORGANIZER)
+OWNER_ONLY = {
+    ORGANIZER: "Only organizers can change this.",
+    VOLUNTEER: "Only the volunteer who logged this can change this.",
+}
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_DATE = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+_DATE_TIME = re.compile(_DATE + r"T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,6})?(?:Z|[+-]([0-9]{2}):([0-9]{2}))")
+
+
+def _is_date(year: str, month: str, day: str) -> bool:
+    y, m, d = int(year), int(month), int(day)
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    return y >= 1 and 1 <= m <= 12 and 1 <= d <= days[m - 1]
+
+
+# Each type's ``check(value, issue_tags)`` returns None for a good value, else what is wrong with it.
+
+@dataclass(frozen=True)
+class Text:
+    max_len: int
+
+    def check(self, value, issue_tags):
+        if not isinstance(value, str):
+            return "Not text."
+        if "\x00" in value:  # PostgreSQL text cannot hold it
+            return "Contains a NUL character."
+        if len(value) > self.max_len:
+            return f"Longer than {self.max_len} characters."
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: tuple[str, ...]
+
+    def check(self, value, issue_tags):
+        if not isinstance(value, str) or value not in self.values:
+            return f"Not one of: {', '.join(self.values)}."
+
+
+@dataclass(frozen=True)
+class IntRange:
+    lo: int
+    hi: int
+
+    def check(self, value, issue_tags):
+        if type(value) is not int or not self.lo <= value <= self.hi:
+            return f"Not a whole number from {self.lo} to {self.hi}."
+
+
+@dataclass(frozen=True)
+class Bool:
+    def check(self, value, issue_tags):
+        if not isinstance(value, bool):
+            return "Not true or false."
+
+
+@dataclass(frozen=True)
+class Date:
+    """A calendar day, ``YYYY-MM-DD``."""
+
+    def check(self, value, issue_tags):
+        match = re.fullmatch(_DATE, value) if isinstance(value, str) else None
+        if not (match and _is_date(*match.groups())):
+            return "Not a date (YYYY-MM-DD)."
+
+
+@dataclass(frozen=True)
+class DateTime:
+    """A moment with its offset, ``YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)``, as the phone saw it."""
+
+    def check(self, value, issue_tags):
+        match = _DATE_TIME.fullmatch(value) if isinstance(value, str) else None
+        limits = (24, 60, 60, 24, 60)  # hour, minute, second, offset hours, offset minutes
+        if not (match and _is_date(*match.groups()[:3])
+                and all(int(g or 0) < limit for g, limit in zip(match.groups()[3:], limits, strict=True))):
+            return "Not a date and time with an offset (YYYY-MM-DDTHH:MM:SS±HH:MM)."
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The id of another synced record (a UUID made on a phone) or of a voter (the public UUID the API shows
+    for it). Whether it exists in the caller's campaign is the server's check: it needs the database."""
+
+    target: str
+
+    def check(self, value, issue_tags):
+        if not (isinstance(value, str) and UUID.fullmatch(value)):
+            return f"Not a {self.target} id."
+
+
+@dataclass(frozen=True)
+class IssueTag:
+    """One of the issues in the campaign's own list, which the server passes in."""
+
+    def check(self, value, issue_tags):
+        if not isinstance(value, str) or value not in (issue_tags or ()):
+            return "Not one of this campaign's issues."
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object
+    max_items: int
+
+    def check(self, value, issue_tags):
+        if not isinstance(value, list):
+            return "Not a list."
+        if len(value) > self.max_items:
+            return f"More than {self.max_items} items."
+        if len(set(map(repr, value))) < len(value):
+            return "Lists an item twice."
+        for i, item in enumerate(value):
+            if problem := self.item.check(item, issue_tags):
+                return f"Item {i}: {problem}"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """``null``: may be null (unknown, or cleared). ``required``: must be given when the record is created.
+    ``fixed``: set when the record is created and never changed (what a record is about)."""
+
+    type: object
+    owner: str
+    null: bool = False
+    required: bool = False
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    """``creator`` is the role that creates and deletes records; its fields decide whether a record is
+    alive. ``exactly_one``: fields of which a new record names exactly one."""
+
+    name: str
+    fields: Mapping[str, FieldSpec]
+    creator: str = VOLUNTEER
+    exactly_one: tuple[str, ...] = field(default=())
+
+
+def _volunteer(type_, **flags) -> FieldSpec:
+    return FieldSpec(type_, VOLUNTEER, **flags)
+
+
+def _organizer(type_, **flags) -> FieldSpec:
+    return FieldSpec(type_, ORGANIZER, **flags)
+
+
+RELATIONSHIP = Entity("relationship", {
+    "voter_id": _volunteer(Ref("voter"), required=True, fixed=True),
+    "source": _volunteer(Choice(("match", "search")), required=True, fixed=True),  # how the voter was found
+    "kind": _volunteer(Choice(("family", "friend", "coworker", "neighbour", "other")), null=True),
+    "closeness": _volunteer(IntRange(1, 5), null=True),  # 1 acquaintance … 5 very close
+    "notes": _volunteer(Text(2000)),
+})
+
+CONVERSATION = Entity("conversation", {
+    "relationship_id": _volunteer(Ref("relationship"), null=True, fixed=True),
+    "voter_id": _volunteer(Ref("voter"), null=True, fixed=True),
+    "channel": _volunteer(Choice(("in_person", "door", "call", "text", "other")), required=True),
+    "happened_at": _volunteer(DateTime(), required=True),
+    "support": _volunteer(IntRange(1, 5), null=True),  # 1 strong support … 5 strong oppose; null: unknown
+    "issue_tags": _volunteer(ListOf(IssueTag(), 20)),
+    "registered": _volunteer(Bool(), null=True),  # null: unknown
+    "vote_method": _volunteer(Choice(("early_in_person", "election_day", "mail", "undecided")), null=True),
+    "vote_on": _volunteer(Date(), null=True),
+    "notes": _volunteer(Text(5000)),
+    "follow_up_on": _volunteer(Date(), null=True),
+    "reviewed": _organizer(Bool()),
+    "review_reply": _organizer(Text(2000)),
+    "flagged_for_follow_up": _organizer(Bool()),
+}, exactly_one=("relationship_id", "voter_id"))
+
+ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION)}
+
+
+def _field_problem(entity, name, value, role, issue_tags, current) -> str | None:
+    spec = entity.fields.get(name)
+    if spec is None:
+        return "Unknown field."
+    if spec.owner != role:
+        return OWNER_ONLY[spec.owner]
+    if spec.fixed and current is not None and current.get(name) != value:
+        return "Cannot be changed."
+    if value is None:
+        return None if spec.null else "Cannot be empty."
+    return spec.type.check(value, issue_tags)
+
+
+def validate(entity: Entity, fields: Mapping[str, object], role: str, *, issue_tags: frozenset[str] | None,
+             current: Mapping[str, object] | None = None) -> dict[str, list[str]]:
+    """Errors naming each bad field of an upsert by ``role``; empty when the upsert is valid.
+
+    ``current`` holds the record's values when it exists; None means this upsert creates it, so the
+    required and exactly-one rules apply. ``issue_tags`` is the campaign's list (None: it has none).
+    """
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; pass one of {ROLES}.")
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if problem := _field_problem(entity, name, value, role, issue_tags, current):
+            errors[name] = [problem]
+    if current is None:
+        for name, spec in entity.fields.items():
+            if spec.required and fields.get(name) is None:
+                errors.setdefault(name, ["Required."])
+        if entity.exactly_one and sum(fields.get(n) is not None for n in entity.exactly_one) != 1:
+            for name in entity.exactly_one:
+                errors.setdefault(name, []).append(f"Give exactly one of {' or '.join(entity.exactly_one)}.")
+    return errors

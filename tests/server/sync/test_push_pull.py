@@ -1,0 +1,190 @@
+"""Push and pull against the real database: exactly once, per-op results, scoped to the volunteer."""
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from server.campaigns.models import Role
+from server.extensions import db
+from server.sync_api.models import AppliedOp, SyncHistory, SyncRecord
+from tests.server.sync.conftest import conversation_fields
+
+
+@pytest.fixture
+def team(make_campaign, make_member):
+    campaign_id = make_campaign()
+    return {"campaign_id": campaign_id, "volunteer": make_member(campaign_id, Role.VOLUNTEER),
+            "other_volunteer": make_member(campaign_id, Role.VOLUNTEER),
+            "organizer": make_member(campaign_id, Role.ORGANIZER)}
+
+
+def statuses(response):
+    return [r["status"] for r in response.json["results"]]
+
+
+def test_a_logged_relationship_and_conversation_are_applied_and_pulled_back(team, make_voter, phone_of):
+    voter_id = make_voter(team["campaign_id"])
+    phone = phone_of(team["volunteer"])
+    relationship_id, conversation_id = str(uuid.uuid4()), str(uuid.uuid4())
+    response = phone.push(
+        phone.op("relationship", relationship_id, {"voter_id": voter_id, "source": "search", "kind": "friend"}),
+        phone.op("conversation", conversation_id, conversation_fields(voter_id=voter_id)),
+    )
+    assert response.status_code == 200
+    assert [(r["status"], r["version"]) for r in response.json["results"]] == [("applied", 1), ("applied", 1)]
+    page = phone.pull().json
+    assert {c["entity_id"] for c in page["changes"]} == {relationship_id, conversation_id}
+    assert page["more"] is False
+    conversation = next(c for c in page["changes"] if c["entity"] == "conversation")
+    assert conversation["fields"]["notes"] == "Worried about rent; will vote early."
+    assert phone.pull(cursor=page["cursor"]).json["changes"] == []
+
+
+def test_a_retried_batch_gets_the_same_results_and_changes_nothing(app, team, make_voter, phone_of):
+    phone = phone_of(team["volunteer"])
+    voter_id = make_voter(team["campaign_id"])
+    ops = [phone.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=voter_id)) for _ in range(3)]
+    first = phone.push(*ops)
+    again = phone.push(*ops)
+    assert statuses(first) == ["applied"] * 3 and statuses(again) == ["duplicate"] * 3
+    assert [r["version"] for r in again.json["results"]] == [r["version"] for r in first.json["results"]]
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(SyncRecord)).scalar_one() == 3
+
+
+def test_a_bad_op_is_rejected_naming_the_field_and_the_rest_still_apply(team, make_voter, phone_of):
+    phone = phone_of(team["volunteer"])
+    voter_id = make_voter(team["campaign_id"])
+    response = phone.push(
+        phone.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=voter_id, support=9)),
+        phone.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=voter_id)),
+        {"op_id": "nope", "entity": "conversation"},
+    )
+    results = response.json["results"]
+    assert [r["status"] for r in results] == ["rejected", "applied", "rejected"]
+    assert set(results[0]["errors"]) == {"support"}
+    assert {"op_id", "entity_id", "action", "hlc"} <= set(results[2]["errors"])
+
+
+def test_a_rejected_op_is_judged_again_when_retried(team, make_voter, phone_of):
+    phone = phone_of(team["volunteer"])
+    op = phone.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=str(uuid.uuid4())))
+    assert statuses(phone.push(op)) == ["rejected"]
+    assert statuses(phone.push(op)) == ["rejected"]  # never recorded as applied
+
+
+def test_an_old_app_gets_426_and_keeps_its_outbox(team, phone_of):
+    response = phone_of(team["volunteer"]).push(protocol=0)
+    assert response.status_code == 426 and "update" in response.json["message"]
+
+
+def test_a_malformed_batch_names_the_field(team, phone_of):
+    phone = phone_of(team["volunteer"])
+    phone.device_id = "not-a-uuid"
+    response = phone.push()
+    assert response.status_code == 422 and "device_id" in response.json["errors"]["json"]
+
+
+def test_references_must_stay_inside_the_campaign(team, make_campaign, make_voter, phone_of):
+    elsewhere = make_voter(make_campaign(name="Elsewhere"))
+    phone = phone_of(team["volunteer"])
+    response = phone.push(phone.op("relationship", str(uuid.uuid4()), {"voter_id": elsewhere, "source": "match"}))
+    assert statuses(response) == ["rejected"] and "voter_id" in response.json["results"][0]["errors"]
+
+
+def test_a_volunteer_can_neither_see_nor_change_anothers_records(team, make_voter, phone_of):
+    voter_id = make_voter(team["campaign_id"])
+    mine, theirs = phone_of(team["volunteer"]), phone_of(team["other_volunteer"])
+    conversation_id = str(uuid.uuid4())
+    mine.push(mine.op("conversation", conversation_id, conversation_fields(voter_id=voter_id)))
+    attempt = theirs.push(theirs.op("conversation", conversation_id, {"notes": "overwritten"}))
+    assert statuses(attempt) == ["rejected"]
+    assert theirs.pull().json["changes"] == []
+    assert mine.pull().json["changes"][0]["fields"]["notes"] == "Worried about rent; will vote early."
+
+
+def test_the_later_edit_wins_and_the_loser_is_kept_in_history(app, team, make_voter, phone_of):
+    voter_id = make_voter(team["campaign_id"])
+    laptop, phone = phone_of(team["volunteer"]), phone_of(team["volunteer"])
+    conversation_id = str(uuid.uuid4())
+    laptop.push(laptop.op("conversation", conversation_id, conversation_fields(voter_id=voter_id), at_ms=1_000))
+    later = phone.op("conversation", conversation_id, {"notes": "later words"}, at_ms=3_000)
+    earlier = laptop.op("conversation", conversation_id, {"notes": "earlier words"}, at_ms=2_000)
+    assert statuses(phone.push(later)) == ["applied"]
+    assert statuses(laptop.push(earlier)) == ["conflict"]  # arrived last, stamped earlier: it loses
+    assert phone.pull().json["changes"][0]["fields"]["notes"] == "later words"
+    with app.app_context():
+        lost = db.session.execute(select(SyncHistory.losing_value).where(SyncHistory.field == "notes")).scalars()
+        assert "earlier words" in list(lost)
+
+
+def test_an_organizers_review_reaches_the_volunteer_and_merges_with_their_edit(client, auth_headers, team,
+                                                                                make_voter, phone_of):
+    voter_id = make_voter(team["campaign_id"])
+    phone = phone_of(team["volunteer"])
+    conversation_id = str(uuid.uuid4())
+    phone.push(phone.op("conversation", conversation_id, conversation_fields(voter_id=voter_id)))
+    cursor = phone.pull().json["cursor"]
+    review = client.patch(f"/api/campaigns/{team['campaign_id']}/conversations/{conversation_id}",
+                          json={"reviewed": True, "review_reply": "Thank you, great call!"},
+                          headers=auth_headers(team["organizer"].user_id))
+    assert review.status_code == 200 and review.json["fields"]["reviewed"] is True
+    phone.push(phone.op("conversation", conversation_id, {"support": 1}))
+    pulled = phone.pull(cursor=cursor).json["changes"]
+    assert len(pulled) == 1
+    assert pulled[0]["fields"]["review_reply"] == "Thank you, great call!" and pulled[0]["fields"]["support"] == 1
+
+
+def test_volunteers_cannot_write_review_fields(team, make_voter, phone_of):
+    voter_id = make_voter(team["campaign_id"])
+    phone = phone_of(team["volunteer"])
+    conversation_id = str(uuid.uuid4())
+    phone.push(phone.op("conversation", conversation_id, conversation_fields(voter_id=voter_id)))
+    response = phone.push(phone.op("conversation", conversation_id, {"reviewed": True}))
+    assert statuses(response) == ["rejected"] and "reviewed" in response.json["results"][0]["errors"]
+
+
+def test_two_concurrent_pushes_of_one_batch_apply_each_op_once(app, team, make_voter, auth_headers):
+    from tests.server.sync.conftest import Phone
+
+    voter_id = make_voter(team["campaign_id"])
+    headers = auth_headers(team["volunteer"].user_id)
+    first = Phone(app.test_client(), headers, team["campaign_id"])
+    second = Phone(app.test_client(), headers, team["campaign_id"])
+    second.device_id = first.device_id
+    ops = [first.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=voter_id)) for _ in range(20)]
+    answers, barrier = {}, threading.Barrier(2)
+
+    def push(name, phone):
+        barrier.wait()
+        answers[name] = phone.push(*ops)
+
+    threads = [threading.Thread(target=push, args=(n, p)) for n, p in (("a", first), ("b", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers["a"].status_code == answers["b"].status_code == 200
+    for pair in zip(statuses(answers["a"]), statuses(answers["b"]), strict=True):
+        assert sorted(pair) == ["applied", "duplicate"]
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(SyncRecord)).scalar_one() == 20
+        assert db.session.execute(select(func.count()).select_from(AppliedOp)).scalar_one() == 20
+
+
+def test_organizers_filter_conversations_for_review(client, auth_headers, team, make_voter, phone_of):
+    voter_id = make_voter(team["campaign_id"])
+    phone = phone_of(team["volunteer"])
+    strong, opposed = str(uuid.uuid4()), str(uuid.uuid4())
+    phone.push(phone.op("conversation", strong, conversation_fields(voter_id=voter_id, support=1)),
+               phone.op("conversation", opposed, conversation_fields(voter_id=voter_id, support=5,
+                                                                     happened_at="2026-09-01T10:00:00Z")))
+    url = f"/api/campaigns/{team['campaign_id']}/conversations"
+    headers = auth_headers(team["organizer"].user_id)
+    assert [c["id"] for c in client.get(url, query_string={"support": 1}, headers=headers).json] == [strong]
+    assert [c["id"] for c in client.get(url, query_string={"until": "2026-09-15"}, headers=headers).json] == [opposed]
+    unreviewed = client.get(url, query_string={"reviewed": "false"}, headers=headers).json
+    assert {c["id"] for c in unreviewed} == {strong, opposed}
+    assert unreviewed[0]["volunteer_name"] == "Test Person"
