@@ -143,11 +143,12 @@ def import_voters(file, campaign_id, preset, pairs):
 
 
 @kin.command("worker")
-def worker():
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst):
     """Run background jobs (voter-file imports) from the Redis queue at KIN_REDIS_URL."""
     if not current_app.config["REDIS_URL"]:
         raise click.ClickException("Set KIN_REDIS_URL: without it, jobs run in the web process.")
-    jobs.work(current_app._get_current_object())
+    jobs.work(current_app._get_current_object(), burst=burst)
 
 
 @kin.command("demo")

@@ -1,49 +1,52 @@
 """Long work off the request: an RQ worker when ``KIN_REDIS_URL`` is set, else a thread in this process.
 
-Jobs are named by import path and take plain arguments (ids), so both runners can start them.
+Jobs are named by import path ("package.module:function") and take plain arguments (ids), so both runners
+can start them.
 """
 
 import importlib
 import threading
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 
 QUEUE = "kin"
 
 
 def enqueue(job: str, *args) -> None:
-    """Run ``job`` ("package.module:function") with ``args`` in the background."""
+    """Run ``job`` with ``args`` in the background."""
     app = current_app._get_current_object()
     if app.config["REDIS_URL"]:
         from redis import Redis
         from rq import Queue
 
         Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
-            run, job, *args, job_timeout=app.config["JOB_TIMEOUT_SECONDS"])
+            run_in_new_app, job, *args, job_timeout=app.config["JOB_TIMEOUT_SECONDS"])
     else:
         threading.Thread(target=_run_in, args=(app, job, args), name=f"kin-job-{job}", daemon=True).start()
 
 
-def run(job: str, *args):
-    """Call a job by name inside an app context (an RQ worker process has none of its own)."""
-    if not has_app_context():
-        from server import create_app
+def run_in_new_app(job: str, *args):
+    """RQ's entry point: RQ forks a process per job, which gets an app (and database pool) of its own."""
+    from server import create_app
 
-        with create_app().app_context():
-            return run(job, *args)
-    module, _, name = job.partition(":")
-    return getattr(importlib.import_module(module), name)(*args)
+    with create_app().app_context():
+        return _call(job, args)
 
 
 def _run_in(app: Flask, job: str, args: tuple) -> None:
     with app.app_context():
-        run(job, *args)
+        _call(job, args)
 
 
-def work(app: Flask) -> None:
-    """Process queued jobs until stopped (``flask kin worker``)."""
+def _call(job: str, args: tuple):
+    module, _, name = job.partition(":")
+    return getattr(importlib.import_module(module), name)(*args)
+
+
+def work(app: Flask, burst: bool = False) -> None:
+    """Process queued jobs until stopped, or until the queue is empty with ``burst``."""
     from redis import Redis
     from rq import Queue, Worker
 
     connection = Redis.from_url(app.config["REDIS_URL"])
-    Worker([Queue(QUEUE, connection=connection)], connection=connection).work()
+    Worker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)

@@ -139,3 +139,11 @@ def test_map_overrides_read_a_column_as_a_field(make_campaign, voter_file, impor
     assert result.exit_code == 0, result.output
     voter = voters_of(campaign_id)["A1"]
     assert voter.city == "Durham" and voter.phones == ["+19196601234"]
+
+
+def test_backslashes_and_quotes_in_values_survive_the_bulk_copy(make_campaign, voter_file, import_file, voters_of):
+    campaign_id = make_campaign()
+    rows = [["Q1", 'Ana "Nana"', "O\\Brien", "Durham", "", "", "", ""], ["Q2", "Ben", "N\\A", "", "", "", "", ""]]
+    assert import_file(voter_file(rows), campaign_id).exit_code == 0
+    voters = voters_of(campaign_id)
+    assert (voters["Q1"].first_name, voters["Q1"].last_name, voters["Q2"].last_name) == ('Ana "Nana"', "O\\Brien", "N\\A")

@@ -1,0 +1,64 @@
+"""With KIN_REDIS_URL set, an upload is queued in Redis and an RQ worker process imports it."""
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from server.campaigns.models import Role
+from tests.conftest import TEST_CONFIG
+from tests.server.voters.test_import import FIRST
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    server = shutil.which("redis-server")
+    if server is None and not os.environ.get("CI"):
+        pytest.skip("redis-server is not installed (make test installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
+
+
+def test_an_rq_worker_imports_the_uploaded_file(app, client, auth_headers, make_campaign, make_member, voter_file,
+                                               voters_of, redis_url, database_uri):
+    app.config["REDIS_URL"] = redis_url
+    organizer = make_member(make_campaign(), Role.ORGANIZER)
+    headers = auth_headers(organizer.user_id)
+    path = voter_file(FIRST)
+    response = client.post(f"/api/campaigns/{organizer.campaign_id}/voter-files", headers=headers,
+                           data={"file": (io.BytesIO(path.read_bytes()), path.name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 202
+    url = f"/api/campaigns/{organizer.campaign_id}/voter-files/{response.json['id']}"
+    assert client.get(url, headers=headers).json["status"] == "queued"  # nothing runs it in this process
+
+    env = {**os.environ, "KIN_DATABASE_URL": database_uri.replace("postgresql+psycopg://", "postgresql://"),
+           "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"], "KIN_REDIS_URL": redis_url,
+           "KIN_INSTANCE_PATH": app.instance_path, "KIN_PASSWORD_HASH_PROFILE": "CHEAPEST"}
+    flask = Path(sys.executable).parent / "flask"
+    worker = subprocess.run([str(flask), "--app", "server:create_app", "kin", "worker", "--burst"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    job = client.get(url, headers=headers).json
+    assert job["status"] == "succeeded", job["message"]
+    assert set(voters_of(organizer.campaign_id)) == {"A1", "A2", "A3", "A4"}
