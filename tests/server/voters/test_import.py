@@ -146,4 +146,5 @@ def test_backslashes_and_quotes_in_values_survive_the_bulk_copy(make_campaign, v
     rows = [["Q1", 'Ana "Nana"', "O\\Brien", "Durham", "", "", "", ""], ["Q2", "Ben", "N\\A", "", "", "", "", ""]]
     assert import_file(voter_file(rows), campaign_id).exit_code == 0
     voters = voters_of(campaign_id)
-    assert (voters["Q1"].first_name, voters["Q1"].last_name, voters["Q2"].last_name) == ('Ana "Nana"', "O\\Brien", "N\\A")
+    names = (voters["Q1"].first_name, voters["Q1"].last_name, voters["Q2"].last_name)
+    assert names == ('Ana "Nana"', "O\\Brien", "N\\A")
