@@ -162,8 +162,9 @@ class VoterFileReader:
                     row = next(rows)
                 except StopIteration:
                     return
-                except csv.Error as exc:
-                    yield _rejected(line, None, f"Cannot read this row ({exc}); check for an unclosed quote.")
+                except csv.Error as exc:  # the reader goes on after the lines it gave up on
+                    yield _rejected(line, None, f"Cannot read lines {line}-{rows.line_num} ({exc}); check for an "
+                                                "unclosed quote.")
                     continue
                 if row:
                     parsed = parse(line, row, rows.line_num - line)
@@ -282,10 +283,11 @@ def _recognise(head: bytes, total: int | None, requested: str, overrides: dict[s
             score = _header_score(candidate)
             if score is not None:
                 fits.append((preset.name != "generic", score, candidate))
-            tried.append(preset.name)
+            if preset.name != "generic":
+                tried.append(preset.name)
         if fits:
-            # any state or VAN layout that explains most of the header beats the generic aliases
-            best = max(fits, key=lambda fit: (fit[0] and fit[1] >= 0.5, fit[1]))
+            # a state or VAN layout that explains most of the header, else the generic aliases, else the best
+            best = max(fits, key=lambda fit: (fit[0] and fit[1] >= 0.5, not fit[0], fit[1]))
             _check_columns(best[2])
             return best[2]
     else:
@@ -370,10 +372,14 @@ def _header_score(layout: _Layout) -> float | None:
     index = _column_index(layout.columns)
     if not _resolve(layout.preset.sources("external_id")[0], index) and "external_id" not in layout.overrides.values():
         return None
-    parts = [part for name in layout.preset.fields for source in layout.preset.sources(name)
-             for part in source.split("+")]
-    found = sum(any(squash(alternative) in index for alternative in part.split("|")) for part in parts)
-    return found / len(parts)
+
+    def found(source: str) -> float:  # the share of its "+" parts the file has
+        parts = source.split("+")
+        return sum(any(squash(alternative) in index for alternative in part.split("|")) for part in parts) / len(parts)
+
+    # each field counts once: phones and emails if any of their sources is there
+    fields = layout.preset.fields
+    return sum(max(found(source) for source in layout.preset.sources(name)) for name in fields) / len(fields)
 
 
 def _check_columns(layout: _Layout) -> None:
@@ -387,6 +393,11 @@ def _check_columns(layout: _Layout) -> None:
         wanted = layout.preset.sources("external_id")[0].replace("|", " or ")
         raise VoterFileError(f"No voter id column ({wanted}) for the {layout.preset.label} format; name it with "
                              "--map COLUMN=external_id.")
+    if not {"first_name", "last_name"} & set(layout.overrides.values()) and not any(
+            _resolve(layout.preset.sources(name)[0], index) for name in ("first_name", "last_name")
+            if name in layout.preset.fields):
+        raise VoterFileError(f"No first or last name column for the {layout.preset.label} format; name one with "
+                             "--map COLUMN=first_name or --map COLUMN=last_name.")
 
 
 def _column_index(columns: tuple[str, ...]) -> dict[str, int]:
@@ -422,7 +433,8 @@ class _Plan:
                 sources[field] = [*sources.get(field, []), where]
             else:
                 sources[field] = [where]
-        sources = {name: [where for where in found if where] for name, found in sources.items()}
+        # a source the file lacks reads nothing; two aliases of one column read it once
+        sources = {name: list(dict.fromkeys(where for where in found if where)) for name, found in sources.items()}
         sources = {name: found for name, found in sources.items() if found}
         if "address" in sources and "street" in sources:
             del sources["address"]  # the separate columns win
@@ -437,8 +449,8 @@ class _Plan:
         self.region = region
         (self.id_at,) = sources["external_id"]
         self.id_label = label(self.id_at)
-        self.text = [(name, where, label(where), _LIMITS[name]) for name, (where,) in
-                     ((name, found) for name, found in sources.items() if name in _LIMITS and name != "external_id")]
+        self.text = [(name, found[0], label(found[0]), _LIMITS[name]) for name, found in sources.items()
+                     if name in _LIMITS and name != "external_id"]
         self.blank = dict.fromkeys(("external_id", *VOTER_FIELDS), "")
         self.blank["birth_year"] = None
         self.address = sources.get("address", [None])[0]
@@ -448,17 +460,23 @@ class _Plan:
         self.names_label = label(self.last_at or self.first_at or ()) or None
         self.birth_at = sources.get("birth_year", [None])[0]
         self.birth_label = self.birth_at and label(self.birth_at)
-        self.birth = _BirthReader(preset.birth, reference_year)
+        birth = preset.birth
+        if "birth_year" in layout.overrides.values():  # a mapped column may be written any way the generic reads
+            birth = "|".join(dict.fromkeys([*birth.split("|"), *PRESETS["generic"].birth.split("|")]))
+        self.birth = _BirthReader(birth, reference_year)
         self.phones = [(where, label(where)) for where in sources.get("phones", [])]
         self.emails = [(where, label(where)) for where in sources.get("emails", [])]
 
     def parse(self, line: int, row: list[str], extra_lines: int) -> ParsedRow | None:
         width = self.width
         if len(row) != width:
-            if self.positional or (len(row) > width and any(cell.strip() for cell in row[width:])):
+            # a header file may leave trailing cells out; values beyond the header, or a short row that ran
+            # over several lines, mean the columns have shifted
+            if self.positional or extra_lines or (len(row) > width and any(cell.strip() for cell in row[width:])):
                 if not any(cell.strip() for cell in row):
                     return None
-                hint = " The row runs over several lines: check for an unclosed quote." if extra_lines else ""
+                hint = (f" The row runs over lines {line}-{line + extra_lines}: check for an unclosed quote."
+                        if extra_lines else "")
                 return _rejected(line, None, f"Expected {width} columns, found {len(row)}.{hint}")
             row = row[:width] + [""] * (width - len(row))
 

@@ -2,7 +2,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from server.voters.models import VOTER_FIELDS, ImportStatus
 
-MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails")
+MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails", "address")  # address: house number + street
 
 
 class VoterFileUploadSchema(Schema):

@@ -3,7 +3,7 @@ import io
 import uuid
 from pathlib import Path
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
@@ -107,11 +107,14 @@ class VoterFileProblems(MethodView):
     @blp.response(200, {"type": "string"}, content_type="text/csv")
     def get(self, import_id):
         """Every rejected row and dropped value of an import, as CSV (line, column, reason, rejected)."""
-        job = _import(import_id)
-        problems = db.session.execute(select(VoterImportProblem).where(VoterImportProblem.import_id == job.id)
-                                      .order_by(VoterImportProblem.line, VoterImportProblem.id)).scalars()
+        job_id = _import(import_id).id
 
+        @stream_with_context  # the query runs while the response streams, inside the request's context
         def rows():
+            problems = db.session.execute(
+                select(VoterImportProblem).where(VoterImportProblem.import_id == job_id)
+                .order_by(VoterImportProblem.line, VoterImportProblem.id).execution_options(yield_per=1000)
+            ).scalars()
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow(["line", "column", "reason", "rejected"])
@@ -123,7 +126,7 @@ class VoterFileProblems(MethodView):
             yield buffer.getvalue()
 
         return Response(rows(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="voter-import-{job.id}-problems.csv"'})
+            "Content-Disposition": f'attachment; filename="voter-import-{job_id}-problems.csv"'})
 
 
 def _search_key() -> str:
