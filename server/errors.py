@@ -7,9 +7,9 @@ flask-jwt-extended, which have their own callbacks, into the same shape.
 from http import HTTPStatus
 
 from flask_jwt_extended import JWTManager
-from werkzeug.exceptions import HTTPException
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
 
 
 class KinApi(Api):
