@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, insert, literal, select, true, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, select, true, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.audit.models import record
@@ -216,10 +216,13 @@ def _apply(job: VoterImport) -> None:
         select(literal(campaign_id), true(), literal(now, Voter.__table__.c.updated_at.type),
                *(staged[name] for name in columns)).where(staged.import_id == job.id),
     )
+    updated = [name for name in columns if name not in ("external_id", "public_id")]
     upsert = upsert.on_conflict_do_update(
         index_elements=["campaign_id", "external_id"],
-        set_={**{name: upsert.excluded[name] for name in columns if name not in ("external_id", "public_id")},
-              "active": True, "updated_at": now},
+        set_={**{name: upsert.excluded[name] for name in updated}, "active": True, "updated_at": now},
+        # rewrite only rows that differ: an unchanged voter costs no new row version and no index updates
+        where=tuple_(Voter.active, *(getattr(Voter, name) for name in updated)).is_distinct_from(
+            tuple_(true(), *(upsert.excluded[name] for name in updated))),
     )
     db.session.execute(upsert)
     job.voters_added = job.rows_read - job.rows_rejected - job.voters_updated

@@ -21,7 +21,7 @@ class Voter(CampaignScoped, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))  # indexed by the unique key
     external_id: Mapped[str] = mapped_column(String(64))  # the id in the state file or VAN (VANID)
     # the only id the API shows: random, so cards and links reveal neither file order nor file size
     public_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
