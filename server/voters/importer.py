@@ -5,7 +5,6 @@ cancelled or interrupted import leaves the previous voter file exactly as it was
 """
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -18,9 +17,9 @@ from server.audit.models import record
 from server.campaigns.models import Campaign
 from server.columns import utcnow
 from server.extensions import db
+from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
 from server.voters.models import (
     VOTER_FIELDS,
-    IdentifierKind,
     ImportStatus,
     Voter,
     VoterIdentifier,
@@ -29,13 +28,10 @@ from server.voters.models import (
     staged_identifier,
     staged_voter,
 )
-from server.voters.reader import VoterFileError, open_voter_file
-from server.voters.search import search_key
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 10_000
-EARLY_CHECK_ROWS = 1_000  # judge the share of bad rows this early, so a wrong preset fails in seconds
+EARLY_CHECK_ROWS = FIRST_BATCH_ROWS  # judge the share of bad rows this early: a wrong preset fails fast
 STALE_AFTER = timedelta(minutes=10)  # an import that has not reported progress for this long was interrupted
 STAGED_COLUMNS = ("line", "external_id", "public_id", "search_name", *VOTER_FIELDS)
 
@@ -97,46 +93,35 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
 
 
 def _stage(job: VoterImport, progress: Progress | None) -> None:
+    """Copy the file's rows into the staging tables, batch by batch, committing progress as it goes."""
     campaign = db.session.get(Campaign, job.campaign_id)
+    batches = read_batches(job.upload_path, preset=job.requested_format, overrides=job.column_map,
+                           region=campaign.phone_region, reference_year=utcnow().year)
     try:
-        reader = open_voter_file(job.upload_path, preset=job.requested_format, overrides=job.column_map,
-                                 region=campaign.phone_region, reference_year=utcnow().year)
-    except VoterFileError as exc:
-        raise ImportStopped(str(exc)) from exc
-    job.format, job.bytes_total = reader.preset.name, reader.total_bytes
-    voters, identifiers, problems = [], [], []
-    for row in reader:
-        job.rows_read += 1
-        for problem in row.problems:
-            problems.append({"import_id": job.id, "line": problem.line, "column": problem.column,
-                             "reason": problem.reason[:500], "rejected": row.voter is None})
-        if row.voter is None:
-            job.rows_rejected += 1
-        else:
-            job.rows_with_warnings += bool(row.problems)
-            voter = row.voter
-            key = search_key(voter["first_name"], voter["last_name"])
-            public_id = uuid.uuid4().hex
-            voters.append((row.line, voter["external_id"], public_id, key, *(voter[name] for name in VOTER_FIELDS)))
-            identifiers.extend((row.line, voter["external_id"], IdentifierKind.PHONE.value, phone)
-                               for phone in row.phones)
-            identifiers.extend((row.line, voter["external_id"], IdentifierKind.EMAIL.value, email)
-                               for email in row.emails)
-        if len(voters) >= BATCH_ROWS or len(problems) >= BATCH_ROWS or job.rows_read == EARLY_CHECK_ROWS:
-            _write_batch(job, reader, voters, identifiers, problems, progress)
+        opened = next(batches)
+        job.format, job.bytes_total = opened.format, opened.bytes_total
+        for batch in batches:
+            _write_batch(job, batch, progress)
             _check_threshold(job, final=False)
-    _write_batch(job, reader, voters, identifiers, problems, progress)
+    except ReadFailed as exc:
+        raise ImportStopped(str(exc)) from exc
+    finally:
+        batches.close()
 
 
-def _write_batch(job, reader, voters: list, identifiers: list, problems: list, progress: Progress | None) -> None:
+def _write_batch(job: VoterImport, batch: Batch, progress: Progress | None) -> None:
     """Commit a batch of staged rows and the progress so far; stop if the organizer cancelled."""
-    _copy(staged_voter, ("import_id", *STAGED_COLUMNS), [(job.id, *row) for row in voters])
+    _copy(staged_voter, ("import_id", *STAGED_COLUMNS), [(job.id, *row) for row in batch.voters])
     _copy(staged_identifier, ("import_id", "line", "external_id", "kind", "value"),
-          [(job.id, *row) for row in identifiers])
-    if problems:
-        db.session.execute(insert(VoterImportProblem), problems)
-    voters.clear(), identifiers.clear(), problems.clear()
-    job.bytes_read, job.heartbeat_at = reader.bytes_read, utcnow()
+          [(job.id, *row) for row in batch.identifiers])
+    if batch.problems:
+        db.session.execute(insert(VoterImportProblem), [
+            {"import_id": job.id, "line": line, "column": column, "reason": reason, "rejected": rejected}
+            for line, column, reason, rejected in batch.problems])
+    job.rows_read += batch.rows_read
+    job.rows_rejected += batch.rows_rejected
+    job.rows_with_warnings += batch.rows_with_warnings
+    job.bytes_read, job.heartbeat_at = batch.bytes_read, utcnow()
     db.session.commit()
     if progress:
         progress(job)
