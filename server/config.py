@@ -42,6 +42,7 @@ class Defaults:
     INVITE_DAYS = 14
 
     VOTER_IMPORT_MAX_BAD_SHARE = 0.2  # an import with more rejected rows than this stops and keeps the old file
+    VOTER_IMPORT_STALE_MINUTES = 10  # an import silent this long was interrupted (a crash, a restart)
     VOTER_SEARCH_RATE_LIMIT = "30 per minute; 300 per day"  # per volunteer: search is not a way to dump the file
     JOB_TIMEOUT_SECONDS = 4 * 3600
 

@@ -32,7 +32,6 @@ from server.voters.models import (
 log = logging.getLogger(__name__)
 
 EARLY_CHECK_ROWS = FIRST_BATCH_ROWS  # judge the share of bad rows this early: a wrong preset fails fast
-STALE_AFTER = timedelta(minutes=10)  # an import that has not reported progress for this long was interrupted
 STAGED_COLUMNS = ("line", "external_id", "public_id", "search_name", *VOTER_FIELDS)
 
 
@@ -268,7 +267,8 @@ def fail_stale_imports(campaign_id: int) -> None:
     stale = db.session.execute(select(VoterImport).where(
         VoterImport.campaign_id == campaign_id,
         VoterImport.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]),
-        func.coalesce(VoterImport.heartbeat_at, VoterImport.created_at) < utcnow() - STALE_AFTER,
+        func.coalesce(VoterImport.heartbeat_at, VoterImport.created_at)
+        < utcnow() - timedelta(minutes=current_app.config["VOTER_IMPORT_STALE_MINUTES"]),
     )).scalars().all()
     for job in stale:
         _finish(job, ImportStatus.FAILED, "The import was interrupted; the previous voter file is unchanged.")
