@@ -171,8 +171,9 @@ def main() -> None:
             out = subprocess.run([sys.executable, __file__, "--import-into", uri, "--file", str(path)],
                                  check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
             result = json.loads(out)
-            print(f"  {name:<11} {result['status']:<9} {result['rows'] / result['seconds']:>9,.0f} rows/s"
-                  f"  {result['seconds']:7.1f} s  peak memory (PSS, with the reader process) {result['peak_rss_mb']:6.0f} MB"
+            rate, memory = result["rows"] / result["seconds"], result["peak_rss_mb"]
+            print(f"  {name:<11} {result['status']:<9} {rate:>9,.0f} rows/s  {result['seconds']:7.1f} s"
+                  f"  peak memory (PSS, with the reader process) {memory:6.0f} MB"
                   f"  rejected {result['rejected']:,} {result['message']}")
 
 
