@@ -83,6 +83,8 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
         _drop_duplicates(job)
         _check_threshold(job, final=True)
         _apply(job)
+        # seam for private matching: build the tag table here, in this job, for the identifiers with
+        # id >= job.first_new_identifier_id (and drop tags whose identifiers the import removed)
     except ImportStopped as stop:
         _finish(job, stop.status, str(stop))
     except Exception:
