@@ -1,5 +1,6 @@
 """``flask kin ...``: the commands an operator runs. Bad input exits non-zero with a message that names it."""
 
+import json
 import shutil
 import time
 import uuid
@@ -25,6 +26,7 @@ from server.voters.importer import ImportBusy, create_import, run_import
 from server.voters.models import ImportStatus
 from server.voters.reader import describe_presets
 from server.voters.schemas import VoterFileOptionsSchema, column_map
+from sync.protocol import constants
 
 kin = AppGroup("kin", help="Manage Kin campaigns, people and demo data.")
 
@@ -165,3 +167,24 @@ CAMPAIGN_OPTIONS = {"name": "NAME", "phone_region": "--region", "time_zone": "--
 
 def _describe(error: ValidationError, options: dict[str, str]) -> str:
     return "; ".join(f"{options.get(field, field)}: {' '.join(msgs)}" for field, msgs in error.messages.items())
+
+
+CONSTANTS_JS = Path(__file__).resolve().parents[1] / "pwa" / "lib" / "constants.gen.js"
+
+
+def render_constants() -> str:
+    """sync.protocol.constants() as an ES module: one named export per constant, JSON for each value."""
+    lines = ["// Generated from sync/protocol.py by `flask kin export-constants`. Do not edit: run it again.",
+             "// tests/cli/test_export_constants.py fails when this file is stale."]
+    for name, value in constants().items():
+        lines.append(f"export const {name} = {json.dumps(value, indent=2, ensure_ascii=False)};")
+    return "\n".join(lines) + "\n"
+
+
+@kin.command("export-constants")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=CONSTANTS_JS,
+              show_default="pwa/lib/constants.gen.js", help="Where to write the module.")
+def export_constants(output):
+    """Write the sync protocol's constants and entity declarations for the PWA (commit the result)."""
+    output.write_text(render_constants(), encoding="utf-8")
+    click.echo(f"Wrote {output}.")

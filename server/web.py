@@ -15,6 +15,8 @@ DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 @bp.get("/", endpoint="home")
 @bp.get("/signin", endpoint="signin")
 @bp.get("/join/<code>", endpoint="join")
+@bp.get("/log", endpoint="log")
+@bp.get("/log/<uuid:conversation_id>", endpoint="log_fix")
 def app_shell(**_route_args):
     """The PWA's index.html for the paths it routes itself; the service worker caches it, not the browser."""
     response = send_from_directory(current_app.static_folder, "index.html")

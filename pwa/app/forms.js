@@ -128,7 +128,9 @@ export function trackInput(form) {
 /** True while a form on screen holds typing that has not been sent. */
 export function hasUnsavedInput() {
   return [...document.querySelectorAll('form[data-dirty]')].some((form) =>
-    [...form.querySelectorAll('input')].some((input) => input.value !== input.defaultValue));
+    [...form.querySelectorAll('input, textarea')].some((input) => (input.type === 'radio'
+      ? input.checked !== input.defaultChecked : input.value !== input.defaultValue))
+    || [...form.querySelectorAll('select option')].some((option) => option.selected !== option.defaultSelected));
 }
 
 function fieldError(input, key, values) {

@@ -1,9 +1,12 @@
-// Kin in the page: language first (so nothing flashes in the wrong one), then the session, the screens and the
-// service worker.
+// Kin in the page: language first (so nothing flashes in the wrong one), then the session (offline too), the
+// screens, the sync loop and the service worker.
 import { ApiError, refresh, updateMe } from '../lib/api.js';
+import { deleteMeta, getMeta, requestPersistence, setMeta } from '../lib/db.js';
 import { initialLanguage, language, onLanguageChange, savedLanguage, setLanguage, text } from '../lib/i18n.js';
-import { isSignedIn, onProfile, onSessionEnd } from '../lib/session.js';
+import { csrfToken, getProfile, isSignedIn, onProfile, onSessionEnd, restoreProfile, resumeOffline } from '../lib/session.js';
+import { createSync } from '../lib/sync.js';
 import { hasUnsavedInput } from './forms.js';
+import { activeCampaigns } from './people.js';
 import { createRouter } from './router.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { Toasts } from './toasts.js';
@@ -11,12 +14,34 @@ import { Toasts } from './toasts.js';
 const select = document.getElementById('language');
 const toasts = new Toasts(document.getElementById('toasts'));
 
+const sync = createSync({
+  session() {
+    const profile = getProfile();
+    return isSignedIn() && profile
+      ? { userId: profile.user.id, campaignIds: activeCampaigns(profile).map((campaign) => campaign.id) } : null;
+  },
+});
+
+/** Keep who is signed in on this phone, so the app opens signed in with no connection (IndexedDB, not a token). */
+function saveProfile() {
+  const profile = getProfile();
+  if (profile) setMeta('profile', { user: profile.user, memberships: profile.memberships }).catch(() => {});
+}
+
+function signedIn() {
+  saveProfile();
+  sync.request();
+  router.navigate('/');
+}
+
 const router = createRouter(document.getElementById('main'), {
   toasts,
-  onSignedIn: () => router.navigate('/'),
+  sync,
+  navigate: (path) => router.navigate(path),
+  onSignedIn: signedIn,
   onJoined: (_session, chosen) => {
     setLanguage(chosen); // picked on the join form: an existing account learns it from syncAccountLanguage
-    router.navigate('/');
+    signedIn();
   },
   onSignedOut: () => router.navigate('/signin'),
 });
@@ -33,14 +58,33 @@ function chooseLanguage() {
   if (isSignedIn()) updateMe({ language: select.value }).catch(() => {});
 }
 
-/** Ask for an access token. Offline, start signed out and try again when the connection returns. */
-async function resumeSession() {
+/** What this phone remembers of who signed in here; null if nothing (or IndexedDB is unavailable). */
+async function savedProfile() {
   try {
-    await refresh();
+    return (await getMeta('profile')) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Ask for an access token. Offline, carry on as the person last signed in here, with their data on this phone,
+ * and try again when the connection returns.
+ */
+async function resumeSession() {
+  const saved = await savedProfile();
+  try {
+    if (await refresh() && saved) restoreProfile(saved);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    toasts.show(error.offline ? 'error.offline' : 'error.server', { duration: 6000 });
-    if (error.offline) addEventListener('online', () => resumeSession().then(router.recheck), { once: true });
+    if (error.offline && saved && csrfToken()) resumeOffline(saved);
+    else toasts.show(error.offline ? 'error.offline' : 'error.server', { duration: 6000 });
+    if (error.offline) {
+      addEventListener('online', () => resumeSession().then(() => {
+        router.recheck();
+        sync.request();
+      }), { once: true });
+    }
   }
 }
 
@@ -52,11 +96,16 @@ onLanguageChange((lang) => {
 });
 select.addEventListener('change', chooseLanguage);
 onProfile(syncAccountLanguage);
+onProfile(saveProfile);
 onSessionEnd((reason, wasSignedIn) => {
   if (reason === 'expired' && wasSignedIn) toasts.show('error.signedOut', { duration: 6000 });
+  deleteMeta('profile').catch(() => {}); // the session is over: never open signed in offline again
+  sync.refreshStatus();
   router.recheck();
 });
 
 await resumeSession();
 router.render({ focus: false });
+requestPersistence(); // ask once the person uses the app: their unsent work must not be evicted
+sync.start();
 startServiceWorker({ toasts, hasUnsavedInput });

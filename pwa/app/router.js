@@ -4,6 +4,7 @@ import { onLanguageChange, t } from '../lib/i18n.js';
 import { isSignedIn } from '../lib/session.js';
 import { homeScreen } from './home.js';
 import { joinScreen } from './join.js';
+import { logScreen } from './log.js';
 import { signinScreen } from './signin.js';
 
 const SIGNIN = { screen: signinScreen, title: 'signin.title' };
@@ -11,6 +12,7 @@ const ROUTES = [
   { path: /^\/join\/([^/]+)\/?$/, screen: joinScreen, title: 'join.title' },
   { path: /^\/signin\/?$/, ...SIGNIN, signedOutOnly: true },
   { path: /^\/(?:index\.html)?$/, screen: homeScreen, title: null, signedInOnly: true },
+  { path: /^\/log(?:\/([0-9a-f-]{36}))?\/?$/, screen: logScreen, title: 'log.title', signedInOnly: true },
 ];
 
 /** Paths that belong to the server, never to the page. */
@@ -29,7 +31,7 @@ export function createRouter(outlet, context) {
     if (!route) return navigate('/', { replace: true, focus });
     if (route.signedOutOnly && isSignedIn()) return navigate('/', { replace: true, focus });
     const shown = route.signedInOnly && !isSignedIn() ? SIGNIN : route;
-    const params = location.pathname.match(route.path).slice(1).map(decode);
+    const params = location.pathname.match(route.path).slice(1).map((part) => part && decode(part));
     current = { route, shown };
     outlet.replaceChildren(shown.screen({ ...context, params }));
     updateTitle();

@@ -42,3 +42,11 @@ export function startServiceWorker({ toasts, hasUnsavedInput }) {
   wb.register();
   return wb;
 }
+
+/** Get the newest app now (the server said this one is too old): let a waiting worker take over, else reload. */
+export async function updateNow() {
+  const registration = await navigator.serviceWorker?.getRegistration();
+  await registration?.update().catch(() => {});
+  if (registration?.waiting) registration.waiting.postMessage({ type: 'SKIP_WAITING' }); // 'controlling' reloads
+  else location.reload();
+}

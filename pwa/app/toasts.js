@@ -5,6 +5,7 @@ import { h } from './dom.js';
 export class Toasts {
   constructor(container) {
     this.container = container;
+    this.shown = new Map(); // key → toast: the same message again replaces it rather than piling up
   }
 
   /**
@@ -12,9 +13,14 @@ export class Toasts {
    * pressed, or 'timeout' after duration ms (0 keeps it until a button is pressed).
    */
   show(key, { values, buttons = [], duration = 0 } = {}) {
+    this.shown.get(key)?.hide();
     const toast = new Toast(key, values, buttons, duration);
+    this.shown.set(key, toast);
     this.container.append(toast.container);
-    toast.answer.then(() => toast.hide());
+    toast.answer.then(() => {
+      toast.hide();
+      if (this.shown.get(key) === toast) this.shown.delete(key);
+    });
     return toast;
   }
 }

@@ -146,3 +146,14 @@ export async function logout() {
   if (!response.ok && response.status !== 401) await read(response);
   endSession('signout');
 }
+
+/** Push a batch of ops to a campaign: {results}, one per op, in order (docs/sync.md). */
+export async function syncPush(campaignId, batch) {
+  return authed(`/campaigns/${campaignId}/sync/push`, { method: 'POST', body: batch });
+}
+
+/** One page of the caller's changes in a campaign after cursor: {changes, cursor, more} (docs/sync.md). */
+export async function syncPull(campaignId, { protocol, cursor, limit }) {
+  const query = new URLSearchParams({ protocol, cursor, limit });
+  return authed(`/campaigns/${campaignId}/sync/pull?${query}`);
+}

@@ -3,6 +3,7 @@
 
 let accessToken = null;
 let profile = null; // {user, memberships} from the last Session or GET /api/me
+let offline = false; // started with no connection, as the person last signed in here (see resumeOffline)
 const endListeners = new Set();
 const profileListeners = new Set();
 
@@ -12,10 +13,26 @@ export function getAccessToken() {
 
 export function setAccessToken(token) {
   accessToken = token;
+  offline = false;
 }
 
+/** Signed in: with an access token, or offline as the person whose refresh cookie this browser still holds. */
 export function isSignedIn() {
-  return accessToken !== null;
+  return accessToken !== null || offline;
+}
+
+/**
+ * The app started with no connection: carry on as the person last signed in here (saved is their profile from
+ * IndexedDB), with no access token until the connection returns and refresh() gets one (or ends the session).
+ */
+export function resumeOffline(saved) {
+  profile = saved;
+  offline = true;
+}
+
+/** After refresh() at start: the profile saved on this phone stands in until GET /api/me answers. */
+export function restoreProfile(saved) {
+  profile ??= saved;
 }
 
 /** The signed-in person and their memberships, or null. */
@@ -42,8 +59,9 @@ export function startSession(session) {
 
 /** Forget the session; reason is 'signout' (the person asked) or 'expired' (refresh was refused). */
 export function endSession(reason) {
-  const wasSignedIn = accessToken !== null;
+  const wasSignedIn = isSignedIn();
   accessToken = null;
+  offline = false;
   profile = null;
   for (const listener of endListeners) listener(reason, wasSignedIn);
 }

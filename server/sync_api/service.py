@@ -12,6 +12,7 @@ from server.columns import utcnow
 from server.extensions import db
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import Voter
+from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
 from sync.entities import ENTITIES, ORGANIZER, VOLUNTEER, Ref
@@ -148,3 +149,14 @@ def server_stamp(campaign_id: int) -> str:
     clock, stamp = hlc.send(clock, now_ms())
     counter.server_clock = clock.encode()
     return stamp.encode()
+
+
+def voter_cards(campaign_id: int, changes: list[dict]) -> dict[str, dict]:
+    """The minimal card (first name, last initial, age, city) of each voter the pulled records name, so the
+    phone can show who a relationship or conversation is with."""
+    ids = {_uuid(change["fields"].get("voter_id")) for change in changes} - {None}
+    if not ids:
+        return {}
+    year = utcnow().year
+    voters = db.session.execute(select(Voter).where(Voter.campaign_id == campaign_id, Voter.public_id.in_(ids)))
+    return {str(voter.public_id): card(voter, year) for voter in voters.scalars()}

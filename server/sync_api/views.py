@@ -44,6 +44,7 @@ class PushResultSchema(Schema):
 
 class PullSchema(Schema):
     changes = fields.List(fields.Dict())
+    voters = fields.Dict(metadata={"description": "The card of each voter the changes refer to, by public id."})
     cursor = fields.String()
     more = fields.Boolean()
 
@@ -76,7 +77,8 @@ class Pull(MethodView):
     def get(self):
         """The caller's records changed since ``cursor`` (with organizers' replies), oldest first, paged."""
         cursor, limit = _protocol_errors(lambda: parse_pull(request.args))
-        return pull_json(service.pull(current_membership(), cursor, limit), cursor=cursor, limit=limit)
+        page = pull_json(service.pull(current_membership(), cursor, limit), cursor=cursor, limit=limit)
+        return {**page, "voters": service.voter_cards(current_campaign().id, page["changes"])}
 
 
 class ConversationSchema(Schema):

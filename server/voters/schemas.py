@@ -74,7 +74,7 @@ class VoterSearchArgsSchema(Schema):
 class VoterCardSchema(Schema):
     """The least a volunteer needs to recognise a friend."""
 
-    id = fields.UUID(attribute="public_id")
+    id = fields.UUID()
     first_name = fields.String()
     last_initial = fields.String()
     age = fields.Integer(allow_none=True)

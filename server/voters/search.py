@@ -68,3 +68,9 @@ def search_voters(campaign_id: int, name: str, *, city: str | None = None, zip_c
     candidates = db.session.execute(stmt.limit(SQLITE_CANDIDATES)).scalars().all()
     scored = [(similarity(key, v.search_name) + word_score(key, v.search_name), v.id, v) for v in candidates]
     return [v for score, _, v in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= MIN_SCORE][:limit]
+
+
+def card(voter: Voter, year: int) -> dict:
+    """The voter card a volunteer may see: first name, last initial, age, city (and the opaque id)."""
+    return {"id": str(voter.public_id), "first_name": voter.first_name, "last_initial": voter.last_name[:1],
+            "age": year - voter.birth_year if voter.birth_year else None, "city": voter.city}

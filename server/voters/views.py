@@ -27,7 +27,7 @@ from server.voters.schemas import (
     VoterSearchArgsSchema,
     column_map,
 )
-from server.voters.search import search_key, search_voters
+from server.voters.search import card, search_key, search_voters
 
 blp = Blueprint("voters", __name__, url_prefix="/api/campaigns/<int:campaign_id>",
                 description="The campaign's voter file: imports, name search, records.")
@@ -147,12 +147,6 @@ class VoterSearch(MethodView):
         voters = search_voters(current_campaign().id, args["name"], city=args.get("city"), zip_code=args.get("zip"),
                                birth_years=birth_years, limit=args["limit"])
         return [card(voter, year) for voter in voters]
-
-
-def card(voter: Voter, year: int) -> dict:
-    """The voter card a volunteer may see: first name, last initial, age, city."""
-    return {"public_id": voter.public_id, "first_name": voter.first_name, "last_initial": voter.last_name[:1],
-            "age": year - voter.birth_year if voter.birth_year else None, "city": voter.city}
 
 
 @blp.route("/voters")

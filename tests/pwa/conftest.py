@@ -5,10 +5,13 @@ from reaching any host but this one (see ../shared/docs/toolchain.md).
 """
 
 import threading
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from server import create_app
@@ -17,6 +20,9 @@ from server.auth.passwords import hash_password
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.columns import utcnow
 from server.extensions import db
+from server.sync_api.models import SyncRecord
+from server.voters.models import Voter
+from sync.hlc import Stamp
 from tests.conftest import PASSWORD, TEST_CONFIG
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,6 +71,61 @@ class LiveServer:
             db.session.add(Membership(campaign_id=campaign_id, user_id=user.id, role=role))
             db.session.commit()
 
+    def join(self, campaign_id, email, role=Role.VOLUNTEER) -> None:
+        """Add an existing account to another campaign."""
+        with self.app.app_context():
+            user = db.session.execute(select(User).where(User.email == email)).scalar_one()
+            db.session.add(Membership(campaign_id=campaign_id, user_id=user.id, role=role))
+            db.session.commit()
+
+    def voter(self, campaign_id, first="Maria", last="Lopez") -> str:
+        """A voter in the campaign's voter file; returns the public id the API shows."""
+        with self.app.app_context():
+            voter = Voter(campaign_id=campaign_id, external_id=uuid.uuid4().hex[:12], first_name=first, last_name=last,
+                          search_name=f"{first} {last}".lower())
+            db.session.add(voter)
+            db.session.commit()
+            return str(voter.public_id)
+
+    def push(self, campaign_id, email, ops, password=PASSWORD) -> list[dict]:
+        """Push ops through the real sync API, signed in as email on a device of its own; returns the results."""
+        client = self.app.test_client()
+        token = client.post("/api/auth/login", json={"email": email, "password": password}).json["access_token"]
+        device = str(uuid.uuid4())
+        now = time.time_ns() // 1_000_000
+        body = {"protocol": 1, "device_id": device, "ops": [
+            {**op, "op_id": str(uuid.uuid4()), "hlc": Stamp(now, i, device).encode()} for i, op in enumerate(ops)]}
+        response = client.post(f"/api/campaigns/{campaign_id}/sync/push", json=body,
+                               headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.json
+        return response.json["results"]
+
+    def review(self, campaign_id, email, conversation_id, **review) -> dict:
+        """An organizer's review of a conversation, through the organizers' API."""
+        client = self.app.test_client()
+        token = client.post("/api/auth/login", json={"email": email, "password": PASSWORD}).json["access_token"]
+        response = client.patch(f"/api/campaigns/{campaign_id}/conversations/{conversation_id}", json=review,
+                                headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def relationship(self, campaign_id, email, voter_id, notes="") -> str:
+        """One of the volunteer's people, made on another device of theirs; returns its id."""
+        entity_id = str(uuid.uuid4())
+        fields = {"voter_id": voter_id, "source": "search", **({"notes": notes} if notes else {})}
+        [result] = self.push(campaign_id, email, [
+            {"entity": "relationship", "entity_id": entity_id, "action": "upsert", "fields": fields}])
+        assert result["status"] == "applied", result
+        return entity_id
+
+    def synced(self, campaign_id, entity, email) -> list[dict]:
+        """The values of every live record of entity the server holds for the person with this e-mail."""
+        with self.app.app_context():
+            rows = db.session.execute(select(SyncRecord).join(User, User.id == SyncRecord.owner_id).where(
+                SyncRecord.campaign_id == campaign_id, SyncRecord.entity == entity, User.email == email,
+                SyncRecord.deleted.is_(False))).scalars()
+            return [dict(row.values) for row in rows]
+
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
@@ -88,3 +149,64 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url
+
+
+@pytest.fixture
+def page(page):
+    """The page fixture, failing the test on any uncaught error in the app's JavaScript."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    assert errors == []
+
+
+# IndexedDB as the page sees it, read without the app's code (call only once the app has opened its database)
+_IDB = """async ([store, write]) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('kin');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const run = (request) => new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const tx = db.transaction(store, write ? 'readwrite' : 'readonly');
+    const result = write ? await run(tx.objectStore(store).put(write)) : await run(tx.objectStore(store).getAll());
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    return result;
+  } finally {
+    db.close();
+  }
+}"""
+
+
+def idb_all(page, store) -> list:
+    """Every value in one of the app's IndexedDB stores ('records', 'outbox', 'meta')."""
+    return page.evaluate(_IDB, [store, None])
+
+
+def idb_put(page, store, value) -> None:
+    """Write one value (with its key inside it) into one of the app's stores, as if the app had."""
+    page.evaluate(_IDB, [store, value])
+
+
+def sign_in(page, email, password=PASSWORD) -> None:
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("#signin-form button[type=submit]").click()
+    page.locator("#home").wait_for()
+
+
+def log_conversation(page, person, channel="At the door", support="2: Leaning support", notes="") -> None:
+    """Log one conversation through the screen, and wait until Save has brought the volunteer home."""
+    page.locator("#log-link").click()
+    page.get_by_label("Who did you talk to?").select_option(label=person)
+    page.get_by_label(channel, exact=True).check()
+    page.get_by_label(support, exact=True).check()
+    if notes:
+        page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Save").click()
+    page.locator("#home").wait_for()

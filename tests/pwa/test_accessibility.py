@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import PHONE
+from tests.pwa.conftest import PHONE, log_conversation, sign_in
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -19,8 +19,9 @@ def scan(request, browser, base_url):
     page = context.new_page()
 
     def run(path, ready_selector, language):
-        page.goto(path)
-        if language == "es":
+        if path is not None:  # None: scan what is on screen now
+            page.goto(path)
+        if language == "es" and page.locator("html").get_attribute("lang") != "es":
             page.locator("#language").select_option("es")
             expect(page.locator("html")).to_have_attribute("lang", "es")
         expect(page.locator(ready_selector)).to_be_visible()
@@ -28,6 +29,7 @@ def scan(request, browser, base_url):
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
         return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
+    run.page = page
     yield run
     context.close()
 
@@ -41,3 +43,22 @@ def test_sign_in_screen_has_no_violations(scan, language):
 def test_join_screen_has_no_violations(scan, live_server, language):
     code = live_server.invite(live_server.campaign("Accessible Campaign"))
     assert scan(f"/join/{code}", "#join-form", language) == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_home_with_a_log_waiting_and_the_log_screen_have_no_violations(scan, live_server, language):
+    campaign = live_server.campaign("Accessible Logs")
+    email = f"a11y-{language}-{id(scan)}@example.org"
+    live_server.member(campaign, email)
+    live_server.relationship(campaign, email, live_server.voter(campaign), notes="Maria, my aunt")
+    page = scan.page
+    sign_in(page, email)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")  # it serves /log to a direct visit
+    expect(page.locator("#sync-last")).to_contain_text("Last synced")
+    page.context.set_offline(True)
+    log_conversation(page, "Maria, my aunt", notes="Talked about the bus line.")
+    assert scan("/", "#conversations .conversation", language) == []
+    page.locator("#signout").click()  # a log is waiting: the sign-out question
+    assert scan(None, "dialog", language) == []
+    page.keyboard.press("Escape")
+    assert scan("/log", "#log-form", language) == []

@@ -37,6 +37,8 @@ EXPECTED = {
     ("GET", "/"): Entry(PUBLIC, 200),
     ("GET", "/signin"): Entry(PUBLIC, 200),
     ("GET", "/join/<code>"): Entry(PUBLIC, 200),
+    ("GET", "/log"): Entry(PUBLIC, 200),
+    ("GET", "/log/<uuid:conversation_id>"): Entry(PUBLIC, 200),
     ("GET", "/api/openapi.json"): Entry(PUBLIC, 200),
     ("GET", "/api/docs"): Entry(PUBLIC, 200),
     ("GET", "/api/health"): Entry(PUBLIC, 200),

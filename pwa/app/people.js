@@ -1,0 +1,40 @@
+// What the screens show of the local records: the volunteer's people and their logged conversations.
+import { recordsOf } from '../lib/db.js';
+import { t } from '../lib/i18n.js';
+
+export const CHANNELS = ['in_person', 'door', 'call', 'text', 'other'];
+export const SUPPORT = ['1', '2', '3', '4', '5', ''];
+
+/** The campaigns a profile may sync: its active memberships, as [{id, name}]. */
+export function activeCampaigns(profile) {
+  return (profile?.memberships ?? []).filter((m) => m.active).map((m) => m.campaign);
+}
+
+/** Live records of one entity of a person's, in one campaign. */
+export async function liveRecords(userId, campaignId, entity) {
+  return (await recordsOf(userId, campaignId, entity)).filter((record) => !record.deleted);
+}
+
+/**
+ * A person's name as this phone knows it: the label kept only here, else the first line of the volunteer's notes
+ * about them, else a stand-in. Returns a function, so the text follows language changes.
+ */
+export function personName(relationship) {
+  const label = relationship?.local?.label || relationship?.values.notes?.split('\n')[0].slice(0, 60);
+  if (label) return () => label;
+  const ref = relationship?.values.voter_id?.slice(-4) ?? '?';
+  return () => t('person.unnamed', { ref });
+}
+
+/** "2026-11-27T18:04:05-05:00": the moment `date` as the phone's clock and time zone read it. */
+export function withOffset(date) {
+  const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
+  const offset = -date.getTimezoneOffset();
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
+    + `${pad(date.getMinutes())}:${pad(date.getSeconds())}${offset < 0 ? '-' : '+'}${pad(offset / 60)}:${pad(offset % 60)}`;
+}
+
+/** The value of an <input type=datetime-local> for a moment, in the phone's time zone. */
+export function localInput(iso) {
+  return withOffset(new Date(iso)).slice(0, 16);
+}

@@ -1,0 +1,270 @@
+// Generated from sync/protocol.py by `flask kin export-constants`. Do not edit: run it again.
+// tests/cli/test_export_constants.py fails when this file is stale.
+export const protocol = 1;
+export const maxOps = 500;
+export const maxPullLimit = 1000;
+export const maxDriftMs = 3600000;
+export const actions = [
+  "upsert",
+  "delete"
+];
+export const statuses = [
+  "applied",
+  "duplicate",
+  "rejected",
+  "conflict"
+];
+export const settled = [
+  "applied",
+  "conflict",
+  "duplicate"
+];
+export const entities = {
+  "relationship": {
+    "kind": "Entity",
+    "name": "relationship",
+    "fields": {
+      "voter_id": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Ref",
+          "target": "voter"
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": true
+      },
+      "source": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Choice",
+          "values": [
+            "match",
+            "search"
+          ]
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": true
+      },
+      "kind": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Choice",
+          "values": [
+            "family",
+            "friend",
+            "coworker",
+            "neighbour",
+            "other"
+          ]
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "closeness": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "IntRange",
+          "lo": 1,
+          "hi": 5
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "notes": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 2000
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      }
+    },
+    "creator": "volunteer",
+    "exactly_one": []
+  },
+  "conversation": {
+    "kind": "Entity",
+    "name": "conversation",
+    "fields": {
+      "relationship_id": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Ref",
+          "target": "relationship"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": true
+      },
+      "voter_id": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Ref",
+          "target": "voter"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": true
+      },
+      "channel": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Choice",
+          "values": [
+            "in_person",
+            "door",
+            "call",
+            "text",
+            "other"
+          ]
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": false
+      },
+      "happened_at": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "DateTime"
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": false
+      },
+      "support": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "IntRange",
+          "lo": 1,
+          "hi": 5
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "issue_tags": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "ListOf",
+          "item": {
+            "kind": "IssueTag"
+          },
+          "max_items": 20
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "registered": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "vote_method": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Choice",
+          "values": [
+            "early_in_person",
+            "election_day",
+            "mail",
+            "undecided"
+          ]
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "vote_on": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Date"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "notes": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 5000
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "follow_up_on": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Date"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "reviewed": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "organizer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "review_reply": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 2000
+        },
+        "owner": "organizer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "flagged_for_follow_up": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "organizer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      }
+    },
+    "creator": "volunteer",
+    "exactly_one": [
+      "relationship_id",
+      "voter_id"
+    ]
+  }
+};

@@ -1,0 +1,213 @@
+// The sync loop (docs/sync.md, "What the phone must do"): for each of the person's campaigns, push the outbox in
+// order, then pull until there is no more. One run at a time; runs at start, when the connection returns, after
+// each change and every few minutes, backing off exponentially while it fails. Ops leave the outbox only when
+// the server settled them (applied, duplicate or conflict); a rejected op stays, with the server's errors, until
+// the volunteer fixes or discards it. A 426 stops syncing until the app is updated; the outbox is kept.
+import { ApiError, syncPull, syncPush } from './api.js';
+import { maxOps, protocol, settled } from './constants.gen.js';
+import { getMeta, outboxPage, pendingOps, readClock, setMeta, write, writeClock } from './db.js';
+import { ClockDriftError, decode, receive } from './hlc.js';
+import { mergePulled } from './merge.js';
+import { onOutboxChange, outboxChanged } from './outbox.js';
+
+const SETTLED = new Set(settled);
+const PERIOD_MS = 2 * 60_000;
+const FIRST_RETRY_MS = 2_000;
+const MAX_RETRY_MS = 5 * 60_000;
+const PULL_LIMIT = 200;
+
+/** Wait between failed runs: doubling from 2 s up to 5 min, with jitter so phones do not retry in step. */
+export function backoff(failures) {
+  const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Why a run failed, as the status names it. */
+function problemOf(error) {
+  if (error instanceof ClockDriftError) return 'clock';
+  if (!(error instanceof ApiError)) return 'server';
+  if (error.offline) return 'offline';
+  if (error.status === 426) return 'update';
+  if (error.status === 401) return 'signedOut';
+  return 'server';
+}
+
+/**
+ * The sync loop for whoever session() names: {userId, campaignIds}, or null while nobody is signed in.
+ * Status listeners get {syncing, problem, pending, rejected, lastSynced}: problem is null, 'offline', 'server',
+ * 'clock', 'update' or 'signedOut'; rejected lists the ops the server refused, with their errors.
+ */
+export function createSync({ session }) {
+  let running = null;
+  let again = false;
+  let timer = null;
+  let failures = 0;
+  let stopped = false;
+  let status = { syncing: false, problem: null, pending: 0, rejected: [], lastSynced: null };
+  const listeners = new Set();
+
+  function emit(changes) {
+    status = { ...status, ...changes };
+    for (const fn of listeners) fn(status);
+  }
+
+  /** Re-read what is waiting on this phone. */
+  async function refreshStatus() {
+    const who = session();
+    if (!who) return emit({ pending: 0, rejected: [], lastSynced: null });
+    const ops = await pendingOps(who.userId);
+    emit({ pending: ops.length, rejected: ops.filter((op) => op.rejected),
+      lastSynced: (await getMeta(`synced/${who.userId}`)) ?? null });
+  }
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = stopped ? null : setTimeout(request, ms);
+  }
+
+  async function runOnce() {
+    const who = session();
+    if (!who || stopped) return;
+    if (!navigator.onLine) { // the 'online' event starts the next run
+      emit({ problem: 'offline' });
+      return;
+    }
+    emit({ syncing: true });
+    try {
+      for (const campaignId of who.campaignIds) {
+        await push(who.userId, campaignId);
+        await pull(who.userId, campaignId);
+      }
+      failures = 0;
+      await setMeta(`synced/${who.userId}`, Date.now());
+      emit({ problem: null });
+      schedule(PERIOD_MS);
+    } catch (error) {
+      const problem = problemOf(error);
+      emit({ problem });
+      if (problem === 'update') stopped = true; // this app cannot sync any more: keep everything, ask for an update
+      if (problem === 'signedOut' || problem === 'update') clearTimeout(timer);
+      else schedule(backoff(++failures));
+      if (problem === 'server' && !(error instanceof ApiError)) console.error(error);
+    } finally {
+      emit({ syncing: false });
+      await refreshStatus();
+    }
+  }
+
+  /** Sync now, or right after the run in progress; resolves when done. Never rejects. */
+  function request() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await runOnce();
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  /** Push this campaign's ops, at most maxOps a request, each op once a run (a rejected one is retried next run). */
+  async function push(userId, campaignId) {
+    const device = await getMeta('device');
+    let after = '';
+    for (;;) {
+      const ops = await outboxPage(userId, campaignId, after, maxOps);
+      if (!ops.length) return;
+      const { results } = await syncPush(campaignId, { protocol, device_id: device, ops: ops.map(wire) });
+      await settle(ops, results);
+      after = ops.at(-1).hlc;
+    }
+  }
+
+  /** Apply the server's results, matched by position: settled ops leave, rejected ones stay with their errors. */
+  async function settle(ops, results) {
+    await write(['outbox', 'records'], async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      const records = tx.objectStore('records');
+      for (const [i, op] of ops.entries()) {
+        const result = results[i];
+        if (!result || (result.op_id && result.op_id !== op.op_id)) continue; // not a result for this op: keep it
+        const stored = await outbox.get(op.op_id);
+        if (!stored) continue; // discarded or fixed meanwhile
+        if (SETTLED.has(result.status)) {
+          outbox.delete(op.op_id);
+          const record = await records.get([op.entity, op.entity_id]);
+          if (record && result.version > record.version) records.put({ ...record, version: result.version });
+        } else if (result.status === 'rejected') {
+          outbox.put({ ...stored, rejected: { errors: result.errors ?? {}, at: Date.now() } });
+        }
+      }
+    });
+    outboxChanged();
+  }
+
+  /** Pull this campaign's changes into the local records, page by page, each page in one transaction. */
+  async function pull(userId, campaignId) {
+    const key = `cursor/${userId}/${campaignId}`;
+    let cursor = (await getMeta(key)) ?? '';
+    for (;;) {
+      const page = await syncPull(campaignId, { protocol, cursor, limit: PULL_LIMIT });
+      await write(['records', 'meta'], async (tx) => {
+        let clock = await readClock(tx);
+        const now = Date.now();
+        for (const change of page.changes) {
+          for (const s of [...Object.values(change.stamps), change.deleted_stamp]) {
+            if (s) clock = receive(clock, decode(s), now); // throws ClockDriftError: nothing of this page is kept
+          }
+        }
+        writeClock(tx, clock);
+        const records = tx.objectStore('records');
+        for (const change of page.changes) {
+          const local = await records.get([change.entity, change.entity_id]);
+          records.put({ entity: change.entity, entity_id: change.entity_id, user_id: userId, campaign_id: campaignId,
+            local: local?.local ?? {}, ...mergePulled(local, change) });
+        }
+        tx.objectStore('meta').put(page.cursor, key);
+      });
+      cursor = page.cursor;
+      if (!page.more) return;
+    }
+  }
+
+  const onOnline = () => {
+    failures = 0;
+    request();
+  };
+  const onOffline = () => emit({ problem: 'offline' });
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') request();
+  };
+
+  return {
+    request,
+    refreshStatus,
+    status: () => status,
+    /** Run fn with each new status; returns a function that stops it. */
+    onStatus(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    /** Listen for the connection, the page coming back and local changes; then sync. */
+    start() {
+      addEventListener('online', onOnline);
+      addEventListener('offline', onOffline);
+      document.addEventListener('visibilitychange', onVisible);
+      onOutboxChange(refreshStatus);
+      if (!navigator.onLine) emit({ problem: 'offline' });
+      return request();
+    },
+    /** Wait for the run in progress, if any. */
+    idle: () => running ?? Promise.resolve(),
+  };
+}
+
+/** An outbox entry as the wire format has it (docs/sync.md, Push). */
+function wire({ op_id, entity, entity_id, action, fields, hlc }) {
+  return action === 'delete' ? { op_id, entity, entity_id, action, hlc } : { op_id, entity, entity_id, action, fields, hlc };
+}
