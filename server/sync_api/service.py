@@ -4,7 +4,7 @@ the op's result in the same transaction."""
 import time
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.campaigns.models import Membership, Role
@@ -25,14 +25,106 @@ def now_ms() -> int:
 
 def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> list[OpResult]:
     """Judge and apply a batch in one transaction; one result per op, in order."""
-    campaign_id = membership.campaign_id
-    _lock_counter(campaign_id)
-    results = []
-    for index, op in enumerate(batch.ops):
-        result = early.get(index) or apply_op(membership, op, batch.device_id)
-        results.append(result)
+    ops = [op for index, op in enumerate(batch.ops) if index not in early]
+    loaded = _Loaded(membership, ops)
+    results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
+    loaded.write_history()
     db.session.commit()
     return results
+
+
+def apply_op(membership: Membership, op: Op, role: str) -> OpResult:
+    """Judge one op made on the server (an organizer's review) in the current transaction; the caller commits."""
+    loaded = _Loaded(membership, [op])
+    result = loaded.apply(op, None, role)
+    loaded.write_history()
+    return result
+
+
+def _refs(op: Op):
+    """(field, target entity, id) for each reference the op sets."""
+    for name, spec in ENTITIES[op.entity].fields.items():
+        if isinstance(spec.type, Ref) and op.fields.get(name) is not None:
+            yield name, spec.type.target, _uuid(op.fields[name])
+
+
+class _Loaded:
+    """Everything a batch's decisions read, loaded in a few queries up front (not several per op), with the
+    campaign's counter locked; ``apply`` then judges each op against it and changes it as it goes."""
+
+    def __init__(self, membership: Membership, ops: list[Op]):
+        self.membership, campaign_id = membership, membership.campaign_id
+        self.issue_tags = frozenset(membership.campaign.issue_tags or ())
+        refs = {(target, value) for op in ops for _, target, value in _refs(op) if value is not None}
+        voter_ids = {value for target, value in refs if target == "voter"}
+        self.voters = set(db.session.execute(select(Voter.public_id).where(
+            Voter.campaign_id == campaign_id, Voter.public_id.in_(voter_ids))).scalars()) if voter_ids else set()
+        self.counter = _lock_counter(campaign_id)  # held until commit: numbers changes in commit order
+        op_ids = [uuid.UUID(op.op_id) for op in ops]
+        self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
+            AppliedOp.campaign_id == campaign_id, AppliedOp.op_id.in_(op_ids))).scalars()} if op_ids else {}
+        keys = {(op.entity, uuid.UUID(op.entity_id)) for op in ops} | {r for r in refs if r[0] != "voter"}
+        self.rows = {(row.entity, row.entity_id): row for row in db.session.execute(select(SyncRecord).where(
+            SyncRecord.campaign_id == campaign_id,
+            tuple_(SyncRecord.entity, SyncRecord.entity_id).in_(keys))).scalars()} if keys else {}
+        self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
+
+    def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
+        membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
+        stored = self.applied.get(op_id)
+        already = OpResult(op.op_id, Status(stored.status), stored.errors, stored.version) if stored else None
+        row = self.rows.get(key)
+        role = role or _role_for(membership, row)
+        if already is None:
+            if role is None:  # another volunteer's record: the same answer as a record that does not exist
+                return OpResult(op.op_id, Status.REJECTED, {"entity_id": [f"No such {op.entity}."]})
+            if errors := self._reference_errors(op):
+                return OpResult(op.op_id, Status.REJECTED, errors)
+        decision = decide(op, role=role, current=_record(row), already=already, issue_tags=self.issue_tags)
+        result = decision.result
+        if decision.record is not None:
+            row = self.rows[key] = self._store(row, decision.record)
+        self.history += [(row, entry, op_id) for entry in decision.history]
+        if already is None and result.status in (Status.APPLIED, Status.CONFLICT):
+            self.applied[op_id] = AppliedOp(
+                campaign_id=membership.campaign_id, op_id=op_id, user_id=membership.user_id,
+                device_id=uuid.UUID(device_id) if device_id else None, status=result.status.value,
+                errors=result.errors and dict(result.errors), version=result.version)
+            db.session.add(self.applied[op_id])
+        return result
+
+    def _reference_errors(self, op: Op) -> dict[str, list[str]]:
+        """References must point inside the caller's campaign: a voter of it, or one of the caller's records."""
+        errors = {}
+        for name, target, value in _refs(op):
+            if target == "voter":
+                found = value in self.voters
+            else:
+                row = self.rows.get((target, value))
+                found = row is not None and row.owner_id == self.membership.user_id
+            if not found:
+                errors[name] = [f"No such {target} in this campaign."]
+        return errors
+
+    def _store(self, row: SyncRecord | None, record: Record) -> SyncRecord:
+        """Write the record's new state with the campaign's next change sequence number."""
+        self.counter.last_seq += 1
+        if row is None:
+            row = SyncRecord(campaign_id=self.membership.campaign_id, entity=record.entity,
+                             entity_id=uuid.UUID(record.entity_id), owner_id=self.membership.user_id)
+            db.session.add(row)
+        row.values, row.stamps = dict(record.values), dict(record.stamps)
+        row.deleted, row.deleted_stamp, row.version = record.deleted, record.deleted_stamp, record.version
+        row.seq, row.updated_at = self.counter.last_seq, utcnow()
+        return row
+
+    def write_history(self) -> None:
+        """Keep every losing value; new records get their ids first."""
+        if self.history:
+            db.session.flush()
+            db.session.add_all(SyncHistory(record_id=row.id, field=entry.field, losing_value=entry.losing_value,
+                                           losing_stamp=entry.losing_stamp, winning_stamp=entry.winning_stamp,
+                                           op_id=op_id) for row, entry, op_id in self.history)
 
 
 def _lock_counter(campaign_id: int) -> SyncCounter:
@@ -54,59 +146,6 @@ def _role_for(membership: Membership, row: SyncRecord | None) -> str | None:
     return ORGANIZER if membership.role.at_least(Role.ORGANIZER) else None
 
 
-def apply_op(membership: Membership, op: Op, device_id: str | None = None, role: str | None = None) -> OpResult:
-    """Judge one op and persist the outcome in the current transaction (the caller holds the counter lock)."""
-    campaign_id = membership.campaign_id
-    op_id = uuid.UUID(op.op_id)
-    applied = db.session.get(AppliedOp, (campaign_id, op_id))
-    already = OpResult(op.op_id, Status(applied.status), applied.errors, applied.version) if applied else None
-    row = db.session.execute(select(SyncRecord).where(
-        SyncRecord.campaign_id == campaign_id, SyncRecord.entity == op.entity,
-        SyncRecord.entity_id == uuid.UUID(op.entity_id))).scalar_one_or_none()
-    role = role or _role_for(membership, row)
-    if already is None:
-        if role is None:  # another volunteer's record: the same answer as a record that does not exist
-            return OpResult(op.op_id, Status.REJECTED, {"entity_id": [f"No such {op.entity}."]})
-        if errors := _reference_errors(campaign_id, membership.user_id, op):
-            return OpResult(op.op_id, Status.REJECTED, errors)
-    decision = decide(op, role=role, current=_record(row), already=already,
-                      issue_tags=frozenset(membership.campaign.issue_tags or ()))
-    result = decision.result
-    if decision.record is not None:
-        row = _store(campaign_id, membership.user_id, row, decision.record)
-    if decision.history:
-        db.session.flush()  # a new record needs its id before its history can point at it
-        for entry in decision.history:
-            db.session.add(SyncHistory(record_id=row.id, field=entry.field, losing_value=entry.losing_value,
-                                       losing_stamp=entry.losing_stamp, winning_stamp=entry.winning_stamp,
-                                       op_id=op_id))
-    if already is None and result.status in (Status.APPLIED, Status.CONFLICT):
-        db.session.add(AppliedOp(campaign_id=campaign_id, op_id=op_id, user_id=membership.user_id,
-                                 device_id=uuid.UUID(device_id) if device_id else None, status=result.status.value,
-                                 errors=result.errors and dict(result.errors), version=result.version))
-    db.session.flush()
-    return result
-
-
-def _reference_errors(campaign_id: int, user_id: int, op: Op) -> dict[str, list[str]]:
-    """References must point inside the caller's campaign: a voter of it, or one of the caller's records."""
-    errors = {}
-    for name, spec in ENTITIES[op.entity].fields.items():
-        value = op.fields.get(name)
-        if value is None or not isinstance(spec.type, Ref):
-            continue
-        if spec.type.target == "voter":
-            found = db.session.execute(select(Voter.id).where(
-                Voter.campaign_id == campaign_id, Voter.public_id == _uuid(value))).first()
-        else:
-            found = db.session.execute(select(SyncRecord.id).where(
-                SyncRecord.campaign_id == campaign_id, SyncRecord.entity == spec.type.target,
-                SyncRecord.entity_id == _uuid(value), SyncRecord.owner_id == user_id)).first()
-        if not found:
-            errors[name] = [f"No such {spec.type.target} in this campaign."]
-    return errors
-
-
 def _uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -118,20 +157,6 @@ def _record(row: SyncRecord | None) -> Record | None:
     if row is None:
         return None
     return Record(row.entity, str(row.entity_id), row.values, row.stamps, row.deleted, row.deleted_stamp, row.version)
-
-
-def _store(campaign_id: int, user_id: int, row: SyncRecord | None, record: Record) -> SyncRecord:
-    """Write the record's new state with the campaign's next change sequence number."""
-    counter = db.session.get(SyncCounter, campaign_id)
-    counter.last_seq += 1
-    if row is None:
-        row = SyncRecord(campaign_id=campaign_id, entity=record.entity, entity_id=uuid.UUID(record.entity_id),
-                         owner_id=user_id)
-        db.session.add(row)
-    row.values, row.stamps = dict(record.values), dict(record.stamps)
-    row.deleted, row.deleted_stamp, row.version = record.deleted, record.deleted_stamp, record.version
-    row.seq, row.updated_at = counter.last_seq, utcnow()
-    return row
 
 
 def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:

@@ -164,7 +164,7 @@ class ConversationById(MethodView):
             abort(422, errors={"json": {"_schema": ["Give reviewed, review_reply or flagged_for_follow_up."]}})
         op = Op(str(uuid.uuid4()), CONVERSATION.name, str(row.entity_id), Action.UPSERT, review,
                 Stamp.decode(service.server_stamp(current_campaign().id)))
-        result = service.apply_op(current_membership(), op, role=ORGANIZER)
+        result = service.apply_op(current_membership(), op, ORGANIZER)
         if result.status is Status.REJECTED:
             abort(422, errors={"json": dict(result.errors)})
         db.session.commit()
