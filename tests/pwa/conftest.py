@@ -210,3 +210,12 @@ def log_conversation(page, person, channel="At the door", support="2: Leaning su
         page.get_by_label("Notes").fill(notes)
     page.get_by_role("button", name="Save").click()
     page.locator("#home").wait_for()
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript condition from outside the page. Playwright's wait_for_function polls with eval inside
+    the page, which the app's strict CSP (rightly) refuses whenever the condition is not true at once."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.05)

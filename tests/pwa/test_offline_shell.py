@@ -3,13 +3,15 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.pwa.conftest import wait_until
+
 pytestmark = pytest.mark.browser
 
 
 def test_app_shell_opens_offline_after_the_first_visit(page: Page, live_server):
     page.goto("/signin")
     expect(page.locator("#toasts")).to_contain_text("Ready to work offline")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     response = page.reload()
     assert response.from_service_worker

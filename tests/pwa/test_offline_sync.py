@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.campaigns.models import Role
-from tests.pwa.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, idb_all, idb_put, log_conversation, sign_in
+from tests.pwa.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, idb_all, idb_put, log_conversation, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_twenty_logs_made_offline_survive_reload_and_restart_and_reach_the_serve
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     sign_in(page, email)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     wait_until_synced(page)  # the two people came down in the first pull
 
     context.set_offline(True)
@@ -84,7 +84,7 @@ def test_the_app_asks_the_browser_to_keep_its_data(browser, live_server, volunte
     }""")
     page = context.new_page()
     sign_in(page, volunteer[1])
-    page.wait_for_function("window.persistAsked === true")
+    wait_until(page, "window.persistAsked === true")
     context.close()
 
 
