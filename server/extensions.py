@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -56,3 +57,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def upsert(table):
+    """An INSERT that takes ``ON CONFLICT`` clauses, in the current database's dialect (both have them)."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name](table)

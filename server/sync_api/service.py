@@ -5,11 +5,10 @@ import time
 import uuid
 
 from sqlalchemy import select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from server.campaigns.models import Membership, Role
 from server.columns import utcnow
-from server.extensions import db
+from server.extensions import db, upsert
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import Voter
 from server.voters.search import card
@@ -129,8 +128,7 @@ class _Loaded:
 
 def _lock_counter(campaign_id: int) -> SyncCounter:
     """Take the campaign's counter row for this transaction (creating it once), serialising its pushes."""
-    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name]
-    db.session.execute(dialect_insert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
+    db.session.execute(upsert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
                        .on_conflict_do_nothing(index_elements=["campaign_id"]))
     # a write first: PostgreSQL locks the row, SQLite takes its write lock before anything is read
     db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)

@@ -11,12 +11,11 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, delete, exists, func, insert, literal, select, true, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from server.audit.models import record
 from server.campaigns.models import Campaign
 from server.columns import utcnow
-from server.extensions import db
+from server.extensions import db, upsert
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
 from server.voters.models import (
     VOTER_FIELDS,
@@ -196,21 +195,20 @@ def _apply(job: VoterImport) -> None:
     ).scalar_one()
 
     columns = ("external_id", "public_id", "search_name", *VOTER_FIELDS)
-    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name]
-    upsert = dialect_insert(Voter).from_select(
+    statement = upsert(Voter).from_select(
         ["campaign_id", "active", "updated_at", *columns],
         select(literal(campaign_id), true(), literal(now, Voter.__table__.c.updated_at.type),
                *(staged[name] for name in columns)).where(staged.import_id == job.id),
     )
     updated = [name for name in columns if name not in ("external_id", "public_id")]
-    upsert = upsert.on_conflict_do_update(
+    statement = statement.on_conflict_do_update(
         index_elements=["campaign_id", "external_id"],
-        set_={**{name: upsert.excluded[name] for name in updated}, "active": True, "updated_at": now},
+        set_={**{name: statement.excluded[name] for name in updated}, "active": True, "updated_at": now},
         # rewrite only rows that differ: an unchanged voter costs no new row version and no index updates
         where=tuple_(Voter.active, *(getattr(Voter, name) for name in updated)).is_distinct_from(
-            tuple_(true(), *(upsert.excluded[name] for name in updated))),
+            tuple_(true(), *(statement.excluded[name] for name in updated))),
     )
-    db.session.execute(upsert)
+    db.session.execute(statement)
     job.voters_added = job.rows_read - job.rows_rejected - job.voters_updated
     job.voters_deactivated = db.session.execute(
         update(Voter).where(Voter.campaign_id == campaign_id, Voter.active.is_(True), ~exists().where(in_file))
