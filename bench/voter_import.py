@@ -107,7 +107,8 @@ def import_once(path: Path, database_uri: str) -> dict:
     from server.voters.importer import create_import, run_import
 
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"SECRET_KEY": "bench-secret-key-long-enough-for-hs256", "INSTANCE_PATH": instance,
+        app = create_app({"SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
+                          "OPRF_SEED": "bench-oprf-seed-long-enough", "INSTANCE_PATH": instance,
                           "SQLALCHEMY_DATABASE_URI": database_uri})
         with app.app_context():
             upgrade()

@@ -25,7 +25,8 @@ const common = {
 };
 
 /** The app shell the service worker precaches; sw.js itself must never be in it. */
-const SHELL = ['index.html', 'app.js', 'styles.css', 'manifest.webmanifest', 'icons/*.{svg,png}'];
+const SHELL = ['index.html', 'app.js', 'chunks/*.js', 'matching-worker.js', 'styles.css', 'manifest.webmanifest',
+  'icons/*.{svg,png}'];
 
 const SWAGGER_UI = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'];
 
@@ -43,8 +44,17 @@ async function copySwaggerUi() {
   for (const name of SWAGGER_UI) await cp(join(from, name), join(to, name));
 }
 
+/**
+ * The app, split: app.js is what the first screen needs; screens that need the contact parsers and phone-number
+ * metadata import them dynamically, as chunks. The matching crypto is a worker of its own, loaded only to match.
+ */
 async function buildApp() {
-  await build({ ...common, entryPoints: [join(src, 'app', 'main.js')], format: 'esm', outfile: join(out, 'app.js') });
+  await Promise.all([
+    build({ ...common, entryPoints: { app: join(src, 'app', 'main.js') }, format: 'esm', splitting: true,
+      outdir: out, chunkNames: 'chunks/[name]-[hash]' }),
+    build({ ...common, entryPoints: [join(src, 'lib', 'matching', 'worker.js')], format: 'iife',
+      outfile: join(out, 'matching-worker.js') }),
+  ]);
 }
 
 /** Workbox's injectManifest does not bundle, so esbuild bundles first into a scratch dir. */

@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
+from sqlalchemy import func, select
 
 from server import demo, jobs
 from server.auth.models import User
@@ -22,8 +23,10 @@ from server.campaigns.schemas import CampaignSchema
 from server.extensions import db
 from server.fields import LANGUAGES
 from server.identifiers import InvalidIdentifier, normalize_email
+from server.matching import tags
+from server.matching.keys import active_key
 from server.voters.importer import ImportBusy, create_import, run_import
-from server.voters.models import ImportStatus
+from server.voters.models import ImportStatus, VoterIdentifier
 from server.voters.reader import describe_presets
 from server.voters.schemas import VoterFileOptionsSchema, column_map
 from sync.protocol import constants
@@ -142,6 +145,46 @@ def import_voters(file, campaign_id, preset, pairs):
     click.echo(f"Voters added: {job.voters_added:,}; updated: {job.voters_updated:,}; "
                f"marked inactive: {job.voters_deactivated:,}. Problems: GET /api/campaigns/{campaign_id}"
                f"/voter-files/{job.id}/problems.csv")
+
+
+matching = AppGroup("matching", help="Private contact matching: the campaign key and its tag table.")
+kin.add_command(matching)
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise click.BadParameter(f"No campaign with id {campaign_id}.", param_hint="--campaign")
+    return campaign
+
+
+def _identifiers(campaign: Campaign) -> int:
+    return db.session.execute(select(func.count()).select_from(VoterIdentifier)
+                              .where(VoterIdentifier.campaign_id == campaign.id)).scalar_one()
+
+
+@matching.command("rotate")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+def rotate_key(campaign_id):
+    """Build the tag table of the campaign's next key while phones use the current one, then switch to it."""
+    campaign = _campaign(campaign_id)
+    old = active_key(campaign).version
+    with click.progressbar(length=_identifiers(campaign), label=f"Building key {old + 1}'s tags",
+                           show_eta=True) as bar:
+        new = tags.rotate(campaign, bar.update)
+    click.echo(f"Campaign {campaign_id} now matches with key {new.version} (was {old}); "
+               "phones re-evaluate their contacts on their next run.")
+
+
+@matching.command("build")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+def build_tag_table(campaign_id):
+    """Tag every voter identifier that has no tag yet (after an interrupted import or rotation)."""
+    campaign = _campaign(campaign_id)
+    with click.progressbar(length=_identifiers(campaign), label="Tagging identifiers", show_eta=True) as bar:
+        added = tags.tag_new_identifiers(campaign, 0, bar.update)
+        db.session.commit()
+    click.echo(f"Added {added:,} tags.")
 
 
 @kin.command("worker")

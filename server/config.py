@@ -58,7 +58,8 @@ class Defaults:
     OPENAPI_SWAGGER_UI_URL = "/vendor/swagger-ui/"
 
 
-SECRET_NAMES = ("SECRET_KEY",)
+# OPRF_SEED: every campaign's matching key is derived from it; changing it means rotating every campaign's key
+SECRET_NAMES = ("SECRET_KEY", "OPRF_SEED")
 
 
 def load_config(app: Flask, overrides: dict | None) -> None:

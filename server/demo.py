@@ -6,7 +6,7 @@ from datetime import date
 import click
 import phonenumbers
 from faker import Faker
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from server.auth.models import User
 from server.auth.passwords import hash_password, verify_password
@@ -14,6 +14,7 @@ from server.auth.service import user_by_email
 from server.campaigns import service
 from server.campaigns.models import Campaign, Membership, Role
 from server.extensions import db
+from server.matching.tags import tag_new_identifiers
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from server.voters.search import search_key
 
@@ -38,6 +39,10 @@ def seed(voter_count: int) -> None:
     if campaign is None:
         campaign = _create_campaign()
         _create_voters(campaign, voter_count)
+        identifiers = db.session.execute(select(func.count()).select_from(VoterIdentifier)
+                                         .where(VoterIdentifier.campaign_id == campaign.id)).scalar_one()
+        with click.progressbar(length=identifiers, label="Building the matching tag table") as bar:
+            tag_new_identifiers(campaign, 0, bar.update)
         db.session.commit()
         click.echo(f"Created the demo campaign (id {campaign.id}) with {voter_count} synthetic voters.")
     else:
@@ -51,8 +56,14 @@ def seed(voter_count: int) -> None:
 
 
 def _create_campaign() -> Campaign:
-    campaign = service.create_campaign(name=CAMPAIGN, phone_region="US", time_zone="America/New_York",
-                                       election_day=date(2026, 11, 3))
+    campaign = service.create_campaign(
+        name=CAMPAIGN, phone_region="US", time_zone="America/New_York", election_day=date(2026, 11, 3),
+        issue_tags=["housing", "transit", "schools", "wages", "climate"],
+        talking_points=[
+            "Say why you care, in your own words: what in Durham made you get involved?",
+            "Ask what matters most to them right now, and listen more than you talk.",
+            "Make a plan together: when, where and how they will vote.",
+        ])
     for email, password, name, role in ACCOUNTS:
         user = user_by_email(email) or User(email=email, display_name=name, password_hash=hash_password(password))
         db.session.add(user)

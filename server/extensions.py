@@ -62,3 +62,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
 def upsert(table):
     """An INSERT that takes ``ON CONFLICT`` clauses, in the current database's dialect (both have them)."""
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name](table)
+
+
+def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows in the current transaction: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:  # psycopg's C adapter: measured 6x faster than formatting COPY text here
+                    copy.write_row(row)
+    else:
+        placeholders = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows)

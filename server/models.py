@@ -3,6 +3,7 @@
 from server.audit.models import AuditEvent
 from server.auth.models import RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
+from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import (
     Voter,
@@ -13,6 +14,6 @@ from server.voters.models import (
     staged_voter,
 )
 
-__all__ = ["AppliedOp", "AuditEvent", "Campaign", "Invite", "Membership", "RevokedToken", "SyncCounter", "SyncHistory",
-           "SyncRecord", "User", "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier",
-           "staged_voter"]
+__all__ = ["AppliedOp", "AuditEvent", "Campaign", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership",
+           "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter", "VoterIdentifier",
+           "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]

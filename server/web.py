@@ -17,6 +17,10 @@ DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 @bp.get("/join/<code>", endpoint="join")
 @bp.get("/log", endpoint="log")
 @bp.get("/log/<uuid:conversation_id>", endpoint="log_fix")
+@bp.get("/contacts", endpoint="contacts")
+@bp.get("/people", endpoint="people")
+@bp.get("/people/<uuid:relationship_id>", endpoint="person")
+@bp.get("/privacy", endpoint="privacy")
 def app_shell(**_route_args):
     """The PWA's index.html for the paths it routes itself; the service worker caches it, not the browser."""
     response = send_from_directory(current_app.static_folder, "index.html")

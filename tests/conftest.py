@@ -22,6 +22,7 @@ from server.extensions import db
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+    "OPRF_SEED": "test-oprf-seed-that-is-long-enough-to-derive-keys",
     "PASSWORD_HASH_PROFILE": "CHEAPEST",
     "PUBLIC_URL": "http://localhost",
 }

@@ -6,7 +6,7 @@ export class Confirm {
   /** title, body (keys, with values for body), and the keys of the two buttons; cancel is the default. */
   constructor({ title, body, values, confirm, cancel = 'dialog.cancel' }) {
     this.container = h('dialog', { class: 'dialog', 'aria-labelledby': 'dialog-title', 'aria-describedby': 'dialog-body' },
-      h('h2', { id: 'dialog-title', i18n: title }),
+      h('h2', { id: 'dialog-title', i18n: title, values }),
       h('p', { id: 'dialog-body', i18n: body, values }),
       h('div', { class: 'dialog-buttons' },
         h('button', { type: 'button', class: 'button secondary', 'data-answer': 'cancel', i18n: cancel,

@@ -8,7 +8,7 @@ import { getProfile } from '../lib/session.js';
 import { confirmDialog } from './dialog.js';
 import { h } from './dom.js';
 import { updateNow } from './sw-bridge.js';
-import { activeCampaigns, liveRecords, personName } from './people.js';
+import { activeCampaigns, liveRecords, personName, today } from './people.js';
 
 const SIGN_OUT_SYNC_WAIT_MS = 10_000;
 
@@ -17,11 +17,16 @@ export function homeScreen({ onSignedOut, toasts, sync }) {
   const heading = h('h1', { id: 'home-title', tabindex: '-1' });
   const panel = syncPanel(sync);
   const conversations = h('ul', { class: 'conversations', id: 'conversations', 'aria-labelledby': 'conversations-title' });
+  const followUps = h('ul', { class: 'cards', id: 'follow-ups', 'aria-labelledby': 'follow-ups-title' });
   const list = h('ul', { class: 'campaigns', 'aria-labelledby': 'campaigns-title' });
   const signout = h('button', { id: 'signout', type: 'button', class: 'button secondary', i18n: 'home.signout' });
   const section = h('section', { class: 'screen', id: 'home' },
     heading,
     h('a', { href: '/log', id: 'log-link', class: 'button', i18n: 'home.log' }),
+    h('h2', { id: 'follow-ups-title', i18n: 'home.followUps' }),
+    followUps,
+    h('a', { href: '/people', id: 'people-link', class: 'button secondary', i18n: 'home.people' }),
+    h('a', { href: '/contacts', id: 'contacts-link', class: 'button secondary', i18n: 'home.contacts' }),
     panel.container,
     h('h2', { id: 'conversations-title', i18n: 'home.conversations' }),
     conversations,
@@ -59,6 +64,11 @@ export function homeScreen({ onSignedOut, toasts, sync }) {
       ? local.conversations.map((record) => conversationItem(record, local))
       : [h('li', { i18n: 'home.noConversations' })]));
     panel.showRejected(local);
+    const due = dueFollowUps(local);
+    followUps.replaceChildren(...(due.length ? due.map(([person, date]) => h('li', { class: 'card follow-up' },
+      h('a', { href: `/people/${person.entity_id}`, i18n: 'home.followUp',
+        values: { name: personName(person), date: () => formatDay(date) } })))
+      : [h('li', { i18n: 'home.noFollowUps' })]));
     return undefined;
   };
   stops.push(sync.onStatus((status) => {
@@ -106,6 +116,18 @@ async function readLocal(profile) {
   for (const person of people.values()) records.set(person.entity_id, person);
   return { people, conversations, records, ops, waiting: new Set(ops.map((op) => op.entity_id)),
     refused: new Set(ops.filter((op) => op.rejected).map((op) => op.entity_id)) };
+}
+
+/** [person, date] for each person whose latest conversation set a follow-up that is due today or earlier. */
+function dueFollowUps({ people, conversations }) {
+  const latest = new Map(); // conversations are newest first
+  for (const record of conversations) {
+    const id = record.values.relationship_id;
+    if (id && !latest.has(id)) latest.set(id, record.values.follow_up_on);
+  }
+  const now = today();
+  return [...latest].filter(([id, date]) => date && date <= now && people.has(id))
+    .map(([id, date]) => [people.get(id), date]).sort((a, b) => (a[1] < b[1] ? -1 : 1));
 }
 
 /** Who, how and when, for a conversation in a list; values follow the language. */

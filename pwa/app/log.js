@@ -6,7 +6,7 @@ import { recordChange } from '../lib/outbox.js';
 import { getProfile } from '../lib/session.js';
 import { h } from './dom.js';
 import { formAlert, trackInput } from './forms.js';
-import { CHANNELS, SUPPORT, activeCampaigns, liveRecords, localInput, personName, withOffset } from './people.js';
+import { CHANNELS, SUPPORT, VOTE_METHODS, activeCampaigns, liveRecords, localInput, personName, withOffset } from './people.js';
 
 /** The screen; conversationId (from the path) names a conversation to fix. */
 export function logScreen({ params: [conversationId], sync, toasts, navigate }) {
@@ -35,6 +35,14 @@ async function prepare(conversationId) {
     supersedes = (await pendingOps(userId)).filter((op) => op.entity_id === conversationId && op.rejected)
       .map((op) => op.op_id);
   }
+  // /log?person=<id>, from a person's page: that person is chosen already
+  const chosen = record ? null : new URLSearchParams(location.search).get('person');
+  const person = chosen && await getRecord('relationship', chosen);
+  let preset = {};
+  if (person?.user_id === userId && !person.deleted) {
+    campaigns = campaigns.filter((campaign) => campaign.id === person.campaign_id);
+    preset = { relationship_id: chosen };
+  }
   if (!campaigns.length) return { problem: 'home.none' };
   const people = new Map();
   for (const campaign of campaigns) {
@@ -42,11 +50,18 @@ async function prepare(conversationId) {
     if (known.length || record) people.set(campaign.id, known);
   }
   if (!people.size) return { problem: 'log.noPeople' };
-  return { userId, campaigns: campaigns.filter((campaign) => people.has(campaign.id)), record, supersedes, people };
+  return { userId, campaigns: campaigns.filter((campaign) => people.has(campaign.id)), record, supersedes, people, preset };
 }
 
-function logForm({ userId, campaigns, record, supersedes, people, sync, toasts, navigate }) {
-  const values = record?.values ?? {};
+function logForm({ userId, campaigns, record, supersedes, people, preset, sync, toasts, navigate }) {
+  // a new log starts in person, now: with the person chosen, how it went and Save are the only taps left
+  const values = record?.values ?? { channel: 'in_person', ...preset };
+  const issueTags = (campaignId) => campaigns.find((campaign) => campaign.id === campaignId)?.issue_tags ?? [];
+  const issues = h('div', { id: 'log-issues-slot' });
+  const drawIssues = (campaignId) => issues.replaceChildren(...(issueTags(campaignId).length ? [checkboxes({
+    id: 'log-issues', name: 'issue_tags', legend: 'log.issues', checked: values.issue_tags ?? [],
+    options: issueTags(campaignId) })] : []));
+  drawIssues(campaigns[0].id);
   const personOptions = (campaignId) => {
     const known = people.get(campaignId);
     return [
@@ -62,7 +77,10 @@ function logForm({ userId, campaigns, record, supersedes, people, sync, toasts, 
   personOptions(campaigns[0].id));
   // in more than one campaign: say which this conversation is for
   const chooseCampaign = campaigns.length > 1 ? h('select', { id: 'log-campaign', name: 'campaign',
-    onchange: (event) => choosePerson.replaceChildren(...personOptions(Number(event.target.value))) },
+    onchange: (event) => {
+      choosePerson.replaceChildren(...personOptions(Number(event.target.value)));
+      drawIssues(Number(event.target.value));
+    } },
   campaigns.map((campaign) => h('option', { value: String(campaign.id) }, campaign.name))) : null;
   const form = trackInput(h('form', { id: 'log-form', novalidate: true, 'aria-labelledby': 'log-title' },
     chooseCampaign ? h('div', { class: 'field' }, h('label', { for: 'log-campaign', i18n: 'log.campaign' }), chooseCampaign)
@@ -89,6 +107,22 @@ function logForm({ userId, campaigns, record, supersedes, people, sync, toasts, 
     h('div', { class: 'field' },
       h('label', { for: 'log-follow-up', i18n: 'log.followUp' }),
       h('input', { id: 'log-follow-up', name: 'follow_up_on', type: 'date', value: values.follow_up_on ?? '' })),
+    h('details', { class: 'help', id: 'log-more', open: Boolean(values.issue_tags?.length || values.registered != null
+      || values.vote_method || values.vote_on) },
+    h('summary', { i18n: 'log.more' }),
+    issues,
+    choices({ id: 'log-registered', name: 'registered', legend: 'log.registered',
+      checked: values.registered == null ? '' : String(values.registered),
+      options: [['true', 'log.registered.yes'], ['false', 'log.registered.no'], ['', 'log.registered.unknown']] }),
+    h('div', { class: 'field' },
+      h('label', { for: 'log-vote-method', i18n: 'log.voteMethod' }),
+      h('select', { id: 'log-vote-method', name: 'vote_method' },
+        h('option', { value: '', i18n: 'log.voteMethod.unset', selected: !values.vote_method }),
+        VOTE_METHODS.map((method) => h('option', { value: method, i18n: `voteMethod.${method}`,
+          selected: values.vote_method === method })))),
+    h('div', { class: 'field' },
+      h('label', { for: 'log-vote-on', i18n: 'log.voteOn' }),
+      h('input', { id: 'log-vote-on', name: 'vote_on', type: 'date', value: values.vote_on ?? '' }))),
     formAlert('log-form'),
     h('button', { type: 'submit', class: 'button', i18n: 'log.save' }),
     h('p', {}, h('a', { href: '/', class: 'link', i18n: 'log.cancel' }))));
@@ -106,10 +140,17 @@ function logForm({ userId, campaigns, record, supersedes, people, sync, toasts, 
       support: support ? Number(support) : null,
       notes: notes.value.trim(),
       follow_up_on: followUp.value || null,
+      issue_tags: [...form.querySelectorAll('[name=issue_tags]:checked')].map((box) => box.value),
+      registered: { true: true, false: false }[form.elements.registered.value] ?? null,
+      vote_method: form.elements.vote_method.value || null,
+      vote_on: form.elements.vote_on.value || null,
     };
     if (!record) { // a new log carries only what was given
-      if (!fields.notes) delete fields.notes;
-      if (!fields.follow_up_on) delete fields.follow_up_on;
+      for (const [name, value] of Object.entries(fields)) {
+        if (value === '' || value === null || (Array.isArray(value) && !value.length)) {
+          if (name !== 'support') delete fields[name];
+        }
+      }
     }
     try {
       const campaignId = chooseCampaign ? Number(chooseCampaign.value) : campaigns[0].id;
@@ -140,6 +181,15 @@ function choices({ id, name, legend, hint, options, checked }) {
     h('input', { type: 'radio', name, value, checked: value === checked }),
     h('span', { i18n: key }))),
   h('p', { id: `${id}-error`, class: 'field-error' }));
+}
+
+/** A group of checkboxes (values are shown as they are: the campaign's own words for its issues). */
+function checkboxes({ id, name, legend, options, checked }) {
+  return h('fieldset', { class: 'field choices', id },
+    h('legend', { i18n: legend }),
+    options.map((value) => h('label', { class: 'choice' },
+      h('input', { type: 'checkbox', name, value, checked: checked.includes(value) }),
+      h('span', {}, value))));
 }
 
 /** Who, how and when are required; mark what is missing and focus the first. */

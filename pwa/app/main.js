@@ -2,7 +2,7 @@
 // screens, the sync loop and the service worker.
 import { ApiError, refresh, updateMe } from '../lib/api.js';
 import { deleteMeta, getMeta, requestPersistence, setMeta } from '../lib/db.js';
-import { initialLanguage, language, onLanguageChange, savedLanguage, setLanguage, text } from '../lib/i18n.js';
+import { initialLanguage, language, onLanguageChange, savedLanguage, setLanguage, t, text } from '../lib/i18n.js';
 import { csrfToken, getProfile, isSignedIn, onProfile, onSessionEnd, restoreProfile, resumeOffline } from '../lib/session.js';
 import { createSync } from '../lib/sync.js';
 import { hasUnsavedInput } from './forms.js';
@@ -37,7 +37,7 @@ function signedIn() {
 const router = createRouter(document.getElementById('main'), {
   toasts,
   sync,
-  navigate: (path) => router.navigate(path),
+  navigate: (path, options) => router.navigate(path, options),
   onSignedIn: signedIn,
   onJoined: (_session, chosen) => {
     setLanguage(chosen); // picked on the join form: an existing account learns it from syncAccountLanguage
@@ -87,6 +87,21 @@ async function resumeSession() {
     }
   }
 }
+
+/** The tab bar: shown when signed in, its links translated, the current screen's marked for screen readers. */
+const nav = document.getElementById('nav');
+for (const link of nav.querySelectorAll('a[data-key]')) text(link, link.dataset.key);
+nav.setAttribute('aria-label', t('nav.label'));
+function markNav() {
+  nav.hidden = !isSignedIn();
+  for (const link of nav.querySelectorAll('a')) {
+    const here = link.pathname === '/' ? location.pathname === '/' : location.pathname.startsWith(link.pathname);
+    if (here) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+router.onRender(markNav);
+onLanguageChange(() => nav.setAttribute('aria-label', t('nav.label')));
 
 setLanguage(initialLanguage(), { save: false });
 select.value = language();

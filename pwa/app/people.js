@@ -1,9 +1,10 @@
 // What the screens show of the local records: the volunteer's people and their logged conversations.
-import { recordsOf } from '../lib/db.js';
+import { getVoter, recordsOf } from '../lib/db.js';
 import { t } from '../lib/i18n.js';
 
 export const CHANNELS = ['in_person', 'door', 'call', 'text', 'other'];
 export const SUPPORT = ['1', '2', '3', '4', '5', ''];
+export const VOTE_METHODS = ['early_in_person', 'election_day', 'mail', 'undecided'];
 
 /** The campaigns a profile may sync: its active memberships, as [{id, name}]. */
 export function activeCampaigns(profile) {
@@ -13,6 +14,21 @@ export function activeCampaigns(profile) {
 /** Live records of one entity of a person's, in one campaign. */
 export async function liveRecords(userId, campaignId, entity) {
   return (await recordsOf(userId, campaignId, entity)).filter((record) => !record.deleted);
+}
+
+/** "Ana L.": how a voter card names someone (the server shows no more than the last initial). */
+export function voterName(card) {
+  return [card.first_name, card.last_initial && `${card.last_initial}.`].filter(Boolean).join(' ');
+}
+
+/** The values of 'voter.card': name, age, city. */
+export function cardValues(card) {
+  return { name: voterName(card), age: card.age, city: card.city };
+}
+
+/** Today on this phone, as YYYY-MM-DD in its own time zone (follow-up dates are days, not moments). */
+export function today() {
+  return withOffset(new Date()).slice(0, 10);
 }
 
 /**
@@ -37,4 +53,19 @@ export function withOffset(date) {
 /** The value of an <input type=datetime-local> for a moment, in the phone's time zone. */
 export function localInput(iso) {
   return withOffset(new Date(iso)).slice(0, 16);
+}
+
+/**
+ * A person's people in one campaign, each with their voter card (if this phone has it), their conversations
+ * (newest first), the last one and the follow-up it set: [{record, voter, conversations, last, followUp}].
+ */
+export async function peopleOf(userId, campaignId) {
+  const [relationships, conversations] = await Promise.all([
+    liveRecords(userId, campaignId, 'relationship'), liveRecords(userId, campaignId, 'conversation')]);
+  conversations.sort((a, b) => Date.parse(b.values.happened_at) - Date.parse(a.values.happened_at));
+  return Promise.all(relationships.map(async (record) => {
+    const theirs = conversations.filter((c) => c.values.relationship_id === record.entity_id);
+    return { record, voter: await getVoter(campaignId, record.values.voter_id), conversations: theirs,
+      last: theirs[0] ?? null, followUp: theirs[0]?.values.follow_up_on ?? null };
+  }));
 }

@@ -2,9 +2,13 @@
 // worker does the same offline, so the page picks the screen from location.pathname (History API).
 import { onLanguageChange, t } from '../lib/i18n.js';
 import { isSignedIn } from '../lib/session.js';
+import { contactsScreen } from './contacts.js';
 import { homeScreen } from './home.js';
 import { joinScreen } from './join.js';
 import { logScreen } from './log.js';
+import { peopleScreen } from './people-list.js';
+import { personScreen } from './person.js';
+import { privacyScreen } from './privacy.js';
 import { signinScreen } from './signin.js';
 
 const SIGNIN = { screen: signinScreen, title: 'signin.title' };
@@ -13,6 +17,10 @@ const ROUTES = [
   { path: /^\/signin\/?$/, ...SIGNIN, signedOutOnly: true },
   { path: /^\/(?:index\.html)?$/, screen: homeScreen, title: null, signedInOnly: true },
   { path: /^\/log(?:\/([0-9a-f-]{36}))?\/?$/, screen: logScreen, title: 'log.title', signedInOnly: true },
+  { path: /^\/contacts\/?$/, screen: contactsScreen, title: 'contacts.title', signedInOnly: true },
+  { path: /^\/people\/?$/, screen: peopleScreen, title: 'people.title', signedInOnly: true },
+  { path: /^\/people\/([0-9a-f-]{36})\/?$/, screen: personScreen, title: 'person.title', signedInOnly: true },
+  { path: /^\/privacy\/?$/, screen: privacyScreen, title: 'privacy.title', signedInOnly: true },
 ];
 
 /** Paths that belong to the server, never to the page. */
@@ -21,6 +29,7 @@ const SERVER_PATHS = /^\/(?:api|vendor)\//;
 /** Render screens into outlet; context (callbacks, toasts) is passed to every screen. */
 export function createRouter(outlet, context) {
   let current = null;
+  const rendered = new Set();
 
   const updateTitle = () => {
     document.title = current?.shown.title ? `${t(current.shown.title)} · Kin` : 'Kin';
@@ -35,6 +44,7 @@ export function createRouter(outlet, context) {
     current = { route, shown };
     outlet.replaceChildren(shown.screen({ ...context, params }));
     updateTitle();
+    for (const fn of rendered) fn();
     // move focus to the new heading so a screen reader announces the screen; not on first load
     if (focus) outlet.querySelector('h1')?.focus();
   }
@@ -64,7 +74,10 @@ export function createRouter(outlet, context) {
   });
   onLanguageChange(updateTitle);
 
-  return { navigate, render, recheck };
+  /** Run fn after each screen is drawn. */
+  const onRender = (fn) => rendered.add(fn);
+
+  return { navigate, render, recheck, onRender };
 }
 
 /** A malformed %-escape in a pasted link should still show the (invalid) invite, not crash the router. */

@@ -157,3 +157,35 @@ export async function syncPull(campaignId, { protocol, cursor, limit }) {
   const query = new URLSearchParams({ protocol, cursor, limit });
   return authed(`/campaigns/${campaignId}/sync/pull?${query}`);
 }
+
+/** Matching's key version, bucket size and what is left of today's quota (docs/privacy.md). */
+export async function matchStatus(campaignId) {
+  return authed(`/campaigns/${campaignId}/match`);
+}
+
+/** BlindEvaluate blinded elements (base64): {key_version, evaluated}. */
+export async function matchEvaluate(campaignId, keyVersion, blinded) {
+  return authed(`/campaigns/${campaignId}/match/evaluate`, { method: 'POST', body: { key_version: keyVersion, blinded } });
+}
+
+/** Every tag in each bucket asked for: {buckets: {prefix: [base64 tag]}}. */
+export async function matchBuckets(campaignId, keyVersion, prefixes) {
+  return authed(`/campaigns/${campaignId}/match/buckets`, { method: 'POST', body: { key_version: keyVersion, prefixes } });
+}
+
+/** The voter cards behind tags the phone found: {cards: [{voter, tags, strength}]}. */
+export async function matchCards(campaignId, keyVersion, tags) {
+  return authed(`/campaigns/${campaignId}/match/cards`, { method: 'POST', body: { key_version: keyVersion, tags } });
+}
+
+/** Name search in the voter file, only when the volunteer asks: [voter card]. */
+export async function searchVoters(campaignId, { name, city }) {
+  const query = new URLSearchParams({ name });
+  if (city) query.set('city', city);
+  return authed(`/campaigns/${campaignId}/voters/search?${query}`);
+}
+
+/** Leave a campaign (the server keeps what was already sent, with the campaign). */
+export async function leaveCampaign(campaignId) {
+  return authed(`/campaigns/${campaignId}/membership`, { method: 'DELETE' });
+}

@@ -4,13 +4,20 @@
 //            stamps, deleted, deleted_stamp, version, local}; `local` never leaves the phone (a person's label)
 //   outbox   one per op not yet settled by the server, keyed op_id; pushed in `hlc` order (the order they were made)
 //   meta     device (this phone's id, the HLC node), clock (its HLC), profile (who last signed in here),
-//            cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed)
+//            cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
+//            messages/<user>/<campaign> (the volunteer's own message drafts)
+//   voters   voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
+// Private matching (version 2); none of it ever leaves the phone:
+//   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}
+//   tags        F(k, input) per contact input and campaign key: {user_id, campaign_id, key_version, input, tag}
+//   candidates  a voter a contact matched: {user_id, campaign_id, contact_id, voter_id, strength, decision}
+//               decision: null (not yet asked), 'confirmed', 'dismissed' ("not them": not offered again)
 // Rule from the idb README: never await anything but this database's requests inside a transaction.
 import { openDB } from 'idb';
 import { decode, encode, stamp } from './hlc.js';
 
 const NAME = 'kin';
-const VERSION = 1;
+const VERSION = 2;
 let opening = null;
 
 /** The open database, opened once per page. */
@@ -25,6 +32,14 @@ export function db() {
         outbox.createIndex('user', 'user_id');
         database.createObjectStore('meta');
         tx.objectStore('meta').put(crypto.randomUUID(), 'device'); // made once, with the database
+      }
+      if (oldVersion < 2) {
+        database.createObjectStore('voters', { keyPath: ['campaign_id', 'id'] });
+        database.createObjectStore('contacts', { keyPath: 'id' }).createIndex('user', 'user_id');
+        database.createObjectStore('tags', { keyPath: ['user_id', 'campaign_id', 'key_version', 'input'] })
+          .createIndex('campaign', ['user_id', 'campaign_id']);
+        database.createObjectStore('candidates', { keyPath: ['user_id', 'campaign_id', 'contact_id', 'voter_id'] })
+          .createIndex('campaign', ['user_id', 'campaign_id']);
       }
     },
     // a newer app in another tab wants to upgrade: let it, and open again on next use
@@ -105,6 +120,16 @@ export async function pendingOps(userId) {
   return ops.sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
 }
 
+/** Keep voter cards the server showed (keyed by their campaign and public id), for offline person pages. */
+export async function saveVoters(campaignId, cards) {
+  if (!cards.length) return;
+  await write(['voters'], (tx) => Promise.all(cards.map((card) => tx.objectStore('voters').put({ ...card, campaign_id: campaignId }))));
+}
+
+export async function getVoter(campaignId, voterId) {
+  return (await db()).get('voters', [campaignId, voterId]);
+}
+
 /** Ask the browser not to evict our data under storage pressure; true when it agrees. */
 export async function requestPersistence() {
   try {
@@ -114,9 +139,23 @@ export async function requestPersistence() {
   }
 }
 
+/** Delete a person's contacts and everything matching derived from them, inside tx (all three stores). */
+export async function forgetContacts(tx, userId) {
+  const contacts = tx.objectStore('contacts').index('user');
+  for (let cursor = await contacts.openCursor(userId); cursor; cursor = await cursor.continue()) cursor.delete();
+  const theirs = IDBKeyRange.bound([userId], [userId, []]);
+  for (const store of ['tags', 'candidates']) {
+    for (let cursor = await tx.objectStore(store).openCursor(theirs); cursor; cursor = await cursor.continue()) {
+      cursor.delete();
+    }
+  }
+}
+
 /** Delete everything of a person's from this phone (on signing out), in one transaction. */
 export async function forgetUser(userId) {
-  await write(['records', 'outbox', 'meta'], async (tx) => {
+  await write(['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates', 'voters'], async (tx) => {
+    await forgetContacts(tx, userId);
+    tx.objectStore('voters').clear(); // cards of this person's people: the next one here pulls their own
     const records = tx.objectStore('records').index('owner');
     const range = IDBKeyRange.bound([userId], [userId, []]);
     for (let cursor = await records.openCursor(range); cursor; cursor = await cursor.continue()) cursor.delete();
@@ -125,6 +164,8 @@ export async function forgetUser(userId) {
     const meta = tx.objectStore('meta');
     const mine = IDBKeyRange.bound(`cursor/${userId}/`, `cursor/${userId}/\uffff`);
     for (let cursor = await meta.openCursor(mine); cursor; cursor = await cursor.continue()) cursor.delete();
+    const drafts = IDBKeyRange.bound(`messages/${userId}/`, `messages/${userId}/\uffff`);
+    for (let cursor = await meta.openCursor(drafts); cursor; cursor = await cursor.continue()) cursor.delete();
     meta.delete(`synced/${userId}`);
     meta.delete('profile');
   });

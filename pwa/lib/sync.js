@@ -153,7 +153,7 @@ export function createSync({ session }) {
     let cursor = (await getMeta(key)) ?? '';
     for (;;) {
       const page = await syncPull(campaignId, { protocol, cursor, limit: PULL_LIMIT });
-      await write(['records', 'meta'], async (tx) => {
+      await write(['records', 'meta', 'voters'], async (tx) => {
         let clock = await readClock(tx);
         const now = Date.now();
         for (const change of page.changes) {
@@ -168,6 +168,7 @@ export function createSync({ session }) {
           records.put({ entity: change.entity, entity_id: change.entity_id, user_id: userId, campaign_id: campaignId,
             local: local?.local ?? {}, ...mergePulled(local, change) });
         }
+        for (const card of Object.values(page.voters ?? {})) tx.objectStore('voters').put({ ...card, campaign_id: campaignId });
         tx.objectStore('meta').put(page.cursor, key);
       });
       cursor = page.cursor;

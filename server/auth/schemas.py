@@ -37,8 +37,13 @@ class CampaignNameSchema(Schema):
 
 
 class CampaignSummarySchema(CampaignNameSchema):
+    """What a volunteer's phone needs of each campaign, offline too."""
+
     time_zone = fields.String()
     election_day = fields.Date(allow_none=True)
+    phone_region = fields.String(metadata={"description": "Where numbers without a country code are read."})
+    issue_tags = fields.List(fields.String())
+    talking_points = fields.List(fields.String(), metadata={"description": "Ideas for volunteers, not scripts."})
 
 
 class MembershipSchema(Schema):

@@ -33,6 +33,12 @@ class Campaign(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     election_day: Mapped[date | None]
     issue_tags: Mapped[list] = mapped_column(JSON, default=list)  # the issues volunteers can tag conversations with
+    talking_points: Mapped[list] = mapped_column(JSON, default=list)  # ideas for volunteers' own words, not scripts
+    # private matching: the tag table's bucket size for the next key (2^-p of the file per bucket), and how many
+    # blinded contacts and voter cards each volunteer may ask for a day (what bounds enumerating the file)
+    match_prefix_bits: Mapped[int] = mapped_column(default=16)
+    match_daily_quota: Mapped[int] = mapped_column(default=5000)
+    match_daily_card_quota: Mapped[int] = mapped_column(default=500)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="campaign")

@@ -5,7 +5,15 @@ from server.campaigns.models import Role
 from server.campaigns.service import join_url
 
 
-class CampaignSchema(Schema):
+class MatchingSettings:
+    """Private matching's settings (docs/privacy.md says what each one bounds)."""
+
+    match_prefix_bits = fields.Integer(validate=validate.Range(min=8, max=24))
+    match_daily_quota = fields.Integer(validate=validate.Range(min=0, max=100_000))
+    match_daily_card_quota = fields.Integer(validate=validate.Range(min=0, max=10_000))
+
+
+class CampaignSchema(MatchingSettings, Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     phone_region = kin_fields.PhoneRegion(load_default="US")
@@ -13,14 +21,18 @@ class CampaignSchema(Schema):
     election_day = fields.Date(allow_none=True, load_default=None)
     issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
                              validate=validate.Length(max=50))
+    talking_points = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list,
+                                 validate=validate.Length(max=20))
 
 
-class CampaignUpdateSchema(Schema):
+class CampaignUpdateSchema(MatchingSettings, Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     phone_region = kin_fields.PhoneRegion()
     time_zone = kin_fields.TimeZone()
     election_day = fields.Date(allow_none=True)
     issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=50))
+    talking_points = fields.List(fields.String(validate=validate.Length(min=1, max=500)),
+                                 validate=validate.Length(max=20))
 
 
 class MemberSchema(Schema):

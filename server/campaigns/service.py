@@ -81,6 +81,17 @@ def change_member(actor: Membership, member: Membership, role: Role | None, acti
         member.active = active
 
 
+def leave(member: Membership) -> None:
+    """The member leaves the campaign (deactivated, audited).
+
+    :raise 409: the last active owner cannot leave; they hand the campaign over first.
+    """
+    if member.role is Role.OWNER and _active_owners(member.campaign_id) <= 1:
+        abort(409, "A campaign needs at least one active owner: make someone else an owner first.")
+    record(member.campaign_id, member.user_id, "membership.left", "membership", member.id, user_id=member.user_id)
+    member.active = False
+
+
 def _active_owners(campaign_id: int) -> int:
     return db.session.execute(
         select(func.count()).select_from(Membership).where(

@@ -39,6 +39,16 @@ class CampaignView(MethodView):
         return campaign
 
 
+@blp.route("/membership")
+class OwnMembership(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.response(204)
+    def delete(self):
+        """Leave the campaign: the caller's membership is deactivated. What they logged stays with the campaign."""
+        service.leave(current_membership())
+        db.session.commit()
+
+
 @blp.route("/members")
 class Members(MethodView):
     @requires_role(Role.ORGANIZER)

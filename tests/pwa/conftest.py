@@ -20,8 +20,9 @@ from server.auth.passwords import hash_password
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.columns import utcnow
 from server.extensions import db
+from server.matching.tags import tag_new_identifiers
 from server.sync_api.models import SyncRecord
-from server.voters.models import Voter
+from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import Stamp
 from tests.conftest import PASSWORD, TEST_CONFIG
 
@@ -86,6 +87,31 @@ class LiveServer:
             db.session.add(voter)
             db.session.commit()
             return str(voter.public_id)
+
+    def configure(self, campaign_id, **settings) -> None:
+        """Change a campaign's settings, as its owner would."""
+        with self.app.app_context():
+            campaign = db.session.get(Campaign, campaign_id)
+            for name, value in settings.items():
+                setattr(campaign, name, value)
+            db.session.commit()
+
+    def voters_with(self, campaign_id, people) -> dict[str, str]:
+        """Voters with phones and e-mails, tagged for matching as an import would: people is
+        [(first, last, [phone E.164 or e-mail, ...])]; returns {first name: public id}."""
+        with self.app.app_context():
+            ids = {}
+            for first, last, identifiers in people:
+                voter = Voter(campaign_id=campaign_id, external_id=uuid.uuid4().hex[:12], first_name=first,
+                              last_name=last, city="Rivertown", birth_year=1990, search_name=f"{first} {last}".lower())
+                voter.identifiers = [VoterIdentifier(campaign_id=campaign_id, value=value, kind=(
+                    IdentifierKind.EMAIL if "@" in value else IdentifierKind.PHONE)) for value in identifiers]
+                db.session.add(voter)
+                db.session.flush()
+                ids[first] = str(voter.public_id)
+            tag_new_identifiers(db.session.get(Campaign, campaign_id), 0)
+            db.session.commit()
+            return ids
 
     def push(self, campaign_id, email, ops, password=PASSWORD) -> list[dict]:
         """Push ops through the real sync API, signed in as email on a device of its own; returns the results."""
@@ -190,6 +216,16 @@ def idb_all(page, store) -> list:
 def idb_put(page, store, value) -> None:
     """Write one value (with its key inside it) into one of the app's stores, as if the app had."""
     page.evaluate(_IDB, [store, value])
+
+
+def vcard(*contacts) -> bytes:
+    """A vCard 3.0 file of (name, [phones], [e-mails]) as a phone exports it (CRLF)."""
+    cards = []
+    for name, phones, emails in contacts:
+        lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{name}", f"N:{name.split()[-1]};{name.split()[0]};;;"]
+        lines += [f"TEL;TYPE=CELL:{phone}" for phone in phones] + [f"EMAIL;TYPE=HOME:{e}" for e in emails]
+        cards.append("\r\n".join([*lines, "END:VCARD"]))
+    return ("\r\n".join(cards) + "\r\n").encode()
 
 
 def sign_in(page, email, password=PASSWORD) -> None:

@@ -30,7 +30,7 @@ def node(script: str, data) -> object:
 
 
 def test_node_unit_tests_pass():
-    tests = sorted(str(path.relative_to(ROOT)) for path in LIB.glob("*.test.mjs"))
+    tests = sorted(str(path.relative_to(ROOT)) for path in LIB.rglob("*.test.mjs"))
     assert tests
     result = subprocess.run(["node", "--test", *tests], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,6 +3,7 @@
 The table is checked against the app's URL map, so a new route without an entry fails here first.
 """
 
+import base64
 import io
 import time
 import uuid
@@ -15,6 +16,7 @@ from server import create_app
 from server.campaigns.models import Role
 from server.columns import utcnow
 from server.extensions import db
+from server.matching import oprf
 from server.sync_api.models import SyncRecord
 from server.voters.models import ImportStatus, Voter, VoterImport
 from tests.conftest import PASSWORD, TEST_CONFIG
@@ -32,6 +34,8 @@ class Entry:
 
 
 CAMPAIGN = "/api/campaigns/<int:campaign_id>"
+BLINDED = base64.b64encode(oprf.blind(b"tel:+12025550143")[1]).decode()
+A_TAG = base64.b64encode(bytes(16)).decode()
 EXPECTED = {
     ("GET", "/<path:filename>"): Entry(PUBLIC, 200),
     ("GET", "/"): Entry(PUBLIC, 200),
@@ -39,6 +43,10 @@ EXPECTED = {
     ("GET", "/join/<code>"): Entry(PUBLIC, 200),
     ("GET", "/log"): Entry(PUBLIC, 200),
     ("GET", "/log/<uuid:conversation_id>"): Entry(PUBLIC, 200),
+    ("GET", "/contacts"): Entry(PUBLIC, 200),
+    ("GET", "/people"): Entry(PUBLIC, 200),
+    ("GET", "/people/<uuid:relationship_id>"): Entry(PUBLIC, 200),
+    ("GET", "/privacy"): Entry(PUBLIC, 200),
     ("GET", "/api/openapi.json"): Entry(PUBLIC, 200),
     ("GET", "/api/docs"): Entry(PUBLIC, 200),
     ("GET", "/api/health"): Entry(PUBLIC, 200),
@@ -69,6 +77,11 @@ EXPECTED = {
     ("POST", f"{CAMPAIGN}/sync/push"): Entry(Role.VOLUNTEER, 200, {"protocol": 1, "device_id": str(uuid.uuid4()),
                                                                  "ops": []}),
     ("GET", f"{CAMPAIGN}/sync/pull"): Entry(Role.VOLUNTEER, 200, query={"protocol": 1}),
+    ("DELETE", f"{CAMPAIGN}/membership"): Entry(Role.VOLUNTEER, 204),
+    ("GET", f"{CAMPAIGN}/match"): Entry(Role.VOLUNTEER, 200),
+    ("POST", f"{CAMPAIGN}/match/evaluate"): Entry(Role.VOLUNTEER, 200, {"key_version": 1, "blinded": [BLINDED]}),
+    ("POST", f"{CAMPAIGN}/match/buckets"): Entry(Role.VOLUNTEER, 200, {"key_version": 1, "prefixes": [0, 1]}),
+    ("POST", f"{CAMPAIGN}/match/cards"): Entry(Role.VOLUNTEER, 200, {"key_version": 1, "tags": [A_TAG]}),
     ("GET", f"{CAMPAIGN}/conversations"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200),
     ("PATCH", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200, {"reviewed": True}),
@@ -128,6 +141,7 @@ def world(app, make_campaign, make_member, make_invite, make_user):
     for name in ("own", "other"):
         campaign_id = make_campaign(name=f"{name} campaign")
         logger = make_member(campaign_id, Role.VOLUNTEER)  # whose conversation organizers review
+        make_member(campaign_id, Role.OWNER)  # a second owner, so that the caller who owns it may leave
         with app.app_context():
             voter = Voter(campaign_id=campaign_id, external_id="A1", first_name="Ana", last_name="Lopez",
                           search_name="ana lopez")
@@ -162,6 +176,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<int:import_id>": objects["import_id"],
         "<uuid:voter_id>": objects["voter_id"],
         "<uuid:conversation_id>": objects["conversation_id"],
+        "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
         "<path:filename>": "index.html",
     }

@@ -14,6 +14,7 @@ from server.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+SECRETS = {"SECRET_KEY": SECRET, "OPRF_SEED": "an-oprf-seed-from-the-environment-" + "x" * 16}
 # a database that needs no server and leaves no file; every test here passes what else it needs
 IN_MEMORY = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PASSWORD_HASH_PROFILE": "CHEAPEST"}
 
@@ -41,14 +42,16 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
 
 
 def test_production_is_the_default_environment():
-    assert build({**IN_MEMORY, "SECRET_KEY": SECRET}).config["ENV"] == "production"
+    assert build({**IN_MEMORY, **SECRETS}).config["ENV"] == "production"
 
 
 def test_development_generates_a_secret_key_into_the_instance_folder(tmp_path):
     app = build({**IN_MEMORY, "ENV": "development", "INSTANCE_PATH": str(tmp_path)})
     secrets_file = tmp_path / "secrets.json"
     assert len(app.config["SECRET_KEY"]) >= 32
-    assert json.loads(secrets_file.read_text())["SECRET_KEY"] == app.config["SECRET_KEY"]
+    stored = json.loads(secrets_file.read_text())
+    assert stored["SECRET_KEY"] == app.config["SECRET_KEY"]
+    assert stored["OPRF_SEED"] == app.config["OPRF_SEED"] != app.config["SECRET_KEY"]
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
 
 
@@ -60,32 +63,40 @@ def test_development_reuses_the_secret_key_it_generated(tmp_path):
 
 def test_kin_environment_is_read_when_the_app_is_created_not_at_import(monkeypatch):
     monkeypatch.setenv("KIN_PUBLIC_URL", "https://first.example.org")
-    assert build({**IN_MEMORY, "SECRET_KEY": SECRET}).config["PUBLIC_URL"] == "https://first.example.org"
+    assert build({**IN_MEMORY, **SECRETS}).config["PUBLIC_URL"] == "https://first.example.org"
     monkeypatch.setenv("KIN_PUBLIC_URL", "https://second.example.org")
-    assert build({**IN_MEMORY, "SECRET_KEY": SECRET}).config["PUBLIC_URL"] == "https://second.example.org"
+    assert build({**IN_MEMORY, **SECRETS}).config["PUBLIC_URL"] == "https://second.example.org"
 
 
-def test_secret_key_can_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("KIN_SECRET_KEY", SECRET)
-    assert build(IN_MEMORY).config["SECRET_KEY"] == SECRET
+def test_secrets_can_come_from_the_environment(monkeypatch):
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(f"KIN_{name}", value)
+    config = build(IN_MEMORY).config
+    assert (config["SECRET_KEY"], config["OPRF_SEED"]) == (SECRET, SECRETS["OPRF_SEED"])
+
+
+def test_production_without_the_matching_seed_refuses_to_start_and_names_it():
+    with pytest.raises(RuntimeError, match="KIN_OPRF_SEED") as refused:
+        create_app({**IN_MEMORY, "SECRET_KEY": SECRET})
+    assert "KIN_SECRET_KEY" not in str(refused.value)
 
 
 def test_the_dict_passed_to_create_app_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("KIN_PUBLIC_URL", "https://from-environment.example.org")
-    app = build({**IN_MEMORY, "SECRET_KEY": SECRET, "PUBLIC_URL": "https://from-dict.example.org"})
+    app = build({**IN_MEMORY, **SECRETS, "PUBLIC_URL": "https://from-dict.example.org"})
     assert app.config["PUBLIC_URL"] == "https://from-dict.example.org"
 
 
 @pytest.mark.parametrize("url", ["postgres://u@h/db", "postgresql://u@h/db"])
 def test_postgres_database_url_uses_the_psycopg_driver(monkeypatch, url):
     monkeypatch.setenv("KIN_DATABASE_URL", url)
-    app = build({"SECRET_KEY": SECRET})
+    app = build({**SECRETS})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
 def test_without_a_database_url_the_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
     instance = tmp_path / "instance"
-    app = build({"SECRET_KEY": SECRET, "INSTANCE_PATH": str(instance)})
+    app = build({**SECRETS, "INSTANCE_PATH": str(instance)})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'kin.sqlite3'}"
     assert instance.is_dir()  # SQLite cannot create the file in a folder that does not exist
 
@@ -103,7 +114,7 @@ def test_development_on_https_keeps_cookies_secure(tmp_path):
 
 
 def test_production_keeps_cookies_secure_even_on_plain_http():
-    app = build({**IN_MEMORY, "SECRET_KEY": SECRET, "PUBLIC_URL": "http://127.0.0.1:5000"})
+    app = build({**IN_MEMORY, **SECRETS, "PUBLIC_URL": "http://127.0.0.1:5000"})
     assert app.config["JWT_COOKIE_SECURE"] is True
 
 

@@ -70,3 +70,19 @@ def test_member_list_is_only_this_campaigns_members(client, auth_headers, team, 
 def test_bad_role_names_the_field(client, auth_headers, team):
     response = patch(client, auth_headers, team[Role.OWNER], team["volunteer2"], role="admin")
     assert response.status_code == 422 and "role" in response.json["errors"]["json"]
+
+
+def test_a_volunteer_leaves_the_campaign_and_it_is_audited(app, client, auth_headers, team):
+    volunteer = team[Role.VOLUNTEER]
+    headers = auth_headers(volunteer.user_id)
+    assert client.delete(f"/api/campaigns/{team['campaign_id']}/membership", headers=headers).status_code == 204
+    assert client.get(f"/api/campaigns/{team['campaign_id']}", headers=headers).status_code == 404
+    assert client.get("/api/me", headers=headers).json["memberships"][0]["active"] is False
+    assert audit_actions(app) == [("membership.left", {"user_id": volunteer.user_id})]
+
+
+def test_the_last_owner_cannot_leave(client, auth_headers, team):
+    owner = team[Role.OWNER]
+    response = client.delete(f"/api/campaigns/{team['campaign_id']}/membership", headers=auth_headers(owner.user_id))
+    assert response.status_code == 409
+    assert "owner" in response.json["message"]

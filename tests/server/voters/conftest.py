@@ -1,28 +1,8 @@
-import csv
-
 import pytest
 from sqlalchemy import select
 
 from server.extensions import db
 from server.voters.models import Voter
-
-HEADER = ["voter_id", "first_name", "last_name", "city", "zip", "birth_year", "phone", "email"]
-
-
-@pytest.fixture
-def voter_file(tmp_path):
-    """Write a generic CSV voter file from rows of HEADER values; returns its path."""
-    counter = iter(range(1, 1000))
-
-    def write(rows, header=HEADER, name=None):
-        path = tmp_path / (name or f"voters-{next(counter)}.csv")
-        with path.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(header)
-            writer.writerows(rows)
-        return path
-
-    return write
 
 
 @pytest.fixture
@@ -38,13 +18,3 @@ def voters_of(app):
             return {voter.external_id: voter for voter in voters}
 
     return read
-
-
-@pytest.fixture
-def import_file(runner):
-    """Run ``flask kin voters import`` and return the result."""
-
-    def run(path, campaign_id, *args):
-        return runner.invoke(args=["kin", "voters", "import", str(path), "--campaign", str(campaign_id), *args])
-
-    return run

@@ -23,7 +23,8 @@ def test_a_killed_import_changes_nothing_and_the_next_import_cleans_up(
     big = voter_file([[f"N{n}", "New", f"Person{n}", "Durham", "27701", "1980", "", ""] for n in range(200_000)])
 
     env = {**os.environ, "KIN_DATABASE_URL": database_uri.replace("postgresql+psycopg://", "postgresql://"),
-           "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"], "KIN_INSTANCE_PATH": str(tmp_path / "instance")}
+           "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+           "KIN_OPRF_SEED": TEST_CONFIG["OPRF_SEED"], "KIN_INSTANCE_PATH": str(tmp_path / "instance")}
     flask = Path(sys.executable).parent / "flask"
     process = subprocess.Popen([str(flask), "--app", "server:create_app", "kin", "voters", "import", str(big),
                                 "--campaign", str(campaign_id)], env=env, stdout=subprocess.DEVNULL,

@@ -53,7 +53,8 @@ def test_an_rq_worker_imports_the_uploaded_file(app, client, auth_headers, make_
     assert client.get(url, headers=headers).json["status"] == "queued"  # nothing runs it in this process
 
     env = {**os.environ, "KIN_DATABASE_URL": database_uri.replace("postgresql+psycopg://", "postgresql://"),
-           "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"], "KIN_REDIS_URL": redis_url,
+           "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
+           "KIN_OPRF_SEED": TEST_CONFIG["OPRF_SEED"], "KIN_REDIS_URL": redis_url,
            "KIN_INSTANCE_PATH": app.instance_path, "KIN_PASSWORD_HASH_PROFILE": "CHEAPEST"}
     flask = Path(sys.executable).parent / "flask"
     worker = subprocess.run([str(flask), "--app", "server:create_app", "kin", "worker", "--burst"], env=env,

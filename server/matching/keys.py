@@ -1,0 +1,47 @@
+"""Campaign matching keys: derived from the server secret whenever needed, never stored anywhere."""
+
+import hashlib
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import select
+
+from server.campaigns.models import Campaign
+from server.columns import utcnow
+from server.extensions import db, upsert
+from server.matching import oprf
+from server.matching.models import KeyState, MatchKey
+
+
+def secret_key(key: MatchKey) -> bytes:
+    """k for this campaign and version: RFC 9497 DeriveKeyPair(seed, info = campaign id and version)."""
+    return _derive(current_app.config["OPRF_SEED"], key.campaign_id, key.version)
+
+
+@lru_cache(maxsize=256)
+def _derive(seed: str, campaign_id: int, version: int) -> bytes:
+    info = f"kin campaign {campaign_id} key {version}".encode()
+    return oprf.derive_key_pair(hashlib.sha256(seed.encode()).digest(), info)
+
+
+def active_key(campaign: Campaign) -> MatchKey:
+    """The key phones evaluate with; a campaign's first one (version 1) is made on first use."""
+    key = _active(campaign.id)
+    if key is None:
+        db.session.execute(upsert(MatchKey).values(
+            campaign_id=campaign.id, version=1, prefix_bits=campaign.match_prefix_bits, state=KeyState.ACTIVE,
+            created_at=utcnow(), activated_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["campaign_id", "version"]))
+        key = _active(campaign.id)
+    return key
+
+
+def _active(campaign_id: int) -> MatchKey | None:
+    return db.session.execute(select(MatchKey).where(
+        MatchKey.campaign_id == campaign_id, MatchKey.state == KeyState.ACTIVE)).scalar_one_or_none()
+
+
+def campaign_keys(campaign_id: int) -> list[MatchKey]:
+    """Every key whose tag table must follow the voter file: the active one, and one being built."""
+    return list(db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign_id)
+                                   .order_by(MatchKey.version)).scalars())

@@ -1,0 +1,58 @@
+"""The server's half of private matching: a tag per voter identifier under each campaign key, and how much of
+their daily quota each volunteer has used. Nothing here is about a volunteer's contacts."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.campaigns.models import CampaignScoped
+from server.columns import UTCDateTime, enum_type, utcnow
+from server.extensions import db
+
+TAG_BYTES = 16
+
+
+class KeyState(enum.Enum):
+    BUILDING = "building"  # its tag table is being built; phones still use the active key
+    ACTIVE = "active"  # the one key phones evaluate with
+
+
+class MatchKey(CampaignScoped, db.Model):
+    """One version of a campaign's OPRF key. The key itself is derived from the server secret on demand and
+    never stored (server/matching/keys.py); this row holds what the tag table was built with."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    prefix_bits: Mapped[int]
+    state: Mapped[KeyState] = mapped_column(enum_type(KeyState, "match_key_state"), default=KeyState.BUILDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatchTag(db.Model):
+    """``tag`` = the first 16 bytes of F(k, identifier input); ``bucket`` = its first ``prefix_bits`` bits.
+
+    The primary key leads with the identifier, so deleting an identifier (a re-import) finds its tags by index.
+    """
+
+    __table_args__ = (Index("ix_match_tag_bucket", "key_id", "bucket", "tag"),)
+
+    identifier_id: Mapped[int] = mapped_column(ForeignKey("voter_identifier.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("match_key.id", ondelete="CASCADE"), primary_key=True)
+    bucket: Mapped[int]
+    tag: Mapped[bytes] = mapped_column(LargeBinary(TAG_BYTES))
+
+
+class MatchUsage(db.Model):
+    """Blinded elements evaluated and voter cards shown to one volunteer on one (UTC) day: the quota's count."""
+
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    elements: Mapped[int] = mapped_column(default=0)
+    cards: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,161 @@
+"""What a volunteer's phone may ask while matching, each answer bounded by the campaign's daily quota.
+
+The phone sends blinded elements (which look random to the server), then bucket numbers (p bits of each of its
+tags), then only the tags it found in those buckets. No contact detail reaches the server, and nothing a
+request carries is stored: only how many elements and cards each volunteer used today.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select, tuple_
+
+from server.campaigns.models import Campaign, Membership
+from server.columns import utcnow
+from server.extensions import db, upsert
+from server.matching import oprf
+from server.matching.keys import active_key, secret_key
+from server.matching.models import MatchKey, MatchTag, MatchUsage
+from server.matching.tags import bucket_of
+from server.voters.models import IdentifierKind, Voter, VoterIdentifier
+from server.voters.search import card
+
+MAX_PER_CALL = 2_000
+
+
+class StaleKey(Exception):
+    """The phone evaluated under a key that has since been rotated: it must start over with ``current``."""
+
+    def __init__(self, current: int):
+        super().__init__(f"The campaign's matching key is now version {current}; match again with it.")
+        self.current = current
+
+
+class NotABucket(ValueError):
+    """A bucket number with more bits than the key's buckets have."""
+
+
+class QuotaExceeded(Exception):
+    """More than is left of today's quota; ``remaining`` says how much a smaller request may still use."""
+
+    def __init__(self, what: str, remaining: int, retry_after: int):
+        super().__init__(f"Today's matching quota is used up: {remaining} {what} left until midnight UTC.")
+        self.remaining, self.retry_after = remaining, retry_after
+
+
+@dataclass(frozen=True)
+class Status:
+    key_version: int
+    prefix_bits: int
+    max_per_call: int
+    elements_left: int
+    cards_left: int
+    resets_at: datetime
+
+
+def status(campaign: Campaign, membership: Membership) -> Status:
+    key = active_key(campaign)
+    db.session.commit()  # a campaign's first key is made on first use
+    usage = db.session.get(MatchUsage, (membership.id, _today())) or MatchUsage(elements=0, cards=0)
+    return Status(key.version, key.prefix_bits, MAX_PER_CALL,
+                  max(0, campaign.match_daily_quota - usage.elements),
+                  max(0, campaign.match_daily_card_quota - usage.cards), _midnight())
+
+
+def evaluate(campaign: Campaign, membership: Membership, key_version: int, blinded: list[bytes]) -> list[bytes]:
+    """BlindEvaluate each element under the campaign key, counting them against today's quota.
+
+    :raise oprf.InvalidElement: an element is the identity or not canonical (nothing is counted then).
+    """
+    key = _current(campaign, key_version)
+    _spend(membership, campaign.match_daily_quota, elements=len(blinded))
+    sk = secret_key(key)
+    try:
+        evaluated = [oprf.blind_evaluate(sk, element) for element in blinded]
+    except oprf.InvalidElement:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return evaluated
+
+
+def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[int, list[bytes]]:
+    """Every tag in each asked-for bucket, and nothing else (tags shared by a household are listed once)."""
+    key = _current(campaign, key_version)
+    if beyond := [prefix for prefix in prefixes if prefix >= 1 << key.prefix_bits]:
+        raise NotABucket(f"Not a bucket: {beyond[0]} (buckets are numbered below 2^{key.prefix_bits}).")
+    found: dict[int, set[bytes]] = {prefix: set() for prefix in prefixes}
+    rows = db.session.execute(select(MatchTag.bucket, MatchTag.tag).where(
+        MatchTag.key_id == key.id, MatchTag.bucket.in_(prefixes)))
+    for bucket, tag in rows:
+        found[bucket].add(bytes(tag))
+    return {prefix: sorted(tags) for prefix, tags in found.items()}
+
+
+@dataclass(frozen=True)
+class Card:
+    voter: dict
+    tags: list[bytes]
+    strength: str  # "phone", "email" or "both": which kinds of the phone's identifiers point at this voter
+
+
+def cards(campaign: Campaign, membership: Membership, key_version: int, tags: list[bytes]) -> list[Card]:
+    """The voter card behind each tag that exists, counted against today's card quota."""
+    key = _current(campaign, key_version)
+    tags = list(dict.fromkeys(tags))
+    rows = db.session.execute(
+        select(MatchTag.tag, VoterIdentifier.kind, Voter)
+        .join(VoterIdentifier, VoterIdentifier.id == MatchTag.identifier_id)
+        .join(Voter, Voter.id == VoterIdentifier.voter_id)
+        .where(MatchTag.key_id == key.id, Voter.active.is_(True),
+               tuple_(MatchTag.bucket, MatchTag.tag).in_([(bucket_of(tag, key.prefix_bits), tag) for tag in tags]))
+    ).all()
+    voters: dict[int, Voter] = {}
+    found: dict[int, dict[bytes, set[IdentifierKind]]] = defaultdict(lambda: defaultdict(set))
+    for tag, kind, voter in rows:
+        voters[voter.id] = voter
+        found[voter.id][bytes(tag)].add(kind)
+    _spend(membership, campaign.match_daily_card_quota, cards=len(voters))
+    db.session.commit()
+    year = utcnow().year
+    result = []
+    for voter_id, by_tag in found.items():
+        kinds = set().union(*by_tag.values())
+        strength = "both" if len(kinds) == 2 else next(iter(kinds)).value
+        result.append(Card(card(voters[voter_id], year), sorted(by_tag), strength))
+    return sorted(result, key=lambda c: (c.voter["first_name"], c.voter["last_initial"], c.voter["id"]))
+
+
+def _current(campaign: Campaign, key_version: int) -> MatchKey:
+    key = active_key(campaign)
+    if key.version != key_version:
+        raise StaleKey(key.version)
+    return key
+
+
+def _spend(membership: Membership, limit: int, elements: int = 0, cards: int = 0) -> None:
+    """Count this request in today's usage, atomically; refuse it whole if it does not fit."""
+    if not elements and not cards:
+        return
+    statement = upsert(MatchUsage).values(membership_id=membership.id, day=_today(), elements=elements, cards=cards)
+    used = db.session.execute(statement.on_conflict_do_update(
+        index_elements=["membership_id", "day"],
+        set_={"elements": MatchUsage.elements + elements, "cards": MatchUsage.cards + cards},
+    ).returning(MatchUsage.elements if elements else MatchUsage.cards)).scalar_one()
+    if used > limit:
+        db.session.rollback()
+        what = "contacts" if elements else "voter cards"
+        raise QuotaExceeded(what, max(0, limit - (used - (elements or cards))), _seconds_to_midnight())
+
+
+def _today():
+    return utcnow().date()
+
+
+def _midnight() -> datetime:
+    return datetime.combine(_today() + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def _seconds_to_midnight() -> int:
+    return max(1, int((_midnight() - utcnow()).total_seconds()))

@@ -1,0 +1,148 @@
+import base64
+import binascii
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from server.campaigns.models import Role
+from server.matching import oprf, service
+from server.matching.models import TAG_BYTES
+from server.scoping import current_campaign, current_membership, requires_role
+from server.voters.schemas import VoterCardSchema
+
+blp = Blueprint("matching", __name__, url_prefix="/api/campaigns/<int:campaign_id>/match",
+                description="Private contact matching (docs/privacy.md): blinded elements in, voter cards out "
+                            "only for the tags the phone found.")
+
+BUCKETS_PER_CALL = 2_000
+
+
+class Base64Bytes(fields.String):
+    """Standard base64 of exactly ``size`` bytes."""
+
+    def __init__(self, size: int, **kwargs):
+        super().__init__(**kwargs)
+        self.size = size
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else base64.b64encode(value).decode()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            raw = base64.b64decode(super()._deserialize(value, attr, data, **kwargs), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError("Not base64.") from exc
+        if len(raw) != self.size:
+            raise ValidationError(f"Not {self.size} bytes.")
+        return raw
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+    key_version = fields.Integer(required=True)
+
+
+class StatusSchema(Schema):
+    key_version = fields.Integer()
+    prefix_bits = fields.Integer(metadata={"description": "Bits of a tag that name its bucket."})
+    max_per_call = fields.Integer()
+    elements_left = fields.Integer(metadata={"description": "Blinded elements this volunteer may still send today."})
+    cards_left = fields.Integer(metadata={"description": "Voter cards this volunteer may still see today."})
+    resets_at = fields.AwareDateTime()
+
+
+class EvaluateSchema(Strict):
+    blinded = fields.List(Base64Bytes(oprf.ELEMENT_SIZE), required=True,
+                          validate=validate.Length(min=1, max=service.MAX_PER_CALL))
+
+
+class EvaluatedSchema(Schema):
+    key_version = fields.Integer()
+    evaluated = fields.List(Base64Bytes(oprf.ELEMENT_SIZE))
+
+
+class BucketsSchema(Strict):
+    prefixes = fields.List(fields.Integer(validate=validate.Range(min=0)), required=True,
+                           validate=validate.Length(min=1, max=BUCKETS_PER_CALL))
+
+
+class BucketsResultSchema(Schema):
+    buckets = fields.Dict(keys=fields.String(), values=fields.List(Base64Bytes(TAG_BYTES)))
+
+
+class CardsSchema(Strict):
+    tags = fields.List(Base64Bytes(TAG_BYTES), required=True,
+                       validate=validate.Length(min=1, max=service.MAX_PER_CALL))
+
+
+class MatchCardSchema(Schema):
+    voter = fields.Nested(VoterCardSchema)
+    tags = fields.List(Base64Bytes(TAG_BYTES), metadata={"description": "The asked-for tags of this voter."})
+    strength = fields.String(metadata={"description": "phone, email or both"})
+
+
+class CardsResultSchema(Schema):
+    cards = fields.List(fields.Nested(MatchCardSchema))
+
+
+def _answer(call):
+    """The service's refusals as HTTP: 409 for a rotated key, 429 past the quota, 422 for a bad element."""
+    try:
+        return call()
+    except service.StaleKey as exc:
+        abort(409, message=str(exc), errors={"key_version": [str(exc)]})
+    except service.QuotaExceeded as exc:
+        abort(429, message=str(exc), errors={"remaining": [str(exc.remaining)]},
+              headers={"Retry-After": str(exc.retry_after)})
+
+
+@blp.route("")
+class MatchStatus(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.response(200, StatusSchema)
+    def get(self):
+        """The key version and bucket size to match with, and what is left of today's quota."""
+        return service.status(current_campaign(), current_membership())
+
+
+@blp.route("/evaluate")
+class Evaluate(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.arguments(EvaluateSchema)
+    @blp.response(200, EvaluatedSchema)
+    def post(self, args):
+        """BlindEvaluate up to 2,000 blinded elements; each counts against the volunteer's daily quota."""
+        try:
+            evaluated = _answer(lambda: service.evaluate(
+                current_campaign(), current_membership(), args["key_version"], args["blinded"]))
+        except oprf.InvalidElement as exc:
+            abort(422, message="A blinded element is not a valid group element.", errors={"blinded": [str(exc)]})
+        return {"key_version": args["key_version"], "evaluated": evaluated}
+
+
+@blp.route("/buckets")
+class Buckets(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.arguments(BucketsSchema)
+    @blp.response(200, BucketsResultSchema)
+    def post(self, args):
+        """Every tag in each asked-for bucket (bucket = the first ``prefix_bits`` bits of a tag)."""
+        try:
+            found = _answer(lambda: service.buckets(current_campaign(), args["key_version"], args["prefixes"]))
+        except service.NotABucket as exc:
+            abort(422, message=str(exc), errors={"prefixes": [str(exc)]})
+        return {"buckets": {str(prefix): tags for prefix, tags in found.items()}}
+
+
+@blp.route("/cards")
+class Cards(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.arguments(CardsSchema)
+    @blp.response(200, CardsResultSchema)
+    def post(self, args):
+        """The voter card behind each tag that exists, with how strongly it matched; counts against the card quota."""
+        return {"cards": _answer(lambda: service.cards(
+            current_campaign(), current_membership(), args["key_version"], args["tags"]))}

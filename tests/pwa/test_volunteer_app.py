@@ -1,0 +1,222 @@
+"""The volunteer's flows on a phone-sized Chromium: bring contacts onto the phone, find and confirm the people
+they know, reach out in their own words, log it in three taps (offline too) and see the follow-up at home."""
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pwa.conftest import idb_all, sign_in, vcard, wait_until
+
+pytestmark = pytest.mark.browser
+VCARDS = Path(__file__).resolve().parents[1] / "fixtures" / "vcards"
+
+# the campaign's voters (as the voter file lists them) and the volunteer's address book (as the phone writes them)
+VOTERS = [("Ana", "Lopez", ["+19195550101", "ana.lopez@example.org"]), ("Ben", "Okafor", ["+19195550102"]),
+          ("Cleo", "Park", ["cleo@example.net"]), ("Dev", "Shah", ["+19195550104"])]
+ADDRESS_BOOK = [("Ana Lopez", ["(919) 555-0101"], ["Ana.Lopez@example.org"]),
+                ("Benny O", ["919.555.0102"], []),
+                ("Cleo P", [], ["CLEO@example.net"]),
+                ("Zoe Private", ["+1 919 555 0199"], ["zoe.private@example.com"]),
+                ("Yusuf Hidden", ["919-555-0188"], [])]
+
+
+@pytest.fixture
+def volunteer(live_server):
+    campaign = live_server.campaign(f"Rivertown {time.monotonic_ns()}")
+    email = f"vol-{time.monotonic_ns()}@example.org"
+    live_server.member(campaign, email, name="Vera Volunteer")
+    return campaign, email, live_server.voters_with(campaign, VOTERS)
+
+
+def import_file(page, name, content: bytes, mime="text/vcard"):
+    page.goto("/contacts")
+    page.locator("#contacts-file").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+
+
+def test_a_vcard_file_is_imported_and_importing_again_adds_no_duplicates(page, volunteer):
+    sign_in(page, volunteer[1])
+    # ten people, three of whom share one phone number: they stay three
+    content = (VCARDS / "android_v21_utf8_qp_x_android_custom_10_contacts.vcf").read_bytes()
+    import_file(page, "contacts.vcf", content)
+    expect(page.locator("#import-status")).to_contain_text("Added 10 contacts")
+    expect(page.locator("#contacts-count")).to_have_text("10 contacts on this phone.")
+    import_file(page, "contacts.vcf", content)
+    expect(page.locator("#import-status")).to_have_text("Added 0 contacts. 10 contacts on this phone.")
+    contacts = {contact["name"]: contact for contact in idb_all(page, "contacts")}
+    assert len(contacts) == 10
+    assert contacts["Mäx Mustermann"]["phones"] == [{"value": "+49123456789", "type": "cell"}]
+    assert contacts["Mäx Mustermann"]["emails"] == [{"value": "max@mustermann.de", "type": "other"}]
+
+
+def test_a_broken_file_says_why(page, volunteer):
+    sign_in(page, volunteer[1])
+    import_file(page, "export.csv", b"Foo,Bar\n1,2\n", mime="text/csv")
+    expect(page.locator("#import-status")).to_contain_text("Kin could not read this file")
+    expect(page.locator("#contacts-count")).to_have_text("0 contacts on this phone.")
+
+
+def test_contacts_come_from_the_contact_picker_where_the_phone_has_one(page, volunteer):
+    page.add_init_script("""
+        window.ContactsManager = class {};
+        Object.defineProperty(navigator, 'contacts', { value: { select: async (properties, options) => {
+            window.pickerAsked = { properties, options };
+            return [{ name: ['Ana Lopez'], tel: ['(919) 555-0101'], email: [] },
+                    { name: ['Zoe Private'], tel: ['+1 919 555 0199'], email: ['zoe.private@example.com'] }];
+        } } });""")
+    sign_in(page, volunteer[1])
+    page.goto("/contacts")
+    page.locator("#pick-contacts").click()
+    expect(page.locator("#contacts-count")).to_have_text("2 contacts on this phone.")
+    asked = page.evaluate("window.pickerAsked")
+    assert asked == {"properties": ["name", "tel", "email"], "options": {"multiple": True}}
+
+
+def test_no_contact_picker_button_where_the_browser_has_none(page, volunteer):
+    sign_in(page, volunteer[1])
+    page.goto("/contacts")
+    expect(page.locator("#contacts-file")).to_be_visible()
+    expect(page.locator("#pick-contacts")).to_have_count(0)
+
+
+def find_people(page):
+    page.locator("#find-people").click()
+    expect(page.locator("#match-status")).to_contain_text("Found", timeout=30_000)
+
+
+def test_matching_finds_exactly_the_planted_contacts_and_remembers_answers(page, live_server, volunteer):
+    campaign, email, voters = volunteer
+    sign_in(page, email)
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    expect(page.locator("#contacts-count")).to_have_text("5 contacts on this phone.")
+    find_people(page)
+    expect(page.locator("#match-status")).to_have_text("Found 3 people you may know.")
+    cards = page.locator("#matches .match-card")
+    expect(cards).to_have_count(3)
+    expect(cards.filter(has_text="Ana L.")).to_contain_text("Matched by phone and e-mail")
+    expect(cards.filter(has_text="Ben O.")).to_contain_text("in your phone as Benny O")
+    expect(cards.filter(has_text="Cleo P.")).to_contain_text("Matched by e-mail")
+
+    cards.filter(has_text="Ana L.").get_by_role("button", name="Yes, I know them").click()
+    expect(cards).to_have_count(2)
+    cards.filter(has_text="Ben O.").get_by_role("button", name="Not them").click()
+    expect(cards).to_have_count(1)
+
+    find_people(page)  # a second run: nothing is evaluated again, and answers are remembered
+    expect(page.locator("#match-status")).to_have_text("No one new found this time.")
+    expect(cards).to_have_count(1)
+    expect(cards).to_contain_text("Cleo P.")
+    page.goto("/")
+    expect(page.locator("#sync-pending")).to_have_text("Everything is sent.")
+    synced = live_server.synced(campaign, "relationship", email)
+    assert [(r["voter_id"], r["source"]) for r in synced] == [(voters["Ana"], "match")]
+
+
+def test_matching_offline_says_it_will_run_when_back_online(page, context, volunteer):
+    sign_in(page, volunteer[1])
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    expect(page.locator("#contacts-count")).to_have_text("5 contacts on this phone.")
+    context.set_offline(True)
+    page.locator("#find-people").click()
+    expect(page.locator("#match-status")).to_have_text(
+        "You are offline: matching will run when you are back online.")
+    context.set_offline(False)
+
+
+def test_over_the_daily_quota_the_volunteer_is_told(page, live_server, volunteer):
+    campaign, email, _ = volunteer
+    live_server.configure(campaign, match_daily_quota=3)
+    sign_in(page, email)
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    page.locator("#find-people").click()
+    expect(page.locator("#match-status")).to_contain_text("as many contacts as Kin allows in one day", timeout=30_000)
+
+
+def test_delete_all_contacts_really_deletes_them(page, volunteer):
+    sign_in(page, volunteer[1])
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    find_people(page)
+    page.locator("#delete-contacts").click()
+    page.locator("dialog [data-answer=confirm]").click()
+    expect(page.locator("#contacts-count")).to_have_text("0 contacts on this phone.")
+    for store in ("contacts", "tags", "candidates"):
+        assert idb_all(page, store) == []
+
+
+def confirm_ana(page, volunteer):
+    sign_in(page, volunteer[1])
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    find_people(page)
+    cards = page.locator("#matches .match-card")
+    cards.filter(has_text="Ana L.").get_by_role("button", name="Yes, I know them").click()
+    expect(cards).to_have_count(2)
+    page.goto("/people")
+    page.get_by_role("link", name="Ana Lopez").click()
+    expect(page.locator("#person-title")).to_have_text("Ana Lopez")
+
+
+def test_reach_out_in_your_own_words_from_your_own_phone(page, live_server, volunteer):
+    campaign, _, _ = volunteer
+    live_server.configure(campaign, talking_points=["Ask what matters to them."])
+    confirm_ana(page, volunteer)
+    expect(page.locator("#person-card")).to_contain_text("Ana L. · ")
+    expect(page.locator("#ideas")).to_have_text("Ask what matters to them.")
+    page.locator("#message").fill("Hi Ana, are you voting early this year?")
+    page.locator("#message-save").click()
+    text_link = page.get_by_role("link", name="Text (919) 555-0101")
+    body = "Hi%20Ana%2C%20are%20you%20voting%20early%20this%20year%3F"
+    assert text_link.get_attribute("href") == f"sms:9195550101?&body={body}"
+    assert page.get_by_role("link", name="Call (919) 555-0101").get_attribute("href") == "tel:9195550101"
+    assert page.get_by_role("link", name="E-mail Ana.Lopez@example.org").get_attribute("href").startswith(
+        "mailto:Ana.Lopez@example.org?body=Hi%20Ana")
+    page.reload()  # the message is kept as the volunteer's own template, with the name filled in again
+    expect(page.locator("#message")).to_have_value("Hi Ana, are you voting early this year?")
+    assert [m["value"] if isinstance(m, dict) else m for m in idb_all(page, "meta")
+            if isinstance(m, str) and "{name}" in m] == ["Hi {name}, are you voting early this year?"]
+
+
+def test_log_in_three_taps_offline_then_follow_up_on_home_and_sync(page, context, live_server, volunteer):
+    campaign, email, _ = volunteer
+    confirm_ana(page, volunteer)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.locator("#log-person-link").click()  # tap 1
+    page.get_by_label("1: Strong support", exact=True).check()  # tap 2
+    page.get_by_label("Follow up on (optional)").fill(time.strftime("%Y-%m-%d"))
+    page.get_by_role("button", name="Save").click()  # tap 3
+    expect(page.locator("#home")).to_be_visible()
+    expect(page.locator("#follow-ups")).to_contain_text("Ana Lopez: follow up by")
+    page.reload()
+    expect(page.locator("#conversations .conversation")).to_have_count(1)
+    expect(page.locator("#sync-pending")).to_contain_text("waiting to be sent")
+    context.set_offline(False)
+    expect(page.locator("#sync-pending")).to_have_text("Everything is sent.", timeout=15_000)
+    [logged] = live_server.synced(campaign, "conversation", email)
+    today = time.strftime("%Y-%m-%d")
+    assert (logged["channel"], logged["support"], logged["follow_up_on"]) == ("in_person", 1, today)
+
+
+def test_add_someone_by_name_search(page, live_server, volunteer):
+    _, email, _ = volunteer
+    sign_in(page, email)
+    page.goto("/people")
+    expect(page.locator("#people")).to_contain_text("No one yet")
+    page.get_by_label("Their name").fill("Dev Shah")
+    page.get_by_role("button", name="Search").click()
+    result = page.locator("#search-results .search-result").first
+    expect(result).to_contain_text("Dev S.")
+    result.get_by_role("button", name="Add").click()
+    expect(page.locator("#people .person")).to_have_count(1)
+    expect(page.locator("#people")).to_contain_text("Dev S.")
+
+
+def test_the_app_speaks_spanish(page, volunteer):
+    sign_in(page, volunteer[1])
+    page.locator("#language").select_option("es")
+    page.goto("/contacts")
+    expect(page.locator("#contacts-title")).to_have_text("Encuentra a gente que conoces")
+    expect(page.locator("#contacts-count")).to_have_text("0 contactos en este teléfono.")
+    expect(page.locator("#nav")).to_contain_text("Privacidad")
+    page.goto("/privacy")
+    expect(page.locator("#privacy-title")).to_have_text("Privacidad")

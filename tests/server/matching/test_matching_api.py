@@ -1,0 +1,240 @@
+"""Private matching over HTTP, with the phone's side played by server.matching.oprf: the phone finds exactly
+the voters behind its contacts, the quota holds, and the server keeps nothing about a contact."""
+
+import base64
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+
+from server.campaigns.models import Campaign, Role
+from server.extensions import db
+from server.matching import oprf
+from server.matching.models import MatchKey, MatchTag, MatchUsage
+from server.matching.tags import bucket_of
+
+VOTERS = [
+    # voter_id, first, last, city, zip, birth_year, phone, email
+    ["V1", "Ana", "Lopez", "Durham", "27701", "1990", "(919) 555-0101", "ana@example.org"],
+    ["V2", "Ben", "Okafor", "Raleigh", "27601", "1985", "919-555-0102", ""],
+    ["V3", "Cleo", "Park", "Cary", "27511", "1970", "", "CLEO@example.org"],
+    ["V4", "Dev", "Shah", "Durham", "27701", "2001", "+1 919 555 0104", ""],
+]
+NOT_A_VOTER = b"tel:+19195550199"  # a contact of the volunteer who is in no voter file
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+class Phone:
+    """What the PWA does, with the same OPRF: blind, ask, finalize, compare locally."""
+
+    def __init__(self, client, headers, campaign_id):
+        self.client, self.headers, self.url = client, headers, f"/api/campaigns/{campaign_id}/match"
+
+    def status(self):
+        return self.client.get(self.url, headers=self.headers).json
+
+    def post(self, path, body):
+        return self.client.post(f"{self.url}/{path}", json=body, headers=self.headers)
+
+    def tags(self, inputs, key_version=None):
+        key_version = key_version or self.status()["key_version"]
+        blinds = [oprf.blind(value) for value in inputs]
+        response = self.post("evaluate", {"key_version": key_version, "blinded": [b64(b) for _, b in blinds]})
+        assert response.status_code == 200, response.json
+        evaluated = [base64.b64decode(e) for e in response.json["evaluated"]]
+        return [oprf.finalize(value, blind, element)[:16]
+                for value, (blind, _), element in zip(inputs, blinds, evaluated, strict=True)]
+
+    def match(self, inputs):
+        status = self.status()
+        tags = self.tags(inputs, status["key_version"])
+        prefixes = sorted({bucket_of(tag, status["prefix_bits"]) for tag in tags})
+        response = self.post("buckets", {"key_version": status["key_version"], "prefixes": prefixes})
+        assert response.status_code == 200, response.json
+        known = {base64.b64decode(t) for bucket in response.json["buckets"].values() for t in bucket}
+        found = [tag for tag in tags if tag in known]
+        if not found:
+            return tags, []
+        response = self.post("cards", {"key_version": status["key_version"], "tags": [b64(t) for t in found]})
+        assert response.status_code == 200, response.json
+        return tags, response.json["cards"]
+
+
+@pytest.fixture
+def campaign(app, make_campaign, voter_file, import_file):
+    campaign_id = make_campaign(phone_region="US")
+    result = import_file(voter_file(VOTERS), campaign_id, "--format", "generic")
+    assert result.exit_code == 0, result.output
+    return campaign_id
+
+
+@pytest.fixture
+def phone(client, make_member, auth_headers, campaign):
+    member = make_member(campaign, Role.VOLUNTEER)
+    return Phone(client, auth_headers(member.user_id), campaign)
+
+
+def test_the_phone_finds_exactly_the_voters_behind_its_contacts(phone):
+    contacts = [b"tel:+19195550101", b"mailto:ana@example.org", b"mailto:cleo@example.org", NOT_A_VOTER]
+    tags, cards = phone.match(contacts)
+    by_name = {card["voter"]["first_name"]: card for card in cards}
+    assert set(by_name) == {"Ana", "Cleo"}
+    assert by_name["Ana"]["strength"] == "both"  # her phone and her e-mail both point at her
+    assert by_name["Cleo"]["strength"] == "email"
+    assert {base64.b64decode(t) for t in by_name["Ana"]["tags"]} == {tags[0], tags[1]}
+    assert by_name["Ana"]["voter"] == {"id": by_name["Ana"]["voter"]["id"], "first_name": "Ana", "last_initial": "L",
+                                       "age": by_name["Ana"]["voter"]["age"], "city": "Durham"}
+    assert "last_name" not in by_name["Ana"]["voter"] and "phones" not in by_name["Ana"]["voter"]
+
+
+def test_a_bucket_holds_every_tag_with_its_prefix_and_nothing_else(app, phone, campaign):
+    status = phone.status()
+    with app.app_context():
+        key = db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign)).scalar_one()
+        stored = db.session.execute(select(MatchTag.bucket, MatchTag.tag).where(MatchTag.key_id == key.id)).all()
+    assert len(stored) == 5  # 3 phones + 2 e-mails in the file
+    prefixes = sorted({bucket for bucket, _ in stored} | {0})
+    response = phone.post("buckets", {"key_version": status["key_version"], "prefixes": prefixes})
+    expected = {str(p): sorted(b64(bytes(t)) for b, t in stored if b == p) for p in prefixes}
+    assert {p: sorted(tags) for p, tags in response.json["buckets"].items()} == expected
+
+
+def test_tags_are_the_oprf_of_the_normalised_identifier(app, phone, campaign):
+    """The server's tag for "(919) 555-0101" is what a phone computes for tel:+19195550101, and nothing else."""
+    [tag] = phone.tags([b"tel:+19195550101"])
+    with app.app_context():
+        assert db.session.execute(select(func.count()).where(MatchTag.tag == tag)).scalar_one() == 1
+    [other] = phone.tags([b"tel:+19195550101 "])
+    assert other != tag
+
+
+def test_the_daily_quota_holds_and_says_what_is_left(app, phone, campaign):
+    with app.app_context():
+        db.session.get(Campaign, campaign).match_daily_quota = 5
+        db.session.commit()
+    status = phone.status()
+    assert status["elements_left"] == 5
+    phone.tags([b"tel:+1", b"tel:+2", b"tel:+3"])
+    blinded = [b64(oprf.blind(b"x")[1]) for _ in range(3)]
+    refused = phone.post("evaluate", {"key_version": status["key_version"], "blinded": blinded})
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 86_400
+    assert "2 contacts left" in refused.json["message"]
+    assert phone.status()["elements_left"] == 2  # a refused request costs nothing
+    assert phone.post("evaluate", {"key_version": status["key_version"], "blinded": blinded[:2]}).status_code == 200
+    assert phone.status()["elements_left"] == 0
+
+
+def test_the_card_quota_counts_voters_shown(app, phone, campaign):
+    with app.app_context():
+        db.session.get(Campaign, campaign).match_daily_card_quota = 1
+        db.session.commit()
+    status = phone.status()
+    ana_phone, ana_mail, ben = phone.tags([b"tel:+19195550101", b"mailto:ana@example.org", b"tel:+19195550102"])
+    both = phone.post("cards", {"key_version": status["key_version"], "tags": [b64(ana_mail), b64(ben)]})
+    assert both.status_code == 429 and "1 voter cards left" in both.json["message"]
+    one = phone.post("cards", {"key_version": status["key_version"], "tags": [b64(ana_phone), b64(ana_mail)]})
+    assert one.status_code == 200 and len(one.json["cards"]) == 1
+    assert phone.status()["cards_left"] == 0
+
+
+def test_cards_for_tags_that_do_not_exist_are_empty_and_free(phone):
+    status = phone.status()
+    response = phone.post("cards", {"key_version": status["key_version"], "tags": [b64(bytes(16))]})
+    assert response.json == {"cards": []}
+    assert phone.status()["cards_left"] == status["cards_left"]
+
+
+@pytest.mark.parametrize(("element", "problem"), [
+    (bytes(32), "identity"),
+    (bytes([0xff] * 32), "canonical"),
+])
+def test_invalid_elements_are_refused_and_not_counted(phone, element, problem):
+    status = phone.status()
+    response = phone.post("evaluate", {"key_version": status["key_version"],
+                                       "blinded": [b64(oprf.blind(b"a")[1]), b64(element)]})
+    assert response.status_code == 422
+    assert "blinded" in response.json["errors"]
+    assert phone.status()["elements_left"] == status["elements_left"]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"blinded": ["not base64!"]}, "blinded"),
+    ({"blinded": [b64(bytes(31))]}, "blinded"),
+    ({"blinded": []}, "blinded"),
+    ({"blinded": [b64(bytes(32))] * 2001}, "blinded"),
+    ({"blinded": [b64(bytes(32))], "contacts": ["Ana"]}, "contacts"),
+])
+def test_malformed_evaluate_requests_name_the_field(phone, body, field):
+    response = phone.post("evaluate", {"key_version": 1, **body})
+    assert response.status_code == 422
+    assert field in response.json["errors"]["json"]
+
+
+def test_a_bucket_number_beyond_the_prefix_is_refused(phone):
+    status = phone.status()
+    response = phone.post("buckets", {"key_version": status["key_version"], "prefixes": [1 << status["prefix_bits"]]})
+    assert response.status_code == 422 and "prefixes" in response.json["errors"]
+
+
+def test_rotation_switches_keys_and_old_evaluations_are_refused(app, runner, phone, campaign):
+    old_tags, _ = phone.match([b"tel:+19195550101"])
+    result = runner.invoke(args=["kin", "matching", "rotate", "--campaign", str(campaign)])
+    assert result.exit_code == 0, result.output
+    assert "key 2" in result.output
+    stale = phone.post("evaluate", {"key_version": 1, "blinded": [b64(oprf.blind(b"a")[1])]})
+    assert stale.status_code == 409 and "version 2" in stale.json["message"]
+    assert phone.status()["key_version"] == 2
+    new_tags, cards = phone.match([b"tel:+19195550101"])
+    assert new_tags != old_tags and [c["voter"]["first_name"] for c in cards] == ["Ana"]
+    with app.app_context():
+        keys = db.session.execute(select(MatchKey.version).where(MatchKey.campaign_id == campaign)).scalars().all()
+        assert keys == [2]
+        assert db.session.execute(select(func.count()).select_from(MatchTag)).scalar_one() == 5
+
+
+def test_reimport_tags_new_identifiers_and_drops_removed_ones(app, phone, campaign, voter_file, import_file):
+    changed = [row[:] for row in VOTERS]
+    changed[1][6] = "919-555-0112"  # Ben changed his number
+    changed[3][6] = ""  # Dev's number is gone
+    result = import_file(voter_file(changed), campaign, "--format", "generic")
+    assert result.exit_code == 0, result.output
+    _, cards = phone.match([b"tel:+19195550102", b"tel:+19195550112", b"tel:+19195550104"])
+    assert [c["voter"]["first_name"] for c in cards] == ["Ben"]
+    assert len(cards[0]["tags"]) == 1
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(MatchTag)).scalar_one() == 4
+
+
+def test_voters_no_longer_in_the_file_get_no_card(phone, campaign, voter_file, import_file):
+    import_file(voter_file(VOTERS[:3]), campaign, "--format", "generic")
+    _, cards = phone.match([b"tel:+19195550104"])
+    assert cards == []
+
+
+def test_the_server_keeps_nothing_about_a_contact(app, phone, campaign, caplog):
+    """After a full matching run, no table holds anything derived from the volunteer's contacts, and the only
+    row that changed is the usage counter; the log names no contact either."""
+
+    def snapshot():
+        with app.app_context():
+            tables = inspect(db.engine).get_table_names()
+            return {table: sorted(map(repr, db.session.execute(text(f'SELECT * FROM "{table}"')).all()))
+                    for table in tables if table != "alembic_version"}
+
+    before = snapshot()
+    contact = b"tel:+19195550199"
+    tags, cards = phone.match([contact, b"mailto:someone.private@example.net"])
+    assert cards == []
+    after = snapshot()
+    changed = {table for table in after if after[table] != before.get(table)}
+    assert changed == {"match_usage"}
+    dump = repr(after)
+    for secret in ("9195550199", "555-0199", "someone.private", b64(tags[0]), tags[0].hex()):
+        assert secret not in dump
+        assert secret not in caplog.text
+    with app.app_context():
+        usage = db.session.execute(select(MatchUsage)).scalar_one()
+        assert (usage.elements, usage.cards) == (2, 0)
