@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import PHONE, log_conversation, sign_in, wait_until
+from tests.pwa.conftest import PHONE, log_conversation, sign_in, vcard, wait_until
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,3 +62,30 @@ def test_home_with_a_log_waiting_and_the_log_screen_have_no_violations(scan, liv
     assert scan(None, "dialog", language) == []
     page.keyboard.press("Escape")
     assert scan("/log", "#log-form", language) == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_contacts_people_person_and_privacy_screens_have_no_violations(scan, live_server, language):
+    campaign = live_server.campaign("Accessible People")
+    live_server.configure(campaign, talking_points=["Ask what matters to them."], issue_tags=["housing", "transit"])
+    live_server.voters_with(campaign, [("Ana", "Lopez", ["+19195550101"]), ("Ben", "Okafor", ["+19195550102"])])
+    email = f"a11y-people-{language}-{id(scan)}@example.org"
+    live_server.member(campaign, email)
+    page = scan.page
+    sign_in(page, email)
+    page.goto("/contacts")
+    page.locator("#contacts-file").set_input_files(files=[{"name": "mine.vcf", "mimeType": "text/vcard",
+        "buffer": vcard(("Ana Lopez", ["(919) 555-0101"], []), ("Ben O", ["919 555 0102"], []))}])
+    page.locator("#find-people").click()
+    expect(page.locator("#matches .match-card")).to_have_count(2, timeout=30_000)
+    page.locator("#help-iphone summary").click()
+    assert scan(None, "#matches", language) == []
+    page.locator("#matches .match-card").first.locator("button.confirm").click()
+    expect(page.locator("#matches .match-card")).to_have_count(1)
+    assert scan("/people", "#people", language) == []
+    page.locator("#people .person a").first.click()
+    assert scan(None, "#about-form", language) == []
+    page.locator("#log-person-link").click()
+    page.locator("#log-more summary").click()
+    assert scan(None, "#log-issues", language) == []
+    assert scan("/privacy", "#privacy-delete-contacts", language) == []
