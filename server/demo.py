@@ -3,9 +3,12 @@
 import random
 from datetime import date
 
+from pathlib import Path
+
 import click
 import phonenumbers
 from faker import Faker
+from flask import current_app
 from sqlalchemy import func, insert, select
 
 from server.auth.models import User
@@ -47,6 +50,9 @@ def seed(voter_count: int) -> None:
         click.echo(f"Created the demo campaign (id {campaign.id}) with {voter_count} synthetic voters.")
     else:
         click.echo(f"The demo campaign exists (id {campaign.id}); nothing to do.")
+    contacts = Path(current_app.instance_path) / "demo-contacts.vcf"
+    contacts.write_text(_address_book(campaign), encoding="utf-8", newline="")
+    click.echo(f"A volunteer's address book to import on the Contacts screen: {contacts}")
     click.echo("Demo accounts (e-mail / password / role):")
     for email, password, _name, role in ACCOUNTS:
         user = user_by_email(email)
@@ -115,6 +121,28 @@ def _person(fake: Faker, rng: random.Random, n: int) -> dict:
         },
         "identifiers": identifiers,
     }
+
+
+def _address_book(campaign: Campaign) -> str:
+    """A phone's vCard export: 8 demo voters (as people save numbers, with the voter's own name or a nickname)
+    and 12 people who are in no voter file, so matching has something to find and something to leave alone."""
+    rng = random.Random(SEED)
+    voters = db.session.execute(select(Voter).where(Voter.campaign_id == campaign.id, Voter.identifiers.any())
+                                .order_by(Voter.id).limit(8)).scalars().all()
+    cards = []
+    for voter in voters:
+        phones = [f"({p[2:5]}) {p[5:8]}-{p[8:]}" for p in voter.phones]
+        cards.append((f"{voter.first_name} {voter.last_name}", phones, [e.upper() if rng.random() < 0.3 else e
+                                                                          for e in voter.emails]))
+    fake = Faker("en_US")
+    fake.seed_instance(SEED + 1)
+    for _ in range(12):
+        cards.append((fake.name(), [f"919-555-{rng.randint(100, 199):04d}"], [fake.free_email()]))
+    lines = []
+    for name, phones, emails in cards:
+        lines += ["BEGIN:VCARD", "VERSION:3.0", f"FN:{name}", *(f"TEL;TYPE=CELL:{p}" for p in phones),
+                  *(f"EMAIL;TYPE=HOME:{e}" for e in emails), "END:VCARD"]
+    return "\r\n".join(lines) + "\r\n"
 
 
 def _phone(rng: random.Random) -> str:

@@ -1,6 +1,7 @@
 """``flask kin ...``: what an operator types to set Kin up, and what they get back."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -9,6 +10,10 @@ from server.auth.models import User
 from server.campaigns.models import Campaign, Invite, Membership
 from server.demo import ACCOUNTS, CAMPAIGN
 from server.extensions import db
+from server.matching.inputs import email_input, phone_input
+from server.matching.keys import active_key, secret_key
+from server.matching.models import MatchTag
+from server.matching.oprf import evaluate
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 
 PASSWORD = "correct horse battery"
@@ -223,3 +228,24 @@ def test_demo_creates_the_same_voters_on_every_machine(app, runner):
     demo(runner)
     assert first_voters(app) == first
     assert len({(v.first_name, v.last_name) for v in first}) > 1
+
+
+def test_demo_writes_an_address_book_in_which_matching_finds_eight_voters(app, runner):
+    """The demo's vCard: 8 voters of the demo campaign, written as a phone would, and 12 strangers; every voter
+    identifier in it has a tag under the campaign key, which is what the phone will find."""
+    result = demo(runner)
+    path = Path(app.instance_path) / "demo-contacts.vcf"
+    assert str(path) in result.output
+    text = path.read_text(encoding="utf-8")
+    assert text.count("BEGIN:VCARD") == 20
+    with app.app_context():
+        campaign = db.session.execute(select(Campaign).where(Campaign.name == CAMPAIGN)).scalar_one()
+        sk = secret_key(active_key(campaign))
+        tags = set(db.session.execute(select(MatchTag.tag)).scalars())
+    found = set()
+    for card in text.split("BEGIN:VCARD")[1:]:
+        inputs = [phone_input(line.split(":", 1)[1], "US") for line in card.splitlines() if line.startswith("TEL")]
+        inputs += [email_input(line.split(":", 1)[1]) for line in card.splitlines() if line.startswith("EMAIL")]
+        if any(evaluate(sk, value.encode())[:16] in tags for value in inputs):
+            found.add(card.split("FN:")[1].splitlines()[0])
+    assert len(found) == 8
