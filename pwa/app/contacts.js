@@ -4,12 +4,12 @@
 import { candidatesOf, decide } from '../lib/matching/candidates.js';
 import { contactsOf, deleteAllContacts, getContact, hasContactPicker, importContacts, pickContacts } from '../lib/contacts/store.js';
 import { getVoter } from '../lib/db.js';
-import { text } from '../lib/i18n.js';
+import { t, text } from '../lib/i18n.js';
 import { recordChange } from '../lib/outbox.js';
 import { getProfile } from '../lib/session.js';
 import { confirmDialog } from './dialog.js';
 import { h } from './dom.js';
-import { activeCampaigns, liveRecords, voterName } from './people.js';
+import { activeCampaigns, cardValues, liveRecords, voterName } from './people.js';
 
 export function contactsScreen({ toasts, sync }) {
   const profile = getProfile();
@@ -139,7 +139,7 @@ export function contactsScreen({ toasts, sync }) {
     const id = `match-${candidate.contact_id}-${candidate.voter_id}`;
     const item = h('li', { class: 'match-card card', 'data-voter': voter.id },
       h('p', { id, class: 'match-who', i18n: 'contacts.match',
-        values: { voter: () => voterName(voter), contact: contact.name || contact.phones[0]?.value || contact.emails[0]?.value } }),
+        values: { voter: () => t('voter.card', cardValues(voter)), contact: contact.name || contact.phones[0]?.value || contact.emails[0]?.value } }),
       h('p', { class: 'hint', i18n: `contacts.strength.${candidate.strength}` }),
       h('div', { class: 'row-buttons' },
         h('button', { type: 'button', class: 'button confirm', 'aria-describedby': id, i18n: 'contacts.confirm',

@@ -23,7 +23,7 @@ export function personScreen({ params: [relationshipId], sync, toasts }) {
     }
     heading.removeAttribute('data-i18n');
     heading.textContent = personName(found.record)();
-    body.replaceChildren(...page({ ...found, sync, toasts }));
+    body.replaceChildren(...page({ ...found, sync, toasts }).filter(Boolean));
   });
   return section;
 }
