@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from sync.entities import ENTITIES, ROLES, Entity, validate
+from sync.errors import Problem
 from sync.protocol import Action, Op, OpResult, Record, Status
 
 __all__ = ["Decision", "HistoryEntry", "Record", "decide", "is_deleted", "merge", "reject"]
@@ -101,11 +102,12 @@ def decide(op: Op, *, role: str, current: Record | None, already: OpResult | Non
 
     merged = merge(current, incoming)
     history, lost = _losers(current, op.fields, stamp)
-    errors = {name: ["A later change won; yours is kept in history."] for name in lost}
+    errors = {name: [Problem("lost", "A later change won; yours is kept in history.")] for name in lost}
     if merged.deleted and op.action is Action.UPSERT:
-        errors["entity_id"] = [f"This {entity.name} was deleted."]
+        errors["entity_id"] = [Problem("deleted", f"This {entity.name} was deleted.", entity=entity.name)]
     elif not merged.deleted and op.action is Action.DELETE:
-        errors["entity_id"] = [f"This {entity.name} was changed after the delete, so it was kept."]
+        errors["entity_id"] = [Problem("kept", f"This {entity.name} was changed after the delete, so it was kept.",
+                                       entity=entity.name)]
 
     changed = current is None or (merged.values, merged.stamps, merged.deleted_stamp) != (
         current.values, current.stamps, current.deleted_stamp)

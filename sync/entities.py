@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sync.errors import Problem
+
 VOLUNTEER = "volunteer"
 ORGANIZER = "organizer"
 ROLES = (VOLUNTEER, ORGANIZER)
@@ -36,11 +38,11 @@ class Text:
 
     def check(self, value, issue_tags):
         if not isinstance(value, str):
-            return "Not text."
+            return Problem("not_text", "Not text.")
         if "\x00" in value:  # PostgreSQL text cannot hold it
-            return "Contains a NUL character."
+            return Problem("nul", "Contains a NUL character.")
         if len(value) > self.max_len:
-            return f"Longer than {self.max_len} characters."
+            return Problem("too_long", f"Longer than {self.max_len} characters.", max=self.max_len)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Choice:
 
     def check(self, value, issue_tags):
         if not isinstance(value, str) or value not in self.values:
-            return f"Not one of: {', '.join(self.values)}."
+            return Problem("not_one_of", f"Not one of: {', '.join(self.values)}.", choices=list(self.values))
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,14 @@ class IntRange:
 
     def check(self, value, issue_tags):
         if type(value) is not int or not self.lo <= value <= self.hi:
-            return f"Not a whole number from {self.lo} to {self.hi}."
+            return Problem("not_in_range", f"Not a whole number from {self.lo} to {self.hi}.", min=self.lo, max=self.hi)
 
 
 @dataclass(frozen=True)
 class Bool:
     def check(self, value, issue_tags):
         if not isinstance(value, bool):
-            return "Not true or false."
+            return Problem("not_bool", "Not true or false.")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Date:
     def check(self, value, issue_tags):
         match = re.fullmatch(_DATE, value) if isinstance(value, str) else None
         if not (match and _is_date(*match.groups())):
-            return "Not a date (YYYY-MM-DD)."
+            return Problem("not_date", "Not a date (YYYY-MM-DD).")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class DateTime:
         limits = (24, 60, 60, 24, 60)  # hour, minute, second, offset hours, offset minutes
         if not (match and _is_date(*match.groups()[:3])
                 and all(int(g or 0) < limit for g, limit in zip(match.groups()[3:], limits, strict=True))):
-            return "Not a date and time with an offset (YYYY-MM-DDTHH:MM:SS±HH:MM)."
+            return Problem("not_datetime", "Not a date and time with an offset (YYYY-MM-DDTHH:MM:SS±HH:MM).")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class Ref:
 
     def check(self, value, issue_tags):
         if not (isinstance(value, str) and UUID.fullmatch(value)):
-            return f"Not a {self.target} id."
+            return Problem("not_id", f"Not a {self.target} id.", target=self.target)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class IssueTag:
 
     def check(self, value, issue_tags):
         if not isinstance(value, str) or value not in (issue_tags or ()):
-            return "Not one of this campaign's issues."
+            return Problem("not_issue", "Not one of this campaign's issues.")
 
 
 @dataclass(frozen=True)
@@ -119,14 +121,14 @@ class ListOf:
 
     def check(self, value, issue_tags):
         if not isinstance(value, list):
-            return "Not a list."
+            return Problem("not_list", "Not a list.")
         if len(value) > self.max_items:
-            return f"More than {self.max_items} items."
+            return Problem("too_many", f"More than {self.max_items} items.", max=self.max_items)
         if len(set(map(repr, value))) < len(value):
-            return "Lists an item twice."
+            return Problem("duplicate_item", "Lists an item twice.")
         for i, item in enumerate(value):
             if problem := self.item.check(item, issue_tags):
-                return f"Item {i}: {problem}"
+                return Problem(problem.code, f"Item {i}: {problem}", **problem.params, item=i)
 
 
 @dataclass(frozen=True)
@@ -191,13 +193,13 @@ ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION)}
 def _field_problem(entity, name, value, role, issue_tags, current) -> str | None:
     spec = entity.fields.get(name)
     if spec is None:
-        return "Unknown field."
+        return Problem("unknown_field", "Unknown field.")
     if spec.owner != role:
-        return OWNER_ONLY[spec.owner]
+        return Problem("owner_only", OWNER_ONLY[spec.owner], owner=spec.owner)
     if spec.fixed and current is not None and current.get(name) != value:
-        return "Cannot be changed."
+        return Problem("fixed", "Cannot be changed.")
     if value is None:
-        return None if spec.null else "Cannot be empty."
+        return None if spec.null else Problem("empty", "Cannot be empty.")
     return spec.type.check(value, issue_tags)
 
 
@@ -217,8 +219,10 @@ def validate(entity: Entity, fields: Mapping[str, object], role: str, *, issue_t
     if current is None:
         for name, spec in entity.fields.items():
             if spec.required and fields.get(name) is None:
-                errors.setdefault(name, ["Required."])
-        if entity.exactly_one and sum(fields.get(n) is not None for n in entity.exactly_one) != 1:
-            for name in entity.exactly_one:
-                errors.setdefault(name, []).append(f"Give exactly one of {' or '.join(entity.exactly_one)}.")
+                errors.setdefault(name, [Problem("required", "Required.")])
+        one_of = entity.exactly_one
+        if one_of and sum(fields.get(n) is not None for n in one_of) != 1:
+            for name in one_of:
+                errors.setdefault(name, []).append(
+                    Problem("exactly_one", f"Give exactly one of {' or '.join(one_of)}.", fields=list(one_of)))
     return errors

@@ -28,3 +28,16 @@ class ClockDriftError(Exception):
 
 class CounterOverflow(Exception):
     """More than 65,536 stamps in one millisecond of logical time: refuse rather than reuse a stamp."""
+
+
+class Problem(str):
+    """One thing wrong with a field: English words for a person (the string itself), plus a stable ``code`` and
+    its ``params``, so that the app can say it in the volunteer's language (docs/sync.md, Rejections)."""
+
+    def __new__(cls, code: str, message: str, **params):
+        problem = super().__new__(cls, message)
+        problem.code, problem.params = code, params
+        return problem
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "params": self.params} if self.params else {"code": self.code}

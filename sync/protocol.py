@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, is_dataclass
 
 from sync import hlc
 from sync.entities import ENTITIES, UUID
-from sync.errors import ClockDriftError, ProtocolError, UnsupportedProtocol
+from sync.errors import ClockDriftError, Problem, ProtocolError, UnsupportedProtocol
 from sync.hlc import Stamp
 
 PROTOCOL_VERSION = 1
@@ -66,6 +66,10 @@ class OpResult:
         out = {"op_id": self.op_id, "status": str(self.status)}
         if self.errors:
             out["errors"] = {name: list(messages) for name, messages in self.errors.items()}
+            codes = {name: [m.to_json() for m in messages if isinstance(m, Problem)]
+                     for name, messages in self.errors.items()}
+            if any(codes.values()):
+                out["codes"] = codes
         if self.version is not None:
             out["version"] = self.version
         return out
@@ -139,28 +143,34 @@ _OP_KEYS = frozenset({"op_id", "entity", "entity_id", "action", "fields", "hlc"}
 
 def _parse_op(raw: object, device_id: str, now_ms: int | None) -> tuple[Op | None, dict[str, list[str]]]:
     if not isinstance(raw, dict):
-        return None, {"op": ["Expected an object."]}
-    errors = {key: ["Unknown field."] for key in raw.keys() - _OP_KEYS}
+        return None, {"op": [Problem("not_object", "Expected an object.")]}
+    errors = {key: [Problem("unknown_field", "Unknown field.")] for key in raw.keys() - _OP_KEYS}
 
     def check(key, problem):
-        message = "Required." if raw.get(key) is None else problem(raw[key])
+        message = Problem("required", "Required.") if raw.get(key) is None else problem(raw[key])
         if message:
             errors[key] = [message]
 
-    check("op_id", lambda v: None if _is_uuid(v) else "Not a lowercase UUID.")
-    check("entity", lambda v: None if isinstance(v, str) and v in ENTITIES else f"Not one of: {', '.join(ENTITIES)}.")
-    check("entity_id", lambda v: None if _is_uuid(v) else "Not a lowercase UUID.")
-    check("action", lambda v: None if isinstance(v, str) and v in set(Action) else f"Not one of: {', '.join(Action)}.")
+    not_uuid = Problem("not_uuid", "Not a lowercase UUID.")
+    check("op_id", lambda v: None if _is_uuid(v) else not_uuid)
+    check("entity", lambda v: None if isinstance(v, str) and v in ENTITIES else _not_one_of(ENTITIES))
+    check("entity_id", lambda v: None if _is_uuid(v) else not_uuid)
+    check("action", lambda v: None if isinstance(v, str) and v in set(Action) else _not_one_of(Action))
     if raw.get("action") == Action.DELETE:
         if raw.get("fields"):
-            errors["fields"] = ["A delete carries no fields."]
+            errors["fields"] = [Problem("delete_with_fields", "A delete carries no fields.")]
     else:
-        check("fields", lambda v: None if isinstance(v, dict) and v else "Expected an object with at least one field.")
+        check("fields", lambda v: None if isinstance(v, dict) and v else Problem(
+            "no_fields", "Expected an object with at least one field."))
     check("hlc", lambda v: _stamp_problem(v, device_id, now_ms))
     if errors:
         return None, errors
     return Op(raw["op_id"], raw["entity"], raw["entity_id"], Action(raw["action"]), dict(raw.get("fields") or {}),
               Stamp.decode(raw["hlc"])), {}
+
+
+def _not_one_of(values) -> Problem:
+    return Problem("not_one_of", f"Not one of: {', '.join(values)}.", choices=list(values))
 
 
 def _stamp_problem(text: object, device_id: str, now_ms: int | None) -> str | None:
@@ -169,11 +179,11 @@ def _stamp_problem(text: object, device_id: str, now_ms: int | None) -> str | No
         if now_ms is not None:
             hlc.check_drift(stamp, now_ms)
     except ValueError as exc:
-        return str(exc)
+        return Problem("bad_stamp", str(exc))
     except ClockDriftError:
-        return "Stamped too far ahead of the server's clock: check the phone's date and time."
+        return Problem("clock_ahead", "Stamped too far ahead of the server's clock: check the phone's date and time.")
     if stamp.node != device_id:
-        return "Not stamped by this device: the node must be the device_id."
+        return Problem("foreign_stamp", "Not stamped by this device: the node must be the device_id.")
 
 
 def parse_pull(args: Mapping[str, str]) -> tuple[int, int]:

@@ -201,7 +201,8 @@ function rejectedItem(op, record, people, sync) {
   return h('li', { class: 'rejected-op', 'data-op': op.op_id },
     what,
     Object.entries(op.rejected.errors).map(([name, messages]) => h('p', { class: 'notice-error', i18n: 'sync.error',
-      values: { field: () => fieldLabel(name), message: () => t('server.text', { message: [].concat(messages)[0] }) } })),
+      values: { field: () => fieldLabel(name),
+        message: () => problemText([].concat(messages)[0], op.rejected.codes?.[name]?.[0]) } })),
     h('div', { class: 'row-buttons' },
       op.entity === 'conversation' && record
         ? h('a', { href: `/log/${op.entity_id}`, class: 'button secondary', 'aria-describedby': id, i18n: 'sync.fix' })
@@ -213,6 +214,13 @@ function rejectedItem(op, record, people, sync) {
           await discard(op.op_id);
           sync.refreshStatus();
         } })));
+}
+
+/** What the server refused, in the volunteer's language: by its stable code when the catalog knows it. */
+function problemText(message, problem) {
+  const key = problem && `problem.${problem.code}`;
+  if (key && t(key) !== key) return t(key, problem.params ?? {});
+  return t('server.text', { message });
 }
 
 /** The words for a field the server named; its own name if the catalog has none. */

@@ -140,7 +140,7 @@ export function createSync({ session }) {
           const record = await records.get([op.entity, op.entity_id]);
           if (record && result.version > record.version) records.put({ ...record, version: result.version });
         } else if (result.status === 'rejected') {
-          outbox.put({ ...stored, rejected: { errors: result.errors ?? {}, at: Date.now() } });
+          outbox.put({ ...stored, rejected: { errors: result.errors ?? {}, codes: result.codes ?? {}, at: Date.now() } });
         }
       }
     });

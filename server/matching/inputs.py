@@ -4,8 +4,8 @@ pwa/lib/contacts/normalize.js does the same on the phone, and both must give the
 a friend in the voter file is never found. tests/fixtures/matching/normalization.json holds the cases both sides run.
 
 E-mails are ``server.identifiers.normalize_email`` as it is. Phones get a few rules of ours before
-``server.identifiers.normalize_phone`` (``phonenumbers``) reads them, because ``phonenumbers`` and ``libphonenumber-js``
-read some raw text differently; each rule hands both libraries only text they read alike:
+``server.identifiers.normalize_phone`` (``phonenumbers``) reads them, because ``phonenumbers`` and libphonenumber-js
+read some raw text differently; each rule hands both libraries only text that they read alike:
 
 - NFKC, invisible format characters out, and every decimal digit (Devanagari, Arabic-Indic ...) made ASCII:
   libphonenumber-js reads only some scripts' digits.
@@ -13,18 +13,19 @@ read some raw text differently; each rule hands both libraries only text they re
   do not model: rejected.
 - An extension or dialling tail is cut off at the first ``ext``, ``x``, ``#``, ``,`` (pause) or ``;`` (wait or URI
   parameter): the main number is what a voter file lists, and ``phonenumbers``' E.164 drops extensions anyway.
-- What is left may hold only digits, spaces, the punctuation people write in numbers and one leading ``+`` (not
-  followed by 0: only ``phonenumbers`` reads "+00 64 3 331 6005" as +64). So letters are rejected: a vanity number ("1-800-FLOWERS", which only ``phonenumbers`` converts) is a business, never a voter's
-  own number, and a label typed into the number ("202 456 1111 (home)", which only libphonenumber-js skips over) is
-  rare in address books, which keep labels apart. Rejecting both on both sides costs a volunteer almost nothing.
+- What is left may hold only digits, spaces, the punctuation people write in numbers (- . ( ) / [ ] and dashes) and
+  one + before the digits, not followed by a 0 (only ``phonenumbers`` reads "++1 ...", "+00 64 ..." and "1~202").
+- So letters are rejected. A vanity number ("1-800-FLOWERS", which only ``phonenumbers`` converts) is a business,
+  never a voter's own number; a label typed into the number ("202 456 1111 (home)", which only libphonenumber-js
+  skips over) is rare, as address books keep labels apart. Skipping both costs a volunteer almost nothing.
 - In a region of country code 1, a number written with three leading 1s and no + ("111 202 456 1111", a typo) is
   rejected: ``phonenumbers`` drops all three 1s, libphonenumber-js drops two and finds the rest invalid.
 - Characters whose NFKC, lowercase or digit value the two runtimes disagree on are rejected in phones and e-mails:
   they were all unassigned in Python 3.11's Unicode 14.0 and are known to Node 20's Unicode 17.0 (Outlined digits
   U+1CCF0 become ASCII under Node's NFKC, Kawi digits are digits to Node only ...).
 
-The voter-file importer keeps calling ``normalize_phone`` on raw values (it also converts vanity letters); what it
-stores is turned into the same input by ``identifier_input``.
+The voter-file importer keeps calling ``normalize_phone`` on raw values (which also converts vanity letters); what it
+stores becomes the same input through ``identifier_input``.
 """
 
 import re
@@ -76,7 +77,10 @@ def email_input(raw: str) -> str:
 def identifier_input(kind, value: str) -> str:
     """The input for a stored voter identifier: its ``kind`` ("phone" or "email", or the ``IdentifierKind``) and its
     ``value``, already normalised (E.164, or a lowercased address)."""
-    return _PREFIXES[getattr(kind, "value", kind)] + value
+    try:
+        return _PREFIXES[getattr(kind, "value", kind)] + value
+    except KeyError:
+        raise ValueError(f"Unknown identifier kind {kind!r}.") from None
 
 
 def _main_number(raw: str, region: str) -> str:

@@ -15,6 +15,7 @@ from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
 from sync.entities import ENTITIES, ORGANIZER, VOLUNTEER, Ref
+from sync.errors import Problem
 from sync.protocol import Batch, Op, OpResult, Record, Status
 
 
@@ -71,12 +72,13 @@ class _Loaded:
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
         stored = self.applied.get(op_id)
-        already = OpResult(op.op_id, Status(stored.status), stored.errors, stored.version) if stored else None
+        already = stored and OpResult(op.op_id, Status(stored.status), _restored(stored.errors), stored.version)
         row = self.rows.get(key)
         role = role or _role_for(membership, row)
         if already is None:
             if role is None:  # another volunteer's record: the same answer as a record that does not exist
-                return OpResult(op.op_id, Status.REJECTED, {"entity_id": [f"No such {op.entity}."]})
+                return OpResult(op.op_id, Status.REJECTED, {"entity_id": [
+                    Problem("no_such", f"No such {op.entity}.", target=op.entity)]})
             if errors := self._reference_errors(op):
                 return OpResult(op.op_id, Status.REJECTED, errors)
         decision = decide(op, role=role, current=_record(row), already=already, issue_tags=self.issue_tags)
@@ -88,7 +90,7 @@ class _Loaded:
             self.applied[op_id] = AppliedOp(
                 campaign_id=membership.campaign_id, op_id=op_id, user_id=membership.user_id,
                 device_id=uuid.UUID(device_id) if device_id else None, status=result.status.value,
-                errors=result.errors and dict(result.errors), version=result.version)
+                errors=_stored(result.errors), version=result.version)
             db.session.add(self.applied[op_id])
         return result
 
@@ -102,7 +104,7 @@ class _Loaded:
                 row = self.rows.get((target, value))
                 found = row is not None and row.owner_id == self.membership.user_id
             if not found:
-                errors[name] = [f"No such {target} in this campaign."]
+                errors[name] = [Problem("no_such", f"No such {target} in this campaign.", target=target)]
         return errors
 
     def _store(self, row: SyncRecord | None, record: Record) -> SyncRecord:
@@ -183,3 +185,14 @@ def voter_cards(campaign_id: int, changes: list[dict]) -> dict[str, dict]:
     year = utcnow().year
     voters = db.session.execute(select(Voter).where(Voter.campaign_id == campaign_id, Voter.public_id.in_(ids)))
     return {str(voter.public_id): card(voter, year) for voter in voters.scalars()}
+
+
+def _stored(errors) -> dict | None:
+    """An applied op's errors as JSON that keeps each problem's code, so a replay answers exactly the same."""
+    return errors and {name: [{"message": str(p), **p.to_json()} if isinstance(p, Problem) else p for p in problems]
+                       for name, problems in errors.items()}
+
+
+def _restored(errors: dict | None) -> dict | None:
+    return errors and {name: [Problem(p["code"], p["message"], **p.get("params", {})) if isinstance(p, dict) else p
+                              for p in problems] for name, problems in errors.items()}

@@ -104,7 +104,7 @@ def test_a_refused_log_stays_with_the_servers_words_until_discarded(page: Page, 
 
     log_conversation(page, "Ghost Person", notes="They never existed")
     problem = page.locator("#sync-rejected .rejected-op")
-    expect(problem).to_contain_text("Person: No such relationship in this campaign.")
+    expect(problem).to_contain_text("Person: This person is not among yours in this campaign.")
     expect(problem).to_contain_text("Ghost Person")
     expect(page.locator("#sync-pending")).to_have_text("1 change waiting to be sent.")
     expect(page.locator("#conversations .state")).to_have_text(["Not accepted: see above"])
@@ -113,9 +113,10 @@ def test_a_refused_log_stays_with_the_servers_words_until_discarded(page: Page, 
     expect(page.locator("#sync-last")).to_contain_text("Last synced")
     [op] = idb_all(page, "outbox")
     assert op["rejected"]["errors"] == {"relationship_id": ["No such relationship in this campaign."]}
+    assert op["rejected"]["codes"] == {"relationship_id": [{"code": "no_such", "params": {"target": "relationship"}}]}
 
-    page.locator("#language").select_option("es")  # the server's words, in the volunteer's language
-    expect(problem).to_contain_text("Persona: Esta persona no está en la campaña.")
+    page.locator("#language").select_option("es")  # by its code, in the volunteer's language
+    expect(problem).to_contain_text("Persona: Esta persona no está entre las tuyas en esta campaña.")
     page.locator("#language").select_option("en")
 
     problem.get_by_role("button", name="Discard").click()
@@ -140,7 +141,7 @@ def test_a_refused_field_is_fixed_on_the_form_and_then_accepted(page: Page, live
     page.context.set_offline(False)
 
     problem = page.locator("#sync-rejected .rejected-op")
-    expect(problem).to_contain_text("How it went: Not a whole number from 1 to 5.")
+    expect(problem).to_contain_text("How it went: Choose a whole number from 1 to 5.")
     problem.get_by_role("link", name="Fix").click()
     expect(page.locator("#log-title")).to_have_text("Fix a conversation")
     expect(page.get_by_label("Notes")).to_have_value("Needs a ride")

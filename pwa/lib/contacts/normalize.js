@@ -1,21 +1,22 @@
 // The OPRF input for a contact's phone or e-mail: 'tel:+12025550143' or 'mailto:ana@example.org'.
 //
 // server/matching/inputs.py does the same for the voter file, and both must give the same bytes for the same number
-// or address, or a friend is never found; tests/fixtures/matching/normalization.json holds the cases both sides run.
-// Its docstring gives the reasons for each rule; in short, a phone is read like this on both sides:
+// or address, or a friend is never found; tests/fixtures/matching/normalization.json holds the cases both sides run,
+// and the docstring there gives the reason for each rule. A phone is read like this on both sides:
 // - NFKC, invisible format characters out, every decimal digit (Devanagari, Arabic-Indic ...) made ASCII;
-// - a leading 'tel:' dropped, a number with a phone-context rejected (a local number we cannot place);
-// - the extension or dialling tail cut at the first 'ext', 'x', '#', ',' (pause) or ';' (wait, URI parameter);
-// - what is left may hold only digits, spaces, number punctuation and one leading '+' (not followed by 0, which
-//   only phonenumbers reads: "+00 64 3 331 6005" as +64 ...); letters are rejected, vanity
-//   numbers ("1-800-FLOWERS", which only Python's phonenumbers converts; a business, never a voter's own number)
-//   and labels typed into the number ("202 456 1111 (home)", which only libphonenumber-js skips over);
-// - in a region of country code 1, three leading 1s and no + ("111 202 456 1111", a typo) rejected: phonenumbers
-//   drops all three, libphonenumber-js two and finds the rest invalid;
-// - then libphonenumber-js (max metadata, the same validity as phonenumbers.is_valid_number) reads it in the
-//   campaign's region unless it starts with +, and the number must be valid.
-// Python's str.strip() and re's \s are used, not JS's \s; and characters that Unicode 15.0-17.0 added (which Python
-// 3.11 does not know) are rejected, so the two runtimes' Unicode tables cannot disagree.
+// - a leading 'tel:' dropped; a number with a phone-context rejected (a local number we cannot place);
+// - the extension or dialling tail cut off at the first 'ext', 'x', '#', ',' (pause) or ';' (wait, URI parameter);
+// - what is left may hold only digits, spaces, number punctuation and one '+' before the digits, not followed by 0.
+//   So letters are rejected: vanity numbers ("1-800-FLOWERS", which only Python's phonenumbers converts: a business,
+//   never a voter's own number) and labels typed into the number ("202 456 1111 (home)", which only
+//   libphonenumber-js skips over: rare, as address books keep labels apart);
+// - in a region of country code 1, three leading 1s and no '+' ("111 202 456 1111", a typo) are rejected:
+//   phonenumbers drops all three, libphonenumber-js two and finds the rest invalid;
+// - then libphonenumber-js reads it, in the campaign's region unless it starts with '+', and it must be valid. Its
+//   max metadata agrees with phonenumbers.is_valid_number (on all 8,000,000 NANP prefixes, for one); min and mobile
+//   metadata do not.
+// Whitespace is Python's (str.strip, re's \s), not JS's \s; and characters that Unicode 15.0-17.0 added (Python 3.11
+// does not know them) are rejected, so the two runtimes' Unicode tables cannot disagree.
 import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const FORMAT_CHARS = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g; // as server/identifiers.py

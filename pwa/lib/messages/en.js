@@ -251,6 +251,31 @@ export default {
   'syncField.op': 'This change',
   'syncField.fields': 'This change',
 
+  // what the server can refuse in a change, by its stable code (docs/sync.md, Rejections)
+  'problem.required': 'Required.',
+  'problem.empty': 'Cannot be empty.',
+  'problem.fixed': 'Cannot be changed once saved.',
+  'problem.unknown_field': 'This app sent something the server does not know: update the app.',
+  'problem.owner_only': ({ owner }) => (owner === 'organizer' ? 'Only organizers can change this.'
+    : 'Only the volunteer who logged this can change this.'),
+  'problem.not_text': 'Not text.',
+  'problem.nul': 'Contains a character that cannot be saved.',
+  'problem.too_long': ({ max }) => `Too long: at most ${max} characters.`,
+  'problem.not_one_of': 'Not one of the choices.',
+  'problem.not_in_range': ({ min, max }) => `Choose a whole number from ${min} to ${max}.`,
+  'problem.not_bool': 'Not yes or no.',
+  'problem.not_date': 'Not a date.',
+  'problem.not_datetime': 'Not a date and time.',
+  'problem.not_id': 'Not a valid reference.',
+  'problem.no_such': ({ target }) => (target === 'voter' ? 'This voter is not in the campaign’s voter file.'
+    : 'This person is not among yours in this campaign.'),
+  'problem.not_issue': 'Not one of this campaign’s issues (the list may have changed).',
+  'problem.too_many': ({ max }) => `Too many: at most ${max}.`,
+  'problem.duplicate_item': 'Lists an item twice.',
+  'problem.exactly_one': 'Choose exactly one person.',
+  'problem.clock_ahead': 'Your phone’s date and time look wrong. Check them in your phone’s settings.',
+  'problem.deleted': 'This was deleted on another device.',
+
   'log.title': 'Log a conversation',
   'log.fixTitle': 'Fix a conversation',
   'log.campaign': 'Which campaign is it for?',

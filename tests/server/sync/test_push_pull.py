@@ -68,7 +68,11 @@ def test_a_bad_op_is_rejected_naming_the_field_and_the_rest_still_apply(team, ma
     results = response.json["results"]
     assert [r["status"] for r in results] == ["rejected", "applied", "rejected"]
     assert set(results[0]["errors"]) == {"support"}
+    # words for a person, and a stable code with its numbers for an app that speaks another language
+    assert results[0]["errors"]["support"] == ["Not a whole number from 1 to 5."]
+    assert results[0]["codes"]["support"] == [{"code": "not_in_range", "params": {"min": 1, "max": 5}}]
     assert {"op_id", "entity_id", "action", "hlc"} <= set(results[2]["errors"])
+    assert results[2]["codes"]["op_id"] == [{"code": "not_uuid"}]
 
 
 def test_a_rejected_op_is_judged_again_when_retried(team, make_voter, phone_of):
@@ -116,7 +120,11 @@ def test_the_later_edit_wins_and_the_loser_is_kept_in_history(app, team, make_vo
     later = phone.op("conversation", conversation_id, {"notes": "later words"}, at_ms=3_000)
     earlier = laptop.op("conversation", conversation_id, {"notes": "earlier words"}, at_ms=2_000)
     assert statuses(phone.push(later)) == ["applied"]
-    assert statuses(laptop.push(earlier)) == ["conflict"]  # arrived last, stamped earlier: it loses
+    lost_first = laptop.push(earlier)
+    assert statuses(lost_first) == ["conflict"]  # arrived last, stamped earlier: it loses
+    assert lost_first.json["results"][0]["codes"] == {"notes": [{"code": "lost"}]}
+    [retried] = laptop.push(earlier).json["results"]  # a retry: a duplicate, with the very same errors and codes
+    assert retried == {**lost_first.json["results"][0], "status": "duplicate"}
     assert phone.pull().json["changes"][0]["fields"]["notes"] == "later words"
     with app.app_context():
         lost = db.session.execute(select(SyncHistory.losing_value).where(SyncHistory.field == "notes")).scalars()
