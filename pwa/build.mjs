@@ -69,6 +69,7 @@ async function buildServiceWorker() {
       globDirectory: out,
       globPatterns: SHELL,
       globIgnores: ['sw.js', '**/*.map', 'vendor/**'],
+      dontCacheBustURLsMatching: /^chunks\/.+-[A-Z0-9]{8}\.js$/, // named by their content: fetch them once
     });
     for (const warning of warnings) console.warn(warning);
     return { count, size };

@@ -46,6 +46,11 @@ class Defaults:
     VOTER_SEARCH_RATE_LIMIT = "30 per minute; 300 per day"  # per volunteer: search is not a way to dump the file
     JOB_TIMEOUT_SECONDS = 4 * 3600
 
+    # flask-compress: never stream-compress (it leaves a streamed file unclosed); web.py hands it static files
+    # as plain bodies instead, so the app shell is compressed too
+    COMPRESS_STREAMS = False
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_jwt_extended import JWTManager
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -36,6 +37,7 @@ migrate = Migrate()
 jwt = JWTManager()
 api = KinApi()
 limiter = Limiter(key_func=get_remote_address)
+compress = Compress()  # the app shell, API answers (matching buckets) and the service worker's precache, smaller
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +47,7 @@ def init_app(app: Flask) -> None:
     jwt.init_app(app)
     api.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -3,6 +3,8 @@
 from flask import Blueprint, Flask, current_app, request, send_from_directory
 
 bp = Blueprint("web", __name__)
+_COMPRESSIBLE = frozenset({"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                           "application/manifest+json", "image/svg+xml"})
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -10,6 +12,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # Swagger UI's page starts itself with an inline script and styles itself inline
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# The matching worker compiles libsodium's WebAssembly, and a worker runs under the CSP of its own script's response
+MATCHING_WORKER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 
 
 @bp.get("/", endpoint="home")
@@ -34,9 +38,18 @@ def init_app(app: Flask) -> None:
 
 
 def _security_headers(response):
+    if response.direct_passthrough and response.mimetype in _COMPRESSIBLE:
+        # a static file: read it into the body (the file is closed with the response) so flask-compress,
+        # whose after_request runs next, compresses it
+        response.direct_passthrough = False
+        response.make_sequence()
     headers = response.headers
-    docs = request.path.startswith(current_app.config["OPENAPI_URL_PREFIX"] + "/docs")
-    headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+    if request.path.startswith(current_app.config["OPENAPI_URL_PREFIX"] + "/docs"):
+        headers.setdefault("Content-Security-Policy", DOCS_CSP)
+    elif request.path == "/matching-worker.js":
+        headers.setdefault("Content-Security-Policy", MATCHING_WORKER_CSP)
+    else:
+        headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     if request.path == "/sw.js":

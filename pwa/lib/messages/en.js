@@ -4,7 +4,7 @@
 /** Plural-aware seconds, so 1 does not read "1 seconds". */
 const seconds = (n) => (n === 1 ? '1 second' : `${n} seconds`);
 const changes = (n) => (n === 1 ? '1 change' : `${n} changes`);
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const plural = (n, one, many) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 export default {
   'app.loading': 'Loading…',

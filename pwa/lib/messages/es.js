@@ -3,7 +3,7 @@
 /** Segundos con plural, para no leer "1 segundos". */
 const seconds = (n) => (n === 1 ? '1 segundo' : `${n} segundos`);
 const changes = (n) => (n === 1 ? '1 cambio' : `${n} cambios`);
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const plural = (n, one, many) => `${n.toLocaleString('es')} ${n === 1 ? one : many}`;
 
 // the server answers in English; these are the field messages a person can meet on these screens
 const SERVER = {
