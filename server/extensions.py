@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_jwt_extended import JWTManager
 from flask_compress import Compress
+from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate

@@ -2,8 +2,8 @@
 // in the campaign's voter file without sending them anywhere (lib/matching), and ask "do you know them?".
 // The parsers and the matching code (phone metadata, crypto) load only when this screen needs them.
 import { candidatesOf, decide } from '../lib/matching/candidates.js';
-import { contactsOf, deleteAllContacts, getContact, hasContactPicker, importContacts, pickContacts } from '../lib/contacts/store.js';
-import { getVoter } from '../lib/db.js';
+import { contactsOf, deleteAllContacts, hasContactPicker, importContacts, pickContacts } from '../lib/contacts/store.js';
+import { votersOf } from '../lib/db.js';
 import { t, text } from '../lib/i18n.js';
 import { recordChange } from '../lib/outbox.js';
 import { getProfile } from '../lib/session.js';
@@ -111,8 +111,8 @@ export function contactsScreen({ toasts, sync }) {
         } });
         text(matchStatus, 'contacts.found', { count: summary.newMatches });
       } catch (error) {
-        if (!(error instanceof MatchingStopped)) throw error;
-        text(matchStatus, `contacts.stopped.${error.reason}`);
+        text(matchStatus, `contacts.stopped.${error instanceof MatchingStopped ? error.reason : 'server'}`);
+        if (!(error instanceof MatchingStopped)) console.error(error); // a bug: say so, and keep the details
       }
     } finally {
       find.disabled = false;
@@ -127,11 +127,10 @@ export function contactsScreen({ toasts, sync }) {
     const known = new Set((await liveRecords(userId, chosen.id, 'relationship')).map((r) => r.values.voter_id));
     const waiting = (await candidatesOf(userId, chosen.id))
       .filter((candidate) => candidate.decision === null && !known.has(candidate.voter_id));
-    const items = [];
-    for (const candidate of waiting) {
-      const [contact, voter] = await Promise.all([getContact(candidate.contact_id), getVoter(chosen.id, candidate.voter_id)]);
-      if (contact && voter) items.push(matchItem(chosen, candidate, contact, voter));
-    }
+    const [contacts, voters] = await Promise.all([contactsOf(userId), votersOf(chosen.id)]);
+    const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+    const items = waiting.filter((c) => byId.has(c.contact_id) && voters.has(c.voter_id))
+      .map((c) => matchItem(chosen, c, byId.get(c.contact_id), voters.get(c.voter_id)));
     review.replaceChildren(...(items.length ? items : [h('li', { i18n: 'contacts.noReview' })]));
   }
 

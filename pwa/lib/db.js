@@ -126,6 +126,12 @@ export async function saveVoters(campaignId, cards) {
   await write(['voters'], (tx) => Promise.all(cards.map((card) => tx.objectStore('voters').put({ ...card, campaign_id: campaignId }))));
 }
 
+/** Every voter card this phone has for a campaign, by voter id. */
+export async function votersOf(campaignId) {
+  const cards = await (await db()).getAll('voters', IDBKeyRange.bound([campaignId], [campaignId, []]));
+  return new Map(cards.map((card) => [card.id, card]));
+}
+
 export async function getVoter(campaignId, voterId) {
   return (await db()).get('voters', [campaignId, voterId]);
 }

@@ -8,6 +8,16 @@ def test_deep_links_get_the_app_shell_with_a_strict_csp(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_only_the_matching_worker_may_compile_webassembly(client):
+    worker = client.get("/matching-worker.js")
+    worker.close()
+    shell = client.get("/")
+    shell.close()
+    assert worker.status_code == 200
+    assert "script-src 'self' 'wasm-unsafe-eval';" in worker.headers["Content-Security-Policy"]
+    assert "wasm-unsafe-eval" not in shell.headers["Content-Security-Policy"]
+
+
 def test_openapi_document_describes_the_api(client):
     spec = client.get("/api/openapi.json").json
     assert spec["openapi"].startswith("3.")

@@ -8,6 +8,7 @@
 //    or "not them". A "not them" is remembered, so the same card is not offered again.
 // Nothing the phone sends contains a name, a number or an address: only blinded elements, bucket numbers and
 // the tags of real matches.
+import { unwrap } from 'idb';
 import { ApiError, matchBuckets, matchCards, matchEvaluate, matchStatus } from '../api.js';
 import { contactInputs } from '../contacts/normalize.js';
 import { contactsOf } from '../contacts/store.js';
@@ -18,6 +19,12 @@ const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const unhex = (text) => Uint8Array.from(text.match(/../g), (pair) => parseInt(pair, 16));
+
+/** Put many rows in one store of a transaction, without a promise per request (write() waits for the commit). */
+function putAll(store, rows) {
+  const raw = unwrap(store);
+  for (const row of rows) raw.put(row);
+}
 
 /** A tag's bucket: its first prefixBits bits, as server/matching/tags.py bucket_of. */
 export function bucketOf(tag, prefixBits) {
@@ -101,7 +108,7 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
         const found = await blinded.finalize(answer.evaluated.map(fromBase64));
         const rows = batch.map((input, i) => ({ user_id: userId, campaign_id: campaign.id,
           key_version: status.key_version, input, tag: hex(found[i]), voters: null }));
-        await write(['tags'], (tx) => Promise.all(rows.map((row) => tx.objectStore('tags').put(row))));
+        await write(['tags'], (tx) => putAll(tx.objectStore('tags'), rows));
         for (const row of rows) tags.set(row.input, row);
         at += size;
         summary.evaluated += size;
@@ -144,10 +151,8 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
       for (const tag of card.tags) votersOf.get(hex(fromBase64(tag)))?.push(card.voter.id);
     }
     await saveVoters(campaign.id, answer.cards.map((card) => card.voter));
-    await write(['tags'], (tx) => Promise.all(slice.map((row) => {
-      row.voters = votersOf.get(row.tag);
-      return tx.objectStore('tags').put(row);
-    })));
+    for (const row of slice) row.voters = votersOf.get(row.tag);
+    await write(['tags'], (tx) => putAll(tx.objectStore('tags'), slice));
   }
 
   // one candidate per (contact, voter); strength from which of that contact's identifiers point at the voter
@@ -164,16 +169,14 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
   summary.matches = kinds.size;
   summary.newMatches = await write(['candidates'], async (tx) => {
     const store = tx.objectStore('candidates');
-    let added = 0;
-    for (const { contactId, voterId, kinds: via } of kinds.values()) {
-      const key = [userId, campaign.id, contactId, voterId];
-      const existing = await store.get(key);
-      const strength = via.size === 2 ? 'both' : [...via][0];
-      if (!existing) added += 1;
-      store.put({ user_id: userId, campaign_id: campaign.id, contact_id: contactId, voter_id: voterId, strength,
-        decision: existing?.decision ?? null, found_at: existing?.found_at ?? Date.now() });
-    }
-    return added;
+    const known = new Map((await store.index('campaign').getAll([userId, campaign.id]))
+      .map((row) => [`${row.contact_id} ${row.voter_id}`, row]));
+    const rows = [...kinds].map(([key, { contactId, voterId, kinds: via }]) => ({
+      user_id: userId, campaign_id: campaign.id, contact_id: contactId, voter_id: voterId,
+      strength: via.size === 2 ? 'both' : [...via][0],
+      decision: known.get(key)?.decision ?? null, found_at: known.get(key)?.found_at ?? Date.now() }));
+    putAll(store, rows);
+    return rows.filter((row) => !known.has(`${row.contact_id} ${row.voter_id}`)).length;
   });
   onProgress({ stage: 'done', done: 1, total: 1 });
   return summary;

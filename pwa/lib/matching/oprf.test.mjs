@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ristretto255_oprf } from '@noble/curves/ed25519.js';
-import { TAG_BYTES, blind, finalize, tagOf } from './oprf.js';
+import { TAG_BYTES, blind, finalize, ready, tagOf } from './oprf.js';
+
+await ready();
 
 const { OPRF } = JSON.parse(
   readFileSync(new URL('../../../tests/fixtures/oprf/rfc9497_ristretto255_sha512_vectors.json', import.meta.url)),
@@ -39,18 +41,27 @@ test('a random blind round trip gives the same output as the server-side evaluat
 
 test('finalize refuses an identity answer from the server', () => {
   const { blinds } = blind(inputs.slice(0, 1));
-  assert.throws(() => finalize(inputs.slice(0, 1), blinds, [new Uint8Array(32)]));
+  assert.throws(() => finalize(inputs.slice(0, 1), blinds, [new Uint8Array(32)]), /identity/);
 });
 
 test('finalize refuses a non-canonical answer from the server', () => {
   const { blinds } = blind(inputs.slice(0, 1));
   const topBitSet = fromHex('00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff');
-  assert.throws(() => finalize(inputs.slice(0, 1), blinds, [topBitSet]));
+  assert.throws(() => finalize(inputs.slice(0, 1), blinds, [topBitSet]), /not a canonical/);
 });
 
-test('blind refuses a zero fixed blind and a missing one', () => {
-  assert.throws(() => blind(inputs.slice(0, 1), [new Uint8Array(32)]));
-  assert.throws(() => blind(inputs, [fromHex(OPRF.vectors[0].Blind)]));
+test('finalize refuses answers that do not line up with the inputs', () => {
+  const { blinds, blinded } = blind(inputs);
+  const evaluated = blinded.map((element) => ristretto255_oprf.oprf.blindEvaluate(sk, element));
+  assert.throws(() => finalize(inputs, blinds, evaluated.slice(1)), /line up/);
+  assert.throws(() => finalize(inputs, blinds.slice(1), evaluated), /line up/);
+});
+
+test('blind refuses a zero fixed blind, a non-canonical one and a missing one', () => {
+  assert.throws(() => blind(inputs.slice(0, 1), [new Uint8Array(32)]), /canonical nonzero/);
+  const groupOrder = fromHex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010'); // little-endian
+  assert.throws(() => blind(inputs.slice(0, 1), [groupOrder]), /canonical nonzero/);
+  assert.throws(() => blind(inputs, [fromHex(OPRF.vectors[0].Blind)]), /one fixed blind per input/);
 });
 
 test('tagOf is the first TAG_BYTES bytes of an output', () => {

@@ -1,13 +1,15 @@
 // The matching crypto, off the main thread: blind a slice of inputs and keep the blinds here (they never leave
 // this worker), then finalize the server's answers into tags. Loaded only when matching runs.
-import { blind, finalize, tagOf } from './oprf.js';
+import { blind, finalize, ready, tagOf } from './oprf.js';
 
 const encoder = new TextEncoder();
 const pending = new Map(); // id of the blind message -> {inputs, blinds}
+const sodiumReady = ready(); // start compiling libsodium now; a message that arrives first waits for it
 
-self.onmessage = ({ data }) => {
+self.onmessage = async ({ data }) => {
   const { id, step } = data;
   try {
+    await sodiumReady; // if WebAssembly is refused (the CSP), every message gets that error back
     if (step === 'blind') {
       const inputs = data.inputs.map((text) => encoder.encode(text));
       const { blinds, blinded } = blind(inputs);

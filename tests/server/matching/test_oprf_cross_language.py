@@ -24,9 +24,10 @@ def load_generator():
 
 
 def node(script: str, data) -> object:
-    """Run an ES module with pwa/lib/matching/oprf.js as `phone`; it reads `input` (JSON) and prints JSON."""
+    """Run an ES module with pwa/lib/matching/oprf.js as `phone`, ready; it reads `input` (JSON) and prints JSON."""
     prelude = (f"import * as phone from {json.dumps(JS_OPRF.as_uri())};\n"
                "import { readFileSync } from 'node:fs';\n"
+               "await phone.ready();\n"
                "const input = JSON.parse(readFileSync(0, 'utf8'));\n"
                "const fromHex = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));\n"
                "const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');\n")
