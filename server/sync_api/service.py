@@ -1,10 +1,21 @@
 """Push and pull: read what ``sync`` needs from the database, let it decide, and persist the decision with
-the op's result in the same transaction."""
+the op's result in the same transaction.
+
+Locks, so that concurrent pushes neither lose an update nor number changes out of commit order:
+- the records a batch changes are locked first (``FOR UPDATE``, in key order, so two batches never deadlock);
+- the campaign's counter is taken last, only to number the changes just before commit, so the commit order is
+  the sequence order that pulls page by, while the rest of the work of many pushes runs side by side.
+SQLite has a single writer: there a push takes the database's write lock first and keeps it.
+Two pushes that race to create the same record or apply the same op id meet on a unique key; the loser runs
+again and sees the winner's work (``duplicate``).
+"""
 
 import time
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 
 from server.campaigns.models import Membership, Role
 from server.columns import utcnow
@@ -16,28 +27,40 @@ from sync import hlc
 from sync.decide import decide
 from sync.entities import ENTITIES, ORGANIZER, VOLUNTEER, Ref
 from sync.errors import Problem
-from sync.protocol import Batch, Op, OpResult, Record, Status
+from sync.protocol import Action, Batch, Op, OpResult, Record, Status
 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+RACE_RETRIES = 3
+
+
 def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> list[OpResult]:
     """Judge and apply a batch in one transaction; one result per op, in order."""
     ops = [op for index, op in enumerate(batch.ops) if index not in early]
-    loaded = _Loaded(membership, ops)
-    results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
-    loaded.write_history()
-    db.session.commit()
-    return results
+    for attempt in range(RACE_RETRIES):
+        try:
+            loaded = _Loaded(membership, ops)
+            results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
+            loaded.finish()
+            db.session.commit()
+            return results
+        except IntegrityError:  # a concurrent push created one of these records or applied one of these ops
+            db.session.rollback()
+            if attempt == RACE_RETRIES - 1:
+                raise
 
 
-def apply_op(membership: Membership, op: Op, role: str) -> OpResult:
-    """Judge one op made on the server (an organizer's review) in the current transaction; the caller commits."""
+def apply_review(membership: Membership, entity: str, entity_id: str, fields: dict) -> OpResult:
+    """Judge an organizer's review made on the server, stamped by the campaign's server clock, in the current
+    transaction; the caller commits. The record is locked before the counter, in the order pushes take them."""
+    op = Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
     loaded = _Loaded(membership, [op])
-    result = loaded.apply(op, None, role)
-    loaded.write_history()
+    op = replace(op, hlc=hlc.Stamp.decode(server_stamp(membership.campaign_id)))
+    result = loaded.apply(op, None, ORGANIZER)
+    loaded.finish()
     return result
 
 
@@ -50,24 +73,25 @@ def _refs(op: Op):
 
 class _Loaded:
     """Everything a batch's decisions read, loaded in a few queries up front (not several per op), with the
-    campaign's counter locked; ``apply`` then judges each op against it and changes it as it goes."""
+    records it changes locked; ``apply`` then judges each op against it and changes it as it goes, and
+    ``finish`` numbers the changes."""
 
     def __init__(self, membership: Membership, ops: list[Op]):
         self.membership, campaign_id = membership, membership.campaign_id
         self.issue_tags = frozenset(membership.campaign.issue_tags or ())
+        _ensure_counter(campaign_id)
         refs = {(target, value) for op in ops for _, target, value in _refs(op) if value is not None}
         voter_ids = {value for target, value in refs if target == "voter"}
         self.voters = set(db.session.execute(select(Voter.public_id).where(
             Voter.campaign_id == campaign_id, Voter.public_id.in_(voter_ids))).scalars()) if voter_ids else set()
-        self.counter = _lock_counter(campaign_id)  # held until commit: numbers changes in commit order
+        targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
+        self.rows = _records(campaign_id, targets, lock=True)
+        self.rows.update(_records(campaign_id, [r for r in refs if r[0] != "voter" and r not in self.rows]))
         op_ids = [uuid.UUID(op.op_id) for op in ops]
         self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
             AppliedOp.campaign_id == campaign_id, AppliedOp.op_id.in_(op_ids))).scalars()} if op_ids else {}
-        keys = {(op.entity, uuid.UUID(op.entity_id)) for op in ops} | {r for r in refs if r[0] != "voter"}
-        self.rows = {(row.entity, row.entity_id): row for row in db.session.execute(select(SyncRecord).where(
-            SyncRecord.campaign_id == campaign_id,
-            tuple_(SyncRecord.entity, SyncRecord.entity_id).in_(keys))).scalars()} if keys else {}
         self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
+        self.changed: list[SyncRecord] = []
 
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
@@ -108,34 +132,57 @@ class _Loaded:
         return errors
 
     def _store(self, row: SyncRecord | None, record: Record) -> SyncRecord:
-        """Write the record's new state with the campaign's next change sequence number."""
-        self.counter.last_seq += 1
+        """Write the record's new state; ``finish`` gives it the campaign's next change sequence number."""
         if row is None:
             row = SyncRecord(campaign_id=self.membership.campaign_id, entity=record.entity,
-                             entity_id=uuid.UUID(record.entity_id), owner_id=self.membership.user_id)
+                             entity_id=uuid.UUID(record.entity_id), owner_id=self.membership.user_id, seq=0)
             db.session.add(row)
         row.values, row.stamps = dict(record.values), dict(record.stamps)
         row.deleted, row.deleted_stamp, row.version = record.deleted, record.deleted_stamp, record.version
-        row.seq, row.updated_at = self.counter.last_seq, utcnow()
+        row.updated_at = utcnow()
+        if row not in self.changed:
+            self.changed.append(row)
         return row
 
-    def write_history(self) -> None:
-        """Keep every losing value; new records get their ids first."""
+    def finish(self) -> None:
+        """Write what was decided (records, results, every losing value), then, last, take the counter and number
+        the changed records in the order they changed: the caller commits right after, holding it briefly."""
+        db.session.flush()  # new records get their ids; a race on a unique key fails here, before the counter
         if self.history:
-            db.session.flush()
             db.session.add_all(SyncHistory(record_id=row.id, field=entry.field, losing_value=entry.losing_value,
                                            losing_stamp=entry.losing_stamp, winning_stamp=entry.winning_stamp,
                                            op_id=op_id) for row, entry, op_id in self.history)
+            db.session.flush()
+        if self.changed:
+            last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
+                                      .values(last_seq=SyncCounter.last_seq + len(self.changed))
+                                      .returning(SyncCounter.last_seq)).scalar_one()
+            for seq, row in enumerate(self.changed, start=last - len(self.changed) + 1):
+                row.seq = seq
+            db.session.flush()
 
 
-def _lock_counter(campaign_id: int) -> SyncCounter:
-    """Take the campaign's counter row for this transaction (creating it once), serialising its pushes."""
+def _ensure_counter(campaign_id: int) -> None:
+    """Make the campaign's counter once. On SQLite, also take the database's write lock now, before anything is
+    read, as its single writer needs (PostgreSQL's ON CONFLICT DO NOTHING locks nothing)."""
     db.session.execute(upsert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
                        .on_conflict_do_nothing(index_elements=["campaign_id"]))
-    # a write first: PostgreSQL locks the row, SQLite takes its write lock before anything is read
-    db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
-                       .values(last_seq=SyncCounter.last_seq))
-    return db.session.get(SyncCounter, campaign_id, populate_existing=True)
+    if db.session.connection().dialect.name == "sqlite":
+        db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
+                           .values(last_seq=SyncCounter.last_seq))
+
+
+def _records(campaign_id: int, keys, lock: bool = False) -> dict:
+    """The records with these (entity, entity_id) keys, locked for this transaction in key order if ``lock``."""
+    if not keys:
+        return {}
+    query = select(SyncRecord).where(SyncRecord.campaign_id == campaign_id,
+                                     tuple_(SyncRecord.entity, SyncRecord.entity_id).in_(keys))
+    if lock:
+        query = query.order_by(SyncRecord.entity, SyncRecord.entity_id).with_for_update(of=SyncRecord)
+    # populate_existing: a row the request read before (the review's 404 check) is read again, as it is now
+    rows = db.session.execute(query.execution_options(populate_existing=True)).scalars()
+    return {(row.entity, row.entity_id): row for row in rows}
 
 
 def _role_for(membership: Membership, row: SyncRecord | None) -> str | None:
@@ -168,8 +215,12 @@ def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Rec
 
 
 def server_stamp(campaign_id: int) -> str:
-    """A stamp for an edit made on the server (an organizer's review), from the campaign's server clock."""
-    counter = _lock_counter(campaign_id)
+    """A stamp for an edit made on the server (an organizer's review), from the campaign's server clock; takes
+    the campaign's counter for the rest of the transaction."""
+    _ensure_counter(campaign_id)
+    db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
+                       .values(last_seq=SyncCounter.last_seq))  # a write first: the row is ours until commit
+    counter = db.session.get(SyncCounter, campaign_id, populate_existing=True)
     clock = hlc.Stamp.decode(counter.server_clock) if counter.server_clock else hlc.Stamp(0, 0, "server")
     clock, stamp = hlc.send(clock, now_ms())
     counter.server_clock = clock.encode()

@@ -15,10 +15,9 @@ from server.pagination import QueryPage
 from server.scoping import current_campaign, current_membership, requires_role
 from server.sync_api import service
 from server.sync_api.models import SyncRecord
-from sync.entities import CONVERSATION, ORGANIZER
+from sync.entities import CONVERSATION
 from sync.errors import ProtocolError, UnsupportedProtocol
-from sync.hlc import Stamp
-from sync.protocol import Action, Op, Status, parse_batch, parse_pull, pull_json
+from sync.protocol import Status, parse_batch, parse_pull, pull_json
 
 blp = Blueprint("sync", __name__, url_prefix="/api/campaigns/<int:campaign_id>",
                 description="Offline sync (push and pull; see docs/sync.md) and the organizers' review of logs.")
@@ -162,9 +161,7 @@ class ConversationById(MethodView):
         row = _conversation(conversation_id)
         if not review:
             abort(422, errors={"json": {"_schema": ["Give reviewed, review_reply or flagged_for_follow_up."]}})
-        op = Op(str(uuid.uuid4()), CONVERSATION.name, str(row.entity_id), Action.UPSERT, review,
-                Stamp.decode(service.server_stamp(current_campaign().id)))
-        result = service.apply_op(current_membership(), op, ORGANIZER)
+        result = service.apply_review(current_membership(), CONVERSATION.name, str(row.entity_id), review)
         if result.status is Status.REJECTED:
             abort(422, errors={"json": dict(result.errors)})
         db.session.commit()

@@ -169,6 +169,7 @@ class Outcome:
     stored: dict[str, int]  # entity_id -> version, from sync_record
     applied: list[tuple[str, str]]  # (op_id, status), from applied_op
     last_seq: int
+    seqs: list[int]  # each record's change sequence number, from sync_record
     history: int
     report: str  # counts and the server's log, for failure messages
 
@@ -206,12 +207,14 @@ def outcome(tmp_path_factory) -> Outcome:
         where = {"campaign_id": campaign_id}
         stored = dict(conn.execute("SELECT entity_id::text, version FROM sync_record "
                                    "WHERE campaign_id = %(campaign_id)s", where).fetchall())
+        seqs = [seq for (seq,) in conn.execute("SELECT seq FROM sync_record WHERE campaign_id = %(campaign_id)s",
+                                               where).fetchall()]
         applied = conn.execute("SELECT op_id::text, status FROM applied_op WHERE campaign_id = %(campaign_id)s",
                                where).fetchall()
         last_seq = conn.execute("SELECT last_seq FROM sync_counter WHERE campaign_id = %(campaign_id)s",
                                 where).fetchone()[0]
         history = conn.execute("SELECT count(*) FROM sync_history").fetchone()[0]
-    return Outcome(phones, expected, pulled, killed_at, stored, applied, last_seq, history, report)
+    return Outcome(phones, expected, pulled, killed_at, stored, applied, last_seq, seqs, history, report)
 
 
 def test_the_faults_really_happened(outcome):
@@ -239,7 +242,11 @@ def test_the_database_holds_exactly_the_changes_made(outcome):
                 for entity_id, (version, _fields) in records.items()}
     assert len(outcome.stored) == PHONES * CREATIONS
     assert outcome.stored == expected  # every record, at the version its creation and edits make
-    assert outcome.last_seq == sum(outcome.stored.values()) == TOTAL_OPS  # 5,000 changes numbered, none twice
+    assert sum(outcome.stored.values()) == TOTAL_OPS  # 5,000 changes, none twice
+    # every record's latest change has a number of its own, handed out by the counter (a batch that changes a
+    # record twice numbers it once)
+    assert len(set(outcome.seqs)) == len(outcome.seqs) and 0 < min(outcome.seqs)
+    assert max(outcome.seqs) == outcome.last_seq <= TOTAL_OPS
     assert outcome.history == PHONES * EDITS  # each edit replaced one value, kept in history once
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from server.campaigns.models import Role
 from server.extensions import db
-from server.sync_api.models import AppliedOp, SyncHistory, SyncRecord
+from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from tests.server.sync.conftest import conversation_fields
 
 
@@ -183,6 +183,47 @@ def test_two_concurrent_pushes_of_one_batch_apply_each_op_once(app, team, make_v
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(SyncRecord)).scalar_one() == 20
         assert db.session.execute(select(func.count()).select_from(AppliedOp)).scalar_one() == 20
+
+
+def test_concurrent_edits_of_one_record_from_a_phone_and_an_organizer_all_survive(app, team, make_voter,
+                                                                                  auth_headers):
+    """The phone edits the notes while an organizer reviews, many times at once: no edit overwrites the other's
+    field (the record is locked while a batch decides), and every change gets a number of its own."""
+    from tests.server.sync.conftest import Phone
+
+    voter_id = make_voter(team["campaign_id"])
+    phone = Phone(app.test_client(), auth_headers(team["volunteer"].user_id), team["campaign_id"])
+    conversation_id = str(uuid.uuid4())
+    phone.push(phone.op("conversation", conversation_id, conversation_fields(voter_id=voter_id)))
+    organizer = app.test_client()
+    url = f"/api/campaigns/{team['campaign_id']}/conversations/{conversation_id}"
+    headers, barrier, failures = auth_headers(team["organizer"].user_id), threading.Barrier(2), []
+
+    def edit():
+        barrier.wait()
+        for n in range(15):
+            answer = phone.push(phone.op("conversation", conversation_id, {"notes": f"note {n}"}))
+            failures.extend(r for r in answer.json["results"] if r["status"] != "applied")
+
+    def review():
+        barrier.wait()
+        for n in range(15):
+            answer = organizer.patch(url, json={"review_reply": f"reply {n}"}, headers=headers)
+            if answer.status_code != 200:
+                failures.append(answer.json)
+
+    threads = [threading.Thread(target=edit), threading.Thread(target=review)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with app.app_context():
+        row = db.session.execute(select(SyncRecord).where(SyncRecord.entity_id == uuid.UUID(conversation_id))
+                                 ).scalar_one()
+        assert (row.values["notes"], row.values["review_reply"]) == ("note 14", "reply 14")
+        assert row.version == 31  # created, then 30 changes, each applied once
+        assert row.seq == db.session.execute(select(SyncCounter.last_seq)).scalar_one() == 31
 
 
 def test_organizers_filter_conversations_for_review(client, auth_headers, team, make_voter, phone_of):
