@@ -13,9 +13,9 @@ from server.extensions import db
 
 
 class SyncCounter(db.Model):
-    """One row per campaign: the last change sequence number handed out and the server's clock. Pushes
-    update it first, which serialises a campaign's pushes, so sequence order is commit order and a pull
-    can never skip a change that commits late."""
+    """One row per campaign: the last change sequence number handed out and the server's clock. A push takes
+    it last, to number its changes right before it commits, so sequence order is commit order and a pull can
+    never skip a change that commits late (server/sync_api/service.py)."""
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0)
