@@ -84,18 +84,25 @@ def build_tags(key: MatchKey, after_identifier_id: int = 0, progress: Progress |
 
 
 def _untagged(key: MatchKey, after_id: int) -> Iterator[list[tuple[int, str]]]:
-    """Rounds of (identifier id, OPRF input) in id order, for identifiers without a tag under ``key``."""
+    """Rounds of (identifier id, OPRF input) in id order, for identifiers without a tag under ``key``.
+
+    Each round reads one window of ids (never "the next N after x"): with a limit, PostgreSQL would scan and sort
+    everything left, and every tag written so far, on each round, which grows with the square of the file.
+    """
     identifier = VoterIdentifier
-    while True:
+    last = db.session.execute(select(func.max(identifier.id))
+                              .where(identifier.campaign_id == key.campaign_id)).scalar_one() or 0
+    while after_id < last:
+        until = after_id + READ_ROWS
         rows = db.session.execute(
             select(identifier.id, identifier.kind, identifier.value)
-            .where(identifier.campaign_id == key.campaign_id, identifier.id > after_id,
-                   ~exists().where(MatchTag.identifier_id == identifier.id, MatchTag.key_id == key.id))
-            .order_by(identifier.id).limit(READ_ROWS)).all()
-        if not rows:
-            return
-        after_id = rows[-1].id
-        yield [(row.id, identifier_input(row.kind.value, row.value)) for row in rows]
+            .where(identifier.campaign_id == key.campaign_id, identifier.id > after_id, identifier.id <= until,
+                   ~exists().where(MatchTag.identifier_id == identifier.id, MatchTag.key_id == key.id,
+                                   MatchTag.identifier_id > after_id, MatchTag.identifier_id <= until))
+            .order_by(identifier.id)).all()
+        after_id = until
+        if rows:
+            yield [(row.id, identifier_input(row.kind.value, row.value)) for row in rows]
 
 
 def _write_all(key: MatchKey, rounds: Iterator[list[tuple]], progress: Progress | None) -> int:

@@ -15,8 +15,6 @@ blp = Blueprint("matching", __name__, url_prefix="/api/campaigns/<int:campaign_i
                 description="Private contact matching (docs/privacy.md): blinded elements in, voter cards out "
                             "only for the tags the phone found.")
 
-BUCKETS_PER_CALL = 2_000
-
 
 class Base64Bytes(fields.String):
     """Standard base64 of exactly ``size`` bytes."""
@@ -48,7 +46,8 @@ class Strict(Schema):
 class StatusSchema(Schema):
     key_version = fields.Integer()
     prefix_bits = fields.Integer(metadata={"description": "Bits of a tag that name its bucket."})
-    max_per_call = fields.Integer()
+    max_per_call = fields.Integer(metadata={"description": "Most blinded elements or tags in one request."})
+    buckets_per_call = fields.Integer(metadata={"description": "Most bucket numbers in one request."})
     elements_left = fields.Integer(metadata={"description": "Blinded elements this volunteer may still send today."})
     cards_left = fields.Integer(metadata={"description": "Voter cards this volunteer may still see today."})
     resets_at = fields.AwareDateTime()
@@ -66,11 +65,13 @@ class EvaluatedSchema(Schema):
 
 class BucketsSchema(Strict):
     prefixes = fields.List(fields.Integer(validate=validate.Range(min=0)), required=True,
-                           validate=validate.Length(min=1, max=BUCKETS_PER_CALL))
+                           validate=validate.Length(min=1, max=service.BUCKETS_PER_CALL))
 
 
 class BucketsResultSchema(Schema):
-    buckets = fields.Dict(keys=fields.String(), values=fields.List(Base64Bytes(TAG_BYTES)))
+    # base64 strings already: a field object per tag would cost more than finding them
+    buckets = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                          metadata={"description": "Bucket number -> the base64 tags in it."})
 
 
 class CardsSchema(Strict):
@@ -134,7 +135,8 @@ class Buckets(MethodView):
             found = _answer(lambda: service.buckets(current_campaign(), args["key_version"], args["prefixes"]))
         except service.NotABucket as exc:
             abort(422, message=str(exc), errors={"prefixes": [str(exc)]})
-        return {"buckets": {str(prefix): tags for prefix, tags in found.items()}}
+        return {"buckets": {str(prefix): [base64.b64encode(tag).decode() for tag in tags]
+                            for prefix, tags in found.items()}}
 
 
 @blp.route("/cards")

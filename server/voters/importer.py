@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, insert, literal, select, true, tuple_, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, select, text, true, tuple_, update
 
 from server.audit.models import record
 from server.campaigns.models import Campaign
@@ -80,6 +80,7 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
     db.session.commit()
     try:
         _stage(job, progress)
+        _analyze_staging()
         _drop_duplicates(job)
         _check_threshold(job, final=True)
         _apply(job)
@@ -126,6 +127,13 @@ def _write_batch(job: VoterImport, batch: Batch, progress: Progress | None) -> N
         progress(job)
     if db.session.execute(select(VoterImport.cancel_requested).where(VoterImport.id == job.id)).scalar_one():
         raise ImportStopped("Cancelled; the previous voter file is unchanged.", ImportStatus.CANCELLED)
+
+
+def _analyze_staging() -> None:
+    """Give PostgreSQL's planner the staged file's size: without statistics it plans the checks and the apply
+    for an empty table, which turns a 20,000-row file into a minute of nested loops."""
+    if db.session.connection().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE staged_voter, staged_identifier"))
 
 
 def _drop_duplicates(job: VoterImport) -> None:

@@ -123,11 +123,11 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
   const current = [...byInput.keys()].map((input) => tags.get(input));
   const prefixes = [...new Set(current.map((row) => bucketOf(unhex(row.tag), status.prefix_bits)))];
   const known = new Set();
-  for (let at = 0; at < prefixes.length; at += status.max_per_call) {
+  for (let at = 0; at < prefixes.length; at += status.buckets_per_call) {
     onProgress({ stage: 'compare', done: at, total: prefixes.length });
     let answer;
     try {
-      answer = await matchBuckets(campaign.id, status.key_version, prefixes.slice(at, at + status.max_per_call));
+      answer = await matchBuckets(campaign.id, status.key_version, prefixes.slice(at, at + status.buckets_per_call));
     } catch (error) {
       throw stopped(error);
     }
