@@ -50,6 +50,7 @@ def seed(voter_count: int) -> None:
     else:
         click.echo(f"The demo campaign exists (id {campaign.id}); nothing to do.")
     contacts = Path(current_app.instance_path) / "demo-contacts.vcf"
+    contacts.parent.mkdir(parents=True, exist_ok=True)
     contacts.write_text(_address_book(campaign), encoding="utf-8", newline="")
     click.echo(f"A volunteer's address book to import on the Contacts screen: {contacts}")
     click.echo("Demo accounts (e-mail / password / role):")
@@ -117,6 +118,7 @@ def _person(fake: Faker, rng: random.Random, n: int) -> dict:
             "county": "Durham", "precinct": f"{rng.randint(1, 55):02d}",
             "congressional_district": "4", "birth_year": rng.randint(1940, 2006),
             "party": rng.choice(PARTIES), "registration_status": "ACTIVE", "active": True,
+            "priority": n % 5 == 0,  # a fifth of the file is the campaign's target universe
         },
         "identifiers": identifiers,
     }

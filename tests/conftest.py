@@ -61,8 +61,10 @@ def database_uri(request, tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_uri):
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri})
+def app(database_uri, tmp_path):
+    # a folder of its own: uploads and the demo's address book never land in the checkout
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri,
+                      "INSTANCE_PATH": str(tmp_path / "instance")})
     yield app
     with app.app_context():
         db.session.rollback()

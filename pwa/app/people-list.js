@@ -11,6 +11,7 @@ import { activeCampaigns, cardValues, peopleOf, personName, today, voterName } f
 /** Which people each filter shows. */
 const FILTERS = {
   all: () => true,
+  priority: (person) => Boolean(person.voter?.priority),
   followUp: (person) => person.followUp !== null && person.followUp <= today(),
   notContacted: (person) => person.last === null,
   supporters: (person) => [1, 2].includes(person.last?.values.support),
@@ -117,6 +118,7 @@ function personItem(person) {
     h('a', { href: `/people/${record.entity_id}`, class: 'person-link' },
       h('span', { class: 'person-name' }, personName(record)()),
       voter ? h('span', { class: 'hint', i18n: 'voter.card', values: cardValues(voter) }) : null,
+      voter?.priority ? h('span', { class: 'hint due', i18n: 'people.priority' }) : null,
       last ? h('span', { class: 'hint', i18n: 'people.last', values: { date: () => formatDay(last.values.happened_at.slice(0, 10)),
         support: () => t(`support.${last.values.support ?? 'unknown'}`) } })
         : h('span', { class: 'hint', i18n: 'people.never' }),

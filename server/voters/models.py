@@ -47,6 +47,7 @@ class Voter(CampaignScoped, db.Model):
     birth_year: Mapped[int | None]
     party: Mapped[str] = mapped_column(String(50), default="")
     registration_status: Mapped[str] = mapped_column(String(50), default="")
+    priority: Mapped[bool] = mapped_column(default=False)  # the campaign wants this voter reached first
     active: Mapped[bool] = mapped_column(default=True)  # false once a re-import no longer lists the voter
     search_name: Mapped[str] = mapped_column(String(200), default="")  # search.search_key(first, last)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -69,7 +70,7 @@ VOTER_FIELDS = (
     "first_name", "middle_name", "last_name", "name_suffix",
     "house_number", "street", "unit", "city", "state", "zip", "county",
     "precinct", "congressional_district", "state_senate_district", "state_house_district",
-    "birth_year", "party", "registration_status",
+    "birth_year", "party", "registration_status", "priority",
 )
 
 

@@ -31,7 +31,8 @@ TEXT_FIELDS = (
     "precinct", "congressional_district", "state_senate_district", "state_house_district",
     "party", "registration_status",
 )
-FIELDS = (*TEXT_FIELDS, "birth_year", "phones", "emails", "address")
+# "priority": the campaign's own mark for voters it wants reached first (its target universe), yes or no
+FIELDS = (*TEXT_FIELDS, "birth_year", "priority", "phones", "emails", "address")
 MULTI_FIELDS = ("phones", "emails")
 
 _BIRTH_KINDS = ("year", "age")
@@ -270,6 +271,7 @@ PRESETS: dict[str, Preset] = {preset.name: preset for preset in (
                           "|dob|age",
             "party": "party|party_code|party_cd|party_affiliation|enrollment",
             "registration_status": "registration_status|voter_status|status",
+            "priority": "priority|target|targeted|is_target|priority_voter|universe",
             "phones": ("phone", "phone_number", "cell", "cell_phone", "mobile", "mobile_phone", "home_phone",
                        "work_phone", "preferred_phone", "full_phone_number", "telephone", "tel"),
             "emails": ("email", "email_address", "e_mail", "preferred_email", "personal_email", "work_email"),

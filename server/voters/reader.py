@@ -33,6 +33,9 @@ CHUNK_BYTES = 1 << 20
 _DELIMITERS = (",", "\t", "|", ";")
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
 # the longest value each voter column holds, so a long value is cut here rather than failing the whole import
+# how files write the campaign's priority flag
+_YES = frozenset({"1", "y", "yes", "true", "t", "x", "priority", "target"})
+_NO = frozenset({"", "0", "n", "no", "false", "f"})
 _LIMITS = {column.name: column.type.length for column in Voter.__table__.columns if column.name in FIELDS
            and getattr(column.type, "length", None)}
 _BINARY_SIGNATURES = {
@@ -452,7 +455,9 @@ class _Plan:
         self.text = [(name, found[0], label(found[0]), _LIMITS[name]) for name, found in sources.items()
                      if name in _LIMITS and name != "external_id"]
         self.blank = dict.fromkeys(("external_id", *VOTER_FIELDS), "")
-        self.blank["birth_year"] = None
+        self.blank["birth_year"], self.blank["priority"] = None, False
+        self.priority_at = sources.get("priority", [None])[0]
+        self.priority_label = self.priority_at and label(self.priority_at)
         self.address = sources.get("address", [None])[0]
         self.address_label = self.address and label(self.address)
         self.first_at = sources.get("first_name", [None])[0]
@@ -510,6 +515,13 @@ class _Plan:
                 if reason:
                     problems.append(RowError(line, self.birth_label, reason))
                 voter["birth_year"] = year
+
+        if self.priority_at:
+            raw = _value(row, self.priority_at).lower()
+            if raw in _YES:
+                voter["priority"] = True
+            elif raw not in _NO:
+                problems.append(RowError(line, self.priority_label, f"Not yes or no: {raw[:20]!r}; read as no."))
 
         phones = []
         for where, column in self.phones:

@@ -79,6 +79,7 @@ class VoterCardSchema(Schema):
     last_initial = fields.String()
     age = fields.Integer(allow_none=True)
     city = fields.String()
+    priority = fields.Boolean(metadata={"description": "The campaign wants this voter reached first."})
 
 
 # the full record, for organizers: every voter-file field, built from the one list of them

@@ -71,6 +71,8 @@ def search_voters(campaign_id: int, name: str, *, city: str | None = None, zip_c
 
 
 def card(voter: Voter, year: int) -> dict:
-    """The voter card a volunteer may see: first name, last initial, age, city (and the opaque id)."""
+    """The voter card a volunteer may see: first name, last initial, age, city (and the opaque id), and whether
+    the campaign wants them reached first."""
     return {"id": str(voter.public_id), "first_name": voter.first_name, "last_initial": voter.last_name[:1],
-            "age": year - voter.birth_year if voter.birth_year else None, "city": voter.city}
+            "age": year - voter.birth_year if voter.birth_year else None, "city": voter.city,
+            "priority": voter.priority}

@@ -96,14 +96,16 @@ class LiveServer:
                 setattr(campaign, name, value)
             db.session.commit()
 
-    def voters_with(self, campaign_id, people) -> dict[str, str]:
+    def voters_with(self, campaign_id, people, priority=()) -> dict[str, str]:
         """Voters with phones and e-mails, tagged for matching as an import would: people is
-        [(first, last, [phone E.164 or e-mail, ...])]; returns {first name: public id}."""
+        [(first, last, [phone E.164 or e-mail, ...])], priority the first names the campaign targets;
+        returns {first name: public id}."""
         with self.app.app_context():
             ids = {}
             for first, last, identifiers in people:
                 voter = Voter(campaign_id=campaign_id, external_id=uuid.uuid4().hex[:12], first_name=first,
-                              last_name=last, city="Rivertown", birth_year=1990, search_name=f"{first} {last}".lower())
+                              last_name=last, city="Rivertown", birth_year=1990, search_name=f"{first} {last}".lower(),
+                              priority=first in priority)
                 voter.identifiers = [VoterIdentifier(campaign_id=campaign_id, value=value, kind=(
                     IdentifierKind.EMAIL if "@" in value else IdentifierKind.PHONE)) for value in identifiers]
                 db.session.add(voter)

@@ -27,7 +27,7 @@ def volunteer(live_server):
     campaign = live_server.campaign(f"Rivertown {time.monotonic_ns()}")
     email = f"vol-{time.monotonic_ns()}@example.org"
     live_server.member(campaign, email, name="Vera Volunteer")
-    return campaign, email, live_server.voters_with(campaign, VOTERS)
+    return campaign, email, live_server.voters_with(campaign, VOTERS, priority={"Cleo"})
 
 
 def import_file(page, name, content: bytes, mime="text/vcard"):
@@ -220,3 +220,24 @@ def test_the_app_speaks_spanish(page, volunteer):
     expect(page.locator("#nav")).to_contain_text("Privacidad")
     page.goto("/privacy")
     expect(page.locator("#privacy-title")).to_have_text("Privacidad")
+
+
+def test_people_are_filtered_by_what_the_campaign_and_the_volunteer_know(page, volunteer):
+    sign_in(page, volunteer[1])
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    find_people(page)
+    cards = page.locator("#matches .match-card")
+    for remaining in (2, 1, 0):  # yes to all three
+        cards.first.locator("button.confirm").click()
+        expect(cards).to_have_count(remaining)
+    page.goto("/people")
+    people = page.locator("#people .person")
+    expect(people).to_have_count(3)
+    page.get_by_label("Show").select_option(label="The campaign’s priority")
+    expect(people).to_have_count(1)
+    expect(people).to_contain_text("Cleo P")
+    expect(people).to_contain_text("A priority for the campaign")
+    page.get_by_label("Show").select_option(label="Not yet contacted")
+    expect(people).to_have_count(3)
+    page.get_by_label("Search your people").fill("ana")
+    expect(people).to_have_count(1)

@@ -121,6 +121,8 @@ export default {
   'people.filter': 'Search your people',
   'people.show': 'Show',
   'people.show.all': 'Everyone',
+  'people.show.priority': 'The campaign’s priority',
+  'people.priority': 'A priority for the campaign',
   'people.show.followUp': 'Follow-up due',
   'people.show.notContacted': 'Not yet contacted',
   'people.show.supporters': 'Supporters (1–2)',

@@ -131,6 +131,8 @@ export default {
   'people.filter': 'Buscar en tu gente',
   'people.show': 'Mostrar',
   'people.show.all': 'Todos',
+  'people.show.priority': 'Prioridad de la campaña',
+  'people.priority': 'Prioridad para la campaña',
   'people.show.followUp': 'Seguimiento pendiente',
   'people.show.notContacted': 'Sin contactar',
   'people.show.supporters': 'Apoyan (1–2)',

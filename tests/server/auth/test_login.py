@@ -19,7 +19,9 @@ def test_login_returns_an_access_token_and_the_memberships(client, make_user, ma
     assert response.status_code == 200
     assert response.json["user"]["email"] == member.email
     assert response.json["memberships"] == [{
-        "campaign": {"id": campaign_id, "name": "Rivertown", "time_zone": "America/New_York", "election_day": None},
+        # what the phone needs of the campaign, offline too: where numbers are read, its issues, its ideas
+        "campaign": {"id": campaign_id, "name": "Rivertown", "time_zone": "America/New_York", "election_day": None,
+                     "phone_region": "US", "issue_tags": [], "talking_points": []},
         "role": "volunteer", "active": True,
     }]
     me = client.get("/api/me", headers={"Authorization": f"Bearer {response.json['access_token']}"})

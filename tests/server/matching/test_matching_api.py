@@ -85,7 +85,7 @@ def test_the_phone_finds_exactly_the_voters_behind_its_contacts(phone):
     assert by_name["Cleo"]["strength"] == "email"
     assert {base64.b64decode(t) for t in by_name["Ana"]["tags"]} == {tags[0], tags[1]}
     assert by_name["Ana"]["voter"] == {"id": by_name["Ana"]["voter"]["id"], "first_name": "Ana", "last_initial": "L",
-                                       "age": by_name["Ana"]["voter"]["age"], "city": "Durham"}
+                                       "age": by_name["Ana"]["voter"]["age"], "city": "Durham", "priority": False}
     assert "last_name" not in by_name["Ana"]["voter"] and "phones" not in by_name["Ana"]["voter"]
 
 

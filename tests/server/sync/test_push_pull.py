@@ -41,7 +41,7 @@ def test_a_logged_relationship_and_conversation_are_applied_and_pulled_back(team
     assert conversation["fields"]["notes"] == "Worried about rent; will vote early."
     # the phone learns who its records are about: the minimal card, never the full record
     assert page["voters"] == {voter_id: {"id": voter_id, "first_name": "Ana", "last_initial": "L", "age": None,
-                                         "city": ""}}
+                                         "city": "", "priority": False}}
     assert phone.pull(cursor=page["cursor"]).json["changes"] == []
 
 

@@ -34,9 +34,10 @@ def read(source, **options):
 
 
 def voter(**fields):
-    """A voter dict as the reader gives it: every column, "" (or None for birth_year) unless given."""
+    """A voter dict as the reader gives it: every column, "" (None for birth_year, False for priority) unless
+    given."""
     return {"external_id": fields.pop("external_id"), **{name: "" for name in VOTER_FIELDS}, "birth_year": None,
-            **fields}
+            "priority": False, **fields}
 
 
 def by_line(rows):
@@ -565,3 +566,14 @@ def test_reader_reads_once(tmp_path):
         list(reader)
         with pytest.raises(RuntimeError):
             list(reader)
+
+
+def test_the_campaigns_priority_flag_is_read_as_yes_or_no(tmp_path):
+    """A generic file's priority column ("target", "universe"...) in the ways spreadsheets write yes and no;
+    anything else is read as no, and the row says why."""
+    written = ["1", "Y", "yes", "TRUE", "x", "0", "", "no", "maybe"]
+    rows = ["voter_id,first_name,last_name,target"] + [f"V{n},Ana,Lopez,{value}" for n, value in enumerate(written)]
+    with open_voter_file(write(tmp_path, "\n".join(rows) + "\n"), reference_year=YEAR) as reader:
+        parsed = list(reader)
+    assert [row.voter["priority"] for row in parsed] == [True] * 5 + [False] * 4
+    assert [(p.column, p.reason) for p in parsed[-1].problems] == [("target", "Not yes or no: 'maybe'; read as no.")]

@@ -37,7 +37,7 @@ def test_accents_do_not_matter(client, auth_headers, volunteer):
 
 def test_the_card_shows_only_what_recognising_a_friend_needs(client, auth_headers, volunteer):
     card = search(client, auth_headers, volunteer, name="John Smith").json[0]
-    assert set(card) == {"id", "first_name", "last_initial", "age", "city"}
+    assert set(card) == {"id", "first_name", "last_initial", "age", "city", "priority"}
     assert card["city"] == "Durham" and 44 <= card["age"] <= 47
 
 
