@@ -14,8 +14,10 @@ import time
 import uuid
 from dataclasses import replace
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import Integer, any_, bindparam, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.campaigns.models import Membership, Role
 from server.columns import utcnow
@@ -157,9 +159,19 @@ class _Loaded:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
                                       .values(last_seq=SyncCounter.last_seq + len(self.changed))
                                       .returning(SyncCounter.last_seq)).scalar_one()
-            for seq, row in enumerate(self.changed, start=last - len(self.changed) + 1):
-                row.seq = seq
-            db.session.flush()
+            first = last - len(self.changed) + 1
+            ids = [row.id for row in self.changed]
+            if db.session.connection().dialect.name == "postgresql":  # one statement: the counter is held meanwhile
+                in_order = bindparam("ids", ids, ARRAY(Integer))
+                db.session.execute(update(SyncRecord).where(SyncRecord.id == any_(in_order))
+                                   .values(seq=first - 1 + func.array_position(in_order, SyncRecord.id))
+                                   .execution_options(synchronize_session=False))
+            else:
+                db.session.execute(update(SyncRecord.__table__).where(SyncRecord.id == bindparam("row_id"))
+                                   .values(seq=bindparam("new_seq")),
+                                   [{"row_id": row_id, "new_seq": first + n} for n, row_id in enumerate(ids)])
+            for seq, row in enumerate(self.changed, start=first):
+                set_committed_value(row, "seq", seq)
 
 
 def _ensure_counter(campaign_id: int) -> None:
