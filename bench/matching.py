@@ -451,26 +451,17 @@ def mb(size: int) -> str:
     return f"{size / 1e6:.2f} MB"
 
 
-def vcard(book: list[list[tuple[str, str]]]) -> bytes:
-    """The address book as a phone exports it: one vCard 3.0 per contact, CRLF."""
-    cards = []
-    for n, contact in enumerate(book):
-        lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:Contact {n}"]
-        lines += [f"TEL;TYPE=CELL:{raw}" if kind == "phone" else f"EMAIL:{raw}" for kind, raw in contact]
-        cards.append("\r\n".join([*lines, "END:VCARD"]))
-    return ("\r\n".join(cards) + "\r\n").encode()
-
-
 def browser_runs(port: int, book: list, rates=(1, 4), rounds: int = 2) -> dict[int, list[tuple[float, str]]]:
     """End to end in Debian's Chromium on a phone-sized page, as a volunteer does it: import the address book,
     tap "Find my people", wait for "Found N people". Each run is a fresh profile (nothing cached on the phone):
     blind and finalize in the workers, evaluate, buckets, local comparison, cards, IndexedDB."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.pwa.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from tests.pwa.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, vcard
 
     found = {}
-    content = vcard(book)
+    content = vcard(*((f"Contact {n}", [raw for kind, raw in contact if kind == "phone"],
+                       [raw for kind, raw in contact if kind == "email"]) for n, contact in enumerate(book)))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for rate in rates:

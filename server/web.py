@@ -3,8 +3,6 @@
 from flask import Blueprint, Flask, current_app, request, send_from_directory
 
 bp = Blueprint("web", __name__)
-_COMPRESSIBLE = frozenset({"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-                           "application/manifest+json", "image/svg+xml"})
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -38,7 +36,7 @@ def init_app(app: Flask) -> None:
 
 
 def _security_headers(response):
-    if response.direct_passthrough and response.mimetype in _COMPRESSIBLE:
+    if response.direct_passthrough and response.mimetype in current_app.config["COMPRESS_MIMETYPES"]:
         # a static file: read it into the body (the file is closed with the response) so flask-compress,
         # whose after_request runs next, compresses it
         response.direct_passthrough = False

@@ -5,11 +5,10 @@ import { candidatesOf, decide } from '../lib/matching/candidates.js';
 import { contactsOf, deleteAllContacts, hasContactPicker, importContacts, pickContacts } from '../lib/contacts/store.js';
 import { votersOf } from '../lib/db.js';
 import { t, text } from '../lib/i18n.js';
-import { recordChange } from '../lib/outbox.js';
 import { getProfile } from '../lib/session.js';
 import { confirmDialog } from './dialog.js';
 import { h } from './dom.js';
-import { activeCampaigns, cardValues, liveRecords, voterName } from './people.js';
+import { activeCampaigns, addPerson, cardValues, liveRecords, voterName } from './people.js';
 
 export function contactsScreen({ toasts, sync }) {
   const profile = getProfile();
@@ -143,9 +142,8 @@ export function contactsScreen({ toasts, sync }) {
       h('div', { class: 'row-buttons' },
         h('button', { type: 'button', class: 'button confirm', 'aria-describedby': id, i18n: 'contacts.confirm',
           onclick: async () => {
-            await recordChange({ userId, campaignId: chosen.id, entity: 'relationship', entityId: crypto.randomUUID(),
-              fields: { voter_id: voter.id, source: 'match' },
-              local: { label: contact.name || voterName(voter), contact_id: contact.id } });
+            await addPerson({ userId, campaignId: chosen.id, voter, source: 'match',
+              label: contact.name || voterName(voter), contactId: contact.id });
             await decide(candidate, 'confirmed');
             sync.request();
             toasts.show('contacts.confirmed', { values: { name: contact.name || voterName(voter) }, duration: 4000 });
@@ -160,17 +158,22 @@ export function contactsScreen({ toasts, sync }) {
   }
 
   async function removeAll() {
-    if (!(await confirmDialog({ title: 'contacts.delete.title', body: 'contacts.delete.body',
-      confirm: 'contacts.delete' }))) return;
-    await deleteAllContacts(userId);
-    toasts.show('contacts.deleted', { duration: 4000 });
-    await Promise.all([showCount(), showReview()]);
+    if (await askAndDeleteContacts(userId, toasts)) await Promise.all([showCount(), showReview()]);
   }
 
   chooseCampaign?.addEventListener('change', showReview);
   showCount();
   showReview();
   return section;
+}
+
+/** "Delete all my contacts from this phone", once the volunteer confirms; resolves true when they did. */
+export async function askAndDeleteContacts(userId, toasts) {
+  if (!(await confirmDialog({ title: 'contacts.delete.title', body: 'contacts.delete.body',
+    confirm: 'contacts.delete' }))) return false;
+  await deleteAllContacts(userId);
+  toasts.show('contacts.deleted', { duration: 4000 });
+  return true;
 }
 
 /** Step-by-step help for getting contacts out of a phone without a Contact Picker. */

@@ -3,10 +3,9 @@
 import { ApiError, searchVoters } from '../lib/api.js';
 import { saveVoters } from '../lib/db.js';
 import { formatDay, t, text } from '../lib/i18n.js';
-import { recordChange } from '../lib/outbox.js';
 import { getProfile } from '../lib/session.js';
 import { h } from './dom.js';
-import { activeCampaigns, cardValues, peopleOf, personName, today, voterName } from './people.js';
+import { activeCampaigns, addPerson, cardValues, peopleOf, personName, today, voterName } from './people.js';
 
 /** Which people each filter shows. */
 const FILTERS = {
@@ -97,8 +96,7 @@ export function peopleScreen({ sync, toasts }) {
       i18n: added ? 'people.search.added' : 'people.search.add', disabled: added,
       onclick: async () => {
         button.disabled = true;
-        await recordChange({ userId, campaignId: campaign.id, entity: 'relationship', entityId: crypto.randomUUID(),
-          fields: { voter_id: card.id, source: 'search' }, local: { label: voterName(card) } });
+        await addPerson({ userId, campaignId: campaign.id, voter: card, source: 'search', label: voterName(card) });
         text(button, 'people.search.added');
         sync.request();
         toasts.show('contacts.confirmed', { values: { name: voterName(card) }, duration: 4000 });

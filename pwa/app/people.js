@@ -1,6 +1,7 @@
 // What the screens show of the local records: the volunteer's people and their logged conversations.
 import { getVoter, recordsOf } from '../lib/db.js';
 import { t } from '../lib/i18n.js';
+import { recordChange } from '../lib/outbox.js';
 
 export const CHANNELS = ['in_person', 'door', 'call', 'text', 'other'];
 export const SUPPORT = ['1', '2', '3', '4', '5', ''];
@@ -14,6 +15,15 @@ export function activeCampaigns(profile) {
 /** Live records of one entity of a person's, in one campaign. */
 export async function liveRecords(userId, campaignId, entity) {
   return (await recordsOf(userId, campaignId, entity)).filter((record) => !record.deleted);
+}
+
+/**
+ * One of the volunteer's people, from a confirmed match or a name search: the relationship and its op, saved on
+ * this phone. The label (and the contact it came from) is kept here only; the server learns the voter's id.
+ */
+export function addPerson({ userId, campaignId, voter, source, label, contactId }) {
+  return recordChange({ userId, campaignId, entity: 'relationship', entityId: crypto.randomUUID(),
+    fields: { voter_id: voter.id, source }, local: contactId ? { label, contact_id: contactId } : { label } });
 }
 
 /** "Ana L.": how a voter card names someone (the server shows no more than the last initial). */

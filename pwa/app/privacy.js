@@ -1,8 +1,8 @@
 // /privacy: in plain words, what stays on the phone, what is sent and what the campaign sees; and the two
 // choices a volunteer always has: delete their contacts from this phone, and leave a campaign.
 import { ApiError, getMe, leaveCampaign } from '../lib/api.js';
-import { deleteAllContacts } from '../lib/contacts/store.js';
 import { getProfile } from '../lib/session.js';
+import { askAndDeleteContacts } from './contacts.js';
 import { confirmDialog } from './dialog.js';
 import { h } from './dom.js';
 import { activeCampaigns } from './people.js';
@@ -11,12 +11,7 @@ export function privacyScreen({ toasts, navigate }) {
   const profile = getProfile();
   const userId = profile.user.id;
   const deleteContacts = h('button', { type: 'button', id: 'privacy-delete-contacts', class: 'button danger',
-    i18n: 'privacy.deleteContacts', onclick: async () => {
-      if (!(await confirmDialog({ title: 'contacts.delete.title', body: 'contacts.delete.body',
-        confirm: 'contacts.delete' }))) return;
-      await deleteAllContacts(userId);
-      toasts.show('contacts.deleted', { duration: 4000 });
-    } });
+    i18n: 'privacy.deleteContacts', onclick: () => askAndDeleteContacts(userId, toasts) });
   const leaving = activeCampaigns(profile).map((campaign) => h('button', { type: 'button', class: 'button secondary leave',
     'data-campaign': campaign.id, i18n: 'privacy.leave', values: { campaign: campaign.name },
     onclick: async () => {

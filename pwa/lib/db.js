@@ -13,7 +13,7 @@
 //   candidates  a voter a contact matched: {user_id, campaign_id, contact_id, voter_id, strength, decision}
 //               decision: null (not yet asked), 'confirmed', 'dismissed' ("not them": not offered again)
 // Rule from the idb README: never await anything but this database's requests inside a transaction.
-import { openDB } from 'idb';
+import { openDB, unwrap } from 'idb';
 import { decode, encode, stamp } from './hlc.js';
 
 const NAME = 'kin';
@@ -75,6 +75,15 @@ export async function write(stores, work) {
   }
 }
 
+/**
+ * Put many rows into one store of a write() transaction without a promise per request (thousands of them cost
+ * more than the writes); write() waits for the commit, so a failed put still aborts it all.
+ */
+export function putAll(store, rows) {
+  const raw = unwrap(store);
+  for (const row of rows) raw.put(row);
+}
+
 /** This device's clock, read inside tx (with 'meta'). */
 export async function readClock(tx) {
   const meta = tx.objectStore('meta');
@@ -122,8 +131,12 @@ export async function pendingOps(userId) {
 
 /** Keep voter cards the server showed (keyed by their campaign and public id), for offline person pages. */
 export async function saveVoters(campaignId, cards) {
-  if (!cards.length) return;
-  await write(['voters'], (tx) => Promise.all(cards.map((card) => tx.objectStore('voters').put({ ...card, campaign_id: campaignId }))));
+  if (cards.length) await write(['voters'], (tx) => putVoters(tx, campaignId, cards));
+}
+
+/** Keep voter cards inside tx (with 'voters', readwrite), as the pull that brought them writes its records. */
+export function putVoters(tx, campaignId, cards) {
+  putAll(tx.objectStore('voters'), cards.map((card) => ({ ...card, campaign_id: campaignId })));
 }
 
 /** Every voter card this phone has for a campaign, by voter id. */

@@ -5,7 +5,7 @@
 // the volunteer fixes or discards it. A 426 stops syncing until the app is updated; the outbox is kept.
 import { ApiError, syncPull, syncPush } from './api.js';
 import { maxOps, protocol, settled } from './constants.gen.js';
-import { getMeta, outboxPage, pendingOps, readClock, setMeta, write, writeClock } from './db.js';
+import { getMeta, outboxPage, pendingOps, putVoters, readClock, setMeta, write, writeClock } from './db.js';
 import { ClockDriftError, decode, receive } from './hlc.js';
 import { mergePulled } from './merge.js';
 import { onOutboxChange, outboxChanged } from './outbox.js';
@@ -168,7 +168,7 @@ export function createSync({ session }) {
           records.put({ entity: change.entity, entity_id: change.entity_id, user_id: userId, campaign_id: campaignId,
             local: local?.local ?? {}, ...mergePulled(local, change) });
         }
-        for (const card of Object.values(page.voters ?? {})) tx.objectStore('voters').put({ ...card, campaign_id: campaignId });
+        putVoters(tx, campaignId, Object.values(page.voters ?? {}));
         tx.objectStore('meta').put(page.cursor, key);
       });
       cursor = page.cursor;

@@ -8,6 +8,7 @@ simply runs again. It never commits; the caller's transaction decides when the t
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 from sqlalchemy import delete, exists, func, select
 
@@ -70,7 +71,7 @@ def build_tags(key: MatchKey, after_identifier_id: int = 0, progress: Progress |
         return 0
     processes = min(2, os.cpu_count() or 1)
     if len(first) < IN_PROCESS_BELOW or processes < 2:
-        return _write_all(key, (_tag_rows(sk, rows) for rows in _chain(first, rounds)), progress)
+        return _write_all(key, (_tag_rows(sk, rows) for rows in chain([first], rounds)), progress)
     # forkserver: never fork a threaded web or worker process; the children hold only the key
     context = multiprocessing.get_context("forkserver")
     with context.Pool(processes, initializer=_init_worker, initargs=(sk,)) as pool:
@@ -114,11 +115,6 @@ def _write_all(key: MatchKey, rounds: Iterator[list[tuple]], progress: Progress 
         if progress:
             progress(len(rows))
     return written
-
-
-def _chain(first: list, rest: Iterator[list]) -> Iterator[list]:
-    yield first
-    yield from rest
 
 
 def _chunks(rows: list) -> list[list]:

@@ -60,7 +60,7 @@ def apply_review(membership: Membership, entity: str, entity_id: str, fields: di
     transaction; the caller commits. The record is locked before the counter, in the order pushes take them."""
     op = Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
     loaded = _Loaded(membership, [op])
-    op = replace(op, hlc=hlc.Stamp.decode(server_stamp(membership.campaign_id)))
+    op = replace(op, hlc=hlc.Stamp.decode(_server_stamp(membership.campaign_id)))
     result = loaded.apply(op, None, ORGANIZER)
     loaded.finish()
     return result
@@ -82,6 +82,8 @@ class _Loaded:
         self.membership, campaign_id = membership, membership.campaign_id
         self.issue_tags = frozenset(membership.campaign.issue_tags or ())
         _ensure_counter(campaign_id)
+        if db.session.connection().dialect.name == "sqlite":
+            _take_counter(campaign_id)  # its single writer: take the write lock before anything is read
         refs = {(target, value) for op in ops for _, target, value in _refs(op) if value is not None}
         voter_ids = {value for target, value in refs if target == "voter"}
         self.voters = set(db.session.execute(select(Voter.public_id).where(
@@ -175,13 +177,15 @@ class _Loaded:
 
 
 def _ensure_counter(campaign_id: int) -> None:
-    """Make the campaign's counter once. On SQLite, also take the database's write lock now, before anything is
-    read, as its single writer needs (PostgreSQL's ON CONFLICT DO NOTHING locks nothing)."""
+    """Make the campaign's counter once; PostgreSQL's ON CONFLICT DO NOTHING locks nothing."""
     db.session.execute(upsert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
                        .on_conflict_do_nothing(index_elements=["campaign_id"]))
-    if db.session.connection().dialect.name == "sqlite":
-        db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
-                           .values(last_seq=SyncCounter.last_seq))
+
+
+def _take_counter(campaign_id: int) -> None:
+    """A write first: the counter row is this transaction's until it commits (on SQLite, the whole database)."""
+    db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
+                       .values(last_seq=SyncCounter.last_seq))
 
 
 def _records(campaign_id: int, keys, lock: bool = False) -> dict:
@@ -226,12 +230,10 @@ def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Rec
     return [(row.seq, _record(row)) for row in rows]
 
 
-def server_stamp(campaign_id: int) -> str:
+def _server_stamp(campaign_id: int) -> str:
     """A stamp for an edit made on the server (an organizer's review), from the campaign's server clock; takes
-    the campaign's counter for the rest of the transaction."""
-    _ensure_counter(campaign_id)
-    db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
-                       .values(last_seq=SyncCounter.last_seq))  # a write first: the row is ours until commit
+    the campaign's counter (which ``_Loaded`` made) for the rest of the transaction."""
+    _take_counter(campaign_id)
     counter = db.session.get(SyncCounter, campaign_id, populate_existing=True)
     clock = hlc.Stamp.decode(counter.server_clock) if counter.server_clock else hlc.Stamp(0, 0, "server")
     clock, stamp = hlc.send(clock, now_ms())

@@ -2,8 +2,7 @@
 // again merges into what is here: a contact is the same one when it has the same name and shares a phone number
 // (its digits) or an e-mail, or has the same name and neither. (Two people who share a home phone stay two.)
 // Nothing here talks to the network.
-import { unwrap } from 'idb';
-import { db, forgetContacts, write } from '../db.js';
+import { db, forgetContacts, putAll, write } from '../db.js';
 
 /** What makes two entries the same person's: the name with each phone (its last 10 digits) or e-mail. */
 export function contactKeys(contact) {
@@ -70,8 +69,7 @@ export async function importContacts(userId, parsed, source) {
       changed.set(contact.id, contact);
       for (const key of contactKeys(contact)) byKey.set(key, contact);
     }
-    const raw = unwrap(store); // thousands of puts: skip a promise per request, the transaction's end is enough
-    for (const contact of changed.values()) raw.put(contact);
+    putAll(store, changed.values());
     return { added, merged, unchanged, total: existing.length + added };
   });
 }

@@ -8,23 +8,16 @@
 //    or "not them". A "not them" is remembered, so the same card is not offered again.
 // Nothing the phone sends contains a name, a number or an address: only blinded elements, bucket numbers and
 // the tags of real matches.
-import { unwrap } from 'idb';
 import { ApiError, matchBuckets, matchCards, matchEvaluate, matchStatus } from '../api.js';
 import { contactInputs } from '../contacts/normalize.js';
 import { contactsOf } from '../contacts/store.js';
-import { db, saveVoters, write } from '../db.js';
+import { db, putAll, saveVoters, write } from '../db.js';
 import { cryptoPool } from './crypto-pool.js';
 
 const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const unhex = (text) => Uint8Array.from(text.match(/../g), (pair) => parseInt(pair, 16));
-
-/** Put many rows in one store of a transaction, without a promise per request (write() waits for the commit). */
-function putAll(store, rows) {
-  const raw = unwrap(store);
-  for (const row of rows) raw.put(row);
-}
 
 /** A tag's bucket: its first prefixBits bits, as server/matching/tags.py bucket_of. */
 export function bucketOf(tag, prefixBits) {
