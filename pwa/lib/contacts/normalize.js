@@ -30,7 +30,9 @@ const UNICODE_TOO_NEW = new RegExp(
 // Python's whitespace (str.isspace): JS's \s lacks U+001C-U+001F and U+0085, and has U+FEFF (a format character)
 const SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const TRIM = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'gu');
-const EMAIL = new RegExp(`^[^@${SPACE}]+@[^@${SPACE}]+\\.[^@${SPACE}]+$`, 'u');
+const MAX_EMAIL_LENGTH = 320; // code points, as server/identifiers.py counts them
+// whitespace, control characters and lone surrogates: never part of an address (as server/identifiers.py)
+const NOT_IN_EMAIL = new RegExp(`[${SPACE}\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff]`, 'u');
 const NON_ASCII_DIGIT = /[^\P{Nd}0-9]/gu;
 const IS_DIGIT = /^\p{Nd}$/u;
 const TEL_URI = /^tel:/i;
@@ -53,9 +55,20 @@ export function phoneInput(raw, region) {
 
 /** The input for an e-mail address (NFKC, no format characters, trimmed, lowercased); null when it is not one. */
 export function emailInput(raw) {
-  if (UNICODE_TOO_NEW.test(raw)) return null;
+  if (codePoints(raw) > 4 * MAX_EMAIL_LENGTH || UNICODE_TOO_NEW.test(raw)) return null;
   const value = raw.normalize('NFKC').replace(FORMAT_CHARS, '').replace(TRIM, '').toLowerCase();
-  return EMAIL.test(value) ? `mailto:${value}` : null;
+  return codePoints(value) <= MAX_EMAIL_LENGTH && isAddress(value) ? `mailto:${value}` : null;
+}
+
+/** Something, one @, a domain with a dot inside it, nothing an address cannot hold; one pass, no backtracking. */
+function isAddress(value) {
+  const at = value.indexOf('@');
+  const domain = value.slice(at + 1);
+  return at > 0 && !domain.includes('@') && domain.slice(1, -1).includes('.') && !NOT_IN_EMAIL.test(value);
+}
+
+function codePoints(text) {
+  return [...text].length;
 }
 
 /** Every input of a contact ({name, phones: [{value, type}], emails: [{value, type}]}), each once, phones first. */
