@@ -16,15 +16,18 @@ def user_by_email(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
 
 
+WRONG_CREDENTIALS = "Wrong e-mail or password."
+
+
 def authenticate(email: str, password: str) -> User:
     """:raise 401: for an unknown e-mail or a wrong password, without saying which."""
     user = user_by_email(email)
     if user is None:
         hash_password(password)  # spend the same time as a real check, so timing does not reveal accounts
-        abort(401, "Wrong e-mail or password.")
+        abort(401, WRONG_CREDENTIALS)
     ok, new_hash = verify_password(user.password_hash, password)
     if not ok:
-        abort(401, "Wrong e-mail or password.")
+        abort(401, WRONG_CREDENTIALS)
     if new_hash:
         user.password_hash = new_hash
         db.session.commit()
@@ -46,7 +49,8 @@ def usable_invite(code: str) -> Invite:
 def join(code: str, email: str, password: str, display_name: str, language: str) -> User:
     """Add the person to the invite's campaign, creating their account unless the e-mail has one.
 
-    An existing account must prove its password. Everything commits together or not at all.
+    An existing account must prove its password; a wrong one gets sign-in's answer, word for word, and counts
+    against the same per-account limit. Everything commits together or not at all.
     """
     invite = usable_invite(code)
     user = user_by_email(email)
@@ -57,7 +61,7 @@ def join(code: str, email: str, password: str, display_name: str, language: str)
         db.session.flush()
     else:
         if not verify_password(user.password_hash, password)[0]:
-            abort(401, "This e-mail already has a Kin account: use its password to join.")
+            abort(401, WRONG_CREDENTIALS)
         existing = db.session.execute(
             select(Membership).where(Membership.user_id == user.id, Membership.campaign_id == invite.campaign_id)
         ).scalar_one_or_none()

@@ -14,19 +14,27 @@ from server.auth.schemas import (
     UserUpdateSchema,
 )
 from server.extensions import db, limiter
+from server.identifiers import InvalidIdentifier, normalize_email
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Sign in, join by invite, stay signed in.")
 
 
-def _email_key() -> str:
-    """Rate-limit key for one account, whichever address the attempts come from."""
+def _account_key() -> str:
+    """Rate-limit key for one account, whichever address the attempts come from: the e-mail as the account
+    lookup reads it (NFKC, invisible characters out, lowercased), so no spelling of it gets a fresh count."""
     body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"email:{str(email).strip().lower()}"
+    try:
+        return "account:" + normalize_email(body["email"])
+    except (TypeError, KeyError, InvalidIdentifier):  # no e-mail to look up: the request fails validation anyway
+        return "account:-"
 
 
 def _limit(setting: str):
     return lambda: current_app.config[setting]
+
+
+# password guesses for one account, through sign-in and join alike, draw on one count
+_per_account = limiter.shared_limit(_limit("LOGIN_RATE_LIMIT"), scope="account", key_func=_account_key)
 
 
 def me(user) -> dict:
@@ -36,7 +44,7 @@ def me(user) -> dict:
 @blp.route("/auth/login")
 class Login(MethodView):
     @limiter.limit(_limit("LOGIN_RATE_LIMIT"))
-    @limiter.limit(_limit("LOGIN_RATE_LIMIT"), key_func=_email_key)
+    @_per_account
     @blp.arguments(LoginSchema)
     @blp.response(200, SessionSchema)
     def post(self, data):
@@ -48,6 +56,7 @@ class Login(MethodView):
 @blp.route("/auth/join")
 class Join(MethodView):
     @limiter.limit(_limit("JOIN_RATE_LIMIT"))
+    @_per_account
     @blp.arguments(JoinSchema)
     @blp.response(201, SessionSchema)
     def post(self, data):

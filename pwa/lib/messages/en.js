@@ -37,7 +37,7 @@ export default {
   'join.askAgain': 'Ask the person who sent it for a new link.',
   'join.error.404': 'This invite link is not valid.',
   'join.error.410': 'This invite has expired or been used up.',
-  'join.error.401': 'This email already has a Kin account: enter its password to join.',
+  'join.error.401': 'Wrong email or password. If you already have a Kin account, use its password.',
   'join.error.403': 'Your access to this campaign was removed; ask an organizer.',
   'join.error.409': 'You are already a member of this campaign. Sign in instead.',
 
@@ -276,6 +276,7 @@ export default {
   'problem.duplicate_item': 'Lists an item twice.',
   'problem.exactly_one': 'Choose exactly one person.',
   'problem.clock_ahead': 'Your phone’s date and time look wrong. Check them in your phone’s settings.',
+  'problem.op_id_taken': 'This change cannot be sent: discard it and make it again.',
   'problem.deleted': 'This was deleted on another device.',
 
   'log.title': 'Log a conversation',

@@ -47,7 +47,7 @@ export default {
   'join.askAgain': 'Pide un enlace nuevo a quien te lo envió.',
   'join.error.404': 'Este enlace de invitación no es válido.',
   'join.error.410': 'Esta invitación venció o ya se usó por completo.',
-  'join.error.401': 'Este correo ya tiene una cuenta de Kin: escribe su contraseña para unirte.',
+  'join.error.401': 'Correo o contraseña incorrectos. Si ya tienes una cuenta de Kin, usa su contraseña.',
   'join.error.403': 'Se retiró tu acceso a esta campaña; habla con quien organiza.',
   'join.error.409': 'Ya formas parte de esta campaña. Inicia sesión.',
 
@@ -285,6 +285,7 @@ export default {
   'problem.duplicate_item': 'Repite un elemento.',
   'problem.exactly_one': 'Elige exactamente a una persona.',
   'problem.clock_ahead': 'La fecha y hora de tu teléfono parecen incorrectas. Revísalas en la configuración.',
+  'problem.op_id_taken': 'Este cambio no se puede enviar: descártalo y vuelve a hacerlo.',
   'problem.deleted': 'Esto se borró en otro dispositivo.',
 
   'log.title': 'Registrar una conversación',

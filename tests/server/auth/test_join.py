@@ -75,6 +75,9 @@ def test_existing_account_with_the_wrong_password_cannot_join(app, client, make_
     invite = make_invite(make_campaign())
     response = join(client, invite.code, email=member.email, password="someone else's guess")
     assert response.status_code == 401
+    # the answer sign-in gives a wrong password, word for word: it does not say the e-mail has an account
+    login = client.post("/api/auth/login", json={"email": member.email, "password": "someone else's guess"})
+    assert response.json == login.json == {"code": 401, "status": "Unauthorized", "message": "Wrong e-mail or password."}
     with app.app_context():
         assert db.session.get(Invite, invite.id).uses == 0
         assert db.session.execute(select(Membership).where(Membership.user_id == member.user_id)).scalars().all()[0] \
@@ -104,3 +107,22 @@ def test_join_is_rate_limited_per_address_with_retry_after(client, make_campaign
     assert statuses == [422] * 10 + [429]
     response = join(client, invite.code)
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_join_and_sign_in_draw_on_one_limit_per_account(client, make_campaign, make_member, make_invite):
+    """Guessing an account's password through join counts as sign-in guesses do, from any address."""
+    member = make_member(make_campaign())
+    invite = make_invite(make_campaign(), max_uses=100)
+    statuses = []
+    for n in range(11):
+        address = {"REMOTE_ADDR": f"10.0.3.{n}"}
+        if n % 2:
+            body = {"code": invite.code, "email": member.email, "password": "a wrong guess", "display_name": "X"}
+            statuses.append(client.post("/api/auth/join", json=body, environ_overrides=address).status_code)
+        else:
+            body = {"email": member.email.upper(), "password": "a wrong guess"}
+            statuses.append(client.post("/api/auth/login", json=body, environ_overrides=address).status_code)
+    assert statuses == [401] * 10 + [429]
+    right = client.post("/api/auth/join", json={"code": invite.code, "email": member.email, "password": PASSWORD,
+                                                "display_name": "X"}, environ_overrides={"REMOTE_ADDR": "10.0.4.1"})
+    assert right.status_code == 429

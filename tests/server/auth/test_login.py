@@ -84,6 +84,20 @@ def test_login_is_rate_limited_per_account_across_addresses(client, make_user):
     assert statuses == [401] * 10 + [429]
 
 
+@pytest.mark.parametrize("spelling", ["ana@example.org\u200b", "\uff41na@example.org", " ANA@EXAMPLE.ORG",
+                                      "ana@exam\u00adple.org"])
+def test_the_account_limit_holds_for_every_spelling_of_the_email(client, make_user, spelling):
+    """The lookup normalises the e-mail (NFKC, invisible characters out, lowercase), so the limit must too: once
+    the account is locked, another spelling gets no guess checked, not even the right password."""
+    make_user(email="ana@example.org")
+    statuses = [client.post("/api/auth/login", json={"email": "ana@example.org", "password": "nope"},
+                            environ_overrides={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code for n in range(10)]
+    assert statuses == [401] * 10
+    response = client.post("/api/auth/login", json={"email": spelling, "password": PASSWORD},
+                           environ_overrides={"REMOTE_ADDR": "10.0.2.1"})
+    assert response.status_code == 429
+
+
 def test_login_upgrades_a_hash_made_with_weaker_parameters(app, client, make_user):
     user_id = make_user(email="ana@example.org")
     app.config["PASSWORD_HASH_PROFILE"] = "RFC_9106_LOW_MEMORY"
