@@ -52,7 +52,7 @@ class Defaults:
     COMPRESS_ALGORITHM = ["br", "gzip"]
 
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = None  # Redis when KIN_REDIS_URL is set, else the database (server/ratelimit.py)
 
     API_TITLE = "Kin API"
     API_VERSION = "1"
@@ -109,8 +109,9 @@ def _derive(app: Flask) -> None:
         if not config["DATABASE_URL"]:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
-    if config["REDIS_URL"] and config["RATELIMIT_STORAGE_URI"] == Defaults.RATELIMIT_STORAGE_URI:
-        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if not config["RATELIMIT_STORAGE_URI"]:
+        # one count per server, whatever the number of processes
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "kin-database://"
     if config["ENV"] == "development" and config["PUBLIC_URL"].startswith("http://"):
         # browsers drop Secure cookies on plain-HTTP origins; localhost in development is the one exception
         config["JWT_COOKIE_SECURE"] = False

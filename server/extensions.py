@@ -62,9 +62,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def upsert(table):
-    """An INSERT that takes ``ON CONFLICT`` clauses, in the current database's dialect (both have them)."""
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.connection().dialect.name](table)
+def upsert(table, connection=None):
+    """An INSERT that takes ``ON CONFLICT`` clauses, in the dialect of ``connection`` (by default the session's;
+    both databases have them)."""
+    name = (connection or db.session.connection()).dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name](table)
 
 
 def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -4,6 +4,7 @@ from server.audit.models import AuditEvent
 from server.auth.models import RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
 from server.matching.models import MatchKey, MatchTag, MatchUsage
+from server.ratelimit import RateLimitCount
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import (
     Voter,
@@ -15,5 +16,5 @@ from server.voters.models import (
 )
 
 __all__ = ["AppliedOp", "AuditEvent", "Campaign", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership",
-           "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter", "VoterIdentifier",
-           "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]
+           "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter",
+           "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]
