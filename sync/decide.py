@@ -68,21 +68,22 @@ def reject(op: Op, errors: dict[str, list[str]]) -> Decision:
     return Decision(OpResult(op.op_id, Status.REJECTED, errors))
 
 
-def decide(op: Op, *, role: str, current: Record | None, already: OpResult | None,
+def decide(op: Op, *, role: str | None, current: Record | None, already: OpResult | None,
            issue_tags: frozenset[str] | None = None) -> Decision:
     """Judge ``op``, sent by someone acting as ``role`` ("volunteer": the record's own volunteer;
     "organizer": an organizer or owner of its campaign).
 
     ``current`` is the stored record (None if there is none); ``already`` is the stored result of this
-    op_id, if it was applied or in conflict before (store only those: a rejected op is judged again when the
-    phone retries it). ``issue_tags`` is the campaign's list.
+    op_id from the same sender, if it was applied or in conflict before (store only those: a rejected op is
+    judged again when the phone retries it). A duplicate is answered whatever the sender's role is now, so
+    ``role`` may be None then. ``issue_tags`` is the campaign's list.
     """
-    if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}; pass one of {ROLES}.")
     if already is not None:
         if already.status not in (Status.APPLIED, Status.CONFLICT):
             raise ValueError("Store only applied and conflict results; a rejected op is judged again.")
         return Decision(OpResult(op.op_id, Status.DUPLICATE, already.errors, already.version))
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; pass one of {ROLES}.")
     if current is not None and (current.entity, current.entity_id) != (op.entity, op.entity_id):
         raise ValueError("current is another record than the op's.")
     entity = ENTITIES[op.entity]

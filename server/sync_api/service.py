@@ -100,6 +100,12 @@ class _Loaded:
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
         stored = self.applied.get(op_id)
+        if stored is not None and stored.user_id != membership.user_id:
+            # someone else's op id: their result is theirs to hear, and this op is not theirs to replay
+            return OpResult(op.op_id, Status.REJECTED, {"op_id": [
+                Problem("op_id_taken", "Another account already sent a change with this id.")]})
+        # an op applied before is answered as such, whatever the sender's role is now (an organizer demoted
+        # since their review went through still gets "duplicate", so the ops behind it are not stuck)
         already = stored and OpResult(op.op_id, Status(stored.status), _restored(stored.errors), stored.version)
         row = self.rows.get(key)
         role = role or _role_for(membership, row)

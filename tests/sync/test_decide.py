@@ -192,6 +192,15 @@ def test_the_version_counts_changes():
         assert current.version == i
 
 
+def test_a_duplicate_is_answered_whatever_role_its_sender_has_now():
+    """The sender may have lost the role that let the op through (an organizer made a volunteer since)."""
+    first = OpResult("x", Status.APPLIED, None, 4)
+    decision = judge(an_op({"reviewed": True}, stamp(200)), created(), role=None, already=first)
+    assert decision.result == OpResult(decision.result.op_id, Status.DUPLICATE, None, 4) and decision.record is None
+    with pytest.raises(ValueError):  # a new op still needs to know who is acting
+        judge(an_op({"notes": "x"}, stamp(200)), created(), role=None)
+
+
 def test_an_unknown_role_is_a_programming_error():
     with pytest.raises(ValueError):
         judge(an_op({}, stamp(200), Action.DELETE), created(), role="owner")

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from server.campaigns.models import Role
+from server.campaigns.models import Membership, Role
 from server.extensions import db
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from tests.server.sync.conftest import conversation_fields
@@ -110,6 +110,44 @@ def test_a_volunteer_can_neither_see_nor_change_anothers_records(team, make_vote
     assert statuses(attempt) == ["rejected"]
     assert theirs.pull().json["changes"] == []
     assert mine.pull().json["changes"][0]["fields"]["notes"] == "Worried about rent; will vote early."
+
+
+def test_an_op_applied_before_stays_a_duplicate_after_its_sender_loses_the_role(app, team, make_voter, phone_of):
+    """An organizer's review op went through, the answer was lost, and they were made a volunteer since: the retry
+    is answered as the duplicate it is (it used to be a 500 on every retry, and the ops behind it were stuck)."""
+    voter_id = make_voter(team["campaign_id"])
+    phone = phone_of(team["volunteer"])
+    conversation_id = str(uuid.uuid4())
+    phone.push(phone.op("conversation", conversation_id, conversation_fields(voter_id=voter_id)))
+    organizers_phone = phone_of(team["organizer"])
+    review = organizers_phone.op("conversation", conversation_id, {"reviewed": True})
+    assert statuses(organizers_phone.push(review)) == ["applied"]
+    with app.app_context():
+        db.session.get(Membership, team["organizer"].id).role = Role.VOLUNTEER
+        db.session.commit()
+    queued = organizers_phone.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=voter_id))
+    retry = organizers_phone.push(review, queued)
+    assert retry.status_code == 200
+    assert statuses(retry) == ["duplicate", "applied"]
+    # a new edit of the volunteer's record is another matter: no longer theirs to touch
+    again = organizers_phone.push(organizers_phone.op("conversation", conversation_id, {"reviewed": False}))
+    assert statuses(again) == ["rejected"]
+
+
+def test_anothers_op_id_is_rejected_with_a_code_and_reveals_nothing(app, team, make_voter, phone_of):
+    """Op ids are the exactly-once key of one sender: replaying someone else's does not hand back their result."""
+    voter_id = make_voter(team["campaign_id"])
+    mine, theirs = phone_of(team["volunteer"]), phone_of(team["other_volunteer"])
+    op = mine.op("conversation", str(uuid.uuid4()), conversation_fields(voter_id=voter_id))
+    assert statuses(mine.push(op)) == ["applied"]
+    for entity_id in (op["entity_id"], str(uuid.uuid4())):  # their record, or a new one of the replayer's
+        copy = {**op, "entity_id": entity_id, "hlc": theirs.stamp()}
+        [result] = theirs.push(copy).json["results"]
+        assert result["status"] == "rejected" and "version" not in result
+        assert result["codes"] == {"op_id": [{"code": "op_id_taken"}]}
+    assert statuses(mine.push(op)) == ["duplicate"]  # the sender's own retry is still answered
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(SyncRecord)).scalar_one() == 1
 
 
 def test_the_later_edit_wins_and_the_loser_is_kept_in_history(app, team, make_voter, phone_of):
