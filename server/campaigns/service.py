@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import abort, current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from server.audit.models import record
 from server.campaigns.models import Campaign, Invite, Membership, Role
@@ -64,6 +64,7 @@ def change_member(actor: Membership, member: Membership, role: Role | None, acti
     :raise 403: when the actor may not manage this member or grant this role.
     :raise 409: when the change would leave the campaign without an active owner.
     """
+    _lock_owners(member.campaign_id, actor, member)
     if not may_grant(actor.role, member.role) or (role is not None and not may_grant(actor.role, role)):
         abort(403, "Organizers manage volunteers; only an owner can change organizers and owners.")
     losing_owner = member.role is Role.OWNER and member.active and (
@@ -86,10 +87,30 @@ def leave(member: Membership) -> None:
 
     :raise 409: the last active owner cannot leave; they hand the campaign over first.
     """
-    if member.role is Role.OWNER and _active_owners(member.campaign_id) <= 1:
+    _lock_owners(member.campaign_id, member)
+    if member.role is Role.OWNER and member.active and _active_owners(member.campaign_id) <= 1:
         abort(409, "A campaign needs at least one active owner: make someone else an owner first.")
     record(member.campaign_id, member.user_id, "membership.left", "membership", member.id, user_id=member.user_id)
     member.active = False
+
+
+def _lock_owners(campaign_id: int, *members: Membership) -> None:
+    """Lock the campaign's owner rows for this transaction, then read ``members`` again as they are now.
+
+    Every change that could take away an owner goes through here, so such changes queue one behind the other:
+    two owners demoting each other at the same moment cannot both see the other one still there. PostgreSQL locks
+    the rows in id order (no deadlock); SQLite has one writer, so a write first takes the database's lock.
+    :raise 403: when the person acting was removed meanwhile.
+    """
+    owners = (Membership.campaign_id == campaign_id, Membership.role == Role.OWNER)
+    if db.session.connection().dialect.name == "sqlite":
+        db.session.execute(update(Membership).where(*owners).values(active=Membership.active))
+    else:
+        db.session.execute(select(Membership.id).where(*owners).order_by(Membership.id).with_for_update())
+    for member in members:
+        db.session.refresh(member)
+    if not members[0].active:
+        abort(403, "You are no longer a member of this campaign.")
 
 
 def _active_owners(campaign_id: int) -> int:
