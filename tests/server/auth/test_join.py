@@ -77,7 +77,8 @@ def test_existing_account_with_the_wrong_password_cannot_join(app, client, make_
     assert response.status_code == 401
     # the answer sign-in gives a wrong password, word for word: it does not say the e-mail has an account
     login = client.post("/api/auth/login", json={"email": member.email, "password": "someone else's guess"})
-    assert response.json == login.json == {"code": 401, "status": "Unauthorized", "message": "Wrong e-mail or password."}
+    assert response.json == login.json
+    assert login.json == {"code": 401, "status": "Unauthorized", "message": "Wrong e-mail or password."}
     with app.app_context():
         assert db.session.get(Invite, invite.id).uses == 0
         assert db.session.execute(select(Membership).where(Membership.user_id == member.user_id)).scalars().all()[0] \

@@ -118,7 +118,7 @@ def test_two_owners_taking_each_others_place_at_once_leave_an_owner(app, auth_he
         start = threading.Barrier(2)
         answers = []
 
-        def act(change, actor, other):
+        def act(change, actor, other, start=start, answers=answers):
             client = app.test_client()
             start.wait()
             answers.append(change(client, auth_headers, actor, other).status_code)
