@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server import cli, errors, extensions, health, models, web  # noqa: F401 (models: the whole schema)
+from server import cli, errors, extensions, health, models, request_input, web  # noqa: F401 (models: the schema)
 from server.audit import views as audit_views
 from server.auth import tokens
 from server.auth import views as auth_views
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    request_input.init_app(app)  # before any route: converters apply as rules are made
     extensions.init_app(app)
     errors.register_token_errors(extensions.jwt)
     tokens.init_app(app)

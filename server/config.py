@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import click
 from flask import Flask
 
 
@@ -41,6 +42,8 @@ class Defaults:
     INVITE_LOOKUP_RATE_LIMIT = "30 per minute"
     INVITE_DAYS = 14
 
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # any request body but a voter file (a phone's push stays under 1 MB)
+    VOTER_FILE_MAX_BYTES = 2 * 1024**3  # an uploaded voter file; the CLI import has no limit
     VOTER_IMPORT_MAX_BAD_SHARE = 0.2  # an import with more rejected rows than this stops and keeps the old file
     VOTER_IMPORT_STALE_MINUTES = 10  # an import silent this long was interrupted (a crash, a restart)
     VOTER_SEARCH_RATE_LIMIT = "30 per minute; 300 per day"  # per volunteer: search is not a way to dump the file
@@ -67,6 +70,11 @@ class Defaults:
 SECRET_NAMES = ("SECRET_KEY", "OPRF_SEED")
 
 
+class MissingSetting(click.ClickException):
+    """A setting the server cannot run without. A ``ClickException``, so that a ``flask`` command says it in one
+    sentence and exits 1 (no traceback); under gunicorn it is the reason the worker did not start."""
+
+
 def load_config(app: Flask, overrides: dict | None) -> None:
     """Fill ``app.config`` in order: defaults, ``KIN_*`` environment, test overrides; then derive."""
     app.config.from_object(Defaults)
@@ -83,7 +91,7 @@ def _load_secrets(app: Flask) -> None:
         return
     if app.config["ENV"] != "development":
         names = ", ".join(f"KIN_{name}" for name in missing)
-        raise RuntimeError(
+        raise MissingSetting(
             f"Missing secret setting(s): {names}. Set them in the environment "
             "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
             "or set KIN_ENV=development to generate them into instance/."

@@ -13,7 +13,10 @@ from werkzeug.exceptions import HTTPException
 
 
 class KinApi(Api):
-    """flask-smorest's Api, with a message in every error so a person always reads what went wrong."""
+    """flask-smorest's Api, with a message in every error so a person always reads what went wrong. The OpenAPI
+    document lists each operation's own errors (``server.blueprint``), not a catch-all "default"."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)

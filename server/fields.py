@@ -3,9 +3,10 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from server.identifiers import InvalidIdentifier, normalize_email
+from server.request_input import MAX_ID
 
 LANGUAGES = ("en", "es")
 
@@ -20,14 +21,24 @@ class Email(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
+class Id(fields.Integer):
+    """A row's id (or a small counter such as a key version): a whole number from 1 to ``MAX_ID``, which every
+    id column can be compared with."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 class TimeZone(fields.String):
     """An IANA time zone name such as ``America/New_York``."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         name = super()._deserialize(value, attr, data, **kwargs)
         try:
+            if len(name) > 64:  # the longest IANA name is 32 characters; the column holds 64
+                raise ValueError(name)
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name the file system refuses
             raise ValidationError("Not a known time zone (e.g. America/New_York).") from exc
         return name
 

@@ -7,6 +7,7 @@ from flask import abort, g
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 from sqlalchemy import select
 
+from server.blueprint import document_errors
 from server.campaigns.models import Campaign, Membership, Role
 from server.extensions import db
 
@@ -40,7 +41,8 @@ def requires_role(role: Role):
             return view(*args, **kwargs)
 
         wrapper.required_role = role
-        return wrapper
+        # signed out: 401; not a member of the campaign: 404; below the role: 403 (none below a volunteer)
+        return document_errors(wrapper, 401, 404, *([403] if role is not Role.VOLUNTEER else []))
 
     return decorator
 

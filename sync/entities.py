@@ -30,7 +30,8 @@ def _is_date(year: str, month: str, day: str) -> bool:
     return y >= 1 and 1 <= m <= 12 and 1 <= d <= days[m - 1]
 
 
-# Each type's ``check(value, issue_tags)`` returns None for a good value, else what is wrong with it.
+# Each type's ``check(value, issue_tags)`` returns None for a good value, else what is wrong with it; its
+# ``json_schema()`` describes the values it takes, for the API's OpenAPI document (check() has the last word).
 
 @dataclass(frozen=True)
 class Text:
@@ -44,6 +45,9 @@ class Text:
         if len(value) > self.max_len:
             return Problem("too_long", f"Longer than {self.max_len} characters.", max=self.max_len)
 
+    def json_schema(self):
+        return {"type": "string", "maxLength": self.max_len}
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -52,6 +56,9 @@ class Choice:
     def check(self, value, issue_tags):
         if not isinstance(value, str) or value not in self.values:
             return Problem("not_one_of", f"Not one of: {', '.join(self.values)}.", choices=list(self.values))
+
+    def json_schema(self):
+        return {"type": "string", "enum": list(self.values)}
 
 
 @dataclass(frozen=True)
@@ -63,12 +70,18 @@ class IntRange:
         if type(value) is not int or not self.lo <= value <= self.hi:
             return Problem("not_in_range", f"Not a whole number from {self.lo} to {self.hi}.", min=self.lo, max=self.hi)
 
+    def json_schema(self):
+        return {"type": "integer", "minimum": self.lo, "maximum": self.hi}
+
 
 @dataclass(frozen=True)
 class Bool:
     def check(self, value, issue_tags):
         if not isinstance(value, bool):
             return Problem("not_bool", "Not true or false.")
+
+    def json_schema(self):
+        return {"type": "boolean"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,9 @@ class Date:
         match = re.fullmatch(_DATE, value) if isinstance(value, str) else None
         if not (match and _is_date(*match.groups())):
             return Problem("not_date", "Not a date (YYYY-MM-DD).")
+
+    def json_schema(self):
+        return {"type": "string", "format": "date"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,9 @@ class DateTime:
                 and all(int(g or 0) < limit for g, limit in zip(match.groups()[3:], limits, strict=True))):
             return Problem("not_datetime", "Not a date and time with an offset (YYYY-MM-DDTHH:MM:SS±HH:MM).")
 
+    def json_schema(self):
+        return {"type": "string", "format": "date-time"}
+
 
 @dataclass(frozen=True)
 class Ref:
@@ -104,6 +123,9 @@ class Ref:
         if not (isinstance(value, str) and UUID.fullmatch(value)):
             return Problem("not_id", f"Not a {self.target} id.", target=self.target)
 
+    def json_schema(self):
+        return {"type": "string", "pattern": f"^{UUID.pattern}$", "description": f"A {self.target} id."}
+
 
 @dataclass(frozen=True)
 class IssueTag:
@@ -112,6 +134,9 @@ class IssueTag:
     def check(self, value, issue_tags):
         if not isinstance(value, str) or value not in (issue_tags or ()):
             return Problem("not_issue", "Not one of this campaign's issues.")
+
+    def json_schema(self):
+        return {"type": "string", "description": "One of the campaign's issue tags."}
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,9 @@ class ListOf:
         for i, item in enumerate(value):
             if problem := self.item.check(item, issue_tags):
                 return Problem(problem.code, f"Item {i}: {problem}", **problem.params, item=i)
+
+    def json_schema(self):
+        return {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items, "uniqueItems": True}
 
 
 @dataclass(frozen=True)
@@ -152,6 +180,20 @@ class Entity:
     fields: Mapping[str, FieldSpec]
     creator: str = VOLUNTEER
     exactly_one: tuple[str, ...] = field(default=())
+
+
+def fields_json_schema(entity: Entity) -> dict:
+    """The fields an upsert of ``entity`` may carry, as JSON Schema (which role may write each is in its
+    description)."""
+    properties = {}
+    for name, spec in entity.fields.items():
+        schema = spec.type.json_schema()
+        if spec.null:
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        properties[name] = {**schema, "description": f"Written by the {spec.owner}."
+                            + (" Set when the record is made, never changed." if spec.fixed else "")
+                            + (" Required to make the record." if spec.required else "")}
+    return {"type": "object", "properties": properties, "additionalProperties": False, "minProperties": 1}
 
 
 def _volunteer(type_, **flags) -> FieldSpec:

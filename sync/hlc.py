@@ -17,7 +17,7 @@ MAX_COUNTER = 0xFFFF
 MAX_DRIFT_MS = 60 * 60 * 1000
 
 _NODE = r"[0-9A-Za-z_-]{1,64}"
-_ENCODED = re.compile(rf"([0-9]{{15}})-([0-9]{{5}})-({_NODE})")
+ENCODED = re.compile(rf"([0-9]{{15}})-([0-9]{{5}})-({_NODE})")
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +38,7 @@ class Stamp:
 
     @classmethod
     def decode(cls, text: object) -> "Stamp":
-        match = _ENCODED.fullmatch(text) if isinstance(text, str) else None
+        match = ENCODED.fullmatch(text) if isinstance(text, str) else None
         if not match:
             raise ValueError("Not a hybrid logical clock stamp.")
         return cls(int(match[1]), int(match[2]), match[3])

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 
 from sync import hlc
-from sync.entities import ENTITIES, UUID
+from sync.entities import ENTITIES, UUID, fields_json_schema
 from sync.errors import ClockDriftError, Problem, ProtocolError, UnsupportedProtocol
 from sync.hlc import Stamp
 
 PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOLS = frozenset({1})
 MAX_OPS = 500
+MAX_BATCH_BYTES = 1_000_000  # a phone sends fewer ops when they would make a longer body (the server takes 4 MiB)
 PULL_LIMIT = 200
 MAX_PULL_LIMIT = 1000
 
@@ -222,6 +223,49 @@ def pull_json(rows: Sequence[tuple[int, Record]], *, cursor: int, limit: int) ->
             "cursor": str(page[-1][0] if page else cursor), "more": len(rows) > limit}
 
 
+_UUID_SCHEMA = {"type": "string", "pattern": f"^{UUID.pattern}$"}
+
+
+def op_json_schema() -> dict:
+    """One pushed op as JSON Schema, for the OpenAPI document: its shape only. parse_batch and the entities'
+    checks have the last word (a stamp's node must be the device_id, a reference must exist, ...)."""
+    common = {"op_id": {**_UUID_SCHEMA, "description": "Made on the phone: the exactly-once key."},
+              "entity_id": {**_UUID_SCHEMA, "description": "Made on the phone when the record was created."},
+              "hlc": {"type": "string", "pattern": f"^{hlc.ENCODED.pattern}$",
+                      "description": "The hybrid logical clock stamp of the edit; its node is the device_id."}}
+    upserts = [{"type": "object", "additionalProperties": False,
+                "required": ["op_id", "entity", "entity_id", "action", "fields", "hlc"],
+                "properties": {**common, "entity": {"const": entity.name}, "action": {"const": Action.UPSERT},
+                               "fields": fields_json_schema(entity)}} for entity in ENTITIES.values()]
+    delete = {"type": "object", "additionalProperties": False, "required": ["op_id", "entity", "entity_id", "action",
+                                                                            "hlc"],
+              "properties": {**common, "entity": {"enum": list(ENTITIES)}, "action": {"const": Action.DELETE}}}
+    return {"oneOf": [*upserts, delete]}
+
+
+_PROBLEMS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+_CODES = {"type": "object", "additionalProperties": {"type": "array", "items": {
+    "type": "object", "required": ["code"], "properties": {"code": {"type": "string"}, "params": {"type": "object"}}}}}
+
+
+def result_json_schema() -> dict:
+    """One op's result (``OpResult.to_json``) as JSON Schema."""
+    return {"type": "object", "required": ["op_id", "status"], "additionalProperties": False, "properties": {
+        "op_id": {"anyOf": [_UUID_SCHEMA, {"type": "null"}]}, "status": {"enum": list(Status)},
+        "errors": _PROBLEMS, "codes": _CODES, "version": {"type": "integer", "minimum": 1}}}
+
+
+def change_json_schema() -> dict:
+    """One pulled change (``change_json``) as JSON Schema."""
+    return {"type": "object", "additionalProperties": False,
+            "required": ["seq", "entity", "entity_id", "version", "deleted", "deleted_stamp", "fields", "stamps"],
+            "properties": {"seq": {"type": "integer"}, "entity": {"enum": list(ENTITIES)}, "entity_id": _UUID_SCHEMA,
+                           "version": {"type": "integer"}, "deleted": {"type": "boolean"},
+                           "deleted_stamp": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                           "fields": {"type": "object"}, "stamps": {"type": "object",
+                                                                   "additionalProperties": {"type": "string"}}}}
+
+
 def _describe(value: object) -> object:
     if is_dataclass(value):
         return {"kind": type(value).__name__, **{f.name: _describe(getattr(value, f.name)) for f in fields(value)}}
@@ -232,6 +276,7 @@ def _describe(value: object) -> object:
 
 def constants() -> dict:
     """The protocol's constants and entity declarations as JSON, for the PWA's generated constants module."""
-    return {"protocol": PROTOCOL_VERSION, "maxOps": MAX_OPS, "maxPullLimit": MAX_PULL_LIMIT,
+    return {"protocol": PROTOCOL_VERSION, "maxOps": MAX_OPS, "maxBatchBytes": MAX_BATCH_BYTES,
+            "maxPullLimit": MAX_PULL_LIMIT,
             "maxDriftMs": hlc.MAX_DRIFT_MS, "actions": list(Action), "statuses": list(Status),
             "settled": sorted(SETTLED), "entities": _describe(ENTITIES)}

@@ -2,6 +2,7 @@
 // tests/cli/test_export_constants.py fails when this file is stale.
 export const protocol = 1;
 export const maxOps = 500;
+export const maxBatchBytes = 1000000;
 export const maxPullLimit = 1000;
 export const maxDriftMs = 3600000;
 export const actions = [

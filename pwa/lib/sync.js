@@ -4,7 +4,7 @@
 // the server settled them (applied, duplicate or conflict); a rejected op stays, with the server's errors, until
 // the volunteer fixes or discards it. A 426 stops syncing until the app is updated; the outbox is kept.
 import { ApiError, syncPull, syncPush } from './api.js';
-import { maxOps, protocol, settled } from './constants.gen.js';
+import { maxBatchBytes, maxOps, protocol, settled } from './constants.gen.js';
 import { getMeta, outboxPage, pendingOps, putVoters, readClock, setMeta, write, writeClock } from './db.js';
 import { ClockDriftError, decode, receive } from './hlc.js';
 import { mergePulled } from './merge.js';
@@ -112,12 +112,13 @@ export function createSync({ session }) {
     return running;
   }
 
-  /** Push this campaign's ops, at most maxOps a request, each op once a run (a rejected one is retried next run). */
+  /** Push this campaign's ops, at most maxOps and maxBatchBytes a request, each op once a run (a rejected one is
+   * retried next run). */
   async function push(userId, campaignId) {
     const device = await getMeta('device');
     let after = '';
     for (;;) {
-      const ops = await outboxPage(userId, campaignId, after, maxOps);
+      const ops = fitting(await outboxPage(userId, campaignId, after, maxOps));
       if (!ops.length) return;
       const { results } = await syncPush(campaignId, { protocol, device_id: device, ops: ops.map(wire) });
       await settle(ops, results);
@@ -209,6 +210,20 @@ export function createSync({ session }) {
 }
 
 /** An outbox entry as the wire format has it (docs/sync.md, Push). */
+/** The first ops, in order, whose request body stays within maxBatchBytes; always at least one, which always fits
+ * (the longest op the entities allow is a few dozen kilobytes). */
+export function fitting(ops) {
+  const encoder = new TextEncoder();
+  let bytes = 200; // the envelope: protocol, device id
+  let count = 0;
+  for (const op of ops) {
+    bytes += encoder.encode(JSON.stringify(wire(op))).length + 1;
+    if (count && bytes > maxBatchBytes) break;
+    count += 1;
+  }
+  return ops.slice(0, count);
+}
+
 function wire({ op_id, entity, entity_id, action, fields, hlc }) {
   return action === 'delete' ? { op_id, entity, entity_id, action, hlc } : { op_id, entity, entity_id, action, fields, hlc };
 }

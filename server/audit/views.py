@@ -1,9 +1,9 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from server.audit.models import AuditEvent
+from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.pagination import QueryPage
 from server.scoping import current_campaign, requires_role

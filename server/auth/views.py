@@ -1,7 +1,6 @@
 from flask import after_this_request, current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_cookies
-from flask_smorest import Blueprint
 
 from server.auth import service, tokens
 from server.auth.schemas import (
@@ -13,6 +12,7 @@ from server.auth.schemas import (
     SessionSchema,
     UserUpdateSchema,
 )
+from server.blueprint import Blueprint
 from server.extensions import db, limiter
 from server.identifiers import InvalidIdentifier, normalize_email
 
@@ -47,6 +47,7 @@ class Login(MethodView):
     @_per_account
     @blp.arguments(LoginSchema)
     @blp.response(200, SessionSchema)
+    @blp.errors(401, 429)
     def post(self, data):
         """Sign in with e-mail and password; sets the refresh cookie."""
         user = service.authenticate(data["email"], data["password"])
@@ -59,6 +60,7 @@ class Join(MethodView):
     @_per_account
     @blp.arguments(JoinSchema)
     @blp.response(201, SessionSchema)
+    @blp.errors(401, 403, 404, 409, 410, 429)
     def post(self, data):
         """Join a campaign through an invite code, creating the account if needed; signs in."""
         user = service.join(**data)
@@ -69,6 +71,7 @@ class Join(MethodView):
 class Refresh(MethodView):
     @jwt_required(refresh=True, locations=["cookies"])
     @blp.response(200, AccessTokenSchema)
+    @blp.errors(401)
     def post(self):
         """A new 15-minute access token, from the refresh cookie (needs the X-CSRF-TOKEN header)."""
         return {"access_token": tokens.access_token_for(current_user)}
@@ -78,6 +81,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     @jwt_required(refresh=True, locations=["cookies"], optional=True)
     @blp.response(204)
+    @blp.errors(401)
     def post(self):
         """Sign out: revoke the refresh cookie's token and the bearer token, and clear the cookies."""
         if refresh := get_jwt():
@@ -97,6 +101,7 @@ class Logout(MethodView):
 class Me(MethodView):
     @jwt_required(locations=["headers"])
     @blp.response(200, MeSchema)
+    @blp.errors(401)
     def get(self):
         """The signed-in person and their campaigns."""
         return me(current_user)
@@ -104,6 +109,7 @@ class Me(MethodView):
     @jwt_required(locations=["headers"])
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, MeSchema)
+    @blp.errors(401)
     def patch(self, data):
         """Change your display name or language."""
         for name, value in data.items():
@@ -116,6 +122,7 @@ class Me(MethodView):
 class InvitePreview(MethodView):
     @limiter.limit(_limit("INVITE_LOOKUP_RATE_LIMIT"))
     @blp.response(200, InvitePreviewSchema)
+    @blp.errors(404, 410, 429)
     def get(self, code):
         """What an invite link leads to, shown before the person joins.
 

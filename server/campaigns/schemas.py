@@ -3,12 +3,13 @@ from marshmallow import Schema, fields, validate
 from server import fields as kin_fields
 from server.campaigns.models import Role
 from server.campaigns.service import join_url
+from server.matching.models import MAX_PREFIX_BITS, MIN_PREFIX_BITS
 
 
 class MatchingSettings:
     """Private matching's settings (docs/privacy.md says what each one bounds)."""
 
-    match_prefix_bits = fields.Integer(validate=validate.Range(min=8, max=24))
+    match_prefix_bits = fields.Integer(validate=validate.Range(min=MIN_PREFIX_BITS, max=MAX_PREFIX_BITS))
     match_daily_quota = fields.Integer(validate=validate.Range(min=0, max=100_000))
     match_daily_card_quota = fields.Integer(validate=validate.Range(min=0, max=10_000))
 

@@ -1,7 +1,7 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from server.blueprint import Blueprint
 from server.campaigns import service
 from server.campaigns.models import Invite, Membership, Role
 from server.campaigns.schemas import (
@@ -43,6 +43,7 @@ class CampaignView(MethodView):
 class OwnMembership(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.response(204)
+    @blp.errors(409)
     def delete(self):
         """Leave the campaign: the caller's membership is deactivated. What they logged stays with the campaign."""
         service.leave(current_membership())
@@ -65,6 +66,7 @@ class MemberById(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.arguments(MemberChangeSchema)
     @blp.response(200, MemberSchema)
+    @blp.errors(409)
     def patch(self, data, membership_id):
         """Change a member's role or remove (deactivate) them; writes an audit event."""
         member = Membership.get_in_campaign(membership_id, current_campaign())

@@ -12,6 +12,7 @@ from server.columns import UTCDateTime, enum_type, utcnow
 from server.extensions import db
 
 TAG_BYTES = 16
+MIN_PREFIX_BITS, MAX_PREFIX_BITS = 8, 24  # a bucket is 2^-bits of the file: from 1/256 to 1/16,777,216
 
 
 class KeyState(enum.Enum):

@@ -2,12 +2,14 @@ import base64
 import binascii
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from server.blueprint import Blueprint
 from server.campaigns.models import Role
+from server.fields import Id
 from server.matching import oprf, service
-from server.matching.models import TAG_BYTES
+from server.matching.models import MAX_PREFIX_BITS, TAG_BYTES
 from server.scoping import current_campaign, current_membership, requires_role
 from server.voters.schemas import VoterCardSchema
 
@@ -40,7 +42,7 @@ class Strict(Schema):
     class Meta:
         unknown = RAISE
 
-    key_version = fields.Integer(required=True)
+    key_version = Id(required=True)
 
 
 class StatusSchema(Schema):
@@ -64,7 +66,8 @@ class EvaluatedSchema(Schema):
 
 
 class BucketsSchema(Strict):
-    prefixes = fields.List(fields.Integer(validate=validate.Range(min=0)), required=True,
+    prefixes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=0, max=2**MAX_PREFIX_BITS - 1)),
+                           required=True,
                            validate=validate.Length(min=1, max=service.BUCKETS_PER_CALL))
 
 
@@ -114,6 +117,7 @@ class Evaluate(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(EvaluateSchema)
     @blp.response(200, EvaluatedSchema)
+    @blp.errors(409, 429)
     def post(self, args):
         """BlindEvaluate up to 2,000 blinded elements; each counts against the volunteer's daily quota."""
         try:
@@ -129,6 +133,7 @@ class Buckets(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(BucketsSchema)
     @blp.response(200, BucketsResultSchema)
+    @blp.errors(409, 429)
     def post(self, args):
         """Every tag in each asked-for bucket (bucket = the first ``prefix_bits`` bits of a tag)."""
         try:
@@ -144,6 +149,7 @@ class Cards(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(CardsSchema)
     @blp.response(200, CardsResultSchema)
+    @blp.errors(409, 429)
     def post(self, args):
         """The voter card behind each tag that exists, with how strongly it matched; counts against the card quota."""
         return {"cards": _answer(lambda: service.cards(

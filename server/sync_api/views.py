@@ -4,20 +4,34 @@ from datetime import date, datetime, time
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import String, cast, select
 
+from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.errors import UpgradeRequired
 from server.extensions import db
+from server.fields import Id
 from server.pagination import QueryPage
 from server.scoping import current_campaign, current_membership, requires_role
 from server.sync_api import service
 from server.sync_api.models import SyncRecord
-from sync.entities import CONVERSATION
+from server.voters.schemas import VoterCardSchema
+from sync.entities import CONVERSATION, UUID
 from sync.errors import ProtocolError, UnsupportedProtocol
-from sync.protocol import Status, parse_batch, parse_pull, pull_json
+from sync.protocol import (
+    MAX_OPS,
+    MAX_PULL_LIMIT,
+    PROTOCOL_VERSION,
+    Status,
+    change_json_schema,
+    op_json_schema,
+    parse_batch,
+    parse_pull,
+    pull_json,
+    result_json_schema,
+)
 
 blp = Blueprint("sync", __name__, url_prefix="/api/campaigns/<int:campaign_id>",
                 description="Offline sync (push and pull; see docs/sync.md) and the organizers' review of logs.")
@@ -32,29 +46,41 @@ class PushSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    protocol = fields.Integer(required=True)
-    device_id = fields.String(required=True)
-    ops = fields.List(fields.Raw(), required=True)
+    protocol = fields.Integer(required=True, strict=True, metadata={
+        "description": f"The protocol the phone speaks ({PROTOCOL_VERSION}); another one is answered 426."})
+    device_id = fields.String(required=True, metadata={"pattern": f"^{UUID.pattern}$"})
+    ops = fields.List(fields.Raw(metadata=op_json_schema()), required=True, validate=validate.Length(max=MAX_OPS))
 
 
 class PushResultSchema(Schema):
-    results = fields.List(fields.Dict())
+    results = fields.List(fields.Raw(metadata=result_json_schema()), required=True,
+                          metadata={"description": "One per op sent, in order."})
 
 
 class PullSchema(Schema):
-    changes = fields.List(fields.Dict())
-    voters = fields.Dict(metadata={"description": "The card of each voter the changes refer to, by public id."})
-    cursor = fields.String()
-    more = fields.Boolean()
+    changes = fields.List(fields.Raw(metadata=change_json_schema()), required=True)
+    voters = fields.Dict(keys=fields.String(), values=fields.Nested(VoterCardSchema), required=True,
+                         metadata={"description": "The card of each voter the changes refer to, by public id."})
+    cursor = fields.String(required=True)
+    more = fields.Boolean(required=True)
 
 
-def _protocol_errors(call):
+PULL_PARAMETERS = [  # read by sync.protocol.parse_pull itself, so that sync/ owns the protocol's checks
+    {"name": "protocol", "in": "query", "required": True, "schema": {"type": "integer"},
+     "description": f"The protocol the phone speaks ({PROTOCOL_VERSION}); another one is answered 426."},
+    {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{0,19}$"},
+     "description": "The cursor of the last page read; none for the first."},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PULL_LIMIT}},
+]
+
+
+def _protocol_errors(call, location: str):
     try:
         return call()
     except UnsupportedProtocol as exc:
         raise UpgradeRequired(UPDATE_THE_APP) from exc
     except ProtocolError as exc:
-        abort(422, errors={"json": {exc.field or "_schema": [str(exc)]}})
+        abort(422, errors={location: {exc.field or "_schema": [str(exc)]}})
 
 
 @blp.route("/sync/push")
@@ -62,9 +88,10 @@ class Push(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(PushSchema)
     @blp.response(200, PushResultSchema)
+    @blp.errors(426)
     def post(self, _envelope):
         """Apply a batch of ops from a phone: one result per op, in order; an op is applied at most once."""
-        batch, early = _protocol_errors(lambda: parse_batch(request.get_json(), now_ms=service.now_ms()))
+        batch, early = _protocol_errors(lambda: parse_batch(request.get_json(), now_ms=service.now_ms()), "json")
         results = service.push(current_membership(), batch, early)
         return {"results": [result.to_json() for result in results]}
 
@@ -73,9 +100,11 @@ class Push(MethodView):
 class Pull(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.response(200, PullSchema)
+    @blp.doc(parameters=PULL_PARAMETERS)
+    @blp.errors(422, 426)
     def get(self):
         """The caller's records changed since ``cursor`` (with organizers' replies), oldest first, paged."""
-        cursor, limit = _protocol_errors(lambda: parse_pull(request.args))
+        cursor, limit = _protocol_errors(lambda: parse_pull(request.args), "query")
         page = pull_json(service.pull(current_membership(), cursor, limit), cursor=cursor, limit=limit)
         return {**page, "voters": service.voter_cards(current_campaign().id, page["changes"])}
 
@@ -91,11 +120,11 @@ class ConversationSchema(Schema):
 
 
 class ConversationFilterSchema(Schema):
-    volunteer_id = fields.Integer()
+    volunteer_id = Id()
     since = fields.Date(metadata={"description": "Conversations on or after this day."})
     until = fields.Date(metadata={"description": "Conversations on or before this day."})
     support = fields.Integer(validate=validate.Range(min=1, max=5))
-    issue = fields.String()
+    issue = fields.String(validate=validate.Length(min=1, max=40))
     reviewed = fields.Boolean()
 
 

@@ -51,8 +51,11 @@ class ImportBusy(Exception):
 
 
 def create_import(campaign_id: int, upload_path: Path, filename: str, requested_format: str = "auto",
-                  column_map: dict | None = None, created_by_id: int | None = None) -> VoterImport:
-    """Queue an import of an uploaded file; one import per campaign at a time.
+                  column_map: dict | None = None, created_by_id: int | None = None,
+                  allow_shrink: bool = False) -> VoterImport:
+    """Queue an import of an uploaded file; one import per campaign at a time. Unless ``allow_shrink``, a file that
+    would mark more than half of the active voters inactive stops before changing anything (a wrong or partial
+    file, most likely).
 
     :raise ImportBusy: while another import of the campaign is queued or running.
     """
@@ -63,8 +66,10 @@ def create_import(campaign_id: int, upload_path: Path, filename: str, requested_
     if busy:
         Path(upload_path).unlink(missing_ok=True)
         raise ImportBusy(f"Import {busy.id} of this campaign's voter file is still running.")
-    job = VoterImport(campaign_id=campaign_id, upload_path=str(upload_path), filename=filename[:255],
+    filename = "".join(char for char in filename if char.isprintable())[:255] or "voter file"  # shown, never a path
+    job = VoterImport(campaign_id=campaign_id, upload_path=str(upload_path), filename=filename,
                       requested_format=requested_format, column_map=column_map or {}, created_by_id=created_by_id,
+                      allow_shrink=allow_shrink,
                       bytes_total=Path(upload_path).stat().st_size)
     db.session.add(job)
     db.session.commit()
@@ -83,6 +88,7 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
         _analyze_staging()
         _drop_duplicates(job)
         _check_threshold(job, final=True)
+        _check_shrink(job)
         _apply(job)
     except ImportStopped as stop:
         _finish(job, stop.status, str(stop))
@@ -175,6 +181,21 @@ def _check_threshold(job: VoterImport, *, final: bool) -> None:
             "Download the problems to see why.")
     if final and job.rows_rejected == job.rows_read:
         raise ImportStopped("No row could be imported; the previous voter file is unchanged.")
+
+
+def _check_shrink(job: VoterImport) -> None:
+    """A file that leaves out more than half of the active voters is most likely the wrong file (a county instead
+    of the state, a test export): it needs the organizer's word before it replaces the voter file."""
+    if job.allow_shrink:
+        return
+    active = and_(Voter.campaign_id == job.campaign_id, Voter.active.is_(True))
+    in_file = exists().where(staged_voter.c.import_id == job.id, staged_voter.c.external_id == Voter.external_id)
+    total, leaving = db.session.execute(select(func.count(), func.count().filter(~in_file)).where(active)).one()
+    if leaving * 2 > total:
+        raise ImportStopped(
+            f"This file would mark {leaving:,} of the {total:,} active voters inactive, more than half; the voter "
+            "file is unchanged. If that is right, import it again and confirm it (allow_shrink in the upload, "
+            "--allow-shrink on the command line).")
 
 
 def _apply(job: VoterImport) -> None:

@@ -5,20 +5,20 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
 
 from server import jobs
+from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.columns import utcnow
 from server.extensions import db, limiter
 from server.pagination import QueryPage
+from server.request_input import upload
 from server.scoping import current_campaign, current_membership, current_user_id, requires_role
 from server.voters.importer import ImportBusy, create_import
 from server.voters.models import ImportStatus, Voter, VoterImport, VoterImportProblem
 from server.voters.schemas import (
     VoterCardSchema,
-    VoterFileOptionsSchema,
     VoterFileUploadSchema,
     VoterImportDetailSchema,
     VoterImportSchema,
@@ -49,20 +49,21 @@ class VoterFiles(MethodView):
                                   .order_by(VoterImport.id.desc()).limit(100)).scalars()
 
     @requires_role(Role.ORGANIZER)
-    @blp.arguments(VoterFileUploadSchema, location="files")
-    @blp.arguments(VoterFileOptionsSchema, location="form")
+    @upload("VOTER_FILE_MAX_BYTES")
+    @blp.arguments(VoterFileUploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(202, VoterImportSchema)
-    def post(self, files, options):
+    @blp.errors(409)
+    def post(self, options):
         """Upload a voter file and import it in the background; poll the returned import for progress.
 
         :raise 409: while another import of this campaign is running.
         """
-        upload = files["file"]
+        file = options["file"]
         path = upload_folder() / f"{uuid.uuid4().hex}.upload"
-        upload.save(path)
+        file.save(path)
         try:
-            job = create_import(current_campaign().id, path, upload.filename or "voter file", options["format"],
-                                column_map(options["map"]), current_membership().user_id)
+            job = create_import(current_campaign().id, path, file.filename or "voter file", options["format"],
+                                column_map(options["map"]), current_membership().user_id, options["allow_shrink"])
         except ImportBusy as exc:
             abort(409, str(exc))
         jobs.enqueue("server.voters.importer:run_import", job.id)
@@ -86,6 +87,7 @@ class VoterFileById(MethodView):
 
     @requires_role(Role.ORGANIZER)
     @blp.response(202, VoterImportSchema)
+    @blp.errors(409)
     def delete(self, import_id):
         """Cancel an import that has not finished; the previous voter file stays as it was.
 
@@ -140,6 +142,7 @@ class VoterSearch(MethodView):
     @limiter.limit(lambda: current_app.config["VOTER_SEARCH_RATE_LIMIT"], key_func=_search_key)
     @blp.arguments(VoterSearchArgsSchema, location="query")
     @blp.response(200, VoterCardSchema(many=True))
+    @blp.errors(429)
     def get(self, args):
         """Find a friend in the voter file by name (typo-tolerant), optionally narrowed by city, zip or age."""
         year = utcnow().year

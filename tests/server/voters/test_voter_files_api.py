@@ -64,7 +64,7 @@ def test_a_second_upload_while_one_runs_is_409(app, client, auth_headers, organi
 def test_upload_without_a_file_names_the_field(client, auth_headers, organizer):
     response = client.post(f"/api/campaigns/{organizer.campaign_id}/voter-files", data={"format": "auto"},
                            headers=auth_headers(organizer.user_id), content_type="multipart/form-data")
-    assert response.status_code == 422 and "file" in response.json["errors"]["files"]
+    assert response.status_code == 422 and "file" in response.json["errors"]["form"]
 
 
 def test_bad_map_entries_are_named_by_index(client, auth_headers, organizer, voter_file):
@@ -84,3 +84,21 @@ def test_organizer_reads_a_voters_full_record_by_its_public_id(client, auth_head
     record = client.get(f"/api/campaigns/{organizer.campaign_id}/voters/{ana['id']}", headers=headers).json
     assert record["last_name"] == "López" and record["phones"] == ["+19196601234"]
     assert record["emails"] == ["ana@example.org"] and "id" in record and record["id"] != 1
+    # yes/no is a boolean, not the strings "True" and "False" ("False" is truthy in JavaScript)
+    assert record["priority"] is False and all(v["priority"] is False for v in listed.json)
+    assert record["birth_year"] == 1990
+
+
+def test_an_upload_that_drops_most_voters_stops_until_it_is_confirmed(client, auth_headers, organizer, voter_file,
+                                                                      import_file):
+    rows = [[f"V{n}", "Ana", f"Voter{n}", "Durham", "27701", "1990", "", ""] for n in range(10)]
+    import_file(voter_file(rows), organizer.campaign_id)
+    headers = auth_headers(organizer.user_id)
+    small = voter_file(rows[:2])
+    first = upload(client, headers, organizer.campaign_id, small)
+    job = wait_for(client, headers, f"/api/campaigns/{organizer.campaign_id}/voter-files/{first.json['id']}")
+    assert job["status"] == "failed" and "would mark 8 of the 10 active voters inactive" in job["message"]
+    again = upload(client, headers, organizer.campaign_id, small, allow_shrink="true")
+    assert again.json["allow_shrink"] is True
+    job = wait_for(client, headers, f"/api/campaigns/{organizer.campaign_id}/voter-files/{again.json['id']}")
+    assert job["status"] == "succeeded" and job["voters_deactivated"] == 8
