@@ -68,9 +68,13 @@ def _check_scalar(scalar: bytes, name: str) -> None:
 
 
 def _check_element(element: bytes) -> None:
-    """Length and identity; _multiply refuses the rest (libsodium decodes only canonical encodings)."""
+    """Length, the top bit and identity; _multiply refuses the rest (libsodium decodes only canonical encodings,
+    but 1.0.18 ignores the top bit, which RFC 9496 §4.3.1 says must be refused: the encoding read as an integer is
+    then past the field's prime)."""
     if len(element) != ELEMENT_SIZE:
         raise InvalidElement(f"an element is {ELEMENT_SIZE} bytes, got {len(element)}")
+    if element[-1] & 0x80:
+        raise InvalidElement("not a canonical ristretto255 encoding (the top bit is set)")
     if element == _IDENTITY:  # libsodium decodes it; only the multiplication would fail, with a vaguer reason
         raise InvalidElement("the identity element")
 

@@ -104,6 +104,15 @@ def test_blind_evaluate_rejects_non_canonical_encodings(sk, encoding):
         oprf.blind_evaluate(sk, bytes.fromhex(encoding))
 
 
+def test_blind_evaluate_rejects_a_valid_element_with_the_top_bit_set(sk, valid_blinded):
+    """libsodium 1.0.18 decodes it as the element without the bit; RFC 9496 §4.3.1 says a decoder must refuse it."""
+    flipped = valid_blinded[:-1] + bytes([valid_blinded[-1] | 0x80])
+    with pytest.raises(oprf.InvalidElement, match="canonical"):
+        oprf.blind_evaluate(sk, flipped)
+    with pytest.raises(oprf.InvalidElement, match="canonical"):
+        oprf.finalize(b"x", oprf.blind(b"x")[0], flipped)
+
+
 @pytest.mark.parametrize("size", [0, 1, 31, 33, 64])
 def test_blind_evaluate_rejects_wrong_lengths(sk, valid_blinded, size):
     element = (valid_blinded * 2)[:size]
