@@ -55,7 +55,8 @@ def create_user(email, display_name, password, language):
     """Create an account that can then own a campaign or join through an invite."""
     email = _email(email, "EMAIL")
     try:
-        PASSWORD(password)
+        for check in PASSWORD:
+            check(password)
     except ValidationError as exc:
         raise click.BadParameter(" ".join(exc.messages), param_hint="--password") from exc
     if user_by_email(email) is not None:
@@ -114,7 +115,9 @@ kin.add_command(voters)
 @click.option("--format", "preset", default="auto", show_default=True,
               help="Preset: " + ", ".join(name for name, _ in describe_presets()) + ", or auto.")
 @click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD", help="Read a column as a field (repeatable).")
-def import_voters(file, campaign_id, preset, pairs):
+@click.option("--allow-shrink", is_flag=True,
+              help="Go on even if the file marks more than half of the active voters inactive.")
+def import_voters(file, campaign_id, preset, pairs, allow_shrink):
     """Import a voter file: new voters are added, changed ones updated, missing ones marked inactive."""
     if db.session.get(Campaign, campaign_id) is None:
         raise click.ClickException(f"No campaign with id {campaign_id}.")
@@ -127,7 +130,8 @@ def import_voters(file, campaign_id, preset, pairs):
     upload.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(file, upload)
     try:
-        job = create_import(campaign_id, upload, file.name, options["format"], column_map(options["map"]))
+        job = create_import(campaign_id, upload, file.name, options["format"], column_map(options["map"]),
+                            allow_shrink=allow_shrink)
     except ImportBusy as exc:
         raise click.ClickException(str(exc)) from exc
     started = time.monotonic()

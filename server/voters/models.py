@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.campaigns.models import CampaignScoped
@@ -132,6 +132,8 @@ class VoterImport(CampaignScoped, db.Model):
     first_new_identifier_id: Mapped[int | None]
     message: Mapped[str] = mapped_column(Text, default="")  # why it failed or was cancelled
     cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # the organizer confirmed that the file may mark more than half of the active voters inactive
+    allow_shrink: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,14 +5,14 @@ from server.voters.models import VOTER_FIELDS, ImportStatus
 MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails", "address")  # address: house number + street
 
 
-class VoterFileUploadSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
 class VoterFileOptionsSchema(Schema):
     format = fields.String(load_default="auto", metadata={"description": "A preset name, or auto to detect it."})
-    map = fields.List(fields.String(), load_default=list,
+    map = fields.List(fields.String(validate=validate.Length(max=300)), load_default=list,
+                      validate=validate.Length(max=100),
                       metadata={"description": "Overrides, each 'source column=field'."})
+    allow_shrink = fields.Boolean(load_default=False, metadata={
+        "description": "Confirm a file that marks more than half of the active voters inactive; without it, such "
+                       "an import stops and keeps the voter file as it was."})
 
     @validates("map")
     def _pairs(self, value, **_kwargs):
@@ -25,6 +25,12 @@ class VoterFileOptionsSchema(Schema):
                 errors[index] = [f"Unknown field {field.strip()!r}; one of: {', '.join(MAPPABLE)}."]
         if errors:
             raise ValidationError(errors)
+
+
+class VoterFileUploadSchema(VoterFileOptionsSchema):
+    """A voter file and how to read it, as one multipart form."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
 def column_map(pairs: list[str]) -> dict[str, str]:
@@ -45,6 +51,7 @@ class VoterImportSchema(Schema):
     requested_format = fields.String()
     format = fields.String(allow_none=True)
     column_map = fields.Dict()
+    allow_shrink = fields.Boolean()
     bytes_total = fields.Integer(allow_none=True)
     bytes_read = fields.Integer()
     rows_read = fields.Integer()
@@ -86,7 +93,9 @@ class VoterCardSchema(Schema):
 VoterSchema = Schema.from_dict({
     "id": fields.UUID(attribute="public_id"),
     "external_id": fields.String(),
-    **{name: fields.Integer(allow_none=True) if name == "birth_year" else fields.String() for name in VOTER_FIELDS},
+    **{name: fields.String() for name in VOTER_FIELDS},
+    "birth_year": fields.Integer(allow_none=True),
+    "priority": fields.Boolean(metadata={"description": "The campaign wants this voter reached first."}),
     "active": fields.Boolean(),
     "updated_at": fields.AwareDateTime(),
     "phones": fields.List(fields.String()),

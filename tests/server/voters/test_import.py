@@ -112,7 +112,7 @@ def test_a_failure_while_applying_leaves_the_previous_file_untouched(app, make_c
 
     monkeypatch.setattr(importer, "_apply_identifiers", crash)
     rows = [["A1", "Ana", "Changed", "", "", "", "", ""], ["Z9", "New", "Person", "", "", "", "", ""]]
-    result = import_file(voter_file(rows), campaign_id)
+    result = import_file(voter_file(rows), campaign_id, "--allow-shrink")  # so it gets as far as applying
     assert result.exit_code != 0 and "previous voter file is unchanged" in result.output
     assert {k: (v.last_name, v.active, tuple(v.phones)) for k, v in voters_of(campaign_id).items()} == before
     with app.app_context():
@@ -148,3 +148,18 @@ def test_backslashes_and_quotes_in_values_survive_the_bulk_copy(make_campaign, v
     voters = voters_of(campaign_id)
     names = (voters["Q1"].first_name, voters["Q1"].last_name, voters["Q2"].last_name)
     assert names == ('Ana "Nana"', "O\\Brien", "N\\A")
+
+
+def test_a_file_that_drops_more_than_half_the_voters_needs_the_organizers_word(
+        make_campaign, voter_file, import_file, voters_of):
+    """A 5-row file replaced a 300-voter file without a question: a wrong or partial file must not."""
+    campaign_id = make_campaign()
+    everyone = [[f"V{n}", "Ana", f"Voter{n}", "Durham", "27701", "1990", "", ""] for n in range(300)]
+    assert import_file(voter_file(everyone), campaign_id).exit_code == 0
+    refused = import_file(voter_file(everyone[:5]), campaign_id)
+    assert refused.exit_code != 0
+    assert "would mark 295 of the 300 active voters inactive" in refused.output and "--allow-shrink" in refused.output
+    assert sum(v.active for v in voters_of(campaign_id).values()) == 300  # nothing changed
+    confirmed = import_file(voter_file(everyone[:5]), campaign_id, "--allow-shrink")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert sum(v.active for v in voters_of(campaign_id).values()) == 5
