@@ -3,12 +3,14 @@ from marshmallow import Schema, fields, validate
 from server import fields as kin_fields
 from server.campaigns.models import Role
 
-PASSWORD = validate.Length(min=8, max=256, error="Use at least 8 characters.")
+MAX_PASSWORD = 256
+PASSWORD = (validate.Length(min=8, error="Use at least 8 characters."),  # each limit says itself
+            validate.Length(max=MAX_PASSWORD, error=f"Use at most {MAX_PASSWORD} characters."))
 
 
 class LoginSchema(Schema):
     email = kin_fields.Email(required=True)
-    password = fields.String(required=True, validate=validate.Length(max=256))
+    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD))
 
 
 class JoinSchema(Schema):

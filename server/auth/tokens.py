@@ -3,7 +3,7 @@ token that lives only in an HttpOnly cookie guarded by a CSRF double-submit cook
 
 from datetime import UTC, datetime
 
-from flask import Flask, after_this_request
+from flask import Flask, after_this_request, current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token, set_refresh_cookies
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
@@ -29,7 +29,9 @@ def start_session(user: User) -> str:
 
     @after_this_request
     def _set_cookies(response):
-        set_refresh_cookies(response, refresh)
+        # the cookies live as long as the token in them (flask-jwt-extended would keep them a year)
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+        set_refresh_cookies(response, refresh, max_age=int(lifetime.total_seconds()))
         return response
 
     return access_token_for(user)

@@ -100,6 +100,8 @@ def test_join_validation_names_each_bad_field(client, make_campaign, make_invite
     assert response.status_code == 422
     assert set(response.json["errors"]["json"]) == {"email", "password", "language", "display_name"}
     assert response.json["errors"]["json"]["password"] == ["Use at least 8 characters."]
+    too_long = join(client, invite.code, password="p" * 257)
+    assert too_long.json["errors"]["json"]["password"] == ["Use at most 256 characters."]
 
 
 def test_join_is_rate_limited_per_address_with_retry_after(client, make_campaign, make_invite):

@@ -41,8 +41,10 @@ def test_refresh_token_lives_only_in_an_httponly_strict_secure_cookie(client, ma
     refresh = _cookie(response, "refresh_token_cookie")
     assert "HttpOnly" in refresh and "Secure" in refresh and "SameSite=Strict" in refresh
     assert "Path=/api/auth" in refresh
-    assert "Max-Age" in refresh  # survives closing the browser: signed in for weeks
+    # survives closing the browser, for as long as the token in it lives (30 days, not flask-jwt-extended's year)
+    assert "Max-Age=2592000" in refresh
     csrf = _cookie(response, "csrf_refresh_token")
+    assert "Max-Age=2592000" in csrf
     assert "HttpOnly" not in csrf and "Path=/;" in csrf  # the PWA reads it for the double submit
     assert "refresh" not in response.json
 
