@@ -182,7 +182,7 @@ class Outcome:
 def outcome(tmp_path_factory) -> Outcome:
     """Run the phones against a server killed twice; one run (about 30 s) for every test below."""
     folder = tmp_path_factory.mktemp("fault")
-    database_uri = empty_database_uri("postgresql", folder)  # skips when KIN_TEST_POSTGRES_URL is unset
+    database_uri = empty_database_uri("postgresql", folder)  # fails, naming PostgreSQL, when it is missing
     server = LiveServer(database_uri, folder, workers=2, threads=8)
     server.migrate()
     volunteers = seed(database_uri, folder, campaigns=1, volunteers=PHONES)
