@@ -1,14 +1,33 @@
 """Privacy proof: the phone imports an address book, matches it against the campaign and adds a friend, and no
 request it makes (page, service worker or worker; URL, headers or body) carries a contact's name, number or
-e-mail. Only blinded elements, bucket numbers, the tags of real matches and the confirmed voter's id leave it."""
+e-mail. Only blinded elements, bucket numbers, the tags of real matches and the confirmed voter's id leave it.
 
+Plain contact details are not the only leak. The server holds the key, so it can compute F(k, x) and
+HashToGroup(x) for any guess x: a tag of a contact who is not in the voter file, or an element sent without
+blinding, would let it test guesses. So the test also computes, server-side, what the server could compare
+against, and checks that none of it leaves the phone."""
+
+import base64
+import dataclasses
+import json
 import re
-from urllib.parse import unquote_plus
+from collections import Counter
+from urllib.parse import parse_qs, unquote_plus, urlparse
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
-from tests.pwa.conftest import sign_in, vcard
+from server.auth.models import User
+from server.campaigns.models import Campaign, Membership
+from server.extensions import db
+from server.matching import oprf
+from server.matching.inputs import email_input, identifier_input, phone_input
+from server.matching.keys import active_key, secret_key
+from server.matching.models import TAG_BYTES, MatchUsage
+from server.matching.tags import bucket_of
+from server.voters.models import VoterIdentifier
+from tests.pwa.conftest import sign_in, vcard, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +36,10 @@ CONTACTS = [("Ana Lopez", ["(919) 555-0101"], ["Ana.Lopez@example.org"]),
             ("Cleo Parkinson", [], ["CLEO@example.net"]),
             ("Zoe Privateer", ["+1 919 555 0199", "919-555-0177"], ["zoe.privateer@example.com"]),
             ("Yusuf Hiddenfield", ["(919) 555-0188"], [])]
+# the OPRF inputs of CONTACTS (server/matching/inputs.py), split by whether the voter file has them
+IN_VOTER_FILE = {"tel:+19195550101", "mailto:ana.lopez@example.org", "mailto:cleo@example.net"}
+STRANGERS = {"tel:+19195550199", "tel:+19195550177", "mailto:zoe.privateer@example.com", "tel:+19195550188"}
+NO_BLIND = (1).to_bytes(oprf.ELEMENT_SIZE, "little")  # r = 1: blind() then returns HashToGroup(x) itself
 
 
 def secrets_of(contacts) -> list[str]:
@@ -34,6 +57,30 @@ def secrets_of(contacts) -> list[str]:
     return found
 
 
+def seen(request) -> str:
+    """A request as text: its URL (as sent and decoded), headers and body, with JSON's \\u escapes undone."""
+    body = (request.post_data_buffer or b"").decode("utf-8", "replace")
+    text = " ".join([request.url, unquote_plus(request.url), *(f"{k}: {v}" for k, v in request.headers.items()), body])
+    return text + " " + text.encode().decode("unicode_escape", "replace")
+
+
+def written(raw: bytes) -> list[str]:
+    """How bytes could be written into a request: base64 (standard or URL-safe; of the longest prefix of whole
+    3-byte groups, so the bytes at the start of a longer string are found too), hex, or a JSON array of numbers."""
+    whole = raw[:len(raw) - len(raw) % 3]
+    return [base64.b64encode(whole).decode(), base64.urlsafe_b64encode(whole).decode(), raw.hex(), raw.hex().upper(),
+            ",".join(map(str, raw))]
+
+
+def carries(text: str, body: bytes, raw: bytes) -> bool:
+    """Whether a request, as seen() and its body, holds these bytes in any of those forms, or as they are."""
+    return raw in body or any(form in text for form in written(raw))
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
 class Recorder:
     """Every request of the browser context, with its URL, headers and body as text."""
 
@@ -46,15 +93,83 @@ class Recorder:
     def leaks(self, secrets) -> list[tuple[str, str]]:
         out = []
         for request in self.requests:
-            body = request.post_data_buffer
-            if body is None and "content-type" in request.headers:  # a body the browser would not show us
+            if request.post_data_buffer is None and "content-type" in request.headers:  # a body we cannot read
                 out.append((request.url, "unreadable body"))
                 continue
-            seen = " ".join([unquote_plus(request.url), *(f"{k}: {v}" for k, v in request.headers.items()),
-                             (body or b"").decode("utf-8", "replace")])
-            seen += " " + seen.encode().decode("unicode_escape", "replace")  # JSON's \\u escapes, undone
-            out += [(request.url, secret) for secret in secrets if secret in seen]
+            text = seen(request)
+            out += [(request.url, secret) for secret in secrets if secret in text]
         return out
+
+
+def posted(requests, endpoint: str, field: str) -> list:
+    """Every item of one list field in the JSON bodies of the POSTs to /match/<endpoint>."""
+    return [item for request in requests
+            if request.method == "POST" and urlparse(request.url).path.endswith(f"/match/{endpoint}")
+            for item in json.loads(request.post_data_buffer)[field]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Truth:
+    """What the server, which holds the key, can compute for each OPRF input of the address book."""
+
+    key_version: int
+    prefix_bits: int
+    tags: dict[str, bytes]  # input -> F(k, input)[:TAG_BYTES], as the tag table holds it
+    unblinded: dict[str, bytes]  # input -> HashToGroup(input): what the phone would send if it skipped blinding
+    in_voter_file: set[str]
+
+    @property
+    def strangers(self) -> set[str]:
+        return set(self.tags) - self.in_voter_file
+
+    def name(self, tag: bytes) -> str:
+        return next((x for x, t in self.tags.items() if t == tag), f"unknown tag {b64(tag)}")
+
+
+def truth_of(live_server, campaign_id, contacts) -> Truth:
+    """F(k, x) and HashToGroup(x) for every input of the contacts, with the campaign's active key, and which
+    inputs are in the voter file (read from the database, not from VOTERS)."""
+    with live_server.app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        key = active_key(campaign)
+        sk = secret_key(key)
+        inputs = {phone_input(phone, campaign.phone_region) for _, phones, _ in contacts for phone in phones}
+        inputs |= {email_input(email) for _, _, emails in contacts for email in emails}
+        voter_file = {identifier_input(kind, value) for kind, value in db.session.execute(
+            select(VoterIdentifier.kind, VoterIdentifier.value).where(VoterIdentifier.campaign_id == campaign_id))}
+        return Truth(key.version, key.prefix_bits,
+                     tags={x: oprf.evaluate(sk, x.encode())[:TAG_BYTES] for x in inputs},
+                     unblinded={x: oprf.blind(x.encode(), NO_BLIND)[1] for x in inputs},
+                     in_voter_file=inputs & voter_file)
+
+
+def matching_violations(requests, truth: Truth) -> list[tuple[str, str]]:
+    """What in these requests would let the server test guesses: the tag of a contact not in the voter file or
+    an unblinded HashToGroup(x) in any request, or /match/cards asking for anything but each match's tag once."""
+    out = []
+    for request in requests:
+        path, text, body = urlparse(request.url).path, seen(request), request.post_data_buffer or b""
+        out += [(path, f"the tag of {x}") for x in sorted(truth.strangers) if carries(text, body, truth.tags[x])]
+        out += [(path, f"HashToGroup({x})") for x, element in sorted(truth.unblinded.items())
+                if carries(text, body, element)]
+    asked = Counter(base64.b64decode(tag) for tag in posted(requests, "cards", "tags"))
+    expected = Counter(truth.tags[x] for x in truth.in_voter_file)
+    if asked != expected:
+        out.append(("/match/cards", f"asked for {sorted(truth.name(t) for t in asked.elements())}, "
+                                    f"not {sorted(truth.name(t) for t in expected.elements())}"))
+    return out
+
+
+def elements_counted(live_server, campaign_id, email) -> int:
+    """The elements the server evaluated for this volunteer today, by its own quota counter."""
+    with live_server.app.app_context():
+        return db.session.execute(select(MatchUsage.elements).join(Membership).join(User).where(
+            Membership.campaign_id == campaign_id, User.email == email)).scalar_one()
+
+
+def control_origin(url: str) -> str:
+    """Which control made a request: its ?from= ("page", "sw", "worker"); "" for the app's own requests."""
+    return parse_qs(urlparse(url).query).get("from", [""])[0]
 
 
 def test_no_contact_detail_leaves_the_phone(page, context, live_server):
@@ -62,6 +177,9 @@ def test_no_contact_detail_leaves_the_phone(page, context, live_server):
     email = "privacy-volunteer@example.org"
     live_server.member(campaign, email, name="Pia Volunteer")
     live_server.voters_with(campaign, VOTERS)
+    truth = truth_of(live_server, campaign, CONTACTS)
+    # the computed truth is the one this test is about: else the checks below could pass by checking nothing
+    assert truth.in_voter_file == IN_VOTER_FILE and truth.strangers == STRANGERS
     recorder = Recorder(context)
 
     sign_in(page, email)
@@ -82,8 +200,51 @@ def test_no_contact_detail_leaves_the_phone(page, context, live_server):
     assert any("/sync/push" in url for url in urls)  # the confirmed friend went up, by voter id only
     assert recorder.leaks(secrets_of(CONTACTS)) == []
 
-    # the check catches a leak when there is one: a number in a body, and a name in a URL
-    page.evaluate("""() => Promise.all([
-        fetch('/api/health', {method: 'POST', body: new Blob(['{"n": "919-555-0199"}'])}).catch(() => null),
-        fetch('/api/health?who=Zoe%20Privateer').catch(() => null)])""")
-    assert {secret for _, secret in recorder.leaks(secrets_of(CONTACTS))} >= {"919-555-0199", "Zoe Privateer"}
+    # Nothing the server could test a guess against: no stranger's tag, no unblinded element, and cards asked
+    # for by exactly the tags of the three identifiers in the voter file (Ana's phone and e-mail, Cleo's e-mail)
+    assert matching_violations(recorder.requests, truth) == []
+    # One element per distinct input: this phone has no cached tags yet, and findPeople evaluates each input once
+    # however many contacts share it. The server's quota counter agrees, so no evaluate request escaped the recorder.
+    blinded = [base64.b64decode(element) for element in posted(recorder.requests, "evaluate", "blinded")]
+    assert len(blinded) == len(set(blinded)) == len(truth.tags) == 7
+    assert elements_counted(live_server, campaign, email) == len(blinded)
+    # what the server learns about strangers is the documented p bits of each tag: one bucket number per tag
+    assert sorted(posted(recorder.requests, "buckets", "prefixes")) == sorted(
+        {bucket_of(tag, truth.prefix_bits) for tag in truth.tags.values()})
+
+    # The recorder sees a leak from every place code runs: the page, the service worker and a dedicated worker
+    # (the app's own matching worker script), a number in a Blob body and a name or e-mail in a URL
+    leak = """([where, number, who]) => Promise.all([
+        fetch('/api/health?from=' + where, {method: 'POST', body: new Blob([JSON.stringify({n: number})])})
+          .catch(() => null),
+        fetch('/api/health?from=' + where + '&who=' + encodeURIComponent(who)).catch(() => null)])"""
+    page.evaluate(leak, ["page", "919-555-0199", "Zoe Privateer"])
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    service_worker = (context.service_workers or [context.wait_for_event("serviceworker")])[0]
+    service_worker.evaluate(leak, ["sw", "(919) 555-0188", "zoe.privateer@example.com"])
+    with page.expect_worker() as started:
+        page.evaluate("() => { window.leakyWorker = new Worker('/matching-worker.js'); }")
+    started.value.evaluate(leak, ["worker", "919.555.0177", "Yusuf Hiddenfield"])
+    caught = {(control_origin(url), secret) for url, secret in recorder.leaks(secrets_of(CONTACTS))}
+    assert caught >= {("page", "919-555-0199"), ("page", "Zoe Privateer"),
+                      ("sw", "(919) 555-0188"), ("sw", "zoe.privateer@example.com"),
+                      ("worker", "919.555.0177"), ("worker", "Yusuf Hiddenfield")}
+    from_sw = [request for request in recorder.requests if control_origin(request.url) == "sw"]
+    assert from_sw and all(request.service_worker for request in from_sw)  # made by the worker, not the page
+
+    # The new checks find a tag in the app's own /match/cards request (had Ana's phone not been in the voter file),
+    api = f"/api/campaigns/{campaign}/match"
+    ana_phone_unknown = dataclasses.replace(truth, in_voter_file=IN_VOTER_FILE - {"tel:+19195550101"})
+    assert (f"{api}/cards", "the tag of tel:+19195550101") in matching_violations(recorder.requests, ana_phone_unknown)
+    # and catch a stranger's tag sent for a card, and an element sent without blinding
+    page.evaluate("""(requests) => Promise.all(requests.map(([url, body]) => fetch(url, {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)}).catch(() => null)))""", [
+        [f"{api}/cards", {"key_version": truth.key_version, "tags": [b64(truth.tags["tel:+19195550199"])]}],
+        [f"{api}/evaluate", {"key_version": truth.key_version,
+                             "blinded": [b64(truth.unblinded["mailto:ana.lopez@example.org"])]}]])
+    assert sorted(matching_violations(recorder.requests, truth)) == sorted([
+        (f"{api}/cards", "the tag of tel:+19195550199"),
+        (f"{api}/evaluate", "HashToGroup(mailto:ana.lopez@example.org)"),
+        ("/match/cards", "asked for ['mailto:ana.lopez@example.org', 'mailto:cleo@example.net', "
+                         "'tel:+19195550101', 'tel:+19195550199'], not ['mailto:ana.lopez@example.org', "
+                         "'mailto:cleo@example.net', 'tel:+19195550101']")])
