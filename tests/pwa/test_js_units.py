@@ -1,10 +1,14 @@
-"""The phone's own clock and merge (pwa/lib/hlc.js, merge.js): their node unit tests pass, and on random inputs
-they decide exactly as sync/hlc.py and sync.decide.merge do."""
+"""pwa/lib's node unit tests (pwa/lib/**/*.test.mjs) pass, those of api, session, sync and matching against the real
+API served here (tests/pwa/node_api.py); and on random inputs the phone's own clock and merge (pwa/lib/hlc.js,
+merge.js) decide exactly as sync/hlc.py and sync.decide.merge do."""
 
 import json
+import os
 import random
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from sync import hlc
 from sync.decide import merge
@@ -12,6 +16,7 @@ from sync.entities import ENTITIES
 from sync.errors import ClockDriftError, CounterOverflow
 from sync.hlc import MAX_COUNTER, MAX_DRIFT_MS, Stamp
 from sync.protocol import Record
+from tests.pwa.node_api import serve, small_matching_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "pwa" / "lib"
@@ -29,11 +34,21 @@ def node(script: str, data) -> object:
     return json.loads(result.stdout)
 
 
-def test_node_unit_tests_pass():
+@pytest.fixture(scope="module")
+def node_api(tmp_path_factory):
+    """One live API for every node test file (without it, each file would start its own)."""
+    with small_matching_calls(), serve(tmp_path_factory.mktemp("node-api")) as info:
+        yield info
+
+
+def test_node_unit_tests_pass(node_api):
     tests = sorted(str(path.relative_to(ROOT)) for path in LIB.rglob("*.test.mjs"))
     assert tests
-    result = subprocess.run(["node", "--test", *tests], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "KIN_TEST_API": json.dumps(node_api)}
+    result = subprocess.run(["node", "--test", *tests], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "\n# skipped 0\n" in result.stdout, result.stdout
 
 
 def random_history(rng):
