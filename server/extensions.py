@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from server.blueprint import SECURITY_SCHEMES
 from server.errors import KinApi
 
 # stable constraint names, so Alembic can alter them on SQLite and PostgreSQL alike
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     jwt.init_app(app)
     api.init_app(app)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
     limiter.init_app(app)
     compress.init_app(app)
 

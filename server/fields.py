@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from marshmallow import ValidationError, fields, validate
 
-from server.identifiers import InvalidIdentifier, normalize_email
+from server.identifiers import MAX_EMAIL_LENGTH, InvalidIdentifier, normalize_email
 from server.request_input import MAX_ID
 
 LANGUAGES = ("en", "es")
@@ -13,6 +13,10 @@ LANGUAGES = ("en", "es")
 
 class Email(fields.String):
     """An e-mail address, NFKC-normalised and lowercased."""
+
+    def __init__(self, **kwargs):
+        metadata = {"format": "email", "maxLength": MAX_EMAIL_LENGTH, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:

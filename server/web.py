@@ -1,6 +1,6 @@
 """Serves the PWA built into ``static/`` and sets the security headers every response carries."""
 
-from flask import Blueprint, Flask, current_app, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 
 bp = Blueprint("web", __name__)
 
@@ -28,6 +28,13 @@ def app_shell(**_route_args):
     response = send_from_directory(current_app.static_folder, "index.html")
     response.cache_control.no_cache = True
     return response
+
+
+@bp.route("/api/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def no_such_api_path(_rest):
+    """Under /api/, a path no route takes is a 404 whatever the method (the static files' catch-all route would
+    answer 405 to all but GET)."""
+    abort(404)
 
 
 def init_app(app: Flask) -> None:

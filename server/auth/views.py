@@ -72,6 +72,7 @@ class Refresh(MethodView):
     @jwt_required(refresh=True, locations=["cookies"])
     @blp.response(200, AccessTokenSchema)
     @blp.errors(401)
+    @blp.doc(security=[{"refreshCookie": []}])
     def post(self):
         """A new 15-minute access token, from the refresh cookie (needs the X-CSRF-TOKEN header)."""
         return {"access_token": tokens.access_token_for(current_user)}
@@ -82,6 +83,7 @@ class Logout(MethodView):
     @jwt_required(refresh=True, locations=["cookies"], optional=True)
     @blp.response(204)
     @blp.errors(401)
+    @blp.doc(security=[{"refreshCookie": []}, {"bearer": []}, {}])
     def post(self):
         """Sign out: revoke the refresh cookie's token and the bearer token, and clear the cookies."""
         if refresh := get_jwt():

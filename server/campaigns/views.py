@@ -54,6 +54,7 @@ class OwnMembership(MethodView):
 class Members(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.response(200, MemberSchema(many=True))
+    @blp.links(200, ChangeMember=("patch", "/members/{membership_id}", {"membership_id": "$response.body#/0/id"}))
     def get(self):
         """Everyone in the campaign, active or not, oldest first."""
         return db.session.execute(
@@ -88,6 +89,8 @@ class Invites(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.arguments(InviteCreateSchema)
     @blp.response(201, InviteSchema)
+    @blp.links(201, WithdrawInvite=("delete", "/invites/{invite_id}", {"invite_id": "$response.body#/id"}),
+               PreviewInvite=("get", "/api/invites/{code}", {"code": "$response.body#/code"}))
     def post(self, data):
         """Create an invite link; organizers invite volunteers, owners anyone."""
         invite = service.create_invite(current_campaign(), data["role"], current_membership(),

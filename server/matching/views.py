@@ -22,7 +22,10 @@ class Base64Bytes(fields.String):
     """Standard base64 of exactly ``size`` bytes."""
 
     def __init__(self, size: int, **kwargs):
-        super().__init__(**kwargs)
+        length = 4 * ((size + 2) // 3)
+        padding = "=" * (-size % 3)
+        pattern = f"^[A-Za-z0-9+/]{{{length - len(padding)}}}{padding}$"
+        super().__init__(metadata={"pattern": pattern, "description": f"{size} bytes, base64."}, **kwargs)
         self.size = size
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -23,7 +23,7 @@ from sync.errors import ProtocolError, UnsupportedProtocol
 from sync.protocol import (
     MAX_OPS,
     MAX_PULL_LIMIT,
-    PROTOCOL_VERSION,
+    SUPPORTED_PROTOCOLS,
     Status,
     change_json_schema,
     op_json_schema,
@@ -47,7 +47,7 @@ class PushSchema(Schema):
         unknown = RAISE
 
     protocol = fields.Integer(required=True, strict=True, metadata={
-        "description": f"The protocol the phone speaks ({PROTOCOL_VERSION}); another one is answered 426."})
+        "enum": sorted(SUPPORTED_PROTOCOLS), "description": "The protocol the phone speaks; another one is 426."})
     device_id = fields.String(required=True, metadata={"pattern": f"^{UUID.pattern}$"})
     ops = fields.List(fields.Raw(metadata=op_json_schema()), required=True, validate=validate.Length(max=MAX_OPS))
 
@@ -66,8 +66,9 @@ class PullSchema(Schema):
 
 
 PULL_PARAMETERS = [  # read by sync.protocol.parse_pull itself, so that sync/ owns the protocol's checks
-    {"name": "protocol", "in": "query", "required": True, "schema": {"type": "integer"},
-     "description": f"The protocol the phone speaks ({PROTOCOL_VERSION}); another one is answered 426."},
+    {"name": "protocol", "in": "query", "required": True,
+     "schema": {"type": "integer", "enum": sorted(SUPPORTED_PROTOCOLS)},
+     "description": "The protocol the phone speaks; another one is answered 426."},
     {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{0,19}$"},
      "description": "The cursor of the last page read; none for the first."},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PULL_LIMIT}},
@@ -89,6 +90,10 @@ class Push(MethodView):
     @blp.arguments(PushSchema)
     @blp.response(200, PushResultSchema)
     @blp.errors(426)
+    @blp.links(200, ReadConversation=("get", "/conversations/{conversation_id}",
+                                      {"conversation_id": "$request.body#/ops/0/entity_id"}),
+               ReviewConversation=("patch", "/conversations/{conversation_id}",
+                                   {"conversation_id": "$request.body#/ops/0/entity_id"}))
     def post(self, _envelope):
         """Apply a batch of ops from a phone: one result per op, in order; an op is applied at most once."""
         batch, early = _protocol_errors(lambda: parse_batch(request.get_json(), now_ms=service.now_ms()), "json")
@@ -144,6 +149,10 @@ class Conversations(MethodView):
     @blp.arguments(ConversationFilterSchema, location="query")
     @blp.response(200, ConversationSchema(many=True))
     @blp.paginate(QueryPage)
+    @blp.links(200, ReadConversation=("get", "/conversations/{conversation_id}",
+                                      {"conversation_id": "$response.body#/0/id"}),
+               ReviewConversation=("patch", "/conversations/{conversation_id}",
+                                   {"conversation_id": "$response.body#/0/id"}))
     def get(self, args):
         """Volunteers' logged conversations, newest change first, filtered and paged."""
         values = SyncRecord.values

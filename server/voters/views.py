@@ -43,6 +43,8 @@ def upload_folder() -> Path:
 class VoterFiles(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.response(200, VoterImportSchema(many=True))
+    @blp.links(200, ReadImport=("get", "/voter-files/{import_id}", {"import_id": "$response.body#/0/id"}),
+               ReadProblems=("get", "/voter-files/{import_id}/problems.csv", {"import_id": "$response.body#/0/id"}))
     def get(self):
         """The campaign's voter-file imports, newest first."""
         return db.session.execute(select(VoterImport).where(VoterImport.campaign_id == current_campaign().id)
@@ -53,6 +55,8 @@ class VoterFiles(MethodView):
     @blp.arguments(VoterFileUploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(202, VoterImportSchema)
     @blp.errors(409)
+    @blp.links(202, ReadImport=("get", "/voter-files/{import_id}", {"import_id": "$response.body#/id"}),
+               CancelImport=("delete", "/voter-files/{import_id}", {"import_id": "$response.body#/id"}))
     def post(self, options):
         """Upload a voter file and import it in the background; poll the returned import for progress.
 
@@ -158,6 +162,7 @@ class Voters(MethodView):
     @blp.arguments(VoterListArgsSchema, location="query")
     @blp.response(200, VoterSchema(many=True))
     @blp.paginate(QueryPage)
+    @blp.links(200, ReadVoter=("get", "/voters/{voter_id}", {"voter_id": "$response.body#/0/id"}))
     def get(self, args):
         """The voter file, filtered and paged (``page``, ``page_size``; totals in ``X-Pagination``)."""
         stmt = select(Voter).where(Voter.campaign_id == current_campaign().id)

@@ -38,6 +38,7 @@ BLINDED = base64.b64encode(oprf.blind(b"tel:+12025550143")[1]).decode()
 A_TAG = base64.b64encode(bytes(16)).decode()
 EXPECTED = {
     ("GET", "/<path:filename>"): Entry(PUBLIC, 200),
+    **{(method, "/api/<path:_rest>"): Entry(PUBLIC, 404) for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
     ("GET", "/"): Entry(PUBLIC, 200),
     ("GET", "/signin"): Entry(PUBLIC, 200),
     ("GET", "/join/<code>"): Entry(PUBLIC, 200),
@@ -179,6 +180,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
         "<path:filename>": "index.html",
+        "<path:_rest>": "campaigns/1/invites/-1",
     }
     for placeholder, value in values.items():
         rule = rule.replace(placeholder, str(value))
