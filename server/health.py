@@ -24,5 +24,5 @@ class Health(MethodView):
         try:
             db.session.execute(text("SELECT 1"))
         except SQLAlchemyError:
-            abort(503, "The database cannot be reached.")
+            abort(503, message="The database cannot be reached.")
         return {"status": "ok"}

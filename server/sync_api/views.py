@@ -178,7 +178,7 @@ class Conversations(MethodView):
 def _conversation(conversation_id: uuid.UUID) -> SyncRecord:
     row = SyncRecord.get_in_campaign(conversation_id, current_campaign(), by="entity_id")
     if row.entity != CONVERSATION.name:
-        abort(404, "No such conversation.")
+        abort(404, message="No such conversation.")
     return row
 
 

@@ -249,3 +249,32 @@ def test_demo_writes_an_address_book_in_which_matching_finds_eight_voters(app, r
         if any(evaluate(sk, value.encode())[:16] in tags for value in inputs):
             found.add(card.split("FN:")[1].splitlines()[0])
     assert len(found) == 8
+
+
+def test_matching_build_tags_the_identifiers_an_interrupted_import_left_untagged(app, runner, make_campaign):
+    """An import or rotation killed after its voters committed leaves identifiers without tags: `matching build`
+    tags exactly those, with the campaign key's F(k, x), and a second run has nothing left to do."""
+    campaign_id = make_campaign()
+    with app.app_context():
+        voter = Voter(campaign_id=campaign_id, external_id="A1", first_name="Ana", last_name="Lopez",
+                      search_name="ana lopez")
+        voter.identifiers = [VoterIdentifier(campaign_id=campaign_id, kind=IdentifierKind.PHONE, value="+19195550101"),
+                             VoterIdentifier(campaign_id=campaign_id, kind=IdentifierKind.EMAIL,
+                                             value="ana@example.org")]
+        db.session.add(voter)
+        db.session.commit()
+    assert count(app, MatchTag) == 0
+    result = runner.invoke(args=["kin", "matching", "build", "--campaign", str(campaign_id)])
+    assert result.exit_code == 0, result.output
+    assert "Added 2 tags." in result.output
+    with app.app_context():
+        sk = secret_key(active_key(db.session.get(Campaign, campaign_id)))
+        assert set(db.session.execute(select(MatchTag.tag)).scalars()) == {
+            evaluate(sk, b"tel:+19195550101")[:16], evaluate(sk, b"mailto:ana@example.org")[:16]}
+    again = runner.invoke(args=["kin", "matching", "build", "--campaign", str(campaign_id)])
+    assert "Added 0 tags." in again.output and count(app, MatchTag) == 2
+
+
+def test_matching_build_names_an_unknown_campaign(runner):
+    result = runner.invoke(args=["kin", "matching", "build", "--campaign", "999"])
+    assert result.exit_code != 0 and "No campaign with id 999" in result.output

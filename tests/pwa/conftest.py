@@ -24,7 +24,7 @@ from server.matching.tags import tag_new_identifiers
 from server.sync_api.models import SyncRecord
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import Stamp
-from tests.conftest import PASSWORD, TEST_CONFIG
+from tests.conftest import PASSWORD, TEST_CONFIG, empty_database_uri
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -155,12 +155,10 @@ class LiveServer:
             return [dict(row.values) for row in rows]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    database = tmp_path_factory.mktemp("live") / "kin.sqlite3"
+def serve(database_uri: str):
+    """The app on a database, migrated, served on a free port in a thread until the generator is closed."""
     # the sign-in rate limit has its own API tests; here many tests sign in from one address
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri, "LOGIN_RATE_LIMIT": "1000 per minute"})
     with app.app_context():
         upgrade()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -172,6 +170,17 @@ def live_server(tmp_path_factory):
     thread.join()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from serve(empty_database_uri("sqlite", tmp_path_factory.mktemp("live")))
+
+
+@pytest.fixture(scope="session")
+def live_server_postgres(tmp_path_factory):
+    """The same on the PostgreSQL server of the run, for the flows that must hold on both databases."""
+    yield from serve(empty_database_uri("postgresql", tmp_path_factory.mktemp("live-pg")))
 
 
 @pytest.fixture(scope="session")

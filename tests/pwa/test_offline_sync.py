@@ -13,15 +13,25 @@ from tests.pwa.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, idb_all, idb_put,
 pytestmark = pytest.mark.browser
 
 
+def make_volunteer(server):
+    """A campaign and a volunteer in it with two people they know, made on another device of theirs."""
+    campaign = server.campaign("Offline County")
+    email = f"vol-{time.monotonic_ns()}@example.org"
+    server.member(campaign, email, name="Olga Example")
+    for first in ("Maria", "Tomas"):
+        server.relationship(campaign, email, server.voter(campaign, first), notes=f"{first}, my neighbour")
+    return campaign, email
+
+
 @pytest.fixture
 def volunteer(live_server):
-    """A campaign and a volunteer in it with two people they know, made on another device of theirs."""
-    campaign = live_server.campaign("Offline County")
-    email = f"vol-{time.monotonic_ns()}@example.org"
-    live_server.member(campaign, email, name="Olga Example")
-    for first in ("Maria", "Tomas"):
-        live_server.relationship(campaign, email, live_server.voter(campaign, first), notes=f"{first}, my neighbour")
-    return campaign, email
+    return make_volunteer(live_server)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_server(request):
+    """The live server on SQLite, and on PostgreSQL: the offline flow must hold on the production database too."""
+    return request.getfixturevalue("live_server" if request.param == "sqlite" else "live_server_postgres")
 
 
 def wait_until_synced(page: Page) -> None:
@@ -30,9 +40,9 @@ def wait_until_synced(page: Page) -> None:
 
 
 def test_twenty_logs_made_offline_survive_reload_and_restart_and_reach_the_server_once(
-        playwright, live_server, volunteer, tmp_path):
-    campaign, email = volunteer
-    options = {"base_url": live_server.url, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, **PHONE}
+        playwright, any_server, tmp_path):
+    campaign, email = make_volunteer(any_server)
+    options = {"base_url": any_server.url, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, **PHONE}
     context = playwright.chromium.launch_persistent_context(tmp_path / "profile", **options)
     page = context.pages[0]
     errors = []
@@ -67,7 +77,7 @@ def test_twenty_logs_made_offline_survive_reload_and_restart_and_reach_the_serve
     wait_until_synced(page)
     assert idb_all(page, "outbox") == []
     expect(page.locator("#conversations .conversation .state")).to_have_text(["Sent"] * 20)
-    logged = live_server.synced(campaign, "conversation", email)
+    logged = any_server.synced(campaign, "conversation", email)
     assert sorted(values["notes"] for values in logged) == sorted(f"Talk number {i}" for i in range(20))
     assert {values["channel"] for values in logged} == {"door"}
     context.close()

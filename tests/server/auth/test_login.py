@@ -166,3 +166,19 @@ def test_me_can_change_language_and_name(client, make_user, auth_headers):
     assert response.json["user"]["language"] == "es" and response.json["user"]["display_name"] == "Ana"
     bad = client.patch("/api/me", json={"language": "fr"}, headers=auth_headers(user_id))
     assert bad.status_code == 422 and "language" in bad.json["errors"]["json"]
+
+
+@pytest.mark.parametrize(("proxies", "locked_out"), [(0, True), (1, False)])
+def test_the_address_limit_trusts_x_forwarded_for_only_behind_a_configured_proxy(app, client, make_user, proxies,
+                                                                                 locked_out):
+    """Behind KIN_TRUSTED_PROXIES proxies, each client is counted by the address the proxy saw; without one, a
+    header a client writes itself must not give it a fresh count (every guess comes from 127.0.0.1)."""
+    from server import create_app
+
+    behind = create_app({**app.config, "TRUSTED_PROXIES": proxies, "LOGIN_RATE_LIMIT": "3 per minute"})
+    client = behind.test_client()
+    statuses = [client.post("/api/auth/login", json={"email": f"x{n}@example.org", "password": "nope"},
+                            headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(5)]
+    with behind.app_context():
+        db.engine.dispose()
+    assert statuses == ([401] * 3 + [429] * 2 if locked_out else [401] * 5)

@@ -4,6 +4,7 @@ import io
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from server.campaigns.models import Role
 from server.columns import utcnow
@@ -102,3 +103,40 @@ def test_an_upload_that_drops_most_voters_stops_until_it_is_confirmed(client, au
     assert again.json["allow_shrink"] is True
     job = wait_for(client, headers, f"/api/campaigns/{organizer.campaign_id}/voter-files/{again.json['id']}")
     assert job["status"] == "succeeded" and job["voters_deactivated"] == 8
+
+
+def test_an_organizer_cancels_an_import_before_and_while_it_runs_and_the_voter_file_stays(
+        app, client, auth_headers, organizer, voter_file, import_file, voters_of):
+    """DELETE on a queued import cancels it at once; on a running one, it stops after the batch it is reading,
+    and in both cases the previous voter file is exactly as it was, with nothing left staged."""
+    from server.voters import importer
+    from server.voters.models import staged_voter
+
+    import_file(voter_file(FIRST), organizer.campaign_id)
+    before = {key: (voter.last_name, voter.active) for key, voter in voters_of(organizer.campaign_id).items()}
+    headers = auth_headers(organizer.user_id)
+    rows = [[f"V{n}", "Ana", f"Voter{n}", "Durham", "27701", "1990", "", ""] for n in range(1500)]  # two batches
+    url = f"/api/campaigns/{organizer.campaign_id}/voter-files"
+
+    with app.app_context():
+        queued = importer.create_import(organizer.campaign_id, voter_file(rows), "queued.csv").id
+    cancelled = client.delete(f"{url}/{queued}", headers=headers)
+    assert cancelled.status_code == 202 and cancelled.json["status"] == "cancelled"
+    with app.app_context():
+        assert importer.run_import(queued).status is ImportStatus.CANCELLED  # a worker that picks it up later
+
+    with app.app_context():
+        running = importer.create_import(organizer.campaign_id, voter_file(rows), "running.csv",
+                                         allow_shrink=True).id
+
+        def organizer_cancels(job):  # called after each committed batch, as the organizer watches the progress
+            if job.rows_read < len(rows):
+                assert app.test_client().delete(f"{url}/{job.id}", headers=headers).status_code == 202
+
+        job = importer.run_import(running, organizer_cancels)
+        assert job.status is ImportStatus.CANCELLED and job.message.startswith("Cancelled")
+        assert 0 < job.rows_read < len(rows)
+        assert db.session.execute(select(func.count()).select_from(staged_voter)).scalar_one() == 0
+    assert {key: (voter.last_name, voter.active) for key, voter in voters_of(organizer.campaign_id).items()} == before
+    finished = client.delete(f"{url}/{running}", headers=headers)
+    assert finished.status_code == 409 and "already cancelled" in finished.json["message"]
