@@ -16,6 +16,7 @@ MAX_OPS = 500
 MAX_BATCH_BYTES = 1_000_000  # a phone sends fewer ops when they would make a longer body (the server takes 4 MiB)
 PULL_LIMIT = 200
 MAX_PULL_LIMIT = 1000
+MAX_CURSOR_DIGITS = 19  # a cursor is a sequence number, at most a 64-bit one
 
 
 class Action(enum.StrEnum):
@@ -199,10 +200,10 @@ def parse_pull(args: Mapping[str, str]) -> tuple[int, int]:
     _check_protocol(int(protocol) if isinstance(protocol, str) and protocol.isascii() and protocol.isdigit()
                     else protocol)
     cursor = args.get("cursor") or "0"
-    if not (cursor.isascii() and cursor.isdigit()):
+    if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= MAX_CURSOR_DIGITS):
         raise ProtocolError("Not a cursor from this server.", "cursor")
     limit = args.get("limit") or str(PULL_LIMIT)
-    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_PULL_LIMIT):
+    if not (limit.isascii() and limit.isdigit() and len(limit) <= 9 and 1 <= int(limit) <= MAX_PULL_LIMIT):
         raise ProtocolError(f"Not a whole number from 1 to {MAX_PULL_LIMIT}.", "limit")
     return int(cursor), int(limit)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from server.campaigns.models import Membership, Role
 from server.columns import utcnow
 from server.extensions import db, upsert
+from server.request_input import MAX_ID
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import Voter
 from server.voters.search import card
@@ -229,7 +230,9 @@ def _record(row: SyncRecord | None) -> Record | None:
 
 
 def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:
-    """The caller's records changed after ``cursor``, oldest change first, one more than ``limit``."""
+    """The caller's records changed after ``cursor``, oldest change first, one more than ``limit``. A cursor past
+    the largest sequence number the column holds has nothing after it (PostgreSQL would refuse to compare it)."""
+    cursor = min(cursor, MAX_ID)
     rows = db.session.execute(select(SyncRecord).where(
         SyncRecord.campaign_id == membership.campaign_id, SyncRecord.owner_id == membership.user_id,
         SyncRecord.seq > cursor).order_by(SyncRecord.seq).limit(limit + 1)).scalars()

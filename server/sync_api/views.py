@@ -21,6 +21,7 @@ from server.voters.schemas import VoterCardSchema
 from sync.entities import CONVERSATION, UUID
 from sync.errors import ProtocolError, UnsupportedProtocol
 from sync.protocol import (
+    MAX_CURSOR_DIGITS,
     MAX_OPS,
     MAX_PULL_LIMIT,
     SUPPORTED_PROTOCOLS,
@@ -69,7 +70,7 @@ PULL_PARAMETERS = [  # read by sync.protocol.parse_pull itself, so that sync/ ow
     {"name": "protocol", "in": "query", "required": True,
      "schema": {"type": "integer", "enum": sorted(SUPPORTED_PROTOCOLS)},
      "description": "The protocol the phone speaks; another one is answered 426."},
-    {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{0,19}$"},
+    {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": f"^[0-9]{{0,{MAX_CURSOR_DIGITS}}}$"},
      "description": "The cursor of the last page read; none for the first."},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PULL_LIMIT}},
 ]

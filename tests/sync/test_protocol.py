@@ -170,8 +170,11 @@ def test_a_pull_request_has_defaults():
     ({"protocol": "1", "cursor": "-1"}, "cursor"),
     ({"protocol": "1", "cursor": "abc"}, "cursor"),
     ({"protocol": "1", "cursor": "٤٢"}, "cursor"),
+    ({"protocol": "1", "cursor": "1" * 20}, "cursor"),
+    ({"protocol": "1", "cursor": "9" * 5000}, "cursor"),
     ({"protocol": "1", "limit": "0"}, "limit"),
     ({"protocol": "1", "limit": "1001"}, "limit"),
+    ({"protocol": "1", "limit": "9" * 5000}, "limit"),
     ({"protocol": "1", "since": "3"}, "since"),
 ])
 def test_a_bad_pull_request_names_the_field(args, field):
