@@ -17,7 +17,7 @@ export function contactsScreen({ toasts, sync }) {
   const count = h('p', { id: 'contacts-count' });
   const importStatus = h('p', { id: 'import-status', role: 'status' });
   const file = h('input', { id: 'contacts-file', type: 'file', accept: '.vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv',
-    'aria-describedby': 'contacts-file-hint', onchange: () => importFile(file.files[0]) });
+    'aria-describedby': 'contacts-file-hint', onchange: () => { importing = importFile(file.files[0]); } });
   const picker = hasContactPicker()
     ? h('button', { type: 'button', id: 'pick-contacts', class: 'button', i18n: 'contacts.pick', onclick: pick }) : null;
   const chooseCampaign = campaigns.length > 1 ? h('select', { id: 'match-campaign' },
@@ -49,6 +49,8 @@ export function contactsScreen({ toasts, sync }) {
     h('button', { type: 'button', id: 'delete-contacts', class: 'button danger', i18n: 'contacts.delete',
       onclick: removeAll }));
 
+  let importing = Promise.resolve(); // a "find" tapped while a file is still being read waits for it
+
   const campaign = () => (chooseCampaign
     ? campaigns.find((c) => c.id === Number(chooseCampaign.value)) : campaigns[0]);
 
@@ -71,7 +73,8 @@ export function contactsScreen({ toasts, sync }) {
 
   async function pick() {
     try {
-      await saveImported(await pickContacts(), 'picker');
+      importing = pickContacts().then((picked) => saveImported(picked, 'picker'));
+      await importing;
     } catch (error) {
       if (error.name !== 'AbortError' && error.name !== 'InvalidStateError') throw error;
     }
@@ -89,6 +92,9 @@ export function contactsScreen({ toasts, sync }) {
   async function run() {
     const chosen = campaign();
     if (!chosen || find.disabled) return;
+    find.disabled = true;
+    await importing.catch(() => {});
+    find.disabled = false;
     if (!(await contactsOf(userId)).length) {
       text(matchStatus, 'contacts.noContacts');
       return;

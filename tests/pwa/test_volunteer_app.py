@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import idb_all, sign_in, vcard, wait_until
+from tests.pwa.conftest import PHONE, idb_all, sign_in, vcard, wait_until
 
 pytestmark = pytest.mark.browser
 VCARDS = Path(__file__).resolve().parents[1] / "fixtures" / "vcards"
@@ -111,6 +111,27 @@ def test_matching_finds_exactly_the_planted_contacts_and_remembers_answers(page,
     expect(page.locator("#sync-pending")).to_have_text("Everything is sent.")
     synced = live_server.synced(campaign, "relationship", email)
     assert [(r["voter_id"], r["source"]) for r in synced] == [(voters["Ana"], "match")]
+
+
+def test_find_tapped_while_a_file_is_still_being_read_waits_for_it(browser, base_url, volunteer):
+    """The contacts parser loads on first use (a slow download on a phone): a volunteer who taps "find" at once
+    must get their matches, not "no contacts on this phone" (seen in CI, where it was the first import of a run)."""
+    context = browser.new_context(base_url=base_url, service_workers="block", **PHONE)  # every chunk from the network
+    held = []
+    context.route("**/chunks/files-*.js", lambda route: held.append(route))  # the parser's chunk waits until the test lets it through
+    page = context.new_page()
+    sign_in(page, volunteer[1])
+    import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "the contacts parser was never requested"
+        page.wait_for_timeout(50)
+    page.locator("#find-people").click()
+    expect(page.locator("#find-people")).to_be_disabled()
+    held[0].continue_()
+    expect(page.locator("#match-status")).to_have_text("Found 3 people you may know.", timeout=30_000)
+    expect(page.locator("#matches .match-card")).to_have_count(3)
+    context.close()
 
 
 def test_matching_offline_says_it_will_run_when_back_online(page, context, volunteer):

@@ -2,16 +2,26 @@
 const MAX_WORKERS = 4;
 let nextId = 0;
 
+/** One request to a worker; rejects, instead of waiting forever, when the worker cannot load or run. */
 function call(worker, message) {
   return new Promise((resolve, reject) => {
     const id = ++nextId;
+    const done = () => {
+      worker.removeEventListener('message', listen);
+      worker.removeEventListener('error', failed);
+    };
     const listen = ({ data }) => {
       if (data.id !== id) return;
-      worker.removeEventListener('message', listen);
+      done();
       if (data.error) reject(new Error(data.error));
       else resolve(data);
     };
+    const failed = (event) => {
+      done();
+      reject(new Error(`The matching worker failed: ${event.message || 'it could not load'}`));
+    };
     worker.addEventListener('message', listen);
+    worker.addEventListener('error', failed);
     worker.postMessage({ ...message, id });
   });
 }

@@ -168,6 +168,14 @@ test('with no network it stops as offline', async () => {
   }
 });
 
+test('a matching worker that cannot load stops the run with an error instead of leaving it waiting', async () => {
+  const lonely = await volunteer('match', BOOK.slice(0, 1));
+  const outcome = await findPeople({ ...lonely, workerUrl: new URL('./no-such-worker.js', import.meta.url).href })
+    .catch((error) => error);
+  assert.ok(outcome instanceof Error && !(outcome instanceof MatchingStopped), String(outcome));
+  assert.match(outcome.message, /matching worker failed/);
+});
+
 test('past the daily quota it stops, keeps what it evaluated, and the next run carries on from there', async () => {
   const quota = await volunteer('quota', BOOK.slice(5)); // 3 inputs; the campaign allows 2 a day
   let run = await match(quota);
