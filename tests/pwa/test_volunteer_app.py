@@ -118,7 +118,8 @@ def test_find_tapped_while_a_file_is_still_being_read_waits_for_it(browser, base
     must get their matches, not "no contacts on this phone" (seen in CI, where it was the first import of a run)."""
     context = browser.new_context(base_url=base_url, service_workers="block", **PHONE)  # every chunk from the network
     held = []
-    context.route("**/chunks/files-*.js", lambda route: held.append(route))  # the parser's chunk waits until the test lets it through
+    # the parser's chunk waits until the test lets it through
+    context.route("**/chunks/files-*.js", lambda route: held.append(route))
     page = context.new_page()
     sign_in(page, volunteer[1])
     import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
