@@ -1,18 +1,29 @@
-// The one module that opens IndexedDB. Versions fall through (idb README): a phone on any old version runs every
-// step after it. Everything that must survive a closed tab or a dead battery lives here:
-//   records  one per synced record, keyed [entity, entity_id]: {entity, entity_id, user_id, campaign_id, values,
-//            stamps, deleted, deleted_stamp, version, local}; `local` never leaves the phone (a person's label)
-//   outbox   one per op not yet settled by the server, keyed op_id; pushed in `hlc` order (the order they were made)
-//   meta     device (this phone's id, the HLC node), clock (its HLC), profile (who last signed in here),
-//            cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
-//            messages/<user>/<campaign> (the volunteer's own message drafts)
-//   voters   voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
+// The one module that knows how IndexedDB is laid out. It opens the database, and the rest of the app calls the
+// operations below, named for what they do: no store or index name appears outside this file, so a new schema
+// version lands here alone. Versions fall through (idb README): a phone on any old version runs every step after
+// it. Everything that must survive a closed tab or a dead battery lives here:
+//   records     one per synced record, keyed [entity, entity_id]: {entity, entity_id, user_id, campaign_id, values,
+//               stamps, deleted, deleted_stamp, version, local}; `local` never leaves the phone (a person's label).
+//               Index owner [user_id, campaign_id, entity].
+//   outbox      one per op not yet settled by the server, keyed op_id: {op_id, user_id, campaign_id, entity,
+//               entity_id, action, fields, hlc, before, rejected}. Indexes queue [user_id, campaign_id, hlc] (pushed
+//               in `hlc` order, the order they were made) and user (user_id).
+//   meta        keyed by name: device (this phone's id, the HLC node), clock (its HLC), profile (who last signed in
+//               here), cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
+//               messages/<user>/<campaign> (the volunteer's own message drafts)
+//   voters      voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
 // Private matching (version 2); none of it ever leaves the phone:
-//   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}
-//   tags        F(k, input) per contact input and campaign key: {user_id, campaign_id, key_version, input, tag}
-//   candidates  a voter a contact matched: {user_id, campaign_id, contact_id, voter_id, strength, decision}
-//               decision: null (not yet asked), 'confirmed', 'dismissed' ("not them": not offered again)
-// Rule from the idb README: never await anything but this database's requests inside a transaction.
+//   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}.
+//               Index user (user_id).
+//   tags        F(k, input) per contact input and campaign key, keyed [user_id, campaign_id, key_version, input]:
+//               {..., tag, voters} (voters: the voter ids the tag's card named, null until asked). Index campaign
+//               [user_id, campaign_id].
+//   candidates  a voter a contact matched, keyed [user_id, campaign_id, contact_id, voter_id]: {..., strength,
+//               decision, found_at}; decision: null (not yet asked), 'confirmed', 'dismissed' ("not them": not
+//               offered again). Index campaign [user_id, campaign_id].
+// Rule from the idb README: never await anything but this database's requests inside a transaction. Where an
+// operation must run the caller's rules inside its transaction (a change stamped by the clock, a pulled page
+// merged, an import merged into the contacts here), it takes them as a synchronous function: values in, values out.
 import { openDB, unwrap } from 'idb';
 import { decode, encode, stamp } from './hlc.js';
 
@@ -20,9 +31,10 @@ const NAME = 'kin';
 const VERSION = 2;
 let opening = null;
 
-/** The open database, opened once per page. */
+/** The open database, opened once per page; after a failed open the next call tries again. */
 export function db() {
-  opening ??= openDB(NAME, VERSION, {
+  if (opening) return opening;
+  const attempt = openDB(NAME, VERSION, {
     upgrade(database, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         const records = database.createObjectStore('records', { keyPath: ['entity', 'entity_id'] });
@@ -51,12 +63,18 @@ export function db() {
       opening = null;
     },
   });
-  return opening;
+  opening = attempt;
+  // a refused open (storage full or disabled, a newer version on disk) must not break the page until a reload
+  attempt.catch(() => {
+    if (opening === attempt) opening = null;
+  });
+  return attempt;
 }
 
 /**
  * Run work(tx) in one readwrite transaction over stores and wait until it commits; if work throws, nothing
- * it wrote is kept. work may await only requests on tx.
+ * it wrote is kept. work may await only requests on tx. Exported only for tests that set a scene
+ * (pwa/lib/session.test.mjs); the app calls the operations below.
  */
 export async function write(stores, work) {
   const tx = (await db()).transaction(stores, 'readwrite');
@@ -77,24 +95,45 @@ export async function write(stores, work) {
 
 /**
  * Put many rows into one store of a write() transaction without a promise per request (thousands of them cost
- * more than the writes); write() waits for the commit, so a failed put still aborts it all.
+ * more than the writes, and a failed one would also be an unhandled rejection); write() waits for the commit, so a
+ * failed put still aborts it all.
  */
-export function putAll(store, rows) {
+function putAll(store, rows) {
   const raw = unwrap(store);
   for (const row of rows) raw.put(row);
 }
 
-/** This device's clock, read inside tx (with 'meta'). */
-export async function readClock(tx) {
+/** Delete keys (or key ranges) from one store of a write() transaction, as putAll puts. */
+function deleteAll(store, keys) {
+  const raw = unwrap(store);
+  for (const key of keys) raw.delete(key);
+}
+
+/** Run a caller's rules inside a transaction: they must not await, or the transaction would commit under them. */
+function within(rules, ...args) {
+  const result = rules(...args);
+  if (typeof result?.then === 'function') throw new TypeError('rules run inside a transaction must not be async');
+  return result;
+}
+
+/** The array keys that start with prefix: [a, b] holds [a, b], [a, b, c], [a, b, c, d]... */
+const startingWith = (...prefix) => IDBKeyRange.bound(prefix, [...prefix, []]);
+const cursorKey = (userId, campaignId) => `cursor/${userId}/${campaignId}`;
+const syncedKey = (userId) => `synced/${userId}`;
+
+/** This device's clock, read inside tx (with 'meta'): zero on a phone that never stamped anything. */
+async function readClock(tx) {
   const meta = tx.objectStore('meta');
   const saved = await meta.get('clock');
   return saved ? decode(saved) : stamp(0, 0, await meta.get('device'));
 }
 
 /** Keep clock, inside tx (with 'meta', readwrite). */
-export function writeClock(tx, clock) {
-  return tx.objectStore('meta').put(encode(clock), 'clock');
+function writeClock(tx, clock) {
+  unwrap(tx.objectStore('meta')).put(encode(clock), 'clock');
 }
+
+// --- meta: small named values ---
 
 export async function getMeta(key) {
   return (await db()).get('meta', key);
@@ -107,6 +146,27 @@ export async function setMeta(key, value) {
 export async function deleteMeta(key) {
   return (await db()).delete('meta', key);
 }
+
+/** This phone's id, made with the database (the node of its clock). */
+export function deviceId() {
+  return getMeta('device');
+}
+
+/** Where pulling one campaign for a person resumes (undefined: from the start). */
+export function pullCursor(userId, campaignId) {
+  return getMeta(cursorKey(userId, campaignId));
+}
+
+/** When a sync of every campaign of a person last completed (ms), or undefined. */
+export function lastSynced(userId) {
+  return getMeta(syncedKey(userId));
+}
+
+export function markSynced(userId, when) {
+  return setMeta(syncedKey(userId), when);
+}
+
+// --- records and their outbox ---
 
 export async function getRecord(entity, entityId) {
   return (await db()).get('records', [entity, entityId]);
@@ -129,25 +189,203 @@ export async function pendingOps(userId) {
   return ops.sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
 }
 
+/**
+ * Keep a change made on this phone: the record and its op in ONE transaction with this device's clock, so a closed
+ * tab or a dead battery leaves all or nothing. change({clock, record, replaced}) gets the clock, the record as
+ * stored (undefined if none) and the ops of `supersedes` still waiting, and returns {clock, record, op}: the clock
+ * after stamping, the record as it now reads and the new op. The replaced ops leave the outbox. Resolves to op.
+ */
+export async function applyChange({ entity, entityId, supersedes = [] }, change) {
+  return write(['records', 'outbox', 'meta'], async (tx) => {
+    const records = tx.objectStore('records');
+    const outbox = tx.objectStore('outbox');
+    const clock = await readClock(tx);
+    const record = await records.get([entity, entityId]);
+    const replaced = (await Promise.all(supersedes.map((id) => outbox.get(id)))).filter(Boolean);
+    const made = within(change, { clock, record, replaced });
+    writeClock(tx, made.clock);
+    deleteAll(outbox, replaced.map((op) => op.op_id));
+    putAll(records, [made.record]);
+    await outbox.add(made.op); // add, not put: an op id already taken fails the change, with its own error
+    return made.op;
+  });
+}
+
+/**
+ * Take op opId out of the outbox, in one transaction with what follows from it. withdraw({op, record, others})
+ * gets the op, its record (undefined if none) and that record's other ops still waiting, oldest first, and returns
+ * {record, drop}: the record as it now reads (null: delete it) and the ids of other ops that leave with it.
+ * Resolves to the ids of every op taken out: none when opId is not here (settled or discarded meanwhile).
+ */
+export async function withdrawOp(opId, withdraw) {
+  return write(['records', 'outbox'], async (tx) => {
+    const records = tx.objectStore('records');
+    const outbox = tx.objectStore('outbox');
+    const op = await outbox.get(opId);
+    if (!op) return [];
+    const key = [op.entity, op.entity_id];
+    const record = await records.get(key);
+    const others = (await outbox.index('queue').getAll(startingWith(op.user_id, op.campaign_id)))
+      .filter((other) => other.entity === op.entity && other.entity_id === op.entity_id && other.op_id !== opId);
+    const { record: next, drop = [] } = within(withdraw, { op, record, others });
+    const gone = [opId, ...drop];
+    deleteAll(outbox, gone);
+    if (next) putAll(records, [next]);
+    else deleteAll(records, [key]);
+    return gone;
+  });
+}
+
+/**
+ * Settle pushed ops by the server's verdicts, in one transaction: {op, version} leaves the outbox and its record
+ * keeps the greater of its version and `version`; {op, rejected} stays, carrying `rejected`. An op no longer here
+ * (discarded or fixed meanwhile) is left alone.
+ */
+export async function settleOps(verdicts) {
+  await write(['outbox', 'records'], async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const records = tx.objectStore('records');
+    for (const { op, version, rejected } of verdicts) {
+      const stored = await outbox.get(op.op_id);
+      if (!stored) continue;
+      if (rejected) {
+        putAll(outbox, [{ ...stored, rejected }]);
+        continue;
+      }
+      deleteAll(outbox, [op.op_id]);
+      const record = await records.get([op.entity, op.entity_id]);
+      if (record && version > record.version) putAll(records, [{ ...record, version }]);
+    }
+  });
+}
+
+/**
+ * Keep one pulled page of a campaign in one transaction: observe(clock) moves this device's clock past the page's
+ * stamps (if it throws, nothing of the page is kept); merge(local, change) gives each changed record's synced
+ * state from the one here (undefined if none), and what never leaves the phone stays; the voter cards that came
+ * with the page are kept; pulling resumes after page.cursor.
+ */
+export async function savePulledPage(userId, campaignId, { changes, voters = [], cursor }, { observe, merge }) {
+  await write(['records', 'meta', 'voters'], async (tx) => {
+    writeClock(tx, within(observe, await readClock(tx)));
+    const records = tx.objectStore('records');
+    for (const change of changes) {
+      const local = await records.get([change.entity, change.entity_id]);
+      putAll(records, [{ entity: change.entity, entity_id: change.entity_id, user_id: userId,
+        campaign_id: campaignId, local: local?.local ?? {}, ...within(merge, local, change) }]);
+    }
+    putVoters(tx, campaignId, voters);
+    unwrap(tx.objectStore('meta')).put(cursor, cursorKey(userId, campaignId));
+  });
+}
+
+// --- voter cards ---
+
 /** Keep voter cards the server showed (keyed by their campaign and public id), for offline person pages. */
 export async function saveVoters(campaignId, cards) {
   if (cards.length) await write(['voters'], (tx) => putVoters(tx, campaignId, cards));
 }
 
-/** Keep voter cards inside tx (with 'voters', readwrite), as the pull that brought them writes its records. */
-export function putVoters(tx, campaignId, cards) {
+function putVoters(tx, campaignId, cards) {
   putAll(tx.objectStore('voters'), cards.map((card) => ({ ...card, campaign_id: campaignId })));
 }
 
 /** Every voter card this phone has for a campaign, by voter id. */
 export async function votersOf(campaignId) {
-  const cards = await (await db()).getAll('voters', IDBKeyRange.bound([campaignId], [campaignId, []]));
+  const cards = await (await db()).getAll('voters', startingWith(campaignId));
   return new Map(cards.map((card) => [card.id, card]));
 }
 
 export async function getVoter(campaignId, voterId) {
   return (await db()).get('voters', [campaignId, voterId]);
 }
+
+// --- contacts and private matching ---
+
+export async function contactsOf(userId) {
+  return (await db()).getAllFromIndex('contacts', 'user', userId);
+}
+
+export async function getContact(id) {
+  return (await db()).get('contacts', id);
+}
+
+/**
+ * Merge contacts into a person's, in one transaction: merge(existing) gets every contact of theirs here and returns
+ * {changed, result}: the contacts to keep (new or updated, each whole) and what mergeContacts resolves to.
+ */
+export async function mergeContacts(userId, merge) {
+  return write(['contacts'], async (tx) => {
+    const store = tx.objectStore('contacts');
+    const { changed, result } = within(merge, await store.index('user').getAll(userId));
+    putAll(store, changed);
+    return result;
+  });
+}
+
+/** Delete a person's contacts and everything matching derived from them (tags, matches, answers). */
+export async function forgetContacts(userId) {
+  await write(['contacts', 'tags', 'candidates'], (tx) => deleteContacts(tx, userId));
+}
+
+async function deleteContacts(tx, userId) {
+  const contacts = tx.objectStore('contacts').index('user');
+  for (let cursor = await contacts.openCursor(userId); cursor; cursor = await cursor.continue()) cursor.delete();
+  deleteAll(tx.objectStore('tags'), [startingWith(userId)]);
+  deleteAll(tx.objectStore('candidates'), [startingWith(userId)]);
+}
+
+/** The tags cached for a person's contact inputs in one campaign, under any key version. */
+export async function tagsOf(userId, campaignId) {
+  return (await db()).getAllFromIndex('tags', 'campaign', [userId, campaignId]);
+}
+
+/** Keep tags ({input, tag, voters}) of a person's contact inputs under one campaign key version. */
+export async function saveTags(userId, campaignId, keyVersion, rows) {
+  await write(['tags'], (tx) => putAll(tx.objectStore('tags'),
+    rows.map((row) => ({ ...row, user_id: userId, campaign_id: campaignId, key_version: keyVersion }))));
+}
+
+/** Delete the tags of a campaign's keys other than keyVersion (the key was rotated: they mean nothing now). */
+export async function dropStaleTags(userId, campaignId, keyVersion) {
+  await write(['tags'], (tx) => deleteAll(tx.objectStore('tags'), [
+    IDBKeyRange.bound([userId, campaignId], [userId, campaignId, keyVersion], false, true),
+    IDBKeyRange.bound([userId, campaignId, keyVersion, []], [userId, campaignId, []], true, false),
+  ]));
+}
+
+/** Matches for one campaign: [{contact_id, voter_id, strength, decision, found_at}]. */
+export async function candidatesOf(userId, campaignId) {
+  return (await db()).getAllFromIndex('candidates', 'campaign', [userId, campaignId]);
+}
+
+/**
+ * Keep the matches ({contact_id, voter_id, strength}) found in one campaign, in one transaction; one already here
+ * keeps its decision and when it was first found. Resolves to how many are new.
+ */
+export async function saveCandidates(userId, campaignId, found) {
+  return write(['candidates'], async (tx) => {
+    const store = tx.objectStore('candidates');
+    const key = (row) => `${row.contact_id} ${row.voter_id}`;
+    const known = new Map((await store.index('campaign').getAll([userId, campaignId])).map((row) => [key(row), row]));
+    const now = Date.now();
+    putAll(store, found.map((row) => ({ ...row, user_id: userId, campaign_id: campaignId,
+      decision: known.get(key(row))?.decision ?? null, found_at: known.get(key(row))?.found_at ?? now })));
+    return found.filter((row) => !known.has(key(row))).length;
+  });
+}
+
+/** Keep the volunteer's answer on a match; a match no longer here (its contacts were deleted) stays gone. */
+export async function rememberDecision(candidate, decision) {
+  await write(['candidates'], async (tx) => {
+    const store = tx.objectStore('candidates');
+    const stored = await store.get([candidate.user_id, candidate.campaign_id, candidate.contact_id,
+      candidate.voter_id]);
+    if (stored) putAll(store, [{ ...stored, decision }]);
+  });
+}
+
+// --- the whole phone ---
 
 /** Ask the browser not to evict our data under storage pressure; true when it agrees. */
 export async function requestPersistence() {
@@ -158,34 +396,22 @@ export async function requestPersistence() {
   }
 }
 
-/** Delete a person's contacts and everything matching derived from them, inside tx (all three stores). */
-export async function forgetContacts(tx, userId) {
-  const contacts = tx.objectStore('contacts').index('user');
-  for (let cursor = await contacts.openCursor(userId); cursor; cursor = await cursor.continue()) cursor.delete();
-  const theirs = IDBKeyRange.bound([userId], [userId, []]);
-  for (const store of ['tags', 'candidates']) {
-    for (let cursor = await tx.objectStore(store).openCursor(theirs); cursor; cursor = await cursor.continue()) {
-      cursor.delete();
-    }
-  }
-}
-
 /** Delete everything of a person's from this phone (on signing out), in one transaction. */
 export async function forgetUser(userId) {
   await write(['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates', 'voters'], async (tx) => {
-    await forgetContacts(tx, userId);
+    await deleteContacts(tx, userId);
     tx.objectStore('voters').clear(); // cards of this person's people: the next one here pulls their own
     const records = tx.objectStore('records').index('owner');
-    const range = IDBKeyRange.bound([userId], [userId, []]);
-    for (let cursor = await records.openCursor(range); cursor; cursor = await cursor.continue()) cursor.delete();
+    for (let cursor = await records.openCursor(startingWith(userId)); cursor; cursor = await cursor.continue()) {
+      cursor.delete();
+    }
     const outbox = tx.objectStore('outbox').index('user');
     for (let cursor = await outbox.openCursor(userId); cursor; cursor = await cursor.continue()) cursor.delete();
-    const meta = tx.objectStore('meta');
-    const mine = IDBKeyRange.bound(`cursor/${userId}/`, `cursor/${userId}/\uffff`);
-    for (let cursor = await meta.openCursor(mine); cursor; cursor = await cursor.continue()) cursor.delete();
-    const drafts = IDBKeyRange.bound(`messages/${userId}/`, `messages/${userId}/\uffff`);
-    for (let cursor = await meta.openCursor(drafts); cursor; cursor = await cursor.continue()) cursor.delete();
-    meta.delete(`synced/${userId}`);
-    meta.delete('profile');
+    deleteAll(tx.objectStore('meta'), [
+      IDBKeyRange.bound(`cursor/${userId}/`, `cursor/${userId}/\uffff`),
+      IDBKeyRange.bound(`messages/${userId}/`, `messages/${userId}/\uffff`),
+      syncedKey(userId),
+      'profile',
+    ]);
   });
 }

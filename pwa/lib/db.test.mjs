@@ -5,8 +5,9 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  db, forgetContacts, forgetUser, getMeta, getVoter, outboxPage, pendingOps, putAll, readClock, recordsOf,
-  requestPersistence, saveVoters, setMeta, votersOf, write, writeClock,
+  applyChange, candidatesOf, db, dropStaleTags, forgetContacts, forgetUser, getMeta, getRecord, getVoter, outboxPage,
+  pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence, saveCandidates, savePulledPage, saveTags,
+  saveVoters, setMeta, tagsOf, votersOf,
 } from './db.js';
 import { decode, encode, stamp } from './hlc.js';
 
@@ -43,6 +44,13 @@ const V2 = {
   tags: { keyPath: ['user_id', 'campaign_id', 'key_version', 'input'], indexes: { campaign: ['user_id', 'campaign_id'] } },
   voters: { keyPath: ['campaign_id', 'id'], indexes: {} },
 };
+
+/** Put rows into a store in one transaction, beside the module under test (to set a scene). */
+async function putRows(rows) {
+  const tx = (await db()).transaction(Object.keys(rows), 'readwrite');
+  for (const [store, list] of Object.entries(rows)) for (const row of list) tx.objectStore(store).put(...row);
+  await tx.done;
+}
 
 const op = (userId, campaignId, hlc, extra = {}) => ({ op_id: crypto.randomUUID(), user_id: userId,
   campaign_id: campaignId, entity: 'conversation', entity_id: crypto.randomUUID(), action: 'upsert', fields: {}, hlc,
@@ -86,40 +94,67 @@ test('a version 1 database is upgraded in place: its records, outbox and device 
   assert.deepEqual((await pendingOps(7)).map((o) => o.op_id), ['o1']);
 });
 
-test('write keeps everything its work wrote, or nothing when the work throws', async () => {
-  await write(['meta'], (tx) => {
-    tx.objectStore('meta').put('a', 'first');
-    tx.objectStore('meta').put('b', 'second');
-  });
-  assert.deepEqual([await getMeta('first'), await getMeta('second')], ['a', 'b']);
+test('a database that cannot be opened is not kept: the next use opens it again', async () => {
+  await done(indexedDB.deleteDatabase('kin')); // db.js lets go of its connection, as for another tab
+  const newer = indexedDB.open('kin', 3); // a newer app's database: this one cannot open it
+  (await done(newer)).close();
+  await assert.rejects(db(), { name: 'VersionError' });
+  await assert.rejects(getMeta('device'), { name: 'VersionError' });
 
-  const failure = new Error('the work failed half way');
-  await assert.rejects(write(['meta'], async (tx) => {
-    tx.objectStore('meta').put('changed', 'first');
-    await tx.objectStore('meta').put('new', 'third');
-    throw failure;
-  }), (error) => error === failure);
-  assert.deepEqual([await getMeta('first'), await getMeta('third')], ['a', undefined]);
+  await done(indexedDB.deleteDatabase('kin')); // whatever was in the way has gone
+  const database = await db();
+  assert.equal(database.version, 2);
+  assert.deepEqual(schemaOf(database), V2);
+  assert.match(await getMeta('device'), UUID);
 });
 
-test('putAll writes every row, and one bad row aborts the whole write', async () => {
-  const cards = [1, 2, 3].map((i) => ({ campaign_id: 50, id: `v${i}`, first_name: `N${i}` }));
-  await write(['voters'], (tx) => putAll(tx.objectStore('voters'), cards));
-  assert.equal((await votersOf(50)).size, 3);
-
-  const more = [{ campaign_id: 51, id: 'ok' }, { campaign_id: 51 /* no id: not a valid key */ }];
-  await assert.rejects(write(['voters'], (tx) => putAll(tx.objectStore('voters'), more)), { name: 'DataError' });
-  assert.equal((await votersOf(51)).size, 0);
-});
-
-test('the clock starts at zero on this device and is kept as written', async () => {
+test('the clock starts at zero on this device, and a change keeps the clock it stamped with', async () => {
   const device = await getMeta('device');
-  const clock = await write(['meta'], (tx) => readClock(tx));
-  assert.deepEqual(clock, stamp(0, 0, device));
   const later = stamp(1_700_000_000_000, 4, device);
-  await write(['meta'], (tx) => writeClock(tx, later));
+  const seen = [];
+  const change = (clock, { op_id: opId, hlc }) => ({ clock, record: { entity: 'relationship', entity_id: opId,
+    user_id: 9, campaign_id: 1, values: {}, stamps: {}, deleted: false, deleted_stamp: null, version: 0 },
+  op: op(9, 1, hlc, { op_id: opId, entity: 'relationship', entity_id: opId }) });
+  await applyChange({ entity: 'relationship', entityId: 'c1' }, ({ clock }) => {
+    seen.push(clock);
+    return change(later, { op_id: 'c1', hlc: encode(later) });
+  });
   assert.equal(await getMeta('clock'), encode(later));
-  assert.deepEqual(await write(['meta'], (tx) => readClock(tx)), decode(encode(later)));
+  await applyChange({ entity: 'relationship', entityId: 'c2' }, ({ clock }) => {
+    seen.push(clock);
+    return change(clock, { op_id: 'c2', hlc: encode(later) + 'b' });
+  });
+  assert.deepEqual(seen, [stamp(0, 0, device), decode(encode(later))]);
+});
+
+test('rules that run inside a transaction may not be async: nothing of the operation is kept', async () => {
+  await assert.rejects(applyChange({ entity: 'relationship', entityId: 'async' }, async ({ clock }) => ({ clock })),
+    { name: 'TypeError' });
+  assert.equal(await getRecord('relationship', 'async'), undefined);
+});
+
+test('a pulled page is kept whole or not at all: records, clock, voter cards and cursor', async () => {
+  const device = await getMeta('device');
+  const clock = await getMeta('clock');
+  const change = { entity: 'conversation', entity_id: 'p1', fields: { notes: 'pulled' }, version: 3 };
+  const page = (voters) => ({ changes: [change], voters, cursor: '17' });
+  const rules = { observe: () => stamp(1_800_000_000_000, 0, device),
+    merge: (local, pulled) => ({ values: pulled.fields, stamps: {}, deleted: false, deleted_stamp: null,
+      version: pulled.version }) };
+
+  // the second card has no id, so it cannot be stored: nothing of the page is
+  await assert.rejects(savePulledPage(70, 1, page([{ id: 'v1' }, { first_name: 'No id' }]), rules),
+    { name: 'DataError' });
+  assert.deepEqual([await getRecord('conversation', 'p1'), await getMeta('clock'), await pullCursor(70, 1)],
+    [undefined, clock, undefined]);
+  assert.equal((await votersOf(1)).size, 0);
+
+  await savePulledPage(70, 1, page([{ id: 'v1' }]), rules);
+  assert.deepEqual((await recordsOf(70, 1, 'conversation')).map((r) => [r.entity_id, r.values, r.version, r.local]),
+    [['p1', { notes: 'pulled' }, 3, {}]]);
+  assert.equal(await getMeta('clock'), encode(stamp(1_800_000_000_000, 0, device)));
+  assert.equal(await pullCursor(70, 1), '17');
+  assert.deepEqual([...(await votersOf(1)).keys()], ['v1']);
 });
 
 test('the outbox pages one person and campaign in stamp order, after a given stamp', async () => {
@@ -127,7 +162,7 @@ test('the outbox pages one person and campaign in stamp order, after a given sta
     '000000000000003-00000-d', '000000000000009-00000-d'];
   const mine = stamps.map((hlc) => op(20, 1, hlc));
   const others = [op(20, 2, '000000000000002-00000-d'), op(21, 1, '000000000000004-00000-d')];
-  await write(['outbox'], (tx) => putAll(tx.objectStore('outbox'), [...mine, ...others]));
+  await putRows({ outbox: [...mine, ...others].map((row) => [row]) });
   const sorted = [...stamps].sort();
 
   assert.deepEqual((await outboxPage(20, 1, '', 100)).map((o) => o.hlc), sorted);
@@ -147,24 +182,26 @@ test('voter cards are kept per campaign', async () => {
   assert.equal((await votersOf(60)).get('a').first_name, 'Ana');
   assert.deepEqual(await getVoter(61, 'a'), { id: 'a', first_name: 'Another Ana', campaign_id: 61 });
   assert.equal(await getVoter(61, 'b'), undefined);
+
+  const more = [{ id: 'ok' }, { first_name: 'no id: not a valid key' }];
+  await assert.rejects(saveVoters(62, more), { name: 'DataError' }); // one bad card: none of them is kept
+  assert.equal((await votersOf(62)).size, 0);
 });
 
 /** Everything a person can have on the phone, in two campaigns. */
 async function fill(userId) {
-  await write(['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates'], (tx) => {
-    for (const campaignId of [1, 2]) {
-      tx.objectStore('records').put({ entity: 'relationship', entity_id: `r-${userId}-${campaignId}`, user_id: userId,
-        campaign_id: campaignId, values: {}, stamps: {}, deleted: false, deleted_stamp: null, version: 1 });
-      tx.objectStore('outbox').put(op(userId, campaignId, `00000000000000${campaignId}-00000-d`));
-      tx.objectStore('meta').put('42', `cursor/${userId}/${campaignId}`);
-      tx.objectStore('meta').put('draft', `messages/${userId}/${campaignId}`);
-      tx.objectStore('tags').put({ user_id: userId, campaign_id: campaignId, key_version: 1, input: 'tel:+1', tag: 'ab' });
-      tx.objectStore('candidates').put({ user_id: userId, campaign_id: campaignId, contact_id: `c-${userId}`,
-        voter_id: 'v', decision: null });
-    }
-    tx.objectStore('meta').put(1, `synced/${userId}`);
-    tx.objectStore('contacts').put({ id: `c-${userId}`, user_id: userId, name: 'Friend', phones: [], emails: [] });
-  });
+  const rows = { records: [], outbox: [], meta: [[1, `synced/${userId}`]], tags: [], candidates: [],
+    contacts: [[{ id: `c-${userId}`, user_id: userId, name: 'Friend', phones: [], emails: [] }]] };
+  for (const campaignId of [1, 2]) {
+    rows.records.push([{ entity: 'relationship', entity_id: `r-${userId}-${campaignId}`, user_id: userId,
+      campaign_id: campaignId, values: {}, stamps: {}, deleted: false, deleted_stamp: null, version: 1 }]);
+    rows.outbox.push([op(userId, campaignId, `00000000000000${campaignId}-00000-d`)]);
+    rows.meta.push(['42', `cursor/${userId}/${campaignId}`], ['draft', `messages/${userId}/${campaignId}`]);
+    rows.tags.push([{ user_id: userId, campaign_id: campaignId, key_version: 1, input: 'tel:+1', tag: 'ab' }]);
+    rows.candidates.push([{ user_id: userId, campaign_id: campaignId, contact_id: `c-${userId}`, voter_id: 'v',
+      decision: null }]);
+  }
+  await putRows(rows);
 }
 
 async function holdings(userId) {
@@ -187,7 +224,7 @@ const NONE = { records: 0, outbox: 0, meta: 0, contacts: 0, tags: 0, candidates:
 test("forgetContacts deletes a person's contacts, tags and matches, and nobody else's", async () => {
   await fill(30);
   await fill(31);
-  await write(['contacts', 'tags', 'candidates'], (tx) => forgetContacts(tx, 30));
+  await forgetContacts(30);
   assert.deepEqual(await holdings(30), { ...FULL, contacts: 0, tags: 0, candidates: 0 });
   assert.deepEqual(await holdings(31), FULL);
 });
@@ -206,6 +243,38 @@ test("forgetUser deletes everything of the person's, keeps others' work and this
   assert.equal((await votersOf(1)).size, 0); // cards of the person's people: the next person pulls their own
   assert.equal(await getMeta('device'), device);
   assert.equal(await getMeta('clock'), clock);
+});
+
+test('tags are kept per key version, and a new key drops the others of that person and campaign', async () => {
+  await saveTags(80, 1, 3, [{ input: 'tel:+1', tag: 'a3', voters: null }, { input: 'mailto:a@b', tag: 'b3' }]);
+  await saveTags(80, 1, 2, [{ input: 'tel:+1', tag: 'a2' }]);
+  await saveTags(80, 1, 4, [{ input: 'tel:+1', tag: 'a4' }]);
+  await saveTags(80, 2, 2, [{ input: 'tel:+1', tag: 'other campaign' }]);
+  await saveTags(81, 1, 2, [{ input: 'tel:+1', tag: 'other person' }]);
+  const tags = async (userId, campaignId) => (await tagsOf(userId, campaignId)).map((row) => [row.key_version,
+    row.input, row.tag]);
+  assert.deepEqual(await tags(80, 1), [[2, 'tel:+1', 'a2'], [3, 'mailto:a@b', 'b3'], [3, 'tel:+1', 'a3'],
+    [4, 'tel:+1', 'a4']]);
+
+  await dropStaleTags(80, 1, 3);
+  assert.deepEqual(await tags(80, 1), [[3, 'mailto:a@b', 'b3'], [3, 'tel:+1', 'a3']]);
+  assert.deepEqual(await tags(80, 2), [[2, 'tel:+1', 'other campaign']]);
+  assert.deepEqual(await tags(81, 1), [[2, 'tel:+1', 'other person']]);
+});
+
+test('a match found again keeps its answer; an answer to a match no longer here does not bring it back', async () => {
+  const found = [{ contact_id: 'c1', voter_id: 'v1', strength: 'phone' }, { contact_id: 'c2', voter_id: 'v1',
+    strength: 'email' }];
+  assert.equal(await saveCandidates(90, 1, found), 2);
+  const [first] = await candidatesOf(90, 1);
+  await rememberDecision(first, 'dismissed');
+  assert.equal(await saveCandidates(90, 1, [{ ...found[0], strength: 'both' }, found[1]]), 0);
+  assert.deepEqual((await candidatesOf(90, 1)).map((c) => [c.contact_id, c.strength, c.decision, c.found_at]),
+    [['c1', 'both', 'dismissed', first.found_at], ['c2', 'email', null, first.found_at]]);
+
+  await forgetContacts(90);
+  await rememberDecision(first, 'confirmed');
+  assert.deepEqual(await candidatesOf(90, 1), []);
 });
 
 test('requestPersistence says whether the browser keeps the data under storage pressure', async () => {

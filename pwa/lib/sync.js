@@ -2,10 +2,14 @@
 // order, then pull until there is no more. One run at a time; runs at start, when the connection returns, after
 // each change and every few minutes, backing off exponentially while it fails. Ops leave the outbox only when
 // the server settled them (applied, duplicate or conflict); a rejected op stays, with the server's errors, until
-// the volunteer fixes or discards it. A 426 stops syncing until the app is updated; the outbox is kept.
+// the volunteer fixes or discards it. Each campaign fails on its own (a 404: the volunteer left it or was removed),
+// and the others still sync; being offline, signed out or outdated ends the run. A 426 stops syncing until the app
+// is updated; the outbox is kept. stop() ends the loop (signing out) until start().
 import { ApiError, syncPull, syncPush } from './api.js';
 import { maxBatchBytes, maxOps, protocol, settled } from './constants.gen.js';
-import { getMeta, outboxPage, pendingOps, putVoters, readClock, setMeta, write, writeClock } from './db.js';
+import {
+  deviceId, lastSynced, markSynced, outboxPage, pendingOps, pullCursor, savePulledPage, settleOps,
+} from './db.js';
 import { ClockDriftError, decode, receive } from './hlc.js';
 import { mergePulled } from './merge.js';
 import { onOutboxChange, outboxChanged } from './outbox.js';
@@ -32,17 +36,28 @@ function problemOf(error) {
   return 'server';
 }
 
+/** Problems of the whole phone, not of one campaign: the run ends at the first. */
+const PHONE_WIDE = new Set(['offline', 'update', 'signedOut']);
+
+/** An error that is not the network's, the server's or the clock's: a bug, worth the console. */
+function report(error) {
+  if (!(error instanceof ApiError) && !(error instanceof ClockDriftError)) console.error(error);
+}
+
 /**
  * The sync loop for whoever session() names: {userId, campaignIds}, or null while nobody is signed in.
  * Status listeners get {syncing, problem, pending, rejected, lastSynced}: problem is null, 'offline', 'server',
- * 'clock', 'update' or 'signedOut'; rejected lists the ops the server refused, with their errors.
+ * 'clock', 'update' or 'signedOut' (when campaigns failed differently, the first one's); rejected lists the ops the
+ * server refused, with their errors.
  */
 export function createSync({ session }) {
   let running = null;
   let again = false;
   let timer = null;
   let failures = 0;
-  let stopped = false;
+  let stopped = false; // by stop(), until start()
+  let outdated = false; // a 426: this app cannot sync any more
+  let unlisten = null;
   let status = { syncing: false, problem: null, pending: 0, rejected: [], lastSynced: null };
   const listeners = new Set();
 
@@ -57,46 +72,66 @@ export function createSync({ session }) {
     if (!who) return emit({ pending: 0, rejected: [], lastSynced: null });
     const ops = await pendingOps(who.userId);
     emit({ pending: ops.length, rejected: ops.filter((op) => op.rejected),
-      lastSynced: (await getMeta(`synced/${who.userId}`)) ?? null });
+      lastSynced: (await lastSynced(who.userId)) ?? null });
   }
 
   function schedule(ms) {
     clearTimeout(timer);
-    timer = stopped ? null : setTimeout(request, ms);
+    timer = stopped || outdated ? null : setTimeout(request, ms);
   }
 
   async function runOnce() {
     const who = session();
-    if (!who || stopped) return;
+    if (!who || stopped || outdated) return;
     if (!navigator.onLine) { // the 'online' event starts the next run
       emit({ problem: 'offline' });
       return;
     }
     emit({ syncing: true });
     try {
-      for (const campaignId of who.campaignIds) {
-        await push(who.userId, campaignId);
-        await pull(who.userId, campaignId);
-      }
+      await syncCampaigns(who);
+      if (stopped) return; // stopped meanwhile (signing out): nothing more is written
       failures = 0;
-      await setMeta(`synced/${who.userId}`, Date.now());
+      await markSynced(who.userId, Date.now());
       emit({ problem: null });
       schedule(PERIOD_MS);
     } catch (error) {
       const problem = problemOf(error);
       emit({ problem });
-      if (problem === 'update') stopped = true; // this app cannot sync any more: keep everything, ask for an update
+      if (problem === 'update') outdated = true; // keep everything, ask for an update
       if (problem === 'signedOut' || problem === 'update') clearTimeout(timer);
       else schedule(backoff(++failures));
-      if (problem === 'server' && !(error instanceof ApiError)) console.error(error);
+      report(error);
     } finally {
       emit({ syncing: false });
       await refreshStatus();
     }
   }
 
-  /** Sync now, or right after the run in progress; resolves when done. Never rejects. */
+  /**
+   * Push then pull each campaign. One campaign's failure does not keep the others from syncing: it is thrown once
+   * they all had their turn (the first such failure; later ones go to the console if they are bugs). A problem of
+   * the whole phone is thrown at once.
+   */
+  async function syncCampaigns({ userId, campaignIds }) {
+    let failed = null;
+    for (const campaignId of campaignIds) {
+      if (stopped) return;
+      try {
+        await push(userId, campaignId);
+        await pull(userId, campaignId);
+      } catch (error) {
+        if (PHONE_WIDE.has(problemOf(error))) throw error;
+        if (failed) report(error);
+        else failed = error;
+      }
+    }
+    if (failed) throw failed;
+  }
+
+  /** Sync now, or right after the run in progress; resolves when done. Never rejects. Does nothing once stopped. */
   function request() {
+    if (stopped) return running ?? Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -115,9 +150,9 @@ export function createSync({ session }) {
   /** Push this campaign's ops, at most maxOps and maxBatchBytes a request, each op once a run (a rejected one is
    * retried next run). */
   async function push(userId, campaignId) {
-    const device = await getMeta('device');
+    const device = await deviceId();
     let after = '';
-    for (;;) {
+    while (!stopped) {
       const ops = fitting(await outboxPage(userId, campaignId, after, maxOps));
       if (!ops.length) return;
       const { results } = await syncPush(campaignId, { protocol, device_id: device, ops: ops.map(wire) });
@@ -128,49 +163,38 @@ export function createSync({ session }) {
 
   /** Apply the server's results, matched by position: settled ops leave, rejected ones stay with their errors. */
   async function settle(ops, results) {
-    await write(['outbox', 'records'], async (tx) => {
-      const outbox = tx.objectStore('outbox');
-      const records = tx.objectStore('records');
-      for (const [i, op] of ops.entries()) {
-        const result = results[i];
-        if (!result || (result.op_id && result.op_id !== op.op_id)) continue; // not a result for this op: keep it
-        const stored = await outbox.get(op.op_id);
-        if (!stored) continue; // discarded or fixed meanwhile
-        if (SETTLED.has(result.status)) {
-          outbox.delete(op.op_id);
-          const record = await records.get([op.entity, op.entity_id]);
-          if (record && result.version > record.version) records.put({ ...record, version: result.version });
-        } else if (result.status === 'rejected') {
-          outbox.put({ ...stored, rejected: { errors: result.errors ?? {}, codes: result.codes ?? {}, at: Date.now() } });
-        }
+    const verdicts = [];
+    for (const [i, op] of ops.entries()) {
+      const result = results[i];
+      if (!result || (result.op_id && result.op_id !== op.op_id)) continue; // not a result for this op: keep it
+      if (SETTLED.has(result.status)) verdicts.push({ op, version: result.version });
+      else if (result.status === 'rejected') {
+        verdicts.push({ op, rejected: { errors: result.errors ?? {}, codes: result.codes ?? {}, at: Date.now() } });
       }
-    });
+    }
+    await settleOps(verdicts);
     outboxChanged();
   }
 
   /** Pull this campaign's changes into the local records, page by page, each page in one transaction. */
   async function pull(userId, campaignId) {
-    const key = `cursor/${userId}/${campaignId}`;
-    let cursor = (await getMeta(key)) ?? '';
-    for (;;) {
+    let cursor = (await pullCursor(userId, campaignId)) ?? '';
+    while (!stopped) {
       const page = await syncPull(campaignId, { protocol, cursor, limit: PULL_LIMIT });
-      await write(['records', 'meta', 'voters'], async (tx) => {
-        let clock = await readClock(tx);
-        const now = Date.now();
-        for (const change of page.changes) {
-          for (const s of [...Object.values(change.stamps), change.deleted_stamp]) {
-            if (s) clock = receive(clock, decode(s), now); // throws ClockDriftError: nothing of this page is kept
+      if (stopped) return; // signing out: a page of theirs must not land after their data is deleted
+      const now = Date.now();
+      await savePulledPage(userId, campaignId, { changes: page.changes, voters: Object.values(page.voters ?? {}),
+        cursor: page.cursor }, {
+        observe(clock) { // throws ClockDriftError: nothing of this page is kept
+          let seen = clock;
+          for (const change of page.changes) {
+            for (const s of [...Object.values(change.stamps), change.deleted_stamp]) {
+              if (s) seen = receive(seen, decode(s), now);
+            }
           }
-        }
-        writeClock(tx, clock);
-        const records = tx.objectStore('records');
-        for (const change of page.changes) {
-          const local = await records.get([change.entity, change.entity_id]);
-          records.put({ entity: change.entity, entity_id: change.entity_id, user_id: userId, campaign_id: campaignId,
-            local: local?.local ?? {}, ...mergePulled(local, change) });
-        }
-        putVoters(tx, campaignId, Object.values(page.voters ?? {}));
-        tx.objectStore('meta').put(page.cursor, key);
+          return seen;
+        },
+        merge: mergePulled,
       });
       cursor = page.cursor;
       if (!page.more) return;
@@ -197,19 +221,34 @@ export function createSync({ session }) {
     },
     /** Listen for the connection, the page coming back and local changes; then sync. */
     start() {
+      stopped = false;
       addEventListener('online', onOnline);
       addEventListener('offline', onOffline);
       document.addEventListener('visibilitychange', onVisible);
-      onOutboxChange(refreshStatus);
+      unlisten ??= onOutboxChange(refreshStatus);
       if (!navigator.onLine) emit({ problem: 'offline' });
       return request();
+    },
+    /**
+     * Stop the loop: the planned run is cancelled, the listeners removed, and request() does nothing until start().
+     * A run in progress ends after the request it is waiting for; resolves when it has.
+     */
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = null;
+      removeEventListener('online', onOnline);
+      removeEventListener('offline', onOffline);
+      document.removeEventListener('visibilitychange', onVisible);
+      unlisten?.();
+      unlisten = null;
+      return running ?? Promise.resolve();
     },
     /** Wait for the run in progress, if any. */
     idle: () => running ?? Promise.resolve(),
   };
 }
 
-/** An outbox entry as the wire format has it (docs/sync.md, Push). */
 /** The first ops, in order, whose request body stays within maxBatchBytes; always at least one, which always fits
  * (the longest op the entities allow is a few dozen kilobytes). */
 export function fitting(ops) {
@@ -224,6 +263,8 @@ export function fitting(ops) {
   return ops.slice(0, count);
 }
 
+/** An outbox entry as the wire format has it (docs/sync.md, Push). */
 function wire({ op_id, entity, entity_id, action, fields, hlc }) {
-  return action === 'delete' ? { op_id, entity, entity_id, action, hlc } : { op_id, entity, entity_id, action, fields, hlc };
+  return action === 'delete' ? { op_id, entity, entity_id, action, hlc }
+    : { op_id, entity, entity_id, action, fields, hlc };
 }

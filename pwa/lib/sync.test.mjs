@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { afterEach, before, test } from 'node:test';
 import { installBrowser, watchTimers } from './testing/browser.mjs';
 import { liveApi, newEmail, PASSWORD } from './testing/live-api.mjs';
-import { join, login } from './api.js';
+import { join, leaveCampaign, login } from './api.js';
 import { maxBatchBytes, maxOps, protocol } from './constants.gen.js';
 import { forgetUser, getMeta, getRecord, pendingOps, recordsOf, votersOf } from './db.js';
 import { decode, encode, stamp } from './hlc.js';
@@ -352,4 +352,61 @@ test('a refused sign-in stops the loop without losing anything', async () => {
   await login(email, PASSWORD);
   await run();
   assert.deepEqual(await pendingOps(userId), []);
+});
+
+test("a campaign the volunteer was removed from fails on its own: the others still push and pull", async () => {
+  const left = api.quota.id;
+  await join({ code: api.quota.invite, email, password: PASSWORD, displayName: 'Sam Sync', language: 'en' });
+  const stranded = await recordChange({ userId, campaignId: left, entity: 'conversation',
+    entityId: crypto.randomUUID(), fields: { channel: 'door', happened_at: WHEN } });
+  await leaveCampaign(left); // as an organizer removing them would: the server answers 404 for that campaign
+  const op = await talk({ notes: 'Still in this campaign' });
+  const synced = await getMeta(`synced/${userId}`);
+  const both = createSync({ session: () => ({ userId, campaignIds: [left, campaignId] }) });
+
+  const from = browser.requests.length;
+  await both.request();
+  assert.deepEqual(browser.since(from, `/api/campaigns/${left}/`).map((call) => [call.path, call.status]),
+    [[`/api/campaigns/${left}/sync/push`, 404]]);
+  const calls = browser.since(from, `/api/campaigns/${campaignId}/sync/`);
+  assert.deepEqual(pushes(calls).map((call) => call.answer.results.map((r) => [r.op_id, r.status])),
+    [[[op.op_id, 'applied']]]);
+  assert.equal(pulls(calls).at(-1).answer.more, false);
+  assert.equal(await cursor(), pulls(calls).at(-1).answer.cursor);
+  assert.deepEqual((await pendingOps(userId)).map((o) => o.op_id), [stranded.op_id]); // kept: nothing is lost
+  assert.equal(both.status().problem, 'server'); // the volunteer still hears of it
+  assert.equal(await getMeta(`synced/${userId}`), synced); // not every campaign synced
+  assert.equal(planned.length, 1);
+  assert.ok(planned[0].ms <= 2_000, `retry in ${planned[0].ms} ms`); // tried again soon, as any failed run
+});
+
+test('stop() ends the loop: the planned run is cancelled and nothing is sent until start()', async () => {
+  const loop = createSync({ session: () => ({ userId, campaignIds: [campaignId] }) });
+  await loop.start();
+  assert.deepEqual(planned.map((p) => [p.ms, p.cleared]), [[2 * 60_000, false]]);
+  await loop.stop(); // signing out
+  assert.deepEqual(planned.map((p) => p.cleared), [true]);
+
+  const from = browser.requests.length;
+  const op = await talk({ notes: 'Written while stopped' });
+  await loop.request();
+  dispatchEvent(new Event('online'));
+  document.dispatchEvent(new Event('visibilitychange'));
+  await loop.idle();
+  assert.deepEqual(browser.since(from), []);
+  assert.deepEqual(planned.filter((p) => !p.cleared), []);
+
+  const running = loop.start(); // signed in again
+  await running;
+  assert.deepEqual(pushes(browser.since(from, `/api/campaigns/${campaignId}/sync/`))
+    .map((call) => call.body.ops.map((o) => o.op_id)), [[op.op_id]]);
+
+  const later = await talk({ notes: 'Written as it stops' });
+  const since = browser.requests.length;
+  const again = loop.request();
+  await loop.stop(); // in the middle of a run: it sends nothing more and plans nothing
+  await again;
+  assert.deepEqual(browser.since(since), []);
+  assert.deepEqual(planned.filter((p) => !p.cleared), []);
+  assert.deepEqual((await pendingOps(userId)).map((o) => o.op_id), [later.op_id]);
 });

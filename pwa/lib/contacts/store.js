@@ -1,8 +1,8 @@
-// The volunteer's contacts, on this phone only (IndexedDB, store `contacts`). Importing the same address book
+// The volunteer's contacts, on this phone only (IndexedDB, through db.js). Importing the same address book
 // again merges into what is here: a contact is the same one when it has the same name and shares a phone number
 // (its digits) or an e-mail, or has the same name and neither. (Two people who share a home phone stay two.)
 // Nothing here talks to the network.
-import { db, forgetContacts, putAll, write } from '../db.js';
+import { forgetContacts, mergeContacts } from '../db.js';
 
 /** What makes two entries the same person's: the name with each phone (its last 10 digits) or e-mail. */
 export function contactKeys(contact) {
@@ -36,9 +36,7 @@ const emailKey = (value) => value.trim().toLowerCase();
  * Returns {added, merged, unchanged, total}.
  */
 export async function importContacts(userId, parsed, source) {
-  return write(['contacts'], async (tx) => {
-    const store = tx.objectStore('contacts');
-    const existing = await store.index('user').getAll(userId);
+  return mergeContacts(userId, (existing) => {
     const byKey = new Map();
     for (const contact of existing) for (const key of contactKeys(contact)) byKey.set(key, contact);
     const changed = new Map();
@@ -69,22 +67,15 @@ export async function importContacts(userId, parsed, source) {
       changed.set(contact.id, contact);
       for (const key of contactKeys(contact)) byKey.set(key, contact);
     }
-    putAll(store, changed.values());
-    return { added, merged, unchanged, total: existing.length + added };
+    return { changed: changed.values(), result: { added, merged, unchanged, total: existing.length + added } };
   });
 }
 
-export async function contactsOf(userId) {
-  return (await db()).getAllFromIndex('contacts', 'user', userId);
-}
-
-export async function getContact(id) {
-  return (await db()).get('contacts', id);
-}
+export { contactsOf, getContact } from '../db.js';
 
 /** "Delete all my contacts from this phone": the contacts and everything matching derived from them. */
-export async function deleteAllContacts(userId) {
-  await write(['contacts', 'tags', 'candidates'], (tx) => forgetContacts(tx, userId));
+export function deleteAllContacts(userId) {
+  return forgetContacts(userId);
 }
 
 /** What the Contact Picker API (Chrome on Android) returns, in the parsers' shape. */
@@ -98,7 +89,7 @@ export function fromPicker(picked) {
 
 /** True where the browser can open the phone's own contact list (not iPhone Safari, not desktop). */
 export function hasContactPicker() {
-  return 'contacts' in navigator && 'ContactsManager' in window;
+  return typeof navigator.contacts?.select === 'function' && 'ContactsManager' in window;
 }
 
 /** Open the phone's contact list; resolves to the chosen contacts in the parsers' shape. */

@@ -11,7 +11,7 @@
 import { ApiError, matchBuckets, matchCards, matchEvaluate, matchStatus } from '../api.js';
 import { contactInputs } from '../contacts/normalize.js';
 import { contactsOf } from '../contacts/store.js';
-import { db, putAll, saveVoters, write } from '../db.js';
+import { dropStaleTags, saveCandidates, saveTags, saveVoters, tagsOf } from '../db.js';
 import { cryptoPool } from './crypto-pool.js';
 
 const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
@@ -53,10 +53,6 @@ async function inputsOf(userId, region) {
   return byInput;
 }
 
-async function cachedTags(userId, campaignId) {
-  return (await db()).getAllFromIndex('tags', 'campaign', [userId, campaignId]);
-}
-
 /**
  * Run matching for one campaign; onProgress({stage, done, total}) reports it. Resolves to
  * {contacts, inputs, evaluated, matches, newMatches, quotaLeft}; rejects with MatchingStopped when offline, over
@@ -71,14 +67,11 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
     throw stopped(error);
   }
   const byInput = await inputsOf(userId, region);
-  let cache = await cachedTags(userId, campaign.id);
-  const stale = cache.filter((row) => row.key_version !== status.key_version);
-  if (stale.length) { // the key was rotated: earlier tags mean nothing now
-    await write(['tags'], (tx) => Promise.all(stale.map((row) => tx.objectStore('tags').delete(
-      [userId, campaign.id, row.key_version, row.input]))));
-    cache = cache.filter((row) => row.key_version === status.key_version);
+  const cache = await tagsOf(userId, campaign.id);
+  if (cache.some((row) => row.key_version !== status.key_version)) { // the key was rotated: earlier tags mean nothing
+    await dropStaleTags(userId, campaign.id, status.key_version);
   }
-  const tags = new Map(cache.map((row) => [row.input, row]));
+  const tags = new Map(cache.filter((row) => row.key_version === status.key_version).map((row) => [row.input, row]));
   const todo = [...byInput.keys()].filter((input) => !tags.has(input));
   const summary = { contacts: new Set([...byInput.values()].flat().map((use) => use.contactId)).size,
     inputs: byInput.size, evaluated: 0, matches: 0, newMatches: 0, quotaLeft: status.elements_left };
@@ -99,9 +92,8 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
           throw stopped(error);
         }
         const found = await blinded.finalize(answer.evaluated.map(fromBase64));
-        const rows = batch.map((input, i) => ({ user_id: userId, campaign_id: campaign.id,
-          key_version: status.key_version, input, tag: hex(found[i]), voters: null }));
-        await write(['tags'], (tx) => putAll(tx.objectStore('tags'), rows));
+        const rows = batch.map((input, i) => ({ input, tag: hex(found[i]), voters: null }));
+        await saveTags(userId, campaign.id, status.key_version, rows);
         for (const row of rows) tags.set(row.input, row);
         at += size;
         summary.evaluated += size;
@@ -145,7 +137,7 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
     }
     await saveVoters(campaign.id, answer.cards.map((card) => card.voter));
     for (const row of slice) row.voters = votersOf.get(row.tag);
-    await write(['tags'], (tx) => putAll(tx.objectStore('tags'), slice));
+    await saveTags(userId, campaign.id, status.key_version, slice);
   }
 
   // one candidate per (contact, voter); strength from which of that contact's identifiers point at the voter
@@ -160,17 +152,9 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
     }
   }
   summary.matches = kinds.size;
-  summary.newMatches = await write(['candidates'], async (tx) => {
-    const store = tx.objectStore('candidates');
-    const known = new Map((await store.index('campaign').getAll([userId, campaign.id]))
-      .map((row) => [`${row.contact_id} ${row.voter_id}`, row]));
-    const rows = [...kinds].map(([key, { contactId, voterId, kinds: via }]) => ({
-      user_id: userId, campaign_id: campaign.id, contact_id: contactId, voter_id: voterId,
-      strength: via.size === 2 ? 'both' : [...via][0],
-      decision: known.get(key)?.decision ?? null, found_at: known.get(key)?.found_at ?? Date.now() }));
-    putAll(store, rows);
-    return rows.filter((row) => !known.has(`${row.contact_id} ${row.voter_id}`)).length;
-  });
+  summary.newMatches = await saveCandidates(userId, campaign.id, [...kinds.values()].map(
+    ({ contactId, voterId, kinds: via }) => ({ contact_id: contactId, voter_id: voterId,
+      strength: via.size === 2 ? 'both' : [...via][0] })));
   onProgress({ stage: 'done', done: 1, total: 1 });
   return summary;
 }

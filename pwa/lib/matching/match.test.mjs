@@ -12,7 +12,7 @@ import { liveApi, newEmail, PASSWORD } from '../testing/live-api.mjs';
 import { installWorker } from '../testing/worker.mjs';
 import { join, matchStatus } from '../api.js';
 import { importContacts } from '../contacts/store.js';
-import { db, getVoter } from '../db.js';
+import { contactsOf, getVoter, tagsOf } from '../db.js';
 import { getProfile } from '../session.js';
 import { candidatesOf, decide } from './candidates.js';
 import { MatchingStopped, bucketOf, findPeople } from './match.js';
@@ -51,10 +51,6 @@ async function volunteer(which, book = BOOK) {
   const campaign = memberships.find((m) => m.campaign.id === api[which].id).campaign;
   await importContacts(user.id, book, 'file');
   return { userId: user.id, campaign };
-}
-
-async function tagsOf(userId, campaignId) {
-  return (await db()).getAllFromIndex('tags', 'campaign', [userId, campaignId]);
 }
 
 /** Run findPeople; returns its summary (or error), its progress reports and its requests by kind. */
@@ -120,7 +116,7 @@ test('matching finds the contacts in the voter file, sending only blinded elemen
     for (const secret of SECRETS) assert.ok(!said.includes(secret), secret);
 
     // one match per (contact, voter), with which kinds of identifier point at the voter
-    const contacts = new Map((await (await db()).getAll('contacts')).map((c) => [c.id, c.name]));
+    const contacts = new Map((await contactsOf(userId)).map((c) => [c.id, c.name]));
     const names = Object.fromEntries(Object.entries(voters).map(([first, v]) => [v.id, first]));
     const matches = (await candidatesOf(userId, campaign.id))
       .map((c) => [contacts.get(c.contact_id), names[c.voter_id], c.strength, c.decision]).sort();

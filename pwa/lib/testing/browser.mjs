@@ -6,8 +6,9 @@
 // - keep cookies as a browser does for that origin (Path, Max-Age/Expires, HttpOnly; 127.0.0.1 counts as a secure
 //   context, as it does in Chromium, so Secure cookies are kept), send them with each request, and show the
 //   non-HttpOnly ones of path '/' in document.cookie;
-// - navigator.onLine (sync.js) and navigator.hardwareConcurrency (matching/crypto-pool.js); nothing else of the
-//   page's globals, which the modules under test do not use (sync.js's start() does: it is not tested here);
+// - navigator.onLine (sync.js) and navigator.hardwareConcurrency (matching/crypto-pool.js), and the page's events
+//   that sync.js's start() listens to ('online' and 'offline' on the page, 'visibilitychange' on the document:
+//   dispatch them with dispatchEvent); nothing else of the page's globals, which the modules under test do not use;
 // - a log of every request (method, path, headers, JSON body, status, JSON answer, start and end) for the tests;
 // - two ways for the network to fail: unreachable() points the origin at a closed port (a real refused connection:
 //   fetch throws before anything reaches the server), and loseNextAnswer() lets the next request reach the server
@@ -120,7 +121,14 @@ export function installBrowser(origin) {
     return response;
   });
 
+  const page = new EventTarget();
+  for (const name of ['addEventListener', 'removeEventListener', 'dispatchEvent']) define(name, page[name].bind(page));
+  const documentEvents = new EventTarget();
   define('document', {
+    visibilityState: 'visible',
+    addEventListener: documentEvents.addEventListener.bind(documentEvents),
+    removeEventListener: documentEvents.removeEventListener.bind(documentEvents),
+    dispatchEvent: documentEvents.dispatchEvent.bind(documentEvents),
     get cookie() {
       const now = wallClock();
       return [...browser.cookies.values()].filter((c) => !c.httpOnly && c.expires > now && pathMatches(c.path, '/'))
@@ -137,20 +145,25 @@ export function installBrowser(origin) {
 }
 
 /**
- * Watch setTimeout for callbacks named `name` (the sync loop plans its next run with setTimeout(request, ms) and has
- * no stop()): returns the list of {ms, timer} planned so far, with cancel() to clear them all, so that no planned
- * run fires during a later test or keeps the test process alive.
+ * Watch setTimeout for callbacks named `name` (the sync loop plans its next run with setTimeout(request, ms)):
+ * returns the list of {ms, timer, cleared} planned so far (cleared: clearTimeout was called on it), with cancel() to
+ * clear them all, so that no planned run fires during a later test or keeps the test process alive.
  */
 export function watchTimers(name) {
   const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
   const planned = [];
   globalThis.setTimeout = (fn, ms, ...args) => {
     const timer = realSetTimeout(fn, ms, ...args);
-    if (fn.name === name) planned.push({ ms, timer });
+    if (fn.name === name) planned.push({ ms, timer, cleared: false });
     return timer;
   };
+  globalThis.clearTimeout = (timer) => {
+    for (const entry of planned) if (entry.timer === timer) entry.cleared = true;
+    realClearTimeout(timer);
+  };
   planned.cancel = () => {
-    for (const { timer } of planned) clearTimeout(timer);
+    for (const { timer } of planned) realClearTimeout(timer);
     planned.length = 0;
   };
   return planned;
