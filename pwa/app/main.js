@@ -2,14 +2,15 @@
 // screens, the sync loop and the service worker.
 import { ApiError, refresh, updateMe } from '../lib/api.js';
 import { deleteMeta, getMeta, requestPersistence, setMeta } from '../lib/db.js';
-import { initialLanguage, language, onLanguageChange, savedLanguage, setLanguage, t, text } from '../lib/i18n.js';
+import { initialLanguage, language, onLanguageChange, savedLanguage, setLanguage, t } from '../lib/i18n.js';
 import { csrfToken, getProfile, isSignedIn, onProfile, onSessionEnd, restoreProfile, resumeOffline } from '../lib/session.js';
 import { createSync } from '../lib/sync.js';
-import { hasUnsavedInput } from './forms.js';
 import { activeCampaigns } from './people.js';
 import { createRouter } from './router.js';
-import { startServiceWorker } from './sw-bridge.js';
-import { Toasts } from './toasts.js';
+import { html, nothing, render } from './screen.js';
+import { hasUnsavedInput } from './ui/forms.js';
+import { startServiceWorker } from './ui/sw-bridge.js';
+import { Toasts } from './ui/toasts.js';
 
 const select = document.getElementById('language');
 const toasts = new Toasts(document.getElementById('toasts'));
@@ -34,7 +35,9 @@ function signedIn() {
   router.navigate('/');
 }
 
-const router = createRouter(document.getElementById('main'), {
+const outlet = document.getElementById('main');
+outlet.replaceChildren(); // the "Loading…" of index.html; screens draw here from now on
+const router = createRouter(outlet, {
   toasts,
   sync,
   navigate: (path, options) => router.navigate(path, options),
@@ -88,28 +91,30 @@ async function resumeSession() {
   }
 }
 
-/** The tab bar: shown when signed in, its links translated, the current screen's marked for screen readers. */
+/** The tab bar: shown when signed in, the current screen's tab marked for screen readers. */
 const nav = document.getElementById('nav');
-for (const link of nav.querySelectorAll('a[data-key]')) text(link, link.dataset.key);
-nav.setAttribute('aria-label', t('nav.label'));
-function markNav() {
+const TABS = [['/', 'nav.home'], ['/people', 'nav.people'], ['/contacts', 'nav.contacts'], ['/privacy', 'nav.privacy']];
+function drawShell() {
+  const here = (path) => (path === '/' ? location.pathname === '/' : location.pathname.startsWith(path));
   nav.hidden = !isSignedIn();
-  for (const link of nav.querySelectorAll('a')) {
-    const here = link.pathname === '/' ? location.pathname === '/' : location.pathname.startsWith(link.pathname);
-    if (here) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
-  }
+  nav.setAttribute('aria-label', t('nav.label'));
+  render(html`${TABS.map(([path, key]) => html`<a href=${path} aria-current=${here(path) ? 'page' : nothing}>${
+    t(key)}</a>`)}`, nav);
+  document.getElementById('language-label').textContent = t('language.label');
+  select.value = language();
 }
-router.onRender(markNav);
-onLanguageChange(() => nav.setAttribute('aria-label', t('nav.label')));
+nav.replaceChildren();
+router.onRender(drawShell);
+onLanguageChange(drawShell);
 
 setLanguage(initialLanguage(), { save: false });
-select.value = language();
-text(document.getElementById('language-label'), 'language.label');
-onLanguageChange((lang) => {
-  select.value = lang;
-});
+drawShell();
 select.addEventListener('change', chooseLanguage);
+// a form someone typed in is "dirty": an update of the app waits rather than reload under them
+document.addEventListener('input', (event) => {
+  const form = /** @type {HTMLInputElement} */ (event.target).form;
+  form?.setAttribute('data-dirty', 'true');
+});
 onProfile(syncAccountLanguage);
 onProfile(saveProfile);
 onSessionEnd((reason, wasSignedIn) => {
@@ -120,7 +125,8 @@ onSessionEnd((reason, wasSignedIn) => {
 });
 
 await resumeSession();
-router.render({ focus: false });
+await router.render({ focus: false });
+router.preload();
 requestPersistence(); // ask once the person uses the app: their unsent work must not be evicted
 sync.start();
 startServiceWorker({ toasts, hasUnsavedInput });

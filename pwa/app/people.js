@@ -43,13 +43,12 @@ export function today() {
 
 /**
  * A person's name as this phone knows it: the label kept only here, else the first line of the volunteer's notes
- * about them, else a stand-in. Returns a function, so the text follows language changes.
+ * about them, else a stand-in.
  */
 export function personName(relationship) {
   const label = relationship?.local?.label || relationship?.values.notes?.split('\n')[0].slice(0, 60);
-  if (label) return () => label;
-  const ref = relationship?.values.voter_id?.slice(-4) ?? '?';
-  return () => t('person.unnamed', { ref });
+  if (label) return label;
+  return t('person.unnamed', { ref: relationship?.values.voter_id?.slice(-4) ?? '?' });
 }
 
 /** "2026-11-27T18:04:05-05:00": the moment `date` as the phone's clock and time zone read it. */

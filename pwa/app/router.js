@@ -1,70 +1,85 @@
-// Which screen a path shows. The server answers /, /signin and /join/<code> with index.html, and the service
-// worker does the same offline, so the page picks the screen from location.pathname (History API).
+// Which screen a path shows. The server answers every page path with index.html, and the service worker does
+// the same offline, so the page picks the screen from location.pathname (History API). Each screen's code is
+// its own chunk, loaded when first shown (the service worker precaches them all, so offline too); leaving a
+// screen ends its ScreenContext, which stops whatever it was listening to.
 import { onLanguageChange, t } from '../lib/i18n.js';
 import { isSignedIn } from '../lib/session.js';
-import { contactsScreen } from './contacts.js';
-import { homeScreen } from './home.js';
-import { joinScreen } from './join.js';
-import { logScreen } from './log.js';
-import { peopleScreen } from './people-list.js';
-import { personScreen } from './person.js';
-import { privacyScreen } from './privacy.js';
-import { signinScreen } from './signin.js';
+import { ScreenContext, render } from './screen.js';
 
-const SIGNIN = { screen: signinScreen, title: 'signin.title' };
+const UUID = '([0-9a-f-]{36})';
+const SIGNIN = { load: () => import('./screens/signin.js') };
+const NOT_FOUND = { load: () => import('./screens/not-found.js') };
 const ROUTES = [
-  { path: /^\/join\/([^/]+)\/?$/, screen: joinScreen, title: 'join.title' },
+  { path: /^\/join\/([^/]+)\/?$/, load: () => import('./screens/join.js') },
   { path: /^\/signin\/?$/, ...SIGNIN, signedOutOnly: true },
-  { path: /^\/(?:index\.html)?$/, screen: homeScreen, title: null, signedInOnly: true },
-  { path: /^\/log(?:\/([0-9a-f-]{36}))?\/?$/, screen: logScreen, title: 'log.title', signedInOnly: true },
-  { path: /^\/contacts\/?$/, screen: contactsScreen, title: 'contacts.title', signedInOnly: true },
-  { path: /^\/people\/?$/, screen: peopleScreen, title: 'people.title', signedInOnly: true },
-  { path: /^\/people\/([0-9a-f-]{36})\/?$/, screen: personScreen, title: 'person.title', signedInOnly: true },
-  { path: /^\/privacy\/?$/, screen: privacyScreen, title: 'privacy.title', signedInOnly: true },
+  { path: /^\/(?:index\.html)?$/, load: () => import('./screens/home.js'), signedInOnly: true },
+  { path: new RegExp(`^/log(?:/${UUID})?/?$`), load: () => import('./screens/log.js'), signedInOnly: true },
+  { path: /^\/contacts\/?$/, load: () => import('./screens/contacts.js'), signedInOnly: true },
+  { path: /^\/people\/?$/, load: () => import('./screens/people.js'), signedInOnly: true },
+  { path: new RegExp(`^/people/${UUID}/?$`), load: () => import('./screens/person.js'), signedInOnly: true },
+  { path: /^\/privacy\/?$/, load: () => import('./screens/privacy.js'), signedInOnly: true },
 ];
 
 /** Paths that belong to the server, never to the page. */
 const SERVER_PATHS = /^\/(?:api|vendor)\//;
 
-/** Render screens into outlet; context (callbacks, toasts) is passed to every screen. */
-export function createRouter(outlet, context) {
-  let current = null;
+/** Draw screens into outlet; app (toasts, sync, navigate, session callbacks) is handed to every screen. */
+export function createRouter(outlet, app) {
+  let current = null; // {route, shown, ctx, module}
+  let showing = 0; // only the latest navigation draws: a screen's chunk may arrive after the next click
   const rendered = new Set();
 
   const updateTitle = () => {
-    document.title = current?.shown.title ? `${t(current.shown.title)} · Kin` : 'Kin';
+    const key = current?.module.title;
+    document.title = key ? `${t(key)} · Kin` : 'Kin';
   };
 
-  function render({ focus = true } = {}) {
+  /** The route for the current path, and what it shows for who is (not) signed in. */
+  function resolve() {
     const route = ROUTES.find((candidate) => candidate.path.test(location.pathname));
-    if (!route) return navigate('/', { replace: true, focus });
-    if (route.signedOutOnly && isSignedIn()) return navigate('/', { replace: true, focus });
+    if (!route) return { route: NOT_FOUND, shown: NOT_FOUND, params: [] };
+    if (route.signedOutOnly && isSignedIn()) return null;
     const shown = route.signedInOnly && !isSignedIn() ? SIGNIN : route;
     const params = location.pathname.match(route.path).slice(1).map((part) => part && decode(part));
-    current = { route, shown };
-    outlet.replaceChildren(shown.screen({ ...context, params }));
+    return { route, shown, params };
+  }
+
+  async function show({ focus = true } = {}) {
+    const resolved = resolve();
+    if (!resolved) return navigate('/', { replace: true, focus });
+    const mine = ++showing;
+    const module = await resolved.shown.load();
+    if (mine !== showing) return undefined;
+    current?.ctx.leave();
+    let view = () => '';
+    const ctx = new ScreenContext({ params: resolved.params, query: new URLSearchParams(location.search), app,
+      draw: () => render(view(), outlet) });
+    current = { ...resolved, ctx, module };
+    view = module.default(ctx);
+    ctx.update();
     updateTitle();
     for (const fn of rendered) fn();
     // move focus to the new heading so a screen reader announces the screen; not on first load
     if (focus) outlet.querySelector('h1')?.focus();
+    return undefined;
   }
 
   function navigate(path, { replace = false, focus = true } = {}) {
     history[replace ? 'replaceState' : 'pushState'](null, '', path);
-    render({ focus });
+    return show({ focus });
   }
 
   /** After signing in or out elsewhere: leave a screen that no longer fits; keep one that does (and its input). */
   function recheck() {
-    if (!current) return;
-    const { route, shown } = current;
-    const wanted = route.signedInOnly && !isSignedIn() ? SIGNIN : route;
-    if (wanted !== shown || (route.signedOutOnly && isSignedIn())) render();
+    if (!current) return undefined;
+    const resolved = resolve();
+    if (!resolved || resolved.shown !== current.shown) return show();
+    return undefined;
   }
 
-  addEventListener('popstate', () => render());
+  addEventListener('popstate', () => show());
   document.addEventListener('click', (event) => {
-    const link = event.target.closest('a[href]');
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
     if (!link || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     if (link.origin !== location.origin || link.target || link.hasAttribute('download')) return;
@@ -72,12 +87,23 @@ export function createRouter(outlet, context) {
     event.preventDefault();
     navigate(link.pathname + link.search);
   });
-  onLanguageChange(updateTitle);
+  onLanguageChange(() => {
+    updateTitle();
+    current?.ctx.update();
+  });
+
+  /**
+   * Fetch every screen's code once the first is drawn, so moving between screens works with no connection even
+   * before the service worker has cached the app (a volunteer who signs in and walks out of signal at once).
+   */
+  function preload() {
+    for (const route of [...ROUTES, NOT_FOUND]) route.load().catch(() => {});
+  }
 
   /** Run fn after each screen is drawn. */
   const onRender = (fn) => rendered.add(fn);
 
-  return { navigate, render, recheck, onRender };
+  return { navigate, render: show, recheck, onRender, preload };
 }
 
 /** A malformed %-escape in a pasted link should still show the (invalid) invite, not crash the router. */

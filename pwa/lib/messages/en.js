@@ -8,6 +8,10 @@ const plural = (n, one, many) => `${n.toLocaleString('en')} ${n === 1 ? one : ma
 
 export default {
   'app.loading': 'Loading…',
+  'notFound.title': 'Page not found',
+  'notFound.body': 'There is no page at this address. The link may be old or mistyped.',
+  'notFound.home': 'Go to Home',
+  'notFound.signin': 'Go to sign in',
   'language.label': 'Language',
 
   'field.email': 'Email',

@@ -18,6 +18,10 @@ const SERVER = {
 
 export default {
   'app.loading': 'Cargando…',
+  'notFound.title': 'No encontramos esta página',
+  'notFound.body': 'No hay ninguna página en esta dirección. Puede que el enlace sea antiguo o tenga un error.',
+  'notFound.home': 'Ir al inicio',
+  'notFound.signin': 'Ir a iniciar sesión',
   'language.label': 'Idioma',
 
   'field.email': 'Correo electrónico',

@@ -1,0 +1,186 @@
+// /contacts: bring the volunteer's contacts onto this phone (Contact Picker, a .vcf or .csv file), find which are
+// in the campaign's voter file without sending them anywhere (lib/matching), and ask "do you know them?".
+// The parsers and the matching code (phone metadata, crypto) load only when this screen needs them.
+import { candidatesOf, decide } from '../../lib/matching/candidates.js';
+import { contactsOf, hasContactPicker, importContacts, pickContacts } from '../../lib/contacts/store.js';
+import { votersOf } from '../../lib/db.js';
+import { t } from '../../lib/i18n.js';
+import { getProfile } from '../../lib/session.js';
+import { activeCampaigns, addPerson, cardValues, liveRecords, voterName } from '../people.js';
+import { html, nothing } from '../screen.js';
+import { askAndDeleteContacts } from '../ui/forget-contacts.js';
+
+export const title = 'contacts.title';
+
+/** @param {import('../screen.js').ScreenContext} ctx */
+export default function contactsScreen(ctx) {
+  const { toasts, sync } = ctx;
+  const userId = getProfile().user.id;
+  const campaigns = activeCampaigns(getProfile());
+  let campaignId = campaigns[0]?.id ?? null;
+  let count = null; // contacts on this phone
+  let importStatus = null; // [key, values]
+  let matching = { busy: false, done: 0, total: 0, status: null }; // status: [key, values]
+  let review = null; // [{candidate, contact, voter}] waiting for an answer
+  let importing = Promise.resolve(); // a "find" tapped while a file is still being read waits for it
+
+  const campaign = () => campaigns.find((c) => c.id === campaignId);
+
+  async function showCount() {
+    count = (await contactsOf(userId)).length;
+    ctx.update();
+  }
+
+  async function importFile(/** @type {Event} */ event) {
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    const chosen = input.files?.[0];
+    if (!chosen) return;
+    importStatus = ['contacts.importing'];
+    ctx.update();
+    try {
+      const { parseContactsFile } = await import('../../lib/contacts/files.js');
+      const parsed = parseContactsFile(chosen.name, new Uint8Array(await chosen.arrayBuffer()));
+      await saveImported(parsed, chosen.name.toLowerCase().endsWith('.csv') ? 'csv' : 'vcard');
+    } catch (error) {
+      importStatus = error.code ? [`contacts.error.${error.code}`, error.values]
+        : ['contacts.unreadable', { message: error.message }];
+      ctx.update();
+    }
+    input.value = '';
+  }
+
+  async function pick() {
+    try {
+      importing = pickContacts().then((picked) => saveImported(picked, 'picker'));
+      await importing;
+    } catch (error) {
+      if (error.name !== 'AbortError' && error.name !== 'InvalidStateError') throw error;
+    }
+  }
+
+  async function saveImported(parsed, source) {
+    importStatus = parsed.length ? ['contacts.imported', await importContacts(userId, parsed, source)]
+      : ['contacts.empty'];
+    await showCount();
+  }
+
+  async function run() {
+    const chosen = campaign();
+    if (!chosen || matching.busy) return;
+    matching = { busy: true, done: 0, total: 0, status: null };
+    ctx.update();
+    await importing.catch(() => {});
+    if (!(await contactsOf(userId)).length) {
+      matching = { busy: false, done: 0, total: 0, status: ['contacts.noContacts'] };
+      ctx.update();
+      return;
+    }
+    try {
+      const { findPeople } = await import('../../lib/matching/match.js');
+      const summary = await findPeople({ userId, campaign: chosen, onProgress: ({ stage, done, total }) => {
+        if (stage === 'evaluate') matching = { ...matching, done, total, status: ['contacts.progress.evaluate', { done, total }] };
+        else if (stage !== 'done') matching = { ...matching, status: [`contacts.progress.${stage}`] };
+        ctx.update();
+      } });
+      matching = { ...matching, status: ['contacts.found', { count: summary.newMatches }] };
+    } catch (error) {
+      // MatchingStopped says why; no code to load (offline before the app was cached) is being offline too
+      const reason = error.name === 'MatchingStopped' ? error.reason : navigator.onLine ? 'server' : 'offline';
+      matching = { ...matching, status: [`contacts.stopped.${reason}`] };
+      if (reason === 'server' && error.name !== 'MatchingStopped') console.error(error); // a bug: keep the details
+    } finally {
+      matching = { ...matching, busy: false };
+      await showReview();
+    }
+  }
+
+  async function showReview() {
+    const chosen = campaign();
+    if (!chosen) return;
+    const known = new Set((await liveRecords(userId, chosen.id, 'relationship')).map((r) => r.values.voter_id));
+    const waiting = (await candidatesOf(userId, chosen.id))
+      .filter((candidate) => candidate.decision === null && !known.has(candidate.voter_id));
+    const [contacts, voters] = await Promise.all([contactsOf(userId), votersOf(chosen.id)]);
+    const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+    review = waiting.filter((c) => byId.has(c.contact_id) && voters.has(c.voter_id))
+      .map((candidate) => ({ candidate, contact: byId.get(candidate.contact_id), voter: voters.get(candidate.voter_id) }));
+    ctx.update();
+  }
+
+  async function answer({ candidate, contact, voter }, decision) {
+    const chosen = campaign();
+    if (decision === 'confirmed') {
+      await addPerson({ userId, campaignId: chosen.id, voter, source: 'match',
+        label: contact.name || voterName(voter), contactId: contact.id });
+    }
+    await decide(candidate, decision);
+    if (decision === 'confirmed') {
+      sync.request();
+      toasts.show('contacts.confirmed', { values: { name: contact.name || voterName(voter) }, duration: 4000 });
+    }
+    await showReview();
+  }
+
+  async function removeAll() {
+    if (await askAndDeleteContacts(userId, toasts)) await Promise.all([showCount(), showReview()]);
+  }
+
+  showCount();
+  showReview();
+
+  const matchItem = (item) => {
+    const { candidate, contact, voter } = item;
+    const id = `match-${candidate.contact_id}-${candidate.voter_id}`;
+    return html`<li class="match-card card" data-voter=${voter.id}>
+      <p id=${id} class="match-who">${t('contacts.match', { voter: t('voter.card', cardValues(voter)),
+        contact: contact.name || contact.phones[0]?.value || contact.emails[0]?.value })}</p>
+      <p class="hint">${t(`contacts.strength.${candidate.strength}`)}</p>
+      <div class="row-buttons">
+        <button type="button" class="button confirm" aria-describedby=${id}
+          @click=${() => answer(item, 'confirmed')}>${t('contacts.confirm')}</button>
+        <button type="button" class="button secondary dismiss" aria-describedby=${id}
+          @click=${() => answer(item, 'dismissed')}>${t('contacts.dismiss')}</button>
+      </div>
+    </li>`;
+  };
+
+  const help = (platform) => html`<details class="help" id=${`help-${platform}`}>
+    <summary>${t(`contacts.help.${platform}`)}</summary>
+    <ol>${[1, 2, 3].map((n) => html`<li>${t(`contacts.help.${platform}.steps.${n}`)}</li>`)}</ol>
+  </details>`;
+
+  return () => html`<section class="screen" id="contacts">
+    <h1 id="contacts-title" tabindex="-1">${t('contacts.title')}</h1>
+    <p>${t('contacts.intro')}</p>
+    <p id="contacts-count">${count === null ? '' : t('contacts.count', { count })}</p>
+    <h2>${t('contacts.add')}</h2>
+    ${hasContactPicker() ? html`<button type="button" id="pick-contacts" class="button" @click=${pick}>${
+      t('contacts.pick')}</button>` : nothing}
+    <div class="field">
+      <label for="contacts-file">${t('contacts.file')}</label>
+      <input id="contacts-file" type="file" accept=".vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv"
+        aria-describedby="contacts-file-hint" @change=${(/** @type {Event} */ event) => {
+          importing = importFile(event);
+        }}>
+      <p id="contacts-file-hint" class="hint">${t('contacts.file.hint')}</p>
+    </div>
+    <p id="import-status" role="status">${importStatus ? t(...importStatus) : ''}</p>
+    ${help('iphone')}${help('android')}
+    <h2>${t('contacts.find')}</h2>
+    ${campaigns.length > 1 ? html`<div class="field"><label for="match-campaign">${t('contacts.campaign')}</label>
+      <select id="match-campaign" @change=${(/** @type {Event} */ event) => {
+        campaignId = Number(/** @type {HTMLSelectElement} */ (event.target).value);
+        showReview();
+      }}>${campaigns.map((c) => html`<option value=${String(c.id)}>${c.name}</option>`)}</select></div>` : nothing}
+    <p id="find-people-hint" class="hint">${t('contacts.find.hint')}</p>
+    <button type="button" id="find-people" class="button" aria-describedby="find-people-hint" ?disabled=${matching.busy}
+      @click=${run}>${t('contacts.find')}</button>
+    <progress id="match-progress" ?hidden=${!matching.busy} max=${matching.total || 1}
+      value=${matching.total ? matching.done : nothing} aria-labelledby="match-status"></progress>
+    <p id="match-status" role="status">${matching.status ? t(...matching.status) : ''}</p>
+    <h2 id="review-title">${t('contacts.review')}</h2>
+    <ul id="matches" class="cards" aria-labelledby="review-title">${review === null ? nothing
+      : review.length ? review.map(matchItem) : html`<li>${t('contacts.noReview')}</li>`}</ul>
+    <button type="button" id="delete-contacts" class="button danger" @click=${removeAll}>${t('contacts.delete')}</button>
+  </section>`;
+}

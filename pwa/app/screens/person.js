@@ -1,0 +1,154 @@
+// /people/<id>: one person. Their voter card, how you know them, reaching out from your own phone (sms:, tel:,
+// mailto: links: Kin never sends anything itself), the campaign's ideas and your own message, the conversations
+// logged with them and the next step.
+import { getContact } from '../../lib/contacts/store.js';
+import { getMeta, getRecord, getVoter, setMeta } from '../../lib/db.js';
+import { formatDateTime, formatDay, t } from '../../lib/i18n.js';
+import { onOutboxChange, recordChange } from '../../lib/outbox.js';
+import { getProfile } from '../../lib/session.js';
+import { activeCampaigns, cardValues, peopleOf, personName } from '../people.js';
+import { html, nothing } from '../screen.js';
+
+export const title = 'person.title';
+const KINDS = ['family', 'friend', 'coworker', 'neighbour', 'other'];
+
+/** @param {import('../screen.js').ScreenContext} ctx */
+export default function personScreen(ctx) {
+  const [relationshipId] = ctx.params;
+  let found; // undefined while loading, null when not this volunteer's person
+  let message = null; // the message as the volunteer is writing it, {name} filled in
+
+  async function load() {
+    found = await read(relationshipId);
+    message ??= found ? found.draft.replaceAll('{name}', firstNameOf(found)) : '';
+    ctx.update();
+  }
+  ctx.watch(onOutboxChange(load));
+  load();
+
+  return () => html`<section class="screen" id="person">
+    <h1 id="person-title" tabindex="-1">${found ? personName(found.record) : t('person.title')}</h1>
+    <div>${found === undefined ? html`<p class="loading">${t('app.loading')}</p>`
+      : found === null ? html`<p>${t('person.notFound')}</p>`
+        : page(found)}</div>
+  </section>`;
+
+  function page(person) {
+    const { record, voter, conversations, followUp } = person;
+    return html`
+      ${voter ? html`<p class="card voter-card" id="person-card"><span class="hint">${t('person.card')}</span>
+        <span>${t('voter.card', cardValues(voter))}</span></p>` : nothing}
+      ${followUp ? html`<p class="notice" id="next-step">${t('person.nextStep', { date: formatDay(followUp) })}</p>`
+        : nothing}
+      <a href=${`/log?person=${record.entity_id}`} id="log-person-link" class="button">${t('person.log')}</a>
+      ${reachOut(person)}
+      ${history(conversations)}
+      ${aboutForm(person)}`;
+  }
+
+  /** Links that open the volunteer's own apps, with their own message (first name filled in) ready to edit. */
+  function reachOut(person) {
+    const { contact, campaign, draftKey } = person;
+    const firstName = firstNameOf(person);
+    const body = encodeURIComponent(message.replaceAll('{name}', firstName));
+    const phones = contact?.phones ?? [];
+    const emails = contact?.emails ?? [];
+    const ideas = campaign.talking_points ?? [];
+    const keep = async () => {
+      // kept as a template: this person's first name goes back to {name} for the next one
+      await setMeta(draftKey, firstName ? message.replaceAll(firstName, '{name}') : message);
+      ctx.toasts.show('person.message.saved', { duration: 3000 });
+    };
+    return html`<section class="reach" aria-labelledby="reach-title">
+      <h2 id="reach-title">${t('person.reach')}</h2>
+      <p class="hint">${t('person.reach.hint')}</p>
+      ${ideas.length ? html`<h3>${t('person.ideas')}</h3>
+        <ul class="ideas" id="ideas">${ideas.map((idea) => html`<li>${idea}</li>`)}</ul>` : nothing}
+      <div class="field">
+        <label for="message">${t('person.message')}</label>
+        <textarea id="message" rows="4" maxlength="1000" aria-describedby="message-hint" .value=${message}
+          @input=${(/** @type {Event} */ event) => {
+            message = /** @type {HTMLTextAreaElement} */ (event.target).value;
+            ctx.update();
+          }}></textarea>
+        <p id="message-hint" class="hint">${t('person.message.hint')}</p>
+      </div>
+      <button type="button" id="message-save" class="button secondary" @click=${keep}>${t('person.message.save')}</button>
+      ${phones.length || emails.length ? html`<div class="reach-links">
+        ${phones.map(({ value }) => html`
+          <a class="button secondary reach" href=${`sms:${dialable(value)}?&body=${body}`}>${t('person.text', { number: value })}</a>
+          <a class="button secondary reach" href=${`tel:${dialable(value)}`}>${t('person.call', { number: value })}</a>`)}
+        ${emails.map(({ value }) => html`
+          <a class="button secondary reach" href=${`mailto:${value}?body=${body}`}>${t('person.email', { address: value })}</a>`)}
+      </div>` : html`<p id="no-contact">${t('person.noContact')}</p>`}
+    </section>`;
+  }
+
+  /** How you know them, how close, your notes: the volunteer's own fields of the relationship. */
+  function aboutForm({ record, userId, campaign }) {
+    const { values } = record;
+    const save = async (/** @type {SubmitEvent} */ event) => {
+      event.preventDefault();
+      const form = /** @type {HTMLFormElement} */ (event.target);
+      const closeness = Number.parseInt(form.elements.closeness.value, 10);
+      await recordChange({ userId, campaignId: campaign.id, entity: 'relationship', entityId: record.entity_id, fields: {
+        kind: form.elements.kind.value || null,
+        closeness: closeness >= 1 && closeness <= 5 ? closeness : null,
+        notes: form.elements.notes.value.trim(),
+      } });
+      form.removeAttribute('data-dirty');
+      ctx.sync.request();
+      ctx.toasts.show('person.saved', { duration: 3000 });
+    };
+    return html`<form id="about-form" aria-labelledby="about-title" @submit=${save}>
+      <h2 id="about-title">${t('person.how')}</h2>
+      <div class="field"><label for="person-kind">${t('person.kind')}</label>
+        <select id="person-kind" name="kind">
+          <option value="" ?selected=${!values.kind}>${t('person.kind.unset')}</option>
+          ${KINDS.map((kind) => html`<option value=${kind} ?selected=${values.kind === kind}>${t(`kind.${kind}`)}</option>`)}
+        </select></div>
+      <div class="field"><label for="person-closeness">${t('person.closeness')}</label>
+        <input id="person-closeness" name="closeness" type="number" min="1" max="5" inputmode="numeric"
+          value=${values.closeness ?? ''}></div>
+      <div class="field"><label for="person-notes">${t('person.notes')}</label>
+        <textarea id="person-notes" name="notes" rows="3" maxlength="2000" .defaultValue=${values.notes ?? ''}></textarea></div>
+      <button type="submit" class="button secondary">${t('person.save')}</button>
+    </form>`;
+  }
+}
+
+async function read(relationshipId) {
+  const profile = getProfile();
+  const record = await getRecord('relationship', relationshipId);
+  if (!record || record.user_id !== profile.user.id || record.deleted) return null;
+  const campaign = activeCampaigns(profile).find((c) => c.id === record.campaign_id);
+  if (!campaign) return null;
+  const person = (await peopleOf(profile.user.id, campaign.id)).find((p) => p.record.entity_id === relationshipId);
+  const contact = record.local?.contact_id ? await getContact(record.local.contact_id) : null;
+  const draftKey = `messages/${profile.user.id}/${campaign.id}`;
+  return { ...person, voter: person.voter ?? await getVoter(campaign.id, record.values.voter_id), contact, campaign,
+    userId: profile.user.id, draftKey, draft: (await getMeta(draftKey)) ?? '' };
+}
+
+function firstNameOf({ voter, record }) {
+  return voter?.first_name || personName(record).split(' ')[0];
+}
+
+/** A number as a dial or SMS link takes it: digits and a leading +. */
+function dialable(value) {
+  return value.replace(/[^\d+]/g, '');
+}
+
+function history(conversations) {
+  return html`<section aria-labelledby="history-title">
+    <h2 id="history-title">${t('person.history')}</h2>
+    ${conversations.length ? html`<ul class="conversations" id="history">${conversations.map((c) => html`
+      <li class="conversation">
+        <h3>${t(`channel.${c.values.channel}`)} · ${formatDateTime(c.values.happened_at)}</h3>
+        <p>${t('conversation.support', { support: t(`support.${c.values.support ?? 'unknown'}`) })}</p>
+        ${c.values.notes ? html`<p class="notes">${c.values.notes}</p>` : nothing}
+        ${c.values.review_reply ? html`<p class="reply">${t('conversation.reply', { reply: c.values.review_reply })}</p>`
+          : nothing}
+      </li>`)}</ul>` : html`<p>${t('person.noHistory')}</p>`}
+  </section>`;
+}
