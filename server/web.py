@@ -1,6 +1,9 @@
 """Serves the PWA built into ``static/`` and sets the security headers every response carries."""
 
 from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
+from werkzeug.exceptions import NotFound
+
+from server.extensions import api
 
 bp = Blueprint("web", __name__)
 
@@ -37,8 +40,21 @@ def no_such_api_path(_rest):
     abort(404)
 
 
+def _page_not_found(error: NotFound):
+    """A person who follows a dead link gets the app, which says "page not found" in their language (with a 404
+    status); programs, and anything under /api/, get the JSON error every other error has."""
+    wants_page = request.method == "GET" and not request.path.startswith("/api/") and (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html")
+    if not wants_page:
+        return api.handle_http_exception(error)
+    response = send_from_directory(current_app.static_folder, "index.html")
+    response.cache_control.no_cache = True
+    return response, 404
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_error_handler(NotFound, _page_not_found)
     app.after_request(_security_headers)
 
 

@@ -31,7 +31,7 @@ function saveProfile() {
 
 function signedIn() {
   saveProfile();
-  sync.request();
+  sync.start(); // stopped by signing out
   router.navigate('/');
 }
 

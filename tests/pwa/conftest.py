@@ -155,13 +155,28 @@ class LiveServer:
             return [dict(row.values) for row in rows]
 
 
+def buffered(app):
+    """The app with each response read whole before the server writes it. Werkzeug's development server closes a
+    response only after draining the socket, which raises when the browser has already dropped the connection
+    (a page left mid-download): the static file stayed open, and its ResourceWarning failed whichever test ran
+    next. A list has nothing to leave open."""
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+    return wsgi
+
+
 def serve(database_uri: str):
     """The app on a database, migrated, served on a free port in a thread until the generator is closed."""
     # the sign-in rate limit has its own API tests; here many tests sign in from one address
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri, "LOGIN_RATE_LIMIT": "1000 per minute"})
     with app.app_context():
         upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

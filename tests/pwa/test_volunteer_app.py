@@ -266,3 +266,17 @@ def test_people_are_filtered_by_what_the_campaign_and_the_volunteer_know(page, v
     expect(people).to_have_count(3)
     page.get_by_label("Search your people").fill("ana")
     expect(people).to_have_count(1)
+
+
+def test_a_page_that_does_not_exist_says_so_signed_in_or_not(page, volunteer):
+    response = page.goto("/no-such-page")  # a fresh browser: it read raw JSON before
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.get_by_role("link", name="Go to sign in")).to_be_visible()
+    sign_in(page, volunteer[1])
+    page.goto("/people/not-a-person")  # signed in: it showed Home without a word before
+    expect(page.locator("h1")).to_have_text("Page not found")
+    page.locator("#language").select_option("es")
+    expect(page.locator("h1")).to_have_text("No encontramos esta página")
+    page.get_by_role("link", name="Ir al inicio").click()
+    expect(page.locator("#home")).to_be_visible()

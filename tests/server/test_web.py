@@ -29,3 +29,21 @@ def test_interactive_docs_load_their_assets_from_this_server(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "/vendor/swagger-ui/swagger-ui-bundle.js" in page
     assert "https://" not in page.split("<body")[1]  # works with no internet
+
+
+def test_a_dead_link_opened_in_a_browser_gets_the_app_and_a_404(client):
+    """The app shows "page not found" in the person's language; before, a fresh browser read raw JSON."""
+    page = client.get("/no/such/page", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    page.close()
+    assert page.status_code == 404
+    assert page.mimetype == "text/html" and b'<main id="main">' in page.data
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_a_program_or_an_api_path_still_gets_the_json_404(client):
+    for path, accept in [("/no/such/page", "application/json"), ("/no/such/page", "*/*"),
+                         ("/api/no/such/thing", "text/html")]:
+        answer = client.get(path, headers={"Accept": accept})
+        assert answer.status_code == 404 and answer.json["code"] == 404, (path, accept)
+    assert client.post("/no/such/page", headers={"Accept": "text/html"}).json["code"] in (404, 405)

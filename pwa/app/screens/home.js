@@ -60,7 +60,7 @@ export default function homeScreen(ctx) {
       toasts.show('home.signoutFailed', { duration: 6000 });
       return;
     }
-    await sync.idle();
+    await sync.stop(); // no run may write their records back after they are forgotten
     if (userId !== undefined) await forgetUser(userId); // a shared phone keeps nothing of theirs
     ctx.onSignedOut();
   }
