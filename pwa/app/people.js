@@ -2,10 +2,7 @@
 import { getVoter, recordsOf } from '../lib/db.js';
 import { t } from '../lib/i18n.js';
 import { recordChange } from '../lib/outbox.js';
-
-export const CHANNELS = ['in_person', 'door', 'call', 'text', 'other'];
-export const SUPPORT = ['1', '2', '3', '4', '5', ''];
-export const VOTE_METHODS = ['early_in_person', 'election_day', 'mail', 'undecided'];
+import { withOffset } from './ui/entity-form.js';
 
 /** The campaigns a profile may sync: its active memberships, as [{id, name}]. */
 export function activeCampaigns(profile) {
@@ -49,19 +46,6 @@ export function personName(relationship) {
   const label = relationship?.local?.label || relationship?.values.notes?.split('\n')[0].slice(0, 60);
   if (label) return label;
   return t('person.unnamed', { ref: relationship?.values.voter_id?.slice(-4) ?? '?' });
-}
-
-/** "2026-11-27T18:04:05-05:00": the moment `date` as the phone's clock and time zone read it. */
-export function withOffset(date) {
-  const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
-  const offset = -date.getTimezoneOffset();
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
-    + `${pad(date.getMinutes())}:${pad(date.getSeconds())}${offset < 0 ? '-' : '+'}${pad(offset / 60)}:${pad(offset % 60)}`;
-}
-
-/** The value of an <input type=datetime-local> for a moment, in the phone's time zone. */
-export function localInput(iso) {
-  return withOffset(new Date(iso)).slice(0, 16);
 }
 
 /**

@@ -100,3 +100,34 @@ def test_the_check_names_missing_extra_nested_and_placeholder_differences(tmp_pa
         "'hint' takes ['name'] in en.js but ['nombre'] in es.js",
         "'screen.deep.text' takes ['n'] in en.js but [] in es.js",
     ]
+
+
+def words_entity_forms_need(entities: dict) -> set[str]:
+    """The catalog keys pwa/app/ui/entity-form.js draws a volunteer's fields with: each field's label, each choice
+    (a Choice's values, a Bool's true/false) and "not set" where a choice may be left empty or a person picked.
+    Fixed fields are set by the app (which voter, found how), except the person a conversation was with."""
+    keys = set()
+    for entity, declaration in entities.items():
+        for name, field in declaration["fields"].items():
+            chosen_on_a_form = not field["fixed"] or (entity, name) == ("conversation", "relationship_id")
+            if field["owner"] != "volunteer" or not chosen_on_a_form:
+                continue
+            keys.add(f"fields.{entity}.{name}")
+            kind = field["type"]["kind"]
+            values = field["type"]["values"] if kind == "Choice" else ["true", "false"] if kind == "Bool" else []
+            keys.update(f"fields.{entity}.{name}.{value}" for value in values)
+            if kind == "Ref" or (kind in ("Choice", "Bool", "IntRange") and field["null"]):
+                keys.add(f"fields.{entity}.{name}.none")
+    return keys
+
+
+def test_every_field_a_volunteer_fills_in_has_its_words_in_both_languages():
+    """A new entity needs its declaration and these words, nothing else (docs/architecture.md)."""
+    from sync.protocol import constants
+
+    en, es = read_catalogs(MESSAGES / "en.js", MESSAGES / "es.js")
+    needed = words_entity_forms_need(constants()["entities"])
+    assert {"fields.conversation.support.none", "fields.conversation.channel.door",
+            "fields.relationship.kind.neighbour", "fields.conversation.registered.true"} <= needed
+    assert sorted(needed - en.keys()) == []
+    assert sorted(needed - es.keys()) == []

@@ -7,6 +7,7 @@ import { discard, onOutboxChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, liveRecords, personName, today } from '../people.js';
 import { html, nothing } from '../screen.js';
+import { fieldText } from '../ui/entity-form.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { updateNow } from '../ui/sw-bridge.js';
 
@@ -124,7 +125,7 @@ function dueFollowUps({ people, conversations }) {
 /** Who, how and when, for a conversation in a list. */
 function describe(record, people) {
   const { values } = record;
-  return { person: personName(people.get(values.relationship_id)), channel: t(`channel.${values.channel}`),
+  return { person: personName(people.get(values.relationship_id)), channel: fieldText('conversation', 'channel', values.channel),
     date: formatDateTime(values.happened_at) };
 }
 
@@ -134,7 +135,7 @@ function conversationItem(record, { people, waiting, refused }) {
     : waiting.has(record.entity_id) ? 'conversation.pending' : 'conversation.sent';
   return html`<li class="conversation" data-id=${record.entity_id}>
     <h3>${t('conversation.title', describe(record, people))}</h3>
-    <p>${t('conversation.support', { support: t(`support.${values.support ?? 'unknown'}`) })}</p>
+    <p>${t('conversation.support', { support: fieldText('conversation', 'support', values.support) })}</p>
     ${values.notes ? html`<p class="notes">${values.notes}</p>` : nothing}
     ${values.follow_up_on ? html`<p>${t('conversation.followUp', { date: formatDay(values.follow_up_on) })}</p>` : nothing}
     ${values.review_reply ? html`<p class="reply">${t('conversation.reply', { reply: values.review_reply })}</p>` : nothing}
@@ -195,7 +196,7 @@ function problemText(message, problem) {
   return t('server.text', { message });
 }
 
-/** The words for a field the server named; its own name if the catalog has none. */
+/** The words for a field the server named (as a noun: "Person: ..."); its own name if the catalog has none. */
 function fieldLabel(name) {
   const label = t(`syncField.${name}`);
   return label === `syncField.${name}` ? name : label;

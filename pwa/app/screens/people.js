@@ -7,6 +7,7 @@ import { onOutboxChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, peopleOf, personName, today, voterName } from '../people.js';
 import { html, nothing } from '../screen.js';
+import { fieldText } from '../ui/entity-form.js';
 
 export const title = 'people.title';
 
@@ -135,7 +136,7 @@ function personItem(person) {
       ${voter ? html`<span class="hint">${t('voter.card', cardValues(voter))}</span>` : nothing}
       ${voter?.priority ? html`<span class="hint due">${t('people.priority')}</span>` : nothing}
       ${last ? html`<span class="hint">${t('people.last', { date: formatDay(last.values.happened_at.slice(0, 10)),
-        support: t(`support.${last.values.support ?? 'unknown'}`) })}</span>`
+        support: fieldText('conversation', 'support', last.values.support) })}</span>`
         : html`<span class="hint">${t('people.never')}</span>`}
       ${followUp ? html`<span class="hint due">${t('person.nextStep', { date: formatDay(followUp) })}</span>` : nothing}
     </a>

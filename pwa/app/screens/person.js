@@ -8,15 +8,18 @@ import { onOutboxChange, recordChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, cardValues, peopleOf, personName } from '../people.js';
 import { html, nothing } from '../screen.js';
+import { checkEntity, entityField, fieldText, readEntityForm } from '../ui/entity-form.js';
+import { Form, formAlert } from '../ui/forms.js';
 
 export const title = 'person.title';
-const KINDS = ['family', 'friend', 'coworker', 'neighbour', 'other'];
+const ABOUT = ['kind', 'closeness', 'notes']; // the relationship's fields the volunteer tells here
 
 /** @param {import('../screen.js').ScreenContext} ctx */
 export default function personScreen(ctx) {
   const [relationshipId] = ctx.params;
   let found; // undefined while loading, null when not this volunteer's person
   let message = null; // the message as the volunteer is writing it, {name} filled in
+  const about = new Form(ctx, 'about-form');
 
   async function load() {
     found = await read(relationshipId);
@@ -89,29 +92,19 @@ export default function personScreen(ctx) {
     const { values } = record;
     const save = async (/** @type {SubmitEvent} */ event) => {
       event.preventDefault();
-      const form = /** @type {HTMLFormElement} */ (event.target);
-      const closeness = Number.parseInt(form.elements.closeness.value, 10);
-      await recordChange({ userId, campaignId: campaign.id, entity: 'relationship', entityId: record.entity_id, fields: {
-        kind: form.elements.kind.value || null,
-        closeness: closeness >= 1 && closeness <= 5 ? closeness : null,
-        notes: form.elements.notes.value.trim(),
-      } });
-      form.removeAttribute('data-dirty');
+      const fields = readEntityForm(about.element, 'relationship', ABOUT);
+      const errors = checkEntity('relationship', fields);
+      about.show(errors);
+      if (errors.size) return;
+      await recordChange({ userId, campaignId: campaign.id, entity: 'relationship', entityId: record.entity_id, fields });
+      about.element.removeAttribute('data-dirty');
       ctx.sync.request();
       ctx.toasts.show('person.saved', { duration: 3000 });
     };
-    return html`<form id="about-form" aria-labelledby="about-title" @submit=${save}>
+    return html`<form id="about-form" novalidate aria-labelledby="about-title" @submit=${save}>
       <h2 id="about-title">${t('person.how')}</h2>
-      <div class="field"><label for="person-kind">${t('person.kind')}</label>
-        <select id="person-kind" name="kind">
-          <option value="" ?selected=${!values.kind}>${t('person.kind.unset')}</option>
-          ${KINDS.map((kind) => html`<option value=${kind} ?selected=${values.kind === kind}>${t(`kind.${kind}`)}</option>`)}
-        </select></div>
-      <div class="field"><label for="person-closeness">${t('person.closeness')}</label>
-        <input id="person-closeness" name="closeness" type="number" min="1" max="5" inputmode="numeric"
-          value=${values.closeness ?? ''}></div>
-      <div class="field"><label for="person-notes">${t('person.notes')}</label>
-        <textarea id="person-notes" name="notes" rows="3" maxlength="2000" .defaultValue=${values.notes ?? ''}></textarea></div>
+      ${ABOUT.map((name) => entityField(about, 'relationship', name, { id: `person-${name}`, value: values[name] }))}
+      ${formAlert(about)}
       <button type="submit" class="button secondary">${t('person.save')}</button>
     </form>`;
   }
@@ -144,8 +137,8 @@ function history(conversations) {
     <h2 id="history-title">${t('person.history')}</h2>
     ${conversations.length ? html`<ul class="conversations" id="history">${conversations.map((c) => html`
       <li class="conversation">
-        <h3>${t(`channel.${c.values.channel}`)} · ${formatDateTime(c.values.happened_at)}</h3>
-        <p>${t('conversation.support', { support: t(`support.${c.values.support ?? 'unknown'}`) })}</p>
+        <h3>${fieldText('conversation', 'channel', c.values.channel)} · ${formatDateTime(c.values.happened_at)}</h3>
+        <p>${t('conversation.support', { support: fieldText('conversation', 'support', c.values.support) })}</p>
         ${c.values.notes ? html`<p class="notes">${c.values.notes}</p>` : nothing}
         ${c.values.review_reply ? html`<p class="reply">${t('conversation.reply', { reply: c.values.review_reply })}</p>`
           : nothing}
