@@ -1,15 +1,16 @@
-// Words and dates in the person's language. Text set through text() follows later language changes by itself,
-// so switching language never re-renders a screen and never loses what someone has typed.
+// Words and dates in the person's language. Screens call t() as they draw; a language change tells the listeners
+// (the router, the shell, the toasts), which draw again: lit-html patches only the text that changed, so nothing
+// typed is lost.
 import en from './messages/en.js';
 import es from './messages/es.js';
 
 const CATALOGS = { en, es };
+/** How dates and numbers are written: the US conventions readers here expect (es-US: "5:05 p.m.", "1,500"). */
+const LOCALES = { en: 'en-US', es: 'es-US' };
 export const LANGUAGES = Object.keys(CATALOGS);
 const STORAGE_KEY = 'kin.language';
 
 let current = 'en';
-/** Named values of each translated element, kept off the DOM so they can be any type (dates too). */
-const bound = new WeakMap();
 const listeners = new Set();
 
 /** The language the person chose on this device, or null if they never chose. */
@@ -40,26 +41,16 @@ export function t(key, values = {}) {
   return message(resolved);
 }
 
-/** Set el's text to a translation, and keep it translated when the language changes. */
-export function text(el, key, values) {
-  el.dataset.i18n = key;
-  if (values) bound.set(el, values);
-  else bound.delete(el);
-  el.textContent = t(key, values);
-  return el;
-}
-
-/** Switch language: <html lang> and every text() element; save it when it is the person's own choice. */
+/** Switch language: <html lang>, then every listener redraws; save it when it is the person's own choice. */
 export function setLanguage(lang, { save = true } = {}) {
   if (!LANGUAGES.includes(lang)) return;
   current = lang;
   document.documentElement.lang = lang;
   if (save) safeStorage(() => localStorage.setItem(STORAGE_KEY, lang));
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n, bound.get(el));
   for (const listener of listeners) listener(lang);
 }
 
-/** Run fn after each language change (for what text() cannot reach, like the document title). */
+/** Run fn after each language change. */
 export function onLanguageChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
@@ -67,12 +58,12 @@ export function onLanguageChange(fn) {
 
 /** A calendar date such as an election day ("2026-11-03"), which has no time zone to shift it. */
 export function formatDay(isoDate) {
-  return new Intl.DateTimeFormat(current, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(isoDate));
+  return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(isoDate));
 }
 
 /** A moment in time, in the phone's own time zone. */
 export function formatDateTime(iso) {
-  return new Intl.DateTimeFormat(current, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** localStorage throws in some private modes; the language choice is a nicety, so carry on without it. */

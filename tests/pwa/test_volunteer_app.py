@@ -101,8 +101,22 @@ def test_matching_finds_exactly_the_planted_contacts_and_remembers_answers(page,
 
     cards.filter(has_text="Ana L.").get_by_role("button", name="Yes, I know them").click()
     expect(cards).to_have_count(2)
+    # the count follows the answers (it said "Found 3" however many were left)
+    expect(page.locator("#match-status")).to_have_text("Found 3 people you may know. 2 still waiting for your answer.")
     cards.filter(has_text="Ben O.").get_by_role("button", name="Not them").click()
     expect(cards).to_have_count(1)
+    # "not them" by mistake: undo from the toast, or later from the list of people said not to be them
+    page.locator("#toasts").get_by_role("button", name="Undo").click()
+    expect(cards).to_have_count(2)
+    cards.filter(has_text="Ben O.").get_by_role("button", name="Not them").click()
+    expect(cards).to_have_count(1)
+    page.locator("#dismissed summary").click()
+    page.locator("#dismissed").get_by_role("button", name="Ask me again").click()
+    expect(cards).to_have_count(2)
+    expect(page.locator("#dismissed")).to_have_count(0)
+    cards.filter(has_text="Ben O.").get_by_role("button", name="Not them").click()
+    expect(cards).to_have_count(1)
+    expect(page.locator("#match-status")).to_have_text("Found 3 people you may know. 1 still waiting for your answer.")
 
     find_people(page)  # a second run: nothing is evaluated again, and answers are remembered
     expect(page.locator("#match-status")).to_have_text("No one new found this time.")

@@ -1,7 +1,7 @@
 // /contacts: bring the volunteer's contacts onto this phone (Contact Picker, a .vcf or .csv file), find which are
 // in the campaign's voter file without sending them anywhere (lib/matching), and ask "do you know them?".
 // The parsers and the matching code (phone metadata, crypto) load only when this screen needs them.
-import { candidatesOf, decide } from '../../lib/matching/candidates.js';
+import { askAgain, candidatesOf, decide } from '../../lib/matching/candidates.js';
 import { contactsOf, hasContactPicker, importContacts, pickContacts } from '../../lib/contacts/store.js';
 import { votersOf } from '../../lib/db.js';
 import { t } from '../../lib/i18n.js';
@@ -20,8 +20,10 @@ export default function contactsScreen(ctx) {
   let campaignId = campaigns[0]?.id ?? null;
   let count = null; // contacts on this phone
   let importStatus = null; // [key, values]
-  let matching = { busy: false, done: 0, total: 0, status: null }; // status: [key, values]
+  // status: [key, values] while it runs or when it stopped; found: how many new people the last run found
+  let matching = { busy: false, done: 0, total: 0, status: null, found: null };
   let review = null; // [{candidate, contact, voter}] waiting for an answer
+  let dismissed = []; // [{candidate, contact, voter}] answered "not them", which the volunteer may take back
   let importing = Promise.resolve(); // a "find" tapped while a file is still being read waits for it
 
   const campaign = () => campaigns.find((c) => c.id === campaignId);
@@ -67,11 +69,11 @@ export default function contactsScreen(ctx) {
   async function run() {
     const chosen = campaign();
     if (!chosen || matching.busy) return;
-    matching = { busy: true, done: 0, total: 0, status: null };
+    matching = { busy: true, done: 0, total: 0, status: null, found: null };
     ctx.update();
     await importing.catch(() => {});
     if (!(await contactsOf(userId)).length) {
-      matching = { busy: false, done: 0, total: 0, status: ['contacts.noContacts'] };
+      matching = { busy: false, done: 0, total: 0, status: ['contacts.noContacts'], found: null };
       ctx.update();
       return;
     }
@@ -82,7 +84,7 @@ export default function contactsScreen(ctx) {
         else if (stage !== 'done') matching = { ...matching, status: [`contacts.progress.${stage}`] };
         ctx.update();
       } });
-      matching = { ...matching, status: ['contacts.found', { count: summary.newMatches }] };
+      matching = { ...matching, status: null, found: summary.newMatches };
     } catch (error) {
       // MatchingStopped says why; no code to load (offline before the app was cached) is being offline too
       const reason = error.name === 'MatchingStopped' ? error.reason : navigator.onLine ? 'server' : 'offline';
@@ -98,12 +100,14 @@ export default function contactsScreen(ctx) {
     const chosen = campaign();
     if (!chosen) return;
     const known = new Set((await liveRecords(userId, chosen.id, 'relationship')).map((r) => r.values.voter_id));
-    const waiting = (await candidatesOf(userId, chosen.id))
-      .filter((candidate) => candidate.decision === null && !known.has(candidate.voter_id));
+    const candidates = (await candidatesOf(userId, chosen.id)).filter((candidate) => !known.has(candidate.voter_id));
     const [contacts, voters] = await Promise.all([contactsOf(userId), votersOf(chosen.id)]);
     const byId = new Map(contacts.map((contact) => [contact.id, contact]));
-    review = waiting.filter((c) => byId.has(c.contact_id) && voters.has(c.voter_id))
+    const shown = (decision) => candidates.filter((c) => c.decision === decision && byId.has(c.contact_id)
+      && voters.has(c.voter_id))
       .map((candidate) => ({ candidate, contact: byId.get(candidate.contact_id), voter: voters.get(candidate.voter_id) }));
+    review = shown(null);
+    dismissed = shown('dismissed');
     ctx.update();
   }
 
@@ -114,10 +118,20 @@ export default function contactsScreen(ctx) {
         label: contact.name || voterName(voter), contactId: contact.id });
     }
     await decide(candidate, decision);
+    const name = contact.name || voterName(voter);
     if (decision === 'confirmed') {
       sync.request();
-      toasts.show('contacts.confirmed', { values: { name: contact.name || voterName(voter) }, duration: 4000 });
+      toasts.show('contacts.confirmed', { values: { name }, duration: 4000 });
     }
+    await showReview();
+    if (decision === 'dismissed') {
+      const toast = toasts.show('contacts.dismissed', { values: { name }, buttons: ['undo'], duration: 8000 });
+      if ((await toast.answer) === 'undo') await takeBack({ ...candidate, decision });
+    }
+  }
+
+  async function takeBack(candidate) {
+    await askAgain(candidate);
     await showReview();
   }
 
@@ -177,10 +191,21 @@ export default function contactsScreen(ctx) {
       @click=${run}>${t('contacts.find')}</button>
     <progress id="match-progress" ?hidden=${!matching.busy} max=${matching.total || 1}
       value=${matching.total ? matching.done : nothing} aria-labelledby="match-status"></progress>
-    <p id="match-status" role="status">${matching.status ? t(...matching.status) : ''}</p>
+    <p id="match-status" role="status">${matching.status ? t(...matching.status) : matching.found !== null
+      ? t('contacts.found', { count: matching.found, waiting: Math.min(review?.length ?? 0, matching.found) }) : ''}</p>
     <h2 id="review-title">${t('contacts.review')}</h2>
     <ul id="matches" class="cards" aria-labelledby="review-title">${review === null ? nothing
       : review.length ? review.map(matchItem) : html`<li>${t('contacts.noReview')}</li>`}</ul>
+    ${dismissed.length ? html`<details class="help" id="dismissed">
+      <summary>${t('contacts.dismissedList', { count: dismissed.length })}</summary>
+      <ul class="cards">${dismissed.map(({ candidate, contact, voter }) => html`<li class="card dismissed-card">
+        <p id=${`dismissed-${candidate.contact_id}-${candidate.voter_id}`}>${t('contacts.match', {
+          voter: t('voter.card', cardValues(voter)), contact: contact.name || contact.phones[0]?.value
+            || contact.emails[0]?.value })}</p>
+        <button type="button" class="button secondary" aria-describedby=${`dismissed-${candidate.contact_id}-${candidate.voter_id}`}
+          @click=${() => takeBack(candidate)}>${t('contacts.askAgain')}</button>
+      </li>`)}</ul>
+    </details>` : nothing}
     <button type="button" id="delete-contacts" class="button danger" @click=${removeAll}>${t('contacts.delete')}</button>
   </section>`;
 }

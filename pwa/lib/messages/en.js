@@ -1,10 +1,12 @@
 // English. Every string a person sees lives here or in es.js, under the same keys.
 // A value is a string, or a function of named values for sentences that carry data.
 
-/** Plural-aware seconds, so 1 does not read "1 seconds". */
-const seconds = (n) => (n === 1 ? '1 second' : `${n} seconds`);
-const changes = (n) => (n === 1 ? '1 change' : `${n} changes`);
-const plural = (n, one, many) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+import { counter } from './plural.js';
+
+const count = counter('en-US');
+const seconds = (n) => count(n, { one: 'second', other: 'seconds' });
+const changes = (n) => count(n, { one: 'change', other: 'changes' });
+const plural = (n, one, other) => count(n, { one, other });
 
 export default {
   'app.loading': 'Loading…',
@@ -95,8 +97,13 @@ export default {
   'contacts.progress.evaluate': ({ done, total }) => `Checking your contacts privately: ${done} of ${total}…`,
   'contacts.progress.compare': 'Comparing on this phone…',
   'contacts.progress.cards': 'Getting the matches…',
-  'contacts.found': ({ count }) => (count ? `Found ${plural(count, 'person', 'people')} you may know.`
+  'contacts.found': ({ count, waiting }) => (count ? `Found ${plural(count, 'person', 'people')} you may know.`
+    + (waiting < count ? ` ${waiting ? `${waiting} still waiting for your answer.` : 'You answered them all.'}` : '')
     : 'No one new found this time.'),
+  'contacts.dismissed': ({ name }) => `${name}: not them. You will not be asked again.`,
+  'contacts.dismissedList': ({ count }) => `People you said are not them (${count})`,
+  'contacts.askAgain': 'Ask me again',
+  'toast.undo': 'Undo',
   'contacts.stopped.offline': 'You are offline: matching will run when you are back online.',
   'contacts.stopped.quota': 'You have checked as many contacts as Kin allows in one day. '
     + 'The rest are checked tomorrow; what was found is below.',

@@ -1,9 +1,12 @@
 // Español. Las mismas claves que en.js; una clave que falte aquí se muestra en inglés.
 
-/** Segundos con plural, para no leer "1 segundos". */
-const seconds = (n) => (n === 1 ? '1 segundo' : `${n} segundos`);
-const changes = (n) => (n === 1 ? '1 cambio' : `${n} cambios`);
-const plural = (n, one, many) => `${n.toLocaleString('es')} ${n === 1 ? one : many}`;
+import { counter } from './plural.js';
+
+const count = counter('es-US'); // "1,500", as Mexican, Puerto Rican and US readers write it
+const seconds = (n) => count(n, { one: 'segundo', other: 'segundos' });
+const changes = (n) => count(n, { one: 'cambio', other: 'cambios' });
+const plural = (n, one, other) => count(n, { one, other });
+const number = (n) => new Intl.NumberFormat('es-US').format(n);
 
 // the server answers in English; these are the field messages a person can meet on these screens
 const SERVER = {
@@ -13,7 +16,7 @@ const SERVER = {
   'Field may not be null.': 'Falta este dato.',
   'Not a valid string.': 'No es un texto válido.',
   'Length must be between 1 and 100.': 'Usa entre 1 y 100 caracteres.',
-  'Must be one of: en, es.': 'Elige en o es.',
+  'Must be one of: en, es.': 'Elige inglés o español.',
 };
 
 export default {
@@ -35,13 +38,13 @@ export default {
   'signin.intro': 'Conecta con la gente que conoces, por la campaña que te importa.',
   'signin.submit': 'Iniciar sesión',
   'signin.busy': 'Iniciando sesión…',
-  'signin.noAccount': '¿Nuevo en Kin? Pide un enlace de invitación a quien organiza tu campaña.',
+  'signin.noAccount': '¿Primera vez en Kin? Pide un enlace de invitación al equipo organizador de tu campaña.',
   'signin.error.401': 'Correo o contraseña incorrectos.',
 
   'join.title': 'Unirte a una campaña',
   'join.checking': 'Revisando tu invitación…',
   'join.invited': ({ campaign, role }) => `Te invitan a unirte a ${campaign} como ${{
-    volunteer: 'voluntario/a', organizer: 'organizador/a', owner: 'propietario/a',
+    volunteer: 'voluntario/a', organizer: 'parte del equipo organizador', owner: 'responsable',
   }[role] ?? role}.`,
   'join.expires': ({ date }) => `La invitación vale hasta el ${date}.`,
   'join.haveAccount': '¿Ya tienes una cuenta de Kin? Usa el mismo correo y la misma contraseña.',
@@ -51,15 +54,15 @@ export default {
   'join.askAgain': 'Pide un enlace nuevo a quien te lo envió.',
   'join.error.404': 'Este enlace de invitación no es válido.',
   'join.error.410': 'Esta invitación venció o ya se usó por completo.',
-  'join.error.401': 'Correo o contraseña incorrectos. Si ya tienes una cuenta de Kin, usa su contraseña.',
-  'join.error.403': 'Se retiró tu acceso a esta campaña; habla con quien organiza.',
+  'join.error.401': 'Correo o contraseña incorrectos. Si ya tienes una cuenta de Kin, escribe tu contraseña de Kin.',
+  'join.error.403': 'Se retiró tu acceso a esta campaña; habla con el equipo organizador.',
   'join.error.409': 'Ya formas parte de esta campaña. Inicia sesión.',
 
   'home.hello': ({ name }) => `Hola, ${name}`,
   'home.campaigns': 'Tus campañas',
-  'home.none': 'Todavía no estás en ninguna campaña. Pide un enlace de invitación a quien organiza.',
+  'home.none': 'Todavía no estás en ninguna campaña. Pide un enlace de invitación al equipo organizador.',
   'home.role': ({ role }) => `Rol: ${role}`,
-  'home.electionDay': ({ date }) => `Día de la elección: ${date}`,
+  'home.electionDay': ({ date }) => `Día de las elecciones: ${date}`,
   'home.signout': 'Cerrar sesión',
   'home.signoutFailed': 'No se pudo cerrar la sesión. Revisa tu conexión e inténtalo de nuevo.',
   'home.log': 'Registrar una conversación',
@@ -69,7 +72,7 @@ export default {
   'home.contacts': 'Encuentra a gente que conoces',
   'home.privacy': 'Privacidad: qué se queda en este teléfono',
   'home.followUps': 'Seguimientos pendientes',
-  'home.followUp': ({ name, date }) => `${name}: seguimiento antes del ${date}`,
+  'home.followUp': ({ name, date }) => `${name}: seguimiento a más tardar el ${date}`,
   'home.noFollowUps': 'Nada pendiente. Pon una fecha de seguimiento al registrar una conversación.',
 
   'nav.label': 'Principal',
@@ -79,7 +82,7 @@ export default {
   'nav.privacy': 'Privacidad',
 
   'contacts.title': 'Encuentra a gente que conoces',
-  'contacts.intro': 'Tus contactos se quedan en este teléfono. Kin revisa cuáles están en el padrón electoral de la '
+  'contacts.intro': 'Tus contactos se quedan en este teléfono. Kin revisa cuáles están en la lista de votantes de la '
     + 'campaña sin enviar sus nombres, números ni correos a ningún lado.',
   'contacts.count': ({ count }) => `${plural(count, 'contacto', 'contactos')} en este teléfono.`,
   'contacts.add': 'Agrega tus contactos',
@@ -87,8 +90,8 @@ export default {
   'contacts.file': 'Importar un archivo de contactos (.vcf o .csv)',
   'contacts.file.hint': 'Exportado de tu teléfono, Google Contacts u Outlook. Si lo importas de nuevo, solo se agrega lo nuevo.',
   'contacts.importing': 'Leyendo tus contactos…',
-  'contacts.imported': ({ added, merged, total }) => `Se agregaron ${plural(added, 'contacto', 'contactos')}`
-    + `${merged ? `, se actualizaron ${merged}` : ''}. ${plural(total, 'contacto', 'contactos')} en este teléfono.`,
+  'contacts.imported': ({ added, merged, total }) => `Contactos nuevos: ${number(added)}`
+    + `${merged ? `; actualizados: ${number(merged)}` : ''}. Hay ${plural(total, 'contacto', 'contactos')} en este teléfono.`,
   'contacts.unreadable': ({ message }) => `Kin no pudo leer este archivo: ${message}`,
   'contacts.empty': 'No se encontraron contactos con nombre, teléfono o correo en este archivo.',
   'contacts.help.iphone': 'En un iPhone',
@@ -100,17 +103,23 @@ export default {
   'contacts.help.android.steps.2': 'Abre la app Contactos, toca Corregir y administrar (o el menú) y luego Exportar a archivo.',
   'contacts.help.android.steps.3': 'Vuelve aquí, toca «Importar un archivo de contactos» y elige el archivo .vcf.',
   'contacts.find': 'Encontrar a mi gente',
-  'contacts.find.hint': 'Revisa tus contactos contra el padrón electoral de tu campaña.',
+  'contacts.find.hint': 'Compara tus contactos con la lista de votantes de tu campaña, en privado.',
   'contacts.campaign': 'Campaña',
   'contacts.progress.evaluate': ({ done, total }) => `Revisando tus contactos en privado: ${done} de ${total}…`,
   'contacts.progress.compare': 'Comparando en este teléfono…',
   'contacts.progress.cards': 'Obteniendo las coincidencias…',
-  'contacts.found': ({ count }) => (count ? `Encontramos ${plural(count, 'persona', 'personas')} que quizás conozcas.`
+  'contacts.found': ({ count, waiting }) => (count ? `Encontramos ${plural(count, 'persona', 'personas')} que quizás `
+    + `conozcas.${waiting < count ? ` ${waiting ? `${number(waiting)} ${waiting === 1 ? 'espera' : 'esperan'} tu `
+      + 'respuesta.' : 'Ya respondiste a todas.'}` : ''}`
     : 'Esta vez no encontramos a nadie nuevo.'),
-  'contacts.stopped.offline': 'No tienes conexión: la búsqueda se hará cuando vuelvas a estar en línea.',
+  'contacts.dismissed': ({ name }) => `${name}: no es esta persona. No te lo volveremos a preguntar.`,
+  'contacts.dismissedList': ({ count }) => `Personas que dijiste que no son (${count})`,
+  'contacts.askAgain': 'Volver a preguntarme',
+  'toast.undo': 'Deshacer',
+  'contacts.stopped.offline': 'No tienes conexión: la comparación se hará cuando vuelvas a estar en línea.',
   'contacts.stopped.quota': 'Ya revisaste todos los contactos que Kin permite en un día. '
     + 'El resto se revisa mañana; lo encontrado está abajo.',
-  'contacts.stopped.server': 'Kin no pudo terminar la búsqueda. Inténtalo de nuevo en un momento.',
+  'contacts.stopped.server': 'Kin no pudo terminar la comparación. Inténtalo de nuevo en un momento.',
   'contacts.noContacts': 'Primero agrega tus contactos.',
   'contacts.review': '¿Los conoces?',
   'contacts.noReview': 'No hay coincidencias esperando.',
@@ -118,13 +127,13 @@ export default {
   'contacts.strength.phone': 'Coincide por número de teléfono',
   'contacts.strength.email': 'Coincide por correo',
   'contacts.strength.both': 'Coincide por teléfono y correo',
-  'contacts.confirm': 'Sí, lo/la conozco',
-  'contacts.dismiss': 'No es',
+  'contacts.confirm': 'Sí, nos conocemos',
+  'contacts.dismiss': 'No es esta persona',
   'contacts.confirmed': ({ name }) => `${name} ya está en tu gente.`,
   'contacts.delete': 'Borrar todos mis contactos de este teléfono',
   'contacts.delete.title': '¿Borrar todos tus contactos de este teléfono?',
-  'contacts.delete.body': 'Se borran tus contactos importados y lo que la búsqueda obtuvo de ellos. '
-    + 'La gente que ya agregaste se queda.',
+  'contacts.delete.body': 'Se borrarán tus contactos importados y lo que la comparación obtuvo de ellos. '
+    + 'La gente que ya agregaste se quedará.',
   'contacts.deleted': 'Tus contactos se borraron de este teléfono.',
 
   'voter.card': ({ name, age, city }) => [name, age != null ? `${age} años` : null, city].filter(Boolean).join(' · '),
@@ -140,14 +149,14 @@ export default {
   'people.show.followUp': 'Seguimiento pendiente',
   'people.show.notContacted': 'Sin contactar',
   'people.show.supporters': 'Apoyan (1–2)',
-  'people.show.undecided': 'Indecisos (3)',
+  'people.show.undecided': 'Sin decidir (3)',
   'people.show.against': 'En contra (4–5)',
   'people.noneShown': 'Nadie coincide.',
   'people.last': ({ date, support }) => `Última conversación ${date} · ${support}`,
   'people.never': 'Sin contactar todavía',
   'people.search': 'Agregar a alguien por nombre',
-  'people.search.hint': 'Busca en el padrón a alguien que conoces. Solo se envía el nombre que escribes.',
-  'people.search.name': 'Su nombre',
+  'people.search.hint': 'Busca en la lista de votantes a alguien que conoces. Solo se envía el nombre que escribes.',
+  'people.search.name': 'Nombre de la persona',
   'people.search.city': 'Ciudad (opcional)',
   'people.search.submit': 'Buscar',
   'people.search.busy': 'Buscando…',
@@ -158,7 +167,7 @@ export default {
 
   'person.title': 'Persona',
   'person.notFound': 'Esta persona no está en este teléfono.',
-  'person.card': 'Del padrón electoral',
+  'person.card': 'De la lista de votantes',
   'person.how': 'Cómo se conocen',
   'fields.relationship.kind': '¿De dónde se conocen?',
   'fields.relationship.kind.none': 'Elige',
@@ -167,11 +176,11 @@ export default {
   'fields.relationship.kind.coworker': 'Trabajo',
   'fields.relationship.kind.neighbour': 'Vecindario',
   'fields.relationship.kind.other': 'Otro',
-  'fields.relationship.closeness': '¿Qué tan cercanos son? (1 a 5)',
+  'fields.relationship.closeness': '¿Qué tan cercana es tu relación? (1 a 5)',
   'fields.relationship.notes': 'Tus notas sobre esta persona',
   'person.save': 'Guardar',
   'person.saved': 'Guardado en este teléfono.',
-  'person.reach': 'Escríbele con tus propias palabras',
+  'person.reach': 'Comunícate a tu manera',
   'person.reach.hint': 'Kin nunca envía mensajes: esto abre las apps de tu propio teléfono.',
   'person.text': ({ number }) => `Mensaje a ${number}`,
   'person.call': ({ number }) => `Llamar a ${number}`,
@@ -185,20 +194,20 @@ export default {
   'person.history': 'Conversaciones',
   'person.noHistory': 'Todavía no hay conversaciones registradas.',
   'person.log': 'Registrar una conversación',
-  'person.nextStep': ({ date }) => `Siguiente paso: seguimiento antes del ${date}`,
+  'person.nextStep': ({ date }) => `Siguiente paso: seguimiento a más tardar el ${date}`,
 
   'fields.conversation.issue_tags': 'Temas que le importan',
-  'fields.conversation.registered': '¿Está registrado/a para votar?',
+  'fields.conversation.registered': '¿Esta persona está registrada para votar?',
   'fields.conversation.registered.true': 'Sí',
   'fields.conversation.registered.false': 'No',
   'fields.conversation.registered.none': 'No sé',
-  'fields.conversation.vote_method': '¿Cómo va a votar?',
+  'fields.conversation.vote_method': '¿Cómo va a votar esta persona?',
   'fields.conversation.vote_method.none': 'Todavía no sé',
-  'fields.conversation.vote_method.early_in_person': 'Anticipado, en persona',
-  'fields.conversation.vote_method.election_day': 'El día de la elección',
+  'fields.conversation.vote_method.early_in_person': 'Votación anticipada en persona',
+  'fields.conversation.vote_method.election_day': 'El día de las elecciones',
   'fields.conversation.vote_method.mail': 'Por correo',
   'fields.conversation.vote_method.undecided': 'No lo ha decidido',
-  'fields.conversation.vote_on': '¿Cuándo va a votar? (opcional)',
+  'fields.conversation.vote_on': '¿Cuándo va a votar esta persona? (opcional)',
   'log.more': 'Plan de voto y más',
 
   'privacy.title': 'Privacidad',
@@ -206,30 +215,31 @@ export default {
   'privacy.phone.body': 'Tus contactos: nombres, números y correos. Kin los guarda solo en este navegador, nunca los '
     + 'sube y los borra cuando lo pides o cierras sesión.',
   'privacy.sent': 'Qué se envía',
-  'privacy.sent.items.1': 'Para encontrar a tu gente: valores mezclados (cegados) hechos con los números y correos de '
-    + 'tus contactos. Para el servidor parecen aleatorios y no puede convertirlos de vuelta en números.',
-  'privacy.sent.items.2': 'Números de grupo: unos pocos bits de cada valor mezclado, que coinciden con 1 de cada '
-    + '65.000 números posibles.',
-  'privacy.sent.items.3': 'Para la gente que está en el padrón: la coincidencia, para que el servidor te muestre su tarjeta.',
+  'privacy.sent.items.1': 'Para encontrar a tu gente: códigos cifrados creados con los números y correos de tus '
+    + 'contactos. Para el servidor parecen aleatorios y no puede volver a convertirlos en números ni correos.',
+  'privacy.sent.items.2': 'Números de grupo: unos pocos bits de cada código, que coinciden con aproximadamente 1 de '
+    + 'cada 65,000 números posibles.',
+  'privacy.sent.items.3': 'Para la gente que está en la lista de votantes: la coincidencia, para que el servidor te muestre su ficha.',
   'privacy.sent.items.4': 'La gente que confirmas que conoces y las conversaciones que registras, con tus palabras.',
-  'privacy.sent.items.5': 'Un nombre que escribes en la búsqueda, solo cuando buscas.',
+  'privacy.sent.items.5': 'Un nombre que escribes en la búsqueda por nombre, solo cuando buscas.',
   'privacy.campaign': 'Qué ve tu campaña',
-  'privacy.campaign.body': 'Quienes organizan ven la gente que confirmaste, las conversaciones que registraste y tus '
-    + 'notas. Nunca ven tus contactos ni quién no coincidió.',
-  'privacy.limit': 'Cada voluntario/a puede revisar un número limitado de contactos al día, para que nadie use Kin '
-    + 'para copiar el padrón.',
+  'privacy.campaign.body': 'El equipo organizador ve a las personas que confirmaste, las conversaciones que registraste '
+    + 'y tus notas. Nunca ve tus contactos ni cuáles de tus contactos no coincidieron.',
+  'privacy.limit': 'Cada voluntario/a puede comparar un número limitado de contactos al día, para que nadie use Kin '
+    + 'para copiar la lista de votantes.',
   'privacy.actions': 'Tus opciones',
   'privacy.deleteContacts': 'Borrar todos mis contactos de este teléfono',
   'privacy.leave': ({ campaign }) => `Salir de ${campaign}`,
   'privacy.leave.title': ({ campaign }) => `¿Salir de ${campaign}?`,
-  'privacy.leave.body': 'Dejas de ser voluntario/a de esta campaña. Las conversaciones que ya enviaste se quedan con '
-    + 'la campaña. Este teléfono olvida esta campaña.',
+  'privacy.leave.body': 'Dejarás de ser voluntario/a de esta campaña. Las conversaciones que ya enviaste se quedarán '
+    + 'con la campaña. La campaña se borrará de este teléfono.',
   'privacy.left': ({ campaign }) => `Saliste de ${campaign}.`,
   'privacy.leave.failed': 'No se pudo salir de la campaña. Revisa tu conexión e inténtalo de nuevo.',
 
   'signout.pending.title': '¿Cerrar sesión con cambios sin enviar?',
   'signout.pending.body': ({ count }) => `${changes(count)} todavía no ${count === 1 ? 'llegó' : 'llegaron'} a Kin. `
-    + 'Si cierras sesión ahora, se borran de este teléfono y nunca se envían.',
+    + `Si cierras sesión ahora, ${count === 1 ? 'se borrará' : 'se borrarán'} de este teléfono y nunca `
+    + `${count === 1 ? 'se enviará' : 'se enviarán'}.`,
   'signout.pending.confirm': 'Cerrar sesión y borrarlos',
   'signout.pending.cancel': 'Seguir con la sesión',
   'dialog.cancel': 'Cancelar',
@@ -242,8 +252,8 @@ export default {
   'sync.never': 'Aún no se sincronizó en este teléfono.',
   'sync.now': 'Sincronizar ahora',
   'sync.offline': 'Estás sin conexión. Tu trabajo queda guardado en este teléfono y se envía cuando vuelvas a tener conexión.',
-  'sync.server': 'Kin no pudo sincronizar ahora. Lo volverá a intentar solo; tu trabajo está guardado en este teléfono.',
-  'sync.clock': 'La fecha y hora de tu teléfono parecen incorrectas, así que Kin no puede sincronizar. Revísalas en los ajustes.',
+  'sync.server': 'Kin no pudo sincronizar ahora. Lo volverá a intentar automáticamente; tu trabajo está guardado en este teléfono.',
+  'sync.clock': 'La fecha y hora de tu teléfono parecen incorrectas, así que Kin no puede sincronizar. Revísalas en la configuración.',
   'sync.update': 'Esta versión de Kin es demasiado antigua para sincronizar: actualiza la aplicación. Tus cambios siguen en este teléfono.',
   'sync.reload': 'Actualizar la aplicación',
   'sync.rejected.title': 'No aceptado: necesita tu atención',
@@ -253,7 +263,7 @@ export default {
   'sync.fix': 'Corregir',
   'sync.discard': 'Descartar',
   'sync.discard.title': '¿Descartar este cambio?',
-  'sync.discard.body': 'Se borra de este teléfono y nunca se envía.',
+  'sync.discard.body': 'Se borrará de este teléfono y nunca se enviará.',
 
   'syncField.relationship_id': 'Persona',
   'syncField.voter_id': 'Votante',
@@ -271,7 +281,7 @@ export default {
   'problem.empty': 'No puede quedar vacío.',
   'problem.fixed': 'No se puede cambiar después de guardarlo.',
   'problem.unknown_field': 'La app envió algo que el servidor no conoce: actualiza la app.',
-  'problem.owner_only': ({ owner }) => (owner === 'organizer' ? 'Solo quienes organizan pueden cambiar esto.'
+  'problem.owner_only': ({ owner }) => (owner === 'organizer' ? 'Solo el equipo organizador puede cambiar esto.'
     : 'Solo quien lo registró puede cambiar esto.'),
   'problem.not_text': 'No es texto.',
   'problem.nul': 'Tiene un carácter que no se puede guardar.',
@@ -282,7 +292,7 @@ export default {
   'problem.not_date': 'No es una fecha.',
   'problem.not_datetime': 'No es una fecha y hora.',
   'problem.not_id': 'No es una referencia válida.',
-  'problem.no_such': ({ target }) => (target === 'voter' ? 'Esta persona no está en el padrón de la campaña.'
+  'problem.no_such': ({ target }) => (target === 'voter' ? 'Esta persona no está en la lista de votantes de la campaña.'
     : 'Esta persona no está entre las tuyas en esta campaña.'),
   'problem.not_issue': 'No es uno de los temas de esta campaña (la lista pudo cambiar).',
   'problem.too_many': ({ max }) => `Demasiados: como máximo ${max}.`,
@@ -304,21 +314,21 @@ export default {
   'fields.conversation.support.hint': 'Qué postura tiene sobre la campaña.',
   'fields.conversation.happened_at': 'Cuándo',
   'fields.conversation.notes': 'Notas',
-  'fields.conversation.notes.hint': 'Con tus propias palabras. Solo tú y quienes organizan tu campaña las ven.',
-  'fields.conversation.follow_up_on': 'Seguimiento el (opcional)',
+  'fields.conversation.notes.hint': 'Con tus propias palabras. Solo tú y el equipo organizador de tu campaña las ven.',
+  'fields.conversation.follow_up_on': 'Fecha de seguimiento (opcional)',
   'log.save': 'Guardar',
   'log.cancel': 'Cancelar',
   'log.saved': 'Guardado en este teléfono.',
   'log.notSaved': 'No se pudo guardar en este teléfono. Inténtalo de nuevo.',
 
   'fields.conversation.channel.in_person': 'En persona',
-  'fields.conversation.channel.door': 'En la puerta',
+  'fields.conversation.channel.door': 'Puerta a puerta',
   'fields.conversation.channel.call': 'Llamada',
   'fields.conversation.channel.text': 'Mensaje de texto',
   'fields.conversation.channel.other': 'Otra forma',
   'fields.conversation.support.1': '1: Apoyo firme',
   'fields.conversation.support.2': '2: Se inclina a apoyar',
-  'fields.conversation.support.3': '3: Indeciso/a',
+  'fields.conversation.support.3': '3: Sin decidir',
   'fields.conversation.support.4': '4: Se inclina en contra',
   'fields.conversation.support.5': '5: Firmemente en contra',
   'fields.conversation.support.none': 'No sé',
@@ -332,14 +342,14 @@ export default {
   'conversation.title': ({ person, channel, date }) => `${person} · ${channel} · ${date}`,
   'conversation.support': ({ support }) => `Cómo fue: ${support}`,
   'conversation.followUp': ({ date }) => `Seguimiento el ${date}`,
-  'conversation.reply': ({ reply }) => `Respuesta de quien organiza: ${reply}`,
+  'conversation.reply': ({ reply }) => `Respuesta del equipo organizador: ${reply}`,
   'conversation.sent': 'Enviada',
   'conversation.pending': 'Por enviar',
   'conversation.rejected': 'No aceptada: mira arriba',
 
   'role.volunteer': 'Voluntario/a',
-  'role.organizer': 'Organizador/a',
-  'role.owner': 'Propietario/a',
+  'role.organizer': 'Equipo organizador',
+  'role.owner': 'Responsable',
 
   'error.required': 'Completa este campo.',
   'error.email': 'Escribe un correo, como nombre@ejemplo.org.',
