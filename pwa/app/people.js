@@ -39,11 +39,13 @@ export function today() {
 }
 
 /**
- * A person's name as this phone knows it: the label kept only here, else the first line of the volunteer's notes
- * about them, else a stand-in.
+ * A person's name as this phone knows it: the label kept only here (their name in the volunteer's contacts), else
+ * the voter card's first name and last initial (what a new phone has after its first sync), else the first line
+ * of the volunteer's notes, else a stand-in.
  */
-export function personName(relationship) {
-  const label = relationship?.local?.label || relationship?.values.notes?.split('\n')[0].slice(0, 60);
+export function personName(relationship, voter = null) {
+  const label = relationship?.local?.label || (voter && voterName(voter))
+    || relationship?.values.notes?.split('\n')[0].slice(0, 60);
   if (label) return label;
   return t('person.unnamed', { ref: relationship?.values.voter_id?.slice(-4) ?? '?' });
 }

@@ -190,6 +190,26 @@ export async function pendingOps(userId) {
 }
 
 /**
+ * Tie the volunteer's own contacts to their people, on this phone only (a record's `local` never leaves it):
+ * links is [{entityId, label, contact_id}] for relationships; a record that already has a contact keeps it.
+ * Returns how many records changed.
+ */
+export async function linkContacts(links) {
+  return write(['records'], async (tx) => {
+    const records = tx.objectStore('records');
+    let linked = 0;
+    for (const { entityId, label, contact_id: contactId } of links) {
+      const record = await records.get(['relationship', entityId]);
+      if (!record || record.local?.contact_id) continue;
+      putAll(records, [{ ...record, local: { ...record.local, label: record.local?.label || label,
+        contact_id: contactId } }]);
+      linked += 1;
+    }
+    return linked;
+  });
+}
+
+/**
  * Keep a change made on this phone: the record and its op in ONE transaction with this device's clock, so a closed
  * tab or a dead battery leaves all or nothing. change({clock, record, replaced}) gets the clock, the record as
  * stored (undefined if none) and the ops of `supersedes` still waiting, and returns {clock, record, op}: the clock

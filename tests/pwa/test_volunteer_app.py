@@ -294,3 +294,26 @@ def test_a_page_that_does_not_exist_says_so_signed_in_or_not(page, volunteer):
     expect(page.locator("h1")).to_have_text("No encontramos esta página")
     page.get_by_role("link", name="Ir al inicio").click()
     expect(page.locator("#home")).to_be_visible()
+
+
+def test_on_a_new_phone_people_keep_their_names_and_a_reimport_brings_back_their_numbers(page, browser, base_url,
+                                                                                          volunteer):
+    confirm_ana(page, volunteer)
+    page.goto("/")
+    expect(page.locator("#sync-pending")).to_have_text("Everything is sent.", timeout=15_000)
+    new_phone = browser.new_context(base_url=base_url, **PHONE)
+    phone = new_phone.new_page()
+    sign_in(phone, volunteer[1])
+    expect(phone.locator("#sync-last")).to_contain_text("Last synced", timeout=15_000)
+    phone.goto("/people")
+    # the voter card's name, not "Person …57eb (no name on this phone)"
+    phone.get_by_role("link", name="Ana L.").click()
+    expect(phone.locator("#person-title")).to_have_text("Ana L.")
+    expect(phone.locator("#no-contact")).to_be_visible()  # the number stayed on the first phone
+    import_file(phone, "mine.vcf", vcard(*ADDRESS_BOOK))
+    find_people(phone)
+    expect(phone.locator("#matches .match-card").filter(has_text="Ana L.")).to_have_count(0)  # not asked again
+    phone.goto("/people")
+    phone.get_by_role("link", name="Ana Lopez").click()  # linked again, on this phone only
+    expect(phone.get_by_role("link", name="Text (919) 555-0101")).to_be_visible()
+    new_phone.close()

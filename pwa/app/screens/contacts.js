@@ -3,7 +3,7 @@
 // The parsers and the matching code (phone metadata, crypto) load only when this screen needs them.
 import { askAgain, candidatesOf, decide } from '../../lib/matching/candidates.js';
 import { contactsOf, hasContactPicker, importContacts, pickContacts } from '../../lib/contacts/store.js';
-import { votersOf } from '../../lib/db.js';
+import { linkContacts, votersOf } from '../../lib/db.js';
 import { t } from '../../lib/i18n.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, liveRecords, voterName } from '../people.js';
@@ -99,10 +99,17 @@ export default function contactsScreen(ctx) {
   async function showReview() {
     const chosen = campaign();
     if (!chosen) return;
-    const known = new Set((await liveRecords(userId, chosen.id, 'relationship')).map((r) => r.values.voter_id));
-    const candidates = (await candidatesOf(userId, chosen.id)).filter((candidate) => !known.has(candidate.voter_id));
+    const people = new Map((await liveRecords(userId, chosen.id, 'relationship')).map((r) => [r.values.voter_id, r]));
+    const all = await candidatesOf(userId, chosen.id);
     const [contacts, voters] = await Promise.all([contactsOf(userId), votersOf(chosen.id)]);
     const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+    // a match for someone already among their people (synced from another phone, say): tie the contact to them,
+    // here only, so their name and Text / Call come back; never ask about them again
+    const links = all.filter((c) => people.has(c.voter_id) && !people.get(c.voter_id).local?.contact_id
+      && byId.has(c.contact_id)).map((c) => ({ entityId: people.get(c.voter_id).entity_id,
+      label: byId.get(c.contact_id).name, contact_id: c.contact_id }));
+    if (links.length) await linkContacts(links);
+    const candidates = all.filter((candidate) => !people.has(candidate.voter_id));
     const shown = (decision) => candidates.filter((c) => c.decision === decision && byId.has(c.contact_id)
       && voters.has(c.voter_id))
       .map((candidate) => ({ candidate, contact: byId.get(candidate.contact_id), voter: voters.get(candidate.voter_id) }));

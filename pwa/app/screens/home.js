@@ -1,7 +1,7 @@
 // Home after signing in: the greeting, what is waiting to sync (and what the server refused, to fix or discard),
 // the follow-ups due, the conversations logged on this phone, and the person's campaigns from GET /api/me.
 import { getMe, logout } from '../../lib/api.js';
-import { forgetUser, pendingOps, recordsOf } from '../../lib/db.js';
+import { forgetUser, pendingOps, recordsOf, votersOf } from '../../lib/db.js';
 import { formatDateTime, formatDay, t } from '../../lib/i18n.js';
 import { discard, onOutboxChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
@@ -76,7 +76,7 @@ export default function homeScreen(ctx) {
       <h2 id="follow-ups-title">${t('home.followUps')}</h2>
       <ul class="cards" id="follow-ups" aria-labelledby="follow-ups-title">${due.length
         ? due.map(([person, date]) => html`<li class="card follow-up"><a href=${`/people/${person.entity_id}`}>${
-          t('home.followUp', { name: personName(person), date: formatDay(date) })}</a></li>`)
+          t('home.followUp', { name: personName(person, local.voters.get(person.values.voter_id)), date: formatDay(date) })}</a></li>`)
         : html`<li>${t('home.noFollowUps')}</li>`}</ul>
       <a href="/people" id="people-link" class="button secondary">${t('home.people')}</a>
       <a href="/contacts" id="contacts-link" class="button secondary">${t('home.contacts')}</a>
@@ -97,16 +97,18 @@ export default function homeScreen(ctx) {
 async function readLocal(profile) {
   const userId = profile.user.id;
   const people = new Map();
+  const voters = new Map();
   const conversations = [];
   for (const campaign of activeCampaigns(profile)) {
     for (const person of await recordsOf(userId, campaign.id, 'relationship')) people.set(person.entity_id, person);
     conversations.push(...await liveRecords(userId, campaign.id, 'conversation'));
+    for (const [id, card] of await votersOf(campaign.id)) voters.set(id, card);
   }
   conversations.sort((a, b) => Date.parse(b.values.happened_at) - Date.parse(a.values.happened_at));
   const ops = await pendingOps(userId);
   const records = new Map(conversations.map((record) => [record.entity_id, record]));
   for (const person of people.values()) records.set(person.entity_id, person);
-  return { people, conversations, records, ops, waiting: new Set(ops.map((op) => op.entity_id)),
+  return { people, voters, conversations, records, ops, waiting: new Set(ops.map((op) => op.entity_id)),
     refused: new Set(ops.filter((op) => op.rejected).map((op) => op.entity_id)) };
 }
 
@@ -123,18 +125,20 @@ function dueFollowUps({ people, conversations }) {
 }
 
 /** Who, how and when, for a conversation in a list. */
-function describe(record, people) {
+function describe(record, { people, voters }) {
   const { values } = record;
-  return { person: personName(people.get(values.relationship_id)), channel: fieldText('conversation', 'channel', values.channel),
+  const person = people.get(values.relationship_id);
+  return { person: personName(person, voters.get(person?.values.voter_id)), channel: fieldText('conversation', 'channel', values.channel),
     date: formatDateTime(values.happened_at) };
 }
 
-function conversationItem(record, { people, waiting, refused }) {
+function conversationItem(record, local) {
+  const { waiting, refused } = local;
   const { values } = record;
   const state = refused.has(record.entity_id) ? 'conversation.rejected'
     : waiting.has(record.entity_id) ? 'conversation.pending' : 'conversation.sent';
   return html`<li class="conversation" data-id=${record.entity_id}>
-    <h3>${t('conversation.title', describe(record, people))}</h3>
+    <h3>${t('conversation.title', describe(record, local))}</h3>
     <p>${t('conversation.support', { support: fieldText('conversation', 'support', values.support) })}</p>
     ${values.notes ? html`<p class="notes">${values.notes}</p>` : nothing}
     ${values.follow_up_on ? html`<p>${t('conversation.followUp', { date: formatDay(values.follow_up_on) })}</p>` : nothing}
@@ -160,14 +164,14 @@ function syncPanel(status, local, sync) {
       @click=${updateNow}>${t('sync.reload')}</button>
     <h3 id="sync-rejected-title" ?hidden=${!refused.length}>${t('sync.rejected.title')}</h3>
     <ul id="sync-rejected" class="rejected" aria-labelledby="sync-rejected-title">${refused.map((op) =>
-      rejectedItem(op, local.records.get(op.entity_id), local.people, sync))}</ul>
+      rejectedItem(op, local.records.get(op.entity_id), local, sync))}</ul>
     <button type="button" id="sync-now" class="button secondary" ?hidden=${status.problem === 'update'}
       @click=${() => sync.request()}>${t('sync.now')}</button>
   </section>`;
 }
 
 /** An op the server refused: what it was, the server's words for each field, and Fix / Discard. */
-function rejectedItem(op, record, people, sync) {
+function rejectedItem(op, record, local, sync) {
   const id = `rejected-${op.op_id}`;
   async function discardOp() {
     if (!(await confirmDialog({ title: 'sync.discard.title', body: 'sync.discard.body', confirm: 'sync.discard' }))) {
@@ -178,7 +182,7 @@ function rejectedItem(op, record, people, sync) {
   }
   return html`<li class="rejected-op" data-op=${op.op_id}>
     <p id=${id} class="rejected-what">${op.entity === 'conversation' && record
-      ? t('conversation.title', describe(record, people)) : t(`sync.rejected.${op.entity}`)}</p>
+      ? t('conversation.title', describe(record, local)) : t(`sync.rejected.${op.entity}`)}</p>
     ${Object.entries(op.rejected.errors).map(([name, messages]) => html`<p class="notice-error">${t('sync.error', {
       field: fieldLabel(name), message: problemText([].concat(messages)[0], op.rejected.codes?.[name]?.[0]) })}</p>`)}
     <div class="row-buttons">

@@ -1,7 +1,7 @@
 // Log a conversation (/log, /log?person=<id> from a person's page), or fix one the server did not accept
 // (/log/<id>). Save writes the record and its op in one IndexedDB transaction and goes straight back where the
 // volunteer came from, online or not; the sync loop sends it.
-import { getRecord, pendingOps } from '../../lib/db.js';
+import { getRecord, pendingOps, votersOf } from '../../lib/db.js';
 import { t } from '../../lib/i18n.js';
 import { recordChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
@@ -92,19 +92,22 @@ async function prepare(conversationId, personId) {
   }
   if (!campaigns.length) return { problem: 'home.none' };
   const people = new Map();
+  const voters = new Map(); // voter cards by voter id, for the names of people the phone has no label for
   for (const campaign of campaigns) {
     const known = await liveRecords(userId, campaign.id, 'relationship');
     if (known.length || record) people.set(campaign.id, known);
+    for (const [id, card] of await votersOf(campaign.id)) voters.set(id, card);
   }
   if (!people.size) return { problem: 'log.noPeople' };
-  return { userId, campaigns: campaigns.filter((campaign) => people.has(campaign.id)), record, supersedes, people, preset };
+  return { userId, campaigns: campaigns.filter((campaign) => people.has(campaign.id)), record, supersedes, people,
+    voters, preset };
 }
 
 /** The conversation's fields this form shows, in order; the rest (voter_id, the organizer's) are not the volunteer's. */
 const MAIN = ['channel', 'support', 'happened_at', 'notes', 'follow_up_on'];
 const MORE = ['issue_tags', 'registered', 'vote_method', 'vote_on'];
 
-function logForm(form, { campaigns, record, people, preset }, campaignId, save, chooseCampaign) {
+function logForm(form, { campaigns, record, people, voters, preset }, campaignId, save, chooseCampaign) {
   // a new log starts in person, now: with the person chosen, how it went and Save are the only taps left
   const values = record?.values ?? { channel: 'in_person', happened_at: new Date().toISOString(), ...preset };
   const issueTags = campaigns.find((campaign) => campaign.id === campaignId)?.issue_tags ?? [];
@@ -120,7 +123,7 @@ function logForm(form, { campaigns, record, people, preset }, campaignId, save, 
         <option value=${String(campaign.id)}>${campaign.name}</option>`)}</select>
     </div>` : nothing}
     ${field('relationship_id', { id: 'log-person', disabled: Boolean(record?.version), // the server has it: fixed
-      options: [...known.map((person) => [person.entity_id, personName(person)]),
+      options: [...known.map((person) => [person.entity_id, personName(person, voters.get(person.values.voter_id))]),
         ...(orphan ? [[values.relationship_id, personName(null)]] : [])] })}
     ${field('channel')}
     ${field('support', { hint: true })}

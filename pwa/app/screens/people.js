@@ -72,9 +72,9 @@ export default function peopleScreen(ctx) {
   function shown() {
     const lower = words.trim().toLowerCase();
     return everyone.filter(FILTERS[filter]).filter((person) => !lower
-      || personName(person.record).toLowerCase().includes(lower)
+      || personName(person.record, person.voter).toLowerCase().includes(lower)
       || (person.voter && voterName(person.voter).toLowerCase().includes(lower)))
-      .sort((a, b) => personName(a.record).localeCompare(personName(b.record)));
+      .sort((a, b) => personName(a.record, a.voter).localeCompare(personName(b.record, b.voter)));
   }
 
   return () => {
@@ -132,7 +132,7 @@ function personItem(person) {
   const { record, voter, last, followUp } = person;
   return html`<li class="person">
     <a href=${`/people/${record.entity_id}`} class="person-link">
-      <span class="person-name">${personName(record)}</span>
+      <span class="person-name">${personName(record, voter)}</span>
       ${voter ? html`<span class="hint">${t('voter.card', cardValues(voter))}</span>` : nothing}
       ${voter?.priority ? html`<span class="hint due">${t('people.priority')}</span>` : nothing}
       ${last ? html`<span class="hint">${t('people.last', { date: formatDay(last.values.happened_at.slice(0, 10)),

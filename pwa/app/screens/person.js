@@ -30,7 +30,7 @@ export default function personScreen(ctx) {
   load();
 
   return () => html`<section class="screen" id="person">
-    <h1 id="person-title" tabindex="-1">${found ? personName(found.record) : t('person.title')}</h1>
+    <h1 id="person-title" tabindex="-1">${found ? personName(found.record, found.voter) : t('person.title')}</h1>
     <div>${found === undefined ? html`<p class="loading">${t('app.loading')}</p>`
       : found === null ? html`<p>${t('person.notFound')}</p>`
         : page(found)}</div>
@@ -124,7 +124,7 @@ async function read(relationshipId) {
 }
 
 function firstNameOf({ voter, record }) {
-  return voter?.first_name || personName(record).split(' ')[0];
+  return voter?.first_name || personName(record, voter).split(' ')[0];
 }
 
 /** A number as a dial or SMS link takes it: digits and a leading +. */
