@@ -40,12 +40,12 @@ export function today() {
 
 /**
  * A person's name as this phone knows it: the label kept only here (their name in the volunteer's contacts), else
- * the voter card's first name and last initial (what a new phone has after its first sync), else the first line
- * of the volunteer's notes, else a stand-in.
+ * the first line of the volunteer's notes about them (their own words, synced), else the voter card's first name
+ * and last initial (what a new phone has from its first sync), else a stand-in.
  */
 export function personName(relationship, voter = null) {
-  const label = relationship?.local?.label || (voter && voterName(voter))
-    || relationship?.values.notes?.split('\n')[0].slice(0, 60);
+  const label = relationship?.local?.label || relationship?.values.notes?.split('\n')[0].slice(0, 60)
+    || (voter && voterName(voter));
   if (label) return label;
   return t('person.unnamed', { ref: relationship?.values.voter_id?.slice(-4) ?? '?' });
 }

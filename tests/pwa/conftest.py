@@ -265,7 +265,8 @@ def sign_in(page, email, password=PASSWORD) -> None:
 def log_conversation(page, person, channel="At the door", support="2: Leaning support", notes="") -> None:
     """Log one conversation through the screen, and wait until Save has brought the volunteer home."""
     page.locator("#log-link").click()
-    page.get_by_label("Who did you talk to?").select_option(label=person)
+    page.locator("#log-person-search").fill(person)  # a search: the volunteer types part of the name
+    page.locator("#log-person").get_by_label(person, exact=True).check()
     page.get_by_label(channel, exact=True).check()
     page.get_by_label(support, exact=True).check()
     if notes:

@@ -18,6 +18,7 @@ export default function logScreen(ctx) {
   const form = new Form(ctx, 'log-form');
   let ready = null; // what prepare() found
   let campaignId = null; // the campaign the conversation is for
+  let personSearch = ''; // what the volunteer typed to find the person
   prepare(conversationId, ctx.query.get('person')).then((found) => {
     ready = found;
     campaignId = found.campaigns?.[0].id ?? null;
@@ -63,7 +64,10 @@ export default function logScreen(ctx) {
         : logForm(form, ready, campaignId, save, (id) => {
           campaignId = id;
           ctx.update();
-        })}</div>
+        }, { text: personSearch, onInput: (text) => {
+          personSearch = text;
+          ctx.update();
+        } })}</div>
   </section>`;
 }
 
@@ -107,7 +111,7 @@ async function prepare(conversationId, personId) {
 const MAIN = ['channel', 'support', 'happened_at', 'notes', 'follow_up_on'];
 const MORE = ['issue_tags', 'registered', 'vote_method', 'vote_on'];
 
-function logForm(form, { campaigns, record, people, voters, preset }, campaignId, save, chooseCampaign) {
+function logForm(form, { campaigns, record, people, voters, preset }, campaignId, save, chooseCampaign, search) {
   // a new log starts in person, now: with the person chosen, how it went and Save are the only taps left
   const values = record?.values ?? { channel: 'in_person', happened_at: new Date().toISOString(), ...preset };
   const issueTags = campaigns.find((campaign) => campaign.id === campaignId)?.issue_tags ?? [];
@@ -123,7 +127,7 @@ function logForm(form, { campaigns, record, people, voters, preset }, campaignId
         <option value=${String(campaign.id)}>${campaign.name}</option>`)}</select>
     </div>` : nothing}
     ${field('relationship_id', { id: 'log-person', disabled: Boolean(record?.version), // the server has it: fixed
-      options: [...known.map((person) => [person.entity_id, personName(person, voters.get(person.values.voter_id))]),
+      search, options: [...known.map((person) => [person.entity_id, personName(person, voters.get(person.values.voter_id))]),
         ...(orphan ? [[values.relationship_id, personName(null)]] : [])] })}
     ${field('channel')}
     ${field('support', { hint: true })}

@@ -8,6 +8,7 @@ import { t } from '../../lib/i18n.js';
 import { html, nothing } from '../screen.js';
 
 const CHIPS_UP_TO = 6; // a choice with more values than this is a <select>
+const SEARCH_SHOWS = 8; // a search shows this many answers at most; typing finds the others
 
 /** @param {string} entity @param {string} name */
 export function spec(entity, name) {
@@ -40,9 +41,11 @@ function asText(value) {
  * a <select> for a long choice or a reference (options: [[value, words]]); checkboxes for a list; a date or
  * date-time input; a text area with the declared length limit. form is a ui/forms.js Form (its errors show under
  * the field); id names the control; value is the stored value to start from; options are a list's values (the
- * campaign's issue tags) or a reference's [value, words].
+ * campaign's issue tags) or a reference's [value, words]. A reference with search ({text, onInput}, the screen
+ * keeps the text) is a search box over its options, each answer a large radio button.
  */
-export function entityField(form, entity, name, { id, value, options, hint = false, widget, disabled = false } = {}) {
+export function entityField(form, entity, name,
+  { id, value, options, hint = false, widget, disabled = false, search = null } = {}) {
   const { type, null: nullable } = spec(entity, name);
   const error = form.errors.has(name);
   const describedBy = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(' ');
@@ -67,6 +70,26 @@ export function entityField(form, entity, name, { id, value, options, hint = fal
     const text = fieldText(entity, name, optionValue);
     return text.startsWith('fields.') ? optionValue : text; // a number in a range needs no words
   };
+  if (type.kind === 'Ref' && search && !disabled) {
+    const words = search.text.trim().toLocaleLowerCase();
+    const found = options.filter(([, text]) => text.toLocaleLowerCase().includes(words));
+    const shown = found.slice(0, SEARCH_SHOWS);
+    const chosen = options.find(([optionValue]) => optionValue === current);
+    if (chosen && !shown.includes(chosen)) shown.unshift(chosen); // what is chosen stays in sight
+    return html`<fieldset class="field choices picker" id=${id} aria-describedby=${describedBy}>
+      <legend>${label}</legend>
+      <input type="search" id=${`${id}-search`} autocomplete="off" aria-label=${t('form.search', { field: label })}
+        placeholder=${t('form.search.placeholder')} .value=${search.text}
+        @input=${(/** @type {Event} */ event) => search.onInput(/** @type {HTMLInputElement} */ (event.target).value)}>
+      ${shown.map(([optionValue, text]) => html`<label class="choice"><input type="radio" name=${name}
+        value=${optionValue} ?checked=${optionValue === current} aria-invalid=${error ? 'true' : nothing}><span>${
+        text}</span></label>`)}
+      ${found.length > shown.length ? html`<p class="hint">${t('form.search.more', { count: found.length - shown.length })}</p>`
+        : nothing}
+      ${found.length ? nothing : html`<p class="hint">${t('form.search.none')}</p>`}
+      ${hintLine}${errorLine}
+    </fieldset>`;
+  }
   if (type.kind === 'Ref' || (values.length && (widget ?? (values.length > CHIPS_UP_TO ? 'select' : 'chips')) === 'select')) {
     return html`<div class="field">
       <label for=${id}>${label}</label>

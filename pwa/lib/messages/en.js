@@ -339,6 +339,10 @@ export default {
   'role.organizer': 'Organizer',
   'role.owner': 'Owner',
 
+  'form.search': ({ field }) => `Search: ${field}`,
+  'form.search.placeholder': 'Type a name',
+  'form.search.more': ({ count }) => `${plural(count, 'more person', 'more people')}: type a name to find them.`,
+  'form.search.none': 'No one by that name.',
   'error.required': 'Fill in this field.',
   'error.email': 'Enter an email address, like name@example.org.',
   'error.tooShort': ({ min }) => `Use at least ${min} characters.`,

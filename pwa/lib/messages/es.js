@@ -351,6 +351,10 @@ export default {
   'role.organizer': 'Equipo organizador',
   'role.owner': 'Responsable',
 
+  'form.search': ({ field }) => `Buscar: ${field}`,
+  'form.search.placeholder': 'Escribe un nombre',
+  'form.search.more': ({ count }) => `${plural(count, 'persona más', 'personas más')}: escribe un nombre para encontrarlas.`,
+  'form.search.none': 'Nadie con ese nombre.',
   'error.required': 'Completa este campo.',
   'error.email': 'Escribe un correo, como nombre@ejemplo.org.',
   'error.tooShort': ({ min }) => `Usa al menos ${min} caracteres.`,
