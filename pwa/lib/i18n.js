@@ -55,7 +55,9 @@ export function setLanguage(lang, { save = true } = {}) {
   current = lang;
   document.documentElement.lang = lang;
   if (save) safeStorage(() => localStorage.setItem(STORAGE_KEY, lang));
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n, bound.get(el));
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-i18n]'))) {
+    el.textContent = t(el.dataset.i18n, bound.get(el));
+  }
   for (const listener of listeners) listener(lang);
 }
 

@@ -41,6 +41,11 @@ function asText(value) {
  * date-time input; a text area with the declared length limit. form is a ui/forms.js Form (its errors show under
  * the field); id names the control; value is the stored value to start from; options are a list's values (the
  * campaign's issue tags) or a reference's [value, words].
+ * @param {import('./forms.js').Form} form
+ * @param {string} entity
+ * @param {string} name
+ * @param {{id?: string, value?: any, options?: any[], hint?: boolean, widget?: 'select' | 'chips',
+ *   disabled?: boolean}} [control]
  */
 export function entityField(form, entity, name, { id, value, options, hint = false, widget, disabled = false } = {}) {
   const { type, null: nullable } = spec(entity, name);
