@@ -6,7 +6,7 @@ SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PWA_SOURCES := $(shell find pwa -type f 2>/dev/null)
 export FLASK_APP := server:create_app
 
-.PHONY: run test bench install build db demo system-deps clean
+.PHONY: run test lint-js bench install build db demo system-deps clean
 
 run: install build
 	KIN_ENV=development $(BIN)/flask db upgrade
@@ -16,7 +16,15 @@ run: install build
 
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync tests bench
+	$(MAKE) --no-print-directory lint-js
 	bash scripts/with-postgres.sh $(BIN)/pytest
+
+# ESLint, then tsc --checkJs over the page, the service worker and the matching worker (docs/development.md)
+lint-js: node_modules/.installed
+	node_modules/.bin/eslint --max-warnings 0 pwa eslint.config.js
+	node_modules/.bin/tsc -p jsconfig.json
+	node_modules/.bin/tsc -p pwa/sw/jsconfig.json
+	node_modules/.bin/tsc -p pwa/lib/matching/jsconfig.worker.json
 
 bench: $(VENV)/.test-installed
 	bash scripts/with-postgres.sh sh -c 'for b in bench/*.py; do $(BIN)/python "$$b" || exit 1; done'

@@ -12,7 +12,7 @@ import { hasUnsavedInput } from './ui/forms.js';
 import { startServiceWorker } from './ui/sw-bridge.js';
 import { Toasts } from './ui/toasts.js';
 
-const select = document.getElementById('language');
+const select = /** @type {HTMLSelectElement} */ (document.getElementById('language'));
 const toasts = new Toasts(document.getElementById('toasts'));
 
 const sync = createSync({

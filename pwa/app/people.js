@@ -17,6 +17,8 @@ export async function liveRecords(userId, campaignId, entity) {
 /**
  * One of the volunteer's people, from a confirmed match or a name search: the relationship and its op, saved on
  * this phone. The label (and the contact it came from) is kept here only; the server learns the voter's id.
+ * @param {{userId: number, campaignId: number, voter: {id: string}, source: string, label: string,
+ *   contactId?: string}} person
  */
 export function addPerson({ userId, campaignId, voter, source, label, contactId }) {
   return recordChange({ userId, campaignId, entity: 'relationship', entityId: crypto.randomUUID(),

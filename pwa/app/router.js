@@ -6,9 +6,20 @@ import { onLanguageChange, t } from '../lib/i18n.js';
 import { isSignedIn } from '../lib/session.js';
 import { ScreenContext, render } from './screen.js';
 
+/**
+ * @typedef {object} Route
+ * @property {RegExp} [path]
+ * @property {() => Promise<{default: (ctx: ScreenContext) => () => unknown, title: string | null}>} load
+ * @property {boolean} [signedInOnly]
+ * @property {boolean} [signedOutOnly]
+ */
+
 const UUID = '([0-9a-f-]{36})';
+/** @type {Route} */
 const SIGNIN = { load: () => import('./screens/signin.js') };
+/** @type {Route} */
 const NOT_FOUND = { load: () => import('./screens/not-found.js') };
+/** @type {Route[]} */
 const ROUTES = [
   { path: /^\/join\/([^/]+)\/?$/, load: () => import('./screens/join.js') },
   { path: /^\/signin\/?$/, ...SIGNIN, signedOutOnly: true },
@@ -51,6 +62,7 @@ export function createRouter(outlet, app) {
     const module = await resolved.shown.load();
     if (mine !== showing) return undefined;
     current?.ctx.leave();
+    /** @type {() => unknown} */
     let view = () => '';
     const ctx = new ScreenContext({ params: resolved.params, query: new URLSearchParams(location.search), app,
       draw: () => render(view(), outlet) });
@@ -79,7 +91,8 @@ export function createRouter(outlet, app) {
 
   addEventListener('popstate', () => show());
   document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    const link = /** @type {HTMLAnchorElement | null} */ (
+      event.target instanceof Element ? event.target.closest('a[href]') : null);
     if (!link || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     if (link.origin !== location.origin || link.target || link.hasAttribute('download')) return;

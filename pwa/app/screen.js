@@ -22,6 +22,14 @@ export { html, nothing, render };
  * callbacks), update() to redraw, and watch()/signal for what must stop when the screen is left.
  */
 export class ScreenContext {
+  // what main.js hands every screen; the constructor's Object.assign fills them in
+  /** @type {import('./ui/toasts.js').Toasts} */ toasts;
+  /** @type {import('../lib/sync.js').Sync} */ sync;
+  /** @type {(path: string, options?: {replace?: boolean, focus?: boolean}) => Promise<void>} */ navigate;
+  /** @type {(session: object) => void} */ onSignedIn;
+  /** @type {(session: object, language: string) => void} */ onJoined;
+  /** @type {() => void} */ onSignedOut;
+
   /** @param {{params: string[], query: URLSearchParams, app: object, draw: () => void}} options */
   constructor({ params, query, app, draw }) {
     this.params = params;
@@ -64,7 +72,8 @@ export const attrs = directive(class extends Directive {
     this.previous = new Set();
   }
 
-  render() {
+  /** @param {Record<string, unknown>} _values */
+  render(_values) {
     return noChange;
   }
 

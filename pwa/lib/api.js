@@ -3,6 +3,10 @@ import { csrfToken, endSession, getAccessToken, setAccessToken, setProfile, star
 
 /** Every failed call, whatever went wrong; status 0 means the server could not be reached. */
 export class ApiError extends Error {
+  /**
+   * @param {{status: number, code?: number | string, message?: string, errors?: Record<string, any>,
+   *   retryAfter?: number | null}} details
+   */
   constructor({ status, code = status, message = '', errors = {}, retryAfter = null }) {
     super(message || `HTTP ${status}`);
     this.name = 'ApiError';
@@ -23,8 +27,13 @@ export class ApiError extends Error {
   }
 }
 
-/** fetch that turns "no network" into an ApiError too, so callers handle one kind of failure. */
+/**
+ * fetch that turns "no network" into an ApiError too, so callers handle one kind of failure.
+ * @param {string} path
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>}} [options]
+ */
 async function send(path, { method = 'GET', body, headers = {} } = {}) {
+  /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';

@@ -71,10 +71,16 @@ export function db() {
   return attempt;
 }
 
+/** @typedef {import('idb').IDBPTransaction<any, string[], 'readwrite'>} WriteTx */
+
 /**
  * Run work(tx) in one readwrite transaction over stores and wait until it commits; if work throws, nothing
  * it wrote is kept. work may await only requests on tx. Exported only for tests that set a scene
  * (pwa/lib/session.test.mjs); the app calls the operations below.
+ * @template T
+ * @param {string[]} stores
+ * @param {(tx: WriteTx) => Promise<T> | T} work
+ * @returns {Promise<T>}
  */
 export async function write(stores, work) {
   const tx = (await db()).transaction(stores, 'readwrite');
@@ -97,13 +103,19 @@ export async function write(stores, work) {
  * Put many rows into one store of a write() transaction without a promise per request (thousands of them cost
  * more than the writes, and a failed one would also be an unhandled rejection); write() waits for the commit, so a
  * failed put still aborts it all.
+ * @param {import('idb').IDBPObjectStore<any, any, any, 'readwrite'>} store
+ * @param {Iterable<object>} rows
  */
 function putAll(store, rows) {
   const raw = unwrap(store);
   for (const row of rows) raw.put(row);
 }
 
-/** Delete keys (or key ranges) from one store of a write() transaction, as putAll puts. */
+/**
+ * Delete keys (or key ranges) from one store of a write() transaction, as putAll puts.
+ * @param {import('idb').IDBPObjectStore<any, any, any, 'readwrite'>} store
+ * @param {Iterable<IDBValidKey | IDBKeyRange>} keys
+ */
 function deleteAll(store, keys) {
   const raw = unwrap(store);
   for (const key of keys) raw.delete(key);
@@ -128,7 +140,10 @@ async function readClock(tx) {
   return saved ? decode(saved) : stamp(0, 0, await meta.get('device'));
 }
 
-/** Keep clock, inside tx (with 'meta', readwrite). */
+/**
+ * Keep clock, inside tx (with 'meta', readwrite).
+ * @param {WriteTx} tx
+ */
 function writeClock(tx, clock) {
   unwrap(tx.objectStore('meta')).put(encode(clock), 'clock');
 }

@@ -23,6 +23,8 @@ const newestFirst = (a, b) => (a.hlc < b.hlc ? 1 : -1);
  * Record an upsert of fields on one record: the record as it now reads here, and the op that tells the server.
  * local is merged into what never leaves the phone (a label). supersedes lists ops this change replaces (the
  * volunteer fixed a rejected op): they are undone and dropped in the same transaction. Returns the new op.
+ * @param {{userId: number, campaignId: number, entity: string, entityId: string, fields: object, local?: object,
+ *   supersedes?: string[]}} change
  */
 export async function recordChange({ userId, campaignId, entity, entityId, fields, local, supersedes = [] }) {
   const op = await applyChange({ entity, entityId, supersedes }, ({ clock, record, replaced }) => {

@@ -45,10 +45,24 @@ function report(error) {
 }
 
 /**
+ * @typedef {{syncing: boolean, problem: string | null, pending: number, rejected: object[], lastSynced: number | null}}
+ *   SyncStatus
+ * @typedef {object} Sync what the screens get (ScreenContext.sync); a typedef, so a misspelt method is an error
+ * @property {() => Promise<void>} request
+ * @property {() => Promise<void>} refreshStatus
+ * @property {() => SyncStatus} status
+ * @property {(fn: (status: SyncStatus) => void) => () => void} onStatus
+ * @property {() => Promise<void>} start
+ * @property {() => Promise<void>} stop
+ * @property {() => Promise<void>} idle
+ */
+
+/**
  * The sync loop for whoever session() names: {userId, campaignIds}, or null while nobody is signed in.
  * Status listeners get {syncing, problem, pending, rejected, lastSynced}: problem is null, 'offline', 'server',
  * 'clock', 'update' or 'signedOut' (when campaigns failed differently, the first one's); rejected lists the ops the
  * server refused, with their errors.
+ * @returns {Sync}
  */
 export function createSync({ session }) {
   let running = null;

@@ -2,7 +2,10 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
-precacheAndRoute(self.__WB_MANIFEST);
+// self as what it is here: TypeScript's webworker lib types it as any worker's scope
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+precacheAndRoute(self.__WB_MANIFEST); // this very text, which the build replaces (pwa/sw/workbox.d.ts)
 cleanupOutdatedCaches();
 
 // deep links such as /join/ABC and /signin are routed by the page, so every navigation gets the shell
@@ -10,14 +13,14 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), {
   denylist: [/^\/api\//, /^\/vendor\//],
 }));
 
-self.addEventListener('install', () => {
+sw.addEventListener('install', () => {
   // the very first worker has no page to disrupt; later ones wait until the page says so
-  if (!self.registration.active) self.skipWaiting();
+  if (!sw.registration.active) sw.skipWaiting();
 });
 
-self.addEventListener('message', (event) => {
-  if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+sw.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') sw.skipWaiting();
 });
 
 // so the first load is controlled (and works offline) without a second visit
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+sw.addEventListener('activate', (event) => event.waitUntil(sw.clients.claim()));

@@ -29,7 +29,8 @@ export default function joinScreen(ctx) {
   function send(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     if (!form.check()) return;
-    const { display_name: name, email, password, language: lang } = form.element.elements;
+    const { display_name: name, email, password, language: lang } = /** @type {import('../ui/forms.js').Controls} */ (
+      form.element.elements);
     form.submit(async () => ctx.onJoined(await join({ code, displayName: name.value.trim(), email: email.value.trim(),
       password: password.value, language: lang.value }), lang.value), STATUS_KEYS);
   }

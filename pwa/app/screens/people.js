@@ -46,14 +46,15 @@ export default function peopleScreen(ctx) {
   async function find(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     const form = /** @type {HTMLFormElement} */ (event.target);
-    const name = form.elements.name.value.trim();
+    const controls = /** @type {import('../ui/forms.js').Controls} */ (form.elements);
+    const name = controls.name.value.trim();
     if (name.length < 2 || search.busy) return;
     const campaign = campaigns.length > 1
-      ? campaigns.find((c) => c.id === Number(form.elements.campaign.value)) : campaigns[0];
+      ? campaigns.find((c) => c.id === Number(controls.campaign.value)) : campaigns[0];
     search = { ...search, busy: true, status: 'people.search.busy' };
     ctx.update();
     try {
-      const cards = await searchVoters(campaign.id, { name, city: form.elements.city.value.trim() });
+      const cards = await searchVoters(campaign.id, { name, city: controls.city.value.trim() });
       await saveVoters(campaign.id, cards);
       search = { busy: false, status: cards.length ? null : 'people.search.none', campaign, cards };
     } catch (error) {

@@ -13,7 +13,7 @@ export default function signinScreen(ctx) {
   function send(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     if (!form.check()) return;
-    const { email, password } = form.element.elements;
+    const { email, password } = /** @type {import('../ui/forms.js').Controls} */ (form.element.elements);
     form.submit(async () => ctx.onSignedIn(await login(email.value.trim(), password.value)),
       { 401: 'signin.error.401' });
   }

@@ -43,6 +43,11 @@ function asText(value) {
  * the field); id names the control; value is the stored value to start from; options are a list's values (the
  * campaign's issue tags) or a reference's [value, words]. A reference with search ({text, onInput}, the screen
  * keeps the text) is a search box over its options, each answer a large radio button.
+ * @param {import('./forms.js').Form} form
+ * @param {string} entity
+ * @param {string} name
+ * @param {{id?: string, value?: any, options?: any[], hint?: boolean, widget?: 'select' | 'chips',
+ *   disabled?: boolean, search?: {text: string, onInput: (text: string) => void} | null}} [control]
  */
 export function entityField(form, entity, name,
   { id, value, options, hint = false, widget, disabled = false, search = null } = {}) {

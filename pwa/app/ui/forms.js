@@ -7,6 +7,7 @@ import { t } from '../../lib/i18n.js';
 import { attrs, html, nothing } from '../screen.js';
 
 /** @typedef {[string, object?]} Message a catalog key and its values */
+/** @typedef {HTMLFormControlsCollection & Record<string, HTMLInputElement>} Controls a form's controls by name */
 
 export class Form {
   /**
@@ -153,7 +154,9 @@ export function submitButton(form, idle, busy, className = 'button') {
 /** True while a form on screen holds typing that has not been sent (main.js marks forms dirty on input). */
 export function hasUnsavedInput() {
   return [...document.querySelectorAll('form[data-dirty]')].some((form) =>
-    [...form.querySelectorAll('input, textarea')].some((input) => (input.type === 'radio' || input.type === 'checkbox'
-      ? input.checked !== input.defaultChecked : input.value !== input.defaultValue))
-    || [...form.querySelectorAll('select option')].some((option) => option.selected !== option.defaultSelected));
+    [...form.querySelectorAll('input, textarea')].some((/** @type {HTMLInputElement} */ input) => (
+      input.type === 'radio' || input.type === 'checkbox'
+        ? input.checked !== input.defaultChecked : input.value !== input.defaultValue))
+    || [...form.querySelectorAll('select option')].some((/** @type {HTMLOptionElement} */ option) =>
+      option.selected !== option.defaultSelected));
 }

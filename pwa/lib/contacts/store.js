@@ -87,13 +87,19 @@ export function fromPicker(picked) {
   }));
 }
 
+/**
+ * The Contact Picker API, which TypeScript's DOM types do not have.
+ * @typedef {{select(properties: string[], options?: {multiple?: boolean}): Promise<object[]>}} ContactsManager
+ */
+const contactsApi = () => /** @type {Navigator & {contacts?: ContactsManager}} */ (navigator).contacts;
+
 /** True where the browser can open the phone's own contact list (not iPhone Safari, not desktop). */
 export function hasContactPicker() {
-  return typeof navigator.contacts?.select === 'function' && 'ContactsManager' in window;
+  return typeof contactsApi()?.select === 'function' && 'ContactsManager' in window;
 }
 
 /** Open the phone's contact list; resolves to the chosen contacts in the parsers' shape. */
 export async function pickContacts() {
-  const picked = await navigator.contacts.select(['name', 'tel', 'email'], { multiple: true });
+  const picked = await contactsApi().select(['name', 'tel', 'email'], { multiple: true });
   return fromPicker(picked);
 }

@@ -57,6 +57,8 @@ async function inputsOf(userId, region) {
  * Run matching for one campaign; onProgress({stage, done, total}) reports it. Resolves to
  * {contacts, inputs, evaluated, matches, newMatches, quotaLeft}; rejects with MatchingStopped when offline, over
  * quota or refused (what was done so far is kept, and the next run carries on from there).
+ * @param {{userId: number, campaign: {id: number, phone_region?: string}, workerUrl?: string,
+ *   onProgress?: (progress: {stage: string, done: number, total: number}) => void}} run
  */
 export async function findPeople({ userId, campaign, onProgress = () => {}, workerUrl }) {
   const region = campaign.phone_region || 'US';
