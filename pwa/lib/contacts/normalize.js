@@ -31,8 +31,10 @@ const UNICODE_TOO_NEW = new RegExp(
 const SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const TRIM = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'gu');
 const MAX_EMAIL_LENGTH = 320; // code points, as server/identifiers.py counts them
-// whitespace, control characters and lone surrogates: never part of an address (as server/identifiers.py)
-const NOT_IN_EMAIL = new RegExp(`[${SPACE}\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff]`, 'u');
+// whitespace, control characters, lone surrogates and the characters that only a quoted local part may hold
+// (RFC 5322's specials other than . and @: "semicolon;@points.net"): never part of an address (as
+// server/identifiers.py)
+const NOT_IN_EMAIL = new RegExp(`[${SPACE}\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff()<>[\\]:;,\\\\"]`, 'u');
 const NON_ASCII_DIGIT = /[^\P{Nd}0-9]/gu;
 const IS_DIGIT = /^\p{Nd}$/u;
 const TEL_URI = /^tel:/i;
