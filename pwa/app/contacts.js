@@ -66,7 +66,9 @@ export function contactsScreen({ toasts, sync }) {
       const parsed = parseContactsFile(chosen.name, new Uint8Array(await chosen.arrayBuffer()));
       await saveImported(parsed, chosen.name.toLowerCase().endsWith('.csv') ? 'csv' : 'vcard');
     } catch (error) {
-      text(importStatus, 'contacts.unreadable', { message: error.message });
+      // the reader's ContactsFileError names its own message (pwa/lib/contacts/errors.js)
+      if (error.name === 'ContactsFileError') text(importStatus, `contacts.error.${error.code}`, error.values);
+      else text(importStatus, 'contacts.unreadable', { message: error.message });
     }
     file.value = '';
   }
