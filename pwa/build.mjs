@@ -68,7 +68,8 @@ async function buildServiceWorker() {
       swDest: join(out, 'sw.js'),
       globDirectory: out,
       globPatterns: SHELL,
-      globIgnores: ['sw.js', '**/*.map', 'vendor/**'],
+      // the charset detector loads only for a file in an unnamed Windows code page (lib/contacts/encoding.js)
+      globIgnores: ['sw.js', '**/*.map', 'vendor/**', 'chunks/charset-detector-*.js'],
       dontCacheBustURLsMatching: /^chunks\/.+-[A-Z0-9]{8}\.js$/, // named by their content: fetch them once
     });
     for (const warning of warnings) console.warn(warning);

@@ -9,9 +9,10 @@ import phonenumbers
 # invisible format characters (zero-width space/joiner, BOM, direction marks) that survive copy and paste
 _FORMAT_CHARS = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 MAX_EMAIL_LENGTH = 320  # RFC 5321: 64 for the name, the @, 255 for the domain; the size of every e-mail column
-# whitespace, control characters (NUL among them, which PostgreSQL text cannot hold) and lone surrogates
-# (which no database can encode): never part of an address
-_NOT_IN_EMAIL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# whitespace, control characters (NUL among them, which PostgreSQL text cannot hold), lone surrogates (which no
+# database can encode) and the characters that only a quoted local part may hold (RFC 5322's specials other than
+# . and @: "semicolon;@points.net", "Ana <ana@example.org>", "ana,bo@example.org"): never part of an address
+_NOT_IN_EMAIL = re.compile(r'[\s\x00-\x1f\x7f-\x9f\ud800-\udfff()<>\[\]:;,\\"]')
 
 
 class InvalidIdentifier(ValueError):
@@ -35,8 +36,8 @@ def normalize_email(raw: str) -> str:
 
 def _is_address(value: str) -> bool:
     """Something, one @, then a domain with a dot inside it, and no character an address cannot hold: what the
-    pattern ``[^@\\s]+@[^@\\s]+\\.[^@\\s]+`` says, in one pass (the pattern backtracks, quadratically, on a
-    domain of many dots). pwa/lib/contacts/normalize.js checks the same."""
+    pattern ``[^@\\s]+@[^@\\s]+\\.[^@\\s]+`` says, without the specials, in one pass (the pattern backtracks,
+    quadratically, on a domain of many dots). pwa/lib/contacts/normalize.js checks the same."""
     local, _, domain = value.partition("@")
     return bool(local) and "@" not in domain and "." in domain[1:-1] and not _NOT_IN_EMAIL.search(value)
 

@@ -47,7 +47,7 @@ def test_email_loses_invisible_characters_pasted_with_it(raw):
 
 @pytest.mark.parametrize("raw", [
     "", "   ", "ana", "ana@", "@example.org", "ana@example", "ana@@example.org", "ana maria@example.org",
-    "\u200b",
+    "\u200b", "semicolon;@points.net", "Ana <ana@example.org>", "ana,bo@example.org", "\"ana\"@example.org",
 ])
 def test_email_that_is_not_an_address_is_rejected(raw):
     with pytest.raises(InvalidIdentifier, match="e-mail"):

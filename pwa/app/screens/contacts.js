@@ -40,11 +40,12 @@ export default function contactsScreen(ctx) {
     importStatus = ['contacts.importing'];
     ctx.update();
     try {
-      const { parseContactsFile } = await import('../../lib/contacts/files.js');
-      const parsed = parseContactsFile(chosen.name, new Uint8Array(await chosen.arrayBuffer()));
+      const { readContactsFile } = await import('../../lib/contacts/files.js');
+      const parsed = await readContactsFile(chosen.name, new Uint8Array(await chosen.arrayBuffer()));
       await saveImported(parsed, chosen.name.toLowerCase().endsWith('.csv') ? 'csv' : 'vcard');
     } catch (error) {
-      importStatus = error.code ? [`contacts.error.${error.code}`, error.values]
+      // the reader's ContactsFileError names its own message (pwa/lib/contacts/errors.js)
+      importStatus = error.name === 'ContactsFileError' ? [`contacts.error.${error.code}`, error.values]
         : ['contacts.unreadable', { message: error.message }];
       ctx.update();
     }

@@ -12,13 +12,18 @@
 //   `Home Phone`, `Business Phone`, ... see PHONE_COLUMNS). The name is "First Middle Last", else `Company`. An
 //   address whose `E-mail Type` is EX is an Exchange directory path, not an e-mail address, and is skipped.
 // The name falls back to the first e-mail address. Rows without any name, phone or e-mail are skipped; values are
-// trimmed and otherwise kept as written, and a (value, type) pair repeated within one row is kept once. Another
-// layout, and a quote left open (which would swallow the rest of the file), throw an Error saying what was expected.
+// trimmed and otherwise kept as written, and a (value, type) pair repeated within one row is kept once; a phone cell
+// that holds no number at all ("n/a", "mobile") is not a phone. A file with no rows, another layout, and a quote left
+// open (which would swallow the rest of the file) throw a ContactsFileError: empty, csvLayout (with the first header
+// cells) and csvQuote (with the row).
 //
 // Bytes are read as UTF-8 (a BOM is dropped), as UTF-16 when they start with its BOM (the older Google export), and
-// as windows-1252 when they are not valid UTF-8 (Outlook writes the Windows "ANSI" code page).
+// in the Windows code page guessed from the whole file when they are not valid UTF-8 (Outlook writes the Windows
+// "ANSI" code page: windows-1252, or windows-1250 on a Polish or Czech Windows; see encoding.js).
 import Papa from 'papaparse';
-import { decodeUtf8OrWindows1252 } from './vcard.js';
+import { decodeUtf8OrLegacy } from './encoding.js';
+import { ContactsFileError } from './errors.js';
+import { isPhoneNumber } from './normalize.js';
 
 /** Outlook's phone columns and the type word each gives, the same words as parseVCards uses. */
 const PHONE_COLUMNS = new Map(Object.entries({
@@ -51,9 +56,8 @@ const GOOGLE_LABELS = new Map(Object.entries({
 
 const GOOGLE_VALUE = /^(e-mail|phone) (\d+) - value$/;
 
-const EXPECTED = 'a Google Contacts export ("First Name", "Last Name" or "Name", with "E-mail 1 - Value", '
-  + '"Phone 1 - Value" and their "- Label" or "- Type" columns) or an Outlook export ("First Name", "Last Name", '
-  + '"E-mail Address", "Mobile Phone", "Home Phone", "Business Phone", ...)';
+/** How many header cells an unknown layout's error shows. */
+const SHOWN_COLUMNS = 6;
 
 export function parseContactsCsv(bytes) {
   const { data, errors } = Papa.parse(decode(bytes), {
@@ -61,21 +65,24 @@ export function parseContactsCsv(bytes) {
     delimitersToGuess: [',', ';', '\t'], // Outlook in a locale with a decimal comma writes ';'
   });
   const unclosed = errors.find((e) => e.code === 'MissingQuotes');
-  if (unclosed) throw new Error(`CSV row ${unclosed.row + 1}: ${unclosed.message}`);
-  if (!data.length) throw new Error(`The file is empty; expected ${EXPECTED}.`);
+  if (unclosed) throw new ContactsFileError('csvQuote', { row: unclosed.row + 1 });
+  if (!data.length) throw new ContactsFileError('empty');
   const header = data[0].map((h) => h.trim().toLowerCase());
   const column = (name) => header.indexOf(name);
   const read = isGoogle(header) ? googleReader(header, column) : isOutlook(header) ? outlookReader(column) : null;
   if (!read) {
-    throw new Error(`Not a contacts export this app knows: expected ${EXPECTED}; found the columns ${
-      data[0].slice(0, 12).map((h) => JSON.stringify(h.trim())).join(', ')}${data[0].length > 12 ? ', ...' : ''}.`);
+    const columns = data[0].map((h) => h.trim().slice(0, 40)).filter(Boolean).slice(0, SHOWN_COLUMNS);
+    throw new ContactsFileError('csvLayout', { columns });
   }
   const contacts = [];
   for (const row of data.slice(1)) {
     const cell = (index) => (index >= 0 && index < row.length ? row[index].trim() : '');
     const { names, phones, emails } = read(cell);
     const name = names.find(Boolean) || emails[0]?.value || '';
-    if (name || phones.length || emails.length) contacts.push({ name, phones: unique(phones), emails: unique(emails) });
+    const numbers = phones.filter(({ value }) => isPhoneNumber(value));
+    if (name || numbers.length || emails.length) {
+      contacts.push({ name, phones: unique(numbers), emails: unique(emails) });
+    }
   }
   return contacts;
 }
@@ -84,7 +91,7 @@ function decode(bytes) {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return decodeUtf8OrWindows1252(bom ? bytes.subarray(3) : bytes);
+  return decodeUtf8OrLegacy(bom ? bytes.subarray(3) : bytes);
 }
 
 function isGoogle(header) {

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { googleType, parseContactsCsv } from './csv.js';
-import { parseContactsFile } from './files.js';
+import { ContactsFileError, parseContactsFile } from './files.js';
+import { loadDetector } from './encoding.js';
+
+await loadDetector(); // the app loads it only for a file that needs it (readContactsFile)
 
 const FIXTURES = new URL('../../../tests/fixtures/', import.meta.url);
 
@@ -98,17 +101,43 @@ test('a value repeated under the same type within one row is kept once', () => {
   assert.deepEqual(parseContactsCsv(utf8(text)), [contact('Ana', [['555-0100', 'cell'], ['555-0100', 'home']])]);
 });
 
-test('an unknown layout is refused with the columns that were expected', () => {
+/** The ContactsFileError with this code and these values. */
+function refused(code, values = {}) {
+  return (error) => {
+    assert.ok(error instanceof ContactsFileError, error);
+    assert.deepEqual([error.code, error.values], [code, values]);
+    return true;
+  };
+}
+
+test('an unknown layout is refused with the first columns it has', () => {
   const text = 'Full name,Cell,Email\nAna Lima,555-0100,ana@example.org\n';
-  assert.throws(() => parseContactsCsv(utf8(text)),
-    (error) => error instanceof Error && /E-mail 1 - Value/.test(error.message) && /Mobile Phone/.test(error.message)
-      && /"Full name", "Cell", "Email"/.test(error.message));
-  assert.throws(() => parseContactsCsv(new Uint8Array()), /expected a Google Contacts export/);
+  assert.throws(() => parseContactsCsv(utf8(text)), refused('csvLayout', { columns: ['Full name', 'Cell', 'Email'] }));
+  const wide = `${Array.from({ length: 9 }, (_, j) => ` Column ${j + 1}`).join(',')},${'x'.repeat(60)}\n`;
+  assert.throws(() => parseContactsCsv(utf8(wide)), refused('csvLayout',
+    { columns: ['Column 1', 'Column 2', 'Column 3', 'Column 4', 'Column 5', 'Column 6'] }));
+  assert.throws(() => parseContactsCsv(new Uint8Array()), refused('empty'));
 });
 
-test('an unclosed quote is an error, not a silently swallowed rest of the file', () => {
+test('an unclosed quote is refused with its row, not a silently swallowed rest of the file', () => {
   const text = 'First Name,Mobile Phone\n"Ana,555-0100\nBo,555-0101\n';
-  assert.throws(() => parseContactsCsv(utf8(text)), /CSV row 2/);
+  assert.throws(() => parseContactsCsv(utf8(text)), refused('csvQuote', { row: 2 }));
+});
+
+test('a phone cell that holds no number is not a phone', () => {
+  const text = '"First Name","Business Phone","Home Phone","Mobile Phone","E-mail Address"\r\n'
+    + '"Ana","n/a","home","555-0100",""\r\n"","BusinessPhone","","",""\r\n';
+  assert.deepEqual(parseContactsCsv(utf8(text)), [contact('Ana', [['555-0100', 'cell']])]);
+});
+
+test('an Outlook export from a Polish or Czech Windows (windows-1250) keeps its names', () => {
+  const text = '"First Name","Last Name","Company","Mobile Phone"\r\n"Łukasz","Żółkiewski","Fundacja Świętokrzyska",'
+    + '"+48 502 555 789"\r\n"Šárka","Růžičková","Městská knihovna v Plzni","+420 377 555 010"\r\n';
+  const windows1250 = new TextDecoder('windows-1250');
+  const table = new Map([...Array(256).keys()].map((b) => [windows1250.decode(Uint8Array.of(b)), b]));
+  const bytes = Uint8Array.from([...text], (c) => table.get(c));
+  assert.deepEqual(parseContactsCsv(bytes), [contact('Łukasz Żółkiewski', [['+48 502 555 789', 'cell']]),
+    contact('Šárka Růžičková', [['+420 377 555 010', 'cell']])]);
 });
 
 test("Google's labels: the primary marker is dropped and the usual words are used", () => {
@@ -125,8 +154,9 @@ test('parseContactsFile reads a vCard by its content or its name, and anything e
   assert.equal(parseContactsFile('export.txt', vcf).length, 3);
   const lowercase = utf8('\uFEFF\r\n\r\nbegin:vcard\r\nfn:Ana\r\nend:vcard\r\n');
   assert.equal(parseContactsFile(undefined, lowercase)[0].name, 'Ana');
-  assert.deepEqual(parseContactsFile('contacts.vcf', utf8('nothing here')), []);
+  assert.throws(() => parseContactsFile('contacts.vcf', utf8('nothing here')), refused('noCards'));
   assert.deepEqual(parseContactsFile('Contacts.CSV', fixture('contacts/google_contacts_export.csv')), GOOGLE);
   assert.deepEqual(parseContactsFile('contacts', fixture('contacts/outlook_contacts_export.csv')), OUTLOOK);
-  assert.throws(() => parseContactsFile('notes.txt', utf8('hello, world\n')), /expected a Google Contacts export/);
+  assert.throws(() => parseContactsFile('notes.txt', utf8('hello, world\n')),
+    refused('csvLayout', { columns: ['hello', 'world'] }));
 });

@@ -17,7 +17,9 @@
 //   metadata do not.
 // Whitespace is Python's (str.strip, re's \s), not JS's \s; and characters that Unicode 15.0-17.0 added (Python 3.11
 // does not know them) are rejected, so the two runtimes' Unicode tables cannot disagree.
-import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, parsePhoneNumberWithError,
+} from 'libphonenumber-js/max';
 
 const FORMAT_CHARS = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g; // as server/identifiers.py
 // decimal digits, letters with a lowercase and compatibility characters that Unicode 15.0-17.0 added; same in Python
@@ -31,8 +33,10 @@ const UNICODE_TOO_NEW = new RegExp(
 const SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const TRIM = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'gu');
 const MAX_EMAIL_LENGTH = 320; // code points, as server/identifiers.py counts them
-// whitespace, control characters and lone surrogates: never part of an address (as server/identifiers.py)
-const NOT_IN_EMAIL = new RegExp(`[${SPACE}\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff]`, 'u');
+// whitespace, control characters, lone surrogates and the characters that only a quoted local part may hold
+// (RFC 5322's specials other than . and @: "semicolon;@points.net"): never part of an address (as
+// server/identifiers.py)
+const NOT_IN_EMAIL = new RegExp(`[${SPACE}\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff()<>[\\]:;,\\\\"]`, 'u');
 const NON_ASCII_DIGIT = /[^\P{Nd}0-9]/gu;
 const IS_DIGIT = /^\p{Nd}$/u;
 const TEL_URI = /^tel:/i;
@@ -43,6 +47,8 @@ const TAIL = /ext|[x#,;]/i; // "ext" first: "ext. 12" is cut before its "x"
 const PUNCTUATION = ' \\-.()/[\\]\\u2010-\\u2015\\u2212\\u30fc';
 const MAIN_NUMBER = new RegExp(`^[${PUNCTUATION}]*(?:\\+[${PUNCTUATION}]*[1-9])?[0-9${PUNCTUATION}]*$`);
 const NANP_ONES = new RegExp(`^(?:[${PUNCTUATION}]*1){3}`); // "1 1 1 202 ...", no +
+// what libphonenumber-js says of text that holds no number in any region (INVALID_COUNTRY only means "which region?")
+const NO_NUMBER = new Set(['NOT_A_NUMBER', 'TOO_SHORT', 'TOO_LONG']);
 
 /** The E.164 input for a phone, read in `region` (e.g. 'US') unless it has a +; null when it is not a valid number. */
 export function phoneInput(raw, region) {
@@ -51,6 +57,23 @@ export function phoneInput(raw, region) {
   if (main === null || (NANP_ONES.test(main) && getCountryCallingCode(region) === '1')) return null;
   const number = parsePhoneNumberFromString(main, { defaultCountry: region });
   return number?.isValid() ? `tel:${number.number}` : null;
+}
+
+/**
+ * Whether a value written as a phone holds a number at all, in any region: digits (of any script), which
+ * libphonenumber-js can read as a number. "BusinessPhone", "mobile", "business 1" and "§" (placeholders and labels
+ * typed into the number field) are not; "555 0100" and "+1-800-MYFAX" are, and phoneInput() decides later, in the
+ * campaign's region, whether they are a voter's.
+ */
+export function isPhoneNumber(raw) {
+  const text = raw.normalize('NFKC').replace(FORMAT_CHARS, '').replace(NON_ASCII_DIGIT, digitValue);
+  if (!/[0-9]/.test(text)) return false;
+  try {
+    parsePhoneNumberWithError(text);
+  } catch (error) {
+    return !NO_NUMBER.has(error.message);
+  }
+  return true;
 }
 
 /** The input for an e-mail address (NFKC, no format characters, trimmed, lowercased); null when it is not one. */

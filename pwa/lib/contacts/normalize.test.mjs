@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { contactInputs, emailInput, phoneInput } from './normalize.js';
+import { contactInputs, emailInput, isPhoneNumber, phoneInput } from './normalize.js';
 
 const CASES = JSON.parse(readFileSync(new URL('../../../tests/fixtures/matching/normalization.json', import.meta.url)));
 
@@ -41,4 +41,17 @@ test('a contact gives each valid input once, phones first, and skips the rest', 
 test('a contact without phones or e-mails gives nothing', () => {
   assert.deepEqual(contactInputs({ name: 'Bo' }, 'US'), []);
   assert.deepEqual(contactInputs({ name: 'Bo', phones: [], emails: [] }, 'US'), []);
+});
+
+test('a value holds a phone number when it has digits libphonenumber-js can read, whatever the region', () => {
+  const fullWidth = '\uff12\uff10\uff12\uff14\uff15\uff16\uff11\uff11\uff11\uff11';
+  const devanagari = '\u0968\u0966\u0968 \u096a\u096b\u096c \u0967\u0967\u0967\u0967';
+  for (const raw of ['555 0100', '(202) 456-1111', '+44 20 7946 0958', '0221 12345678', '+1-800-MYFAX', '10', fullWidth,
+    devanagari]) {
+    assert.equal(isPhoneNumber(raw), true, raw);
+  }
+  for (const raw of ['BusinessPhone', 'mobile', 'home', '§', '十城目管理大型知座', 'business 1', '9', '+', '', '#31#',
+    '1'.repeat(300)]) {
+    assert.equal(isPhoneNumber(raw), false, raw);
+  }
 });

@@ -7,8 +7,10 @@
 // - name: FN; else N as "Given Additional Family" (no prefix or suffix); else the first ORG component; else the first
 //   e-mail address; else ''. A card with no name, phone or e-mail at all is left out.
 // - value: as written, trimmed, with 3.0/4.0 escapes (\, \; \n \\) undone; phone numbers are not normalised here (a
-//   tel: URI only loses its `tel:`). Empty values are skipped. A (value, type) pair repeated within one card is kept
-//   once; the same number under two types (a cell that is also the fax) stays twice, once per type.
+//   tel: URI only loses its `tel:`). Empty values are skipped, and so is a TEL that holds no number at all (a label or
+//   placeholder such as "BusinessPhone" or "mobile": see isPhoneNumber in normalize.js). A (value, type) pair
+//   repeated within one card is kept once; the same number under two types (a cell that is also the fax) stays twice,
+//   once per type.
 // - type: one short lowercase word. An Apple/Google group label (item1.X-ABLabel) wins: Apple's built-in ones map to
 //   the words below (`_$!<AssistantPhone>!$_` is 'assistant'), any other label is kept, lowercased. Else the
 //   best-ranked TYPE word (see RANKED: TYPE=HOME,FAX is 'fax', WORK,CELL is 'cell'; mobile and iphone are 'cell'),
@@ -19,8 +21,15 @@
 // that splits a UTF-8 character rejoins it; the fold's one space or tab is dropped, in 2.1 too), quoted-printable soft
 // line breaks are followed, and base64 blobs (PHOTO, LOGO, KEY, SOUND, X-MS-CARDPICTURE, ...) are stepped over
 // without being copied or decoded, up to a blank line or the next line with a colon. A value is decoded with its
-// CHARSET when it has one, else as UTF-8, else (not valid UTF-8) as windows-1252. A vCard 2.1 AGENT card nested in
-// a card is skipped; a card missing END:VCARD ends at the next BEGIN:VCARD or at the end of the file.
+// CHARSET when it has one, else as UTF-8, else (not valid UTF-8) in the file's Windows code page, guessed once from
+// all of its text that has no CHARSET and is not UTF-8 (encoding.js: windows-1250 for Polish or Czech, else
+// windows-1252). A vCard 2.1 AGENT card nested in a card is skipped; a card missing END:VCARD ends at the next
+// BEGIN:VCARD or at the end of the file, and one whose END:VCARD runs into the next BEGIN:VCARD (two exports joined,
+// the first without a last line break) ends there. A file without a single BEGIN:VCARD throws a ContactsFileError
+// (noCards).
+import { decodeLegacy, decodeWindows1252, guessLegacyEncoding, hasHighByte, isUtf8 } from './encoding.js';
+import { ContactsFileError } from './errors.js';
+import { isPhoneNumber } from './normalize.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -52,8 +61,10 @@ const LABELS = new Map(Object.entries({
 export function parseVCards(bytes) {
   const data = toUtf8Bytes(bytes);
   const lines = splitLines(data);
-  const cards = [];
+  const cards = []; // each card's wanted properties, their values still bytes: [{name, group, named, types, raw}]
+  const undeclared = []; // each value with no (fitting) CHARSET that is not UTF-8: the code page is guessed from these
   let card = null;
+  let begun = false; // a BEGIN:VCARD was seen
   let nested = 0; // depth of vCard 2.1 AGENT cards inside the current card: their lines are not this card's
   let agent = false; // the last property read was an empty AGENT:, so a BEGIN:VCARD now opens a nested card
   let i = 0;
@@ -75,35 +86,60 @@ export function parseVCards(bytes) {
       i = skipBlob(data, lines, i);
       continue;
     }
+    const inCard = card !== null && nested === 0;
     const wanted = WANTED.has(head.name) && (card !== null || head.name === 'BEGIN');
-    if (!line) [line, i] = unfold(data, lines, start, end, i, head.qp, !wanted);
-    if (!wanted) continue;
+    // the card's other 8-bit text (an address, a note) is read only to guess the code page: it says more than a name
+    const sample = !wanted && inCard && (head.qp || hasHighByte(data.subarray(start, end)));
+    if (!line) [line, i] = unfold(data, lines, start, end, i, head.qp, !wanted && !sample);
+    if (!wanted && !sample) continue;
     const { named, types } = readParams(head);
-    const value = decodeValue(line.subarray(colon + 1), head.qp, named.charset);
+    const raw = head.qp ? decodeQuotedPrintable(line.subarray(colon + 1)) : line.subarray(colon + 1);
+    if (inCard && isUndeclared(raw, named.charset)) undeclared.push(raw);
+    if (!wanted) continue;
 
-    if (head.name === 'BEGIN' && isVCard(value)) {
+    if (head.name === 'BEGIN' && isVCard(raw)) {
+      begun = true;
       if (card && agent) nested += 1;
       else {
-        if (card) finish(card, cards); // the card before had no END:VCARD
-        card = newCard();
+        if (card) cards.push(card); // the card before had no END:VCARD
+        card = [];
       }
-    } else if (head.name === 'END' && isVCard(value)) {
+    } else if (head.name === 'END' && isVCard(raw)) {
       if (nested > 0) nested -= 1;
       else if (card) {
-        finish(card, cards);
+        cards.push(card);
         card = null;
       }
-    } else if (card && nested === 0) {
-      take(card, head, value, named, types);
+    } else if (inCard) {
+      card.push({ name: head.name, group: head.group, named, types, raw });
     }
-    agent = head.name === 'AGENT' && value.trim() === '';
+    agent = head.name === 'AGENT' && raw.every((b) => b === SP || b === TAB);
   }
-  if (card) finish(card, cards); // a last card without END:VCARD still counts
-  return cards;
+  if (card) cards.push(card); // a last card without END:VCARD still counts
+  if (!begun) throw new ContactsFileError('noCards');
+  const legacy = undeclared.length ? guessLegacyEncoding(concat(undeclared)) : 'windows-1252';
+  const contacts = [];
+  for (const properties of cards) {
+    const read = newCard();
+    for (const property of properties) take(read, property, decodeText(property.raw, property.named.charset, legacy));
+    finish(read, contacts);
+  }
+  return contacts;
 }
 
-function isVCard(value) {
-  return value.trim().toUpperCase() === 'VCARD';
+function isVCard(raw) {
+  return raw.length < 64 && String.fromCharCode(...raw).trim().toUpperCase() === 'VCARD';
+}
+
+function concat(pieces) {
+  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length + 1, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    out[at + piece.length] = LF; // keep the values apart, as words
+    at += piece.length + 1;
+  }
+  return out;
 }
 
 function newCard() {
@@ -111,8 +147,8 @@ function newCard() {
 }
 
 /** Keep what one wanted property says about the card. */
-function take(card, head, value, named, types) {
-  switch (head.name) {
+function take(card, { name, group, named, types }, value) {
+  switch (name) {
     case 'FN':
       if (!card.fn) card.fn = unescapeText(value).trim();
       break;
@@ -122,17 +158,20 @@ function take(card, head, value, named, types) {
     case 'ORG':
       if (!card.org) card.org = components(value).map((parts) => parts.join(',').trim()).find(Boolean) ?? '';
       break;
-    case 'TEL':
+    case 'TEL': {
+      let text = (named.value === 'uri' ? value : unescapeText(value)).trim();
+      if (/^tel:/i.test(text)) text = text.slice(4).trim();
+      if (text && isPhoneNumber(text)) card.tels.push({ value: text, group, types });
+      break;
+    }
     case 'EMAIL': {
-      let text = named.value === 'uri' ? value : unescapeText(value);
-      text = text.trim();
-      if (head.name === 'TEL' && /^tel:/i.test(text)) text = text.slice(4).trim();
-      if (text) (head.name === 'TEL' ? card.tels : card.emails).push({ value: text, group: head.group, types });
+      const text = (named.value === 'uri' ? value : unescapeText(value)).trim();
+      if (text) card.emails.push({ value: text, group, types });
       break;
     }
     case 'X-ABLABEL': {
       const label = unescapeText(value).trim();
-      if (head.group && label) card.labels.set(head.group, label);
+      if (group && label) card.labels.set(group, label);
       break;
     }
     default:
@@ -202,7 +241,8 @@ function hasBom(data, at) {
 /**
  * Start and end offsets of each physical line, as a flat [start0, end0, start1, end1, ...] array. A line ends at LF,
  * CR LF, CR or CR CR LF (a CRLF file that went through a second LF-to-CRLF conversion); a BOM that starts a line (two
- * exports concatenated) is dropped.
+ * exports concatenated) is dropped. Two exports joined where the first has no last line break give a line
+ * "END:VCARDBEGIN:VCARD" (a BOM or blanks may come between): it is two lines.
  */
 function splitLines(data) {
   const out = [];
@@ -215,7 +255,14 @@ function splitLines(data) {
     if (lf >= 0 && lf < start) lf = data.indexOf(LF, start);
     let brk = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
     if (brk < 0) brk = n;
-    out.push(hasBom(data, start) ? start + 3 : start, brk);
+    const from = hasBom(data, start) ? start + 3 : start;
+    const next = nextCardOnLine(data, from, brk);
+    if (next > 0) {
+      out.push(from, from + END_VCARD.length);
+      start = next;
+      continue;
+    }
+    out.push(from, brk);
     if (data[brk] === CR) {
       let k = brk + 1;
       while (data[k] === CR) k++;
@@ -224,6 +271,29 @@ function splitLines(data) {
     start = brk + 1;
   }
   return out;
+}
+
+const END_VCARD = 'END:VCARD';
+const BEGIN_VCARD = 'BEGIN:VCARD';
+
+/** Where BEGIN:VCARD starts when the line start..end is END:VCARD followed by it, else -1. */
+function nextCardOnLine(data, start, end) {
+  if (end - start <= END_VCARD.length || !startsWith(data, start, end, END_VCARD)) return -1;
+  let at = start + END_VCARD.length;
+  if (hasBom(data, at)) at += 3;
+  while (at < end && (data[at] === SP || data[at] === TAB)) at++;
+  return startsWith(data, at, end, BEGIN_VCARD) ? at : -1;
+}
+
+/** The bytes at..end start with `word` (ASCII, any case). */
+function startsWith(data, at, end, word) {
+  if (end - at < word.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const c = data[at + k];
+    const w = word.charCodeAt(k);
+    if (c !== w && !(w >= 0x41 && w <= 0x5a && c === w + 0x20)) return false;
+  }
+  return true;
 }
 
 function isFold(data, at) {
@@ -277,10 +347,7 @@ function unfold(data, lines, start, end, next, qp, skip = false) {
 }
 
 function isEndVCard(data, s, e) {
-  if (e - s !== 9) return false;
-  let text = '';
-  for (let j = s; j < e; j++) text += String.fromCharCode(data[j]);
-  return text.toUpperCase() === 'END:VCARD';
+  return e - s === END_VCARD.length && startsWith(data, s, e, END_VCARD);
 }
 
 /**
@@ -366,11 +433,6 @@ function splitOutsideQuotes(text) {
   return parts;
 }
 
-/** The value's text: quoted-printable undone, then decoded with its CHARSET, as UTF-8, or as windows-1252. */
-function decodeValue(bytes, qp, charset) {
-  return decodeText(qp ? decodeQuotedPrintable(bytes) : bytes, charset);
-}
-
 const decoders = new Map();
 
 /** A function that decodes bytes in the named charset and throws on bytes it cannot, or null for an unknown name. */
@@ -382,23 +444,30 @@ function decoder(label) {
       // Node 20 decodes windows-1252 (and so latin1, us-ascii) as ISO-8859-1: nodejs/node#56542
       decode = d.encoding === 'windows-1252' ? decodeWindows1252 : (b) => d.decode(b);
     } catch {
-      // not a charset this runtime knows: fall back as if none were declared
+      // not a charset this runtime knows: read as if none were declared
     }
     decoders.set(label, decode);
   }
   return decoders.get(label);
 }
 
-function decodeText(bytes, charset) {
-  let ascii = true;
-  for (let j = 0; j < bytes.length; j++) {
-    if (bytes[j] > 0x7f) {
-      ascii = false;
-      break;
-    }
+/** 8-bit bytes that no CHARSET of theirs can decode and that are not UTF-8: in the file's legacy code page. */
+function isUndeclared(bytes, charset) {
+  if (!hasHighByte(bytes) || isUtf8(bytes)) return false;
+  const declared = charset && decoder(charset.toLowerCase());
+  if (!declared) return true;
+  try {
+    declared(bytes);
+    return false;
+  } catch {
+    return true;
   }
+}
+
+/** A value's text: decoded with its CHARSET, else as UTF-8, else in the file's `legacy` code page. */
+function decodeText(bytes, charset, legacy) {
   // (ISO-2022-JP is 7-bit: its escape sequences need its own decoder)
-  if (ascii && !charset?.includes('2022')) {
+  if (!hasHighByte(bytes) && !charset?.includes('2022')) {
     return bytes.length <= 8192 ? String.fromCharCode.apply(null, bytes) : decodeWindows1252(bytes);
   }
   const declared = charset && decoder(charset.toLowerCase());
@@ -410,32 +479,7 @@ function decodeText(bytes, charset) {
       // not valid in this charset: try the next
     }
   }
-  return decodeWindows1252(bytes);
-}
-
-/** Bytes as UTF-8 when they are valid UTF-8, else as windows-1252 (Outlook's "ANSI" on Western Windows). */
-export function decodeUtf8OrWindows1252(bytes) {
-  return decodeText(bytes, 'utf-8');
-}
-
-// windows-1252's characters for 0x80..0x9F; every other byte is the code point of the same number
-const CP1252 = [0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
-  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d,
-  0x17e, 0x178];
-
-/** windows-1252 as the WHATWG Encoding Standard defines it (ASCII is a subset); it never fails. */
-export function decodeWindows1252(bytes) {
-  let text = '';
-  const chunk = new Uint16Array(Math.min(bytes.length, 8192));
-  for (let j = 0; j < bytes.length; j += chunk.length) {
-    const n = Math.min(chunk.length, bytes.length - j);
-    for (let k = 0; k < n; k++) {
-      const b = bytes[j + k];
-      chunk[k] = b >= 0x80 && b <= 0x9f ? CP1252[b - 0x80] : b;
-    }
-    text += String.fromCharCode.apply(null, n === chunk.length ? chunk : chunk.subarray(0, n));
-  }
-  return text;
+  return decodeLegacy(bytes, legacy);
 }
 
 function hex(c) {

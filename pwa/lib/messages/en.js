@@ -7,6 +7,10 @@ const count = counter('en-US');
 const seconds = (n) => count(n, { one: 'second', other: 'seconds' });
 const changes = (n) => count(n, { one: 'change', other: 'changes' });
 const plural = (n, one, other) => count(n, { one, other });
+const quoted = (names) => new Intl.ListFormat('en').format(names.map((name) => `“${name}”`));
+/** What to do instead, after each contacts-file error. */
+const EXPORT = 'Export your contacts from Google Contacts as a CSV file, or from your phone as a .vcf file, and '
+  + 'import that.';
 
 export default {
   'app.loading': 'Loading…',
@@ -83,6 +87,24 @@ export default {
     + `${merged ? `, updated ${merged}` : ''}. ${plural(total, 'contact', 'contacts')} on this phone.`,
   'contacts.unreadable': ({ message }) => `Kin could not read this file: ${message}`,
   'contacts.empty': 'No contacts with a name, phone or e-mail were found in this file.',
+  // what is wrong with a picked file (pwa/lib/contacts/errors.js, CODES), and what to export instead
+  'contacts.error.notContacts': ({ kind }) => `Kin could not read this file: ${{
+    image: 'it is a picture, not a list of contacts',
+    pdf: 'it is a PDF, not a list of contacts',
+    archive: 'it is a compressed file (such as a .zip), not a list of contacts',
+    spreadsheet: 'it is a spreadsheet, not a contacts export',
+  }[kind] ?? 'it is not a contacts file'}. ${EXPORT}`,
+  'contacts.error.empty': `Kin could not read this file: it is empty. ${EXPORT}`,
+  'contacts.error.csvLayout': ({ columns }) => 'Kin could not read this file: it is not a contacts export Kin '
+    + 'knows. A Google Contacts export starts with columns such as “First Name”, “Last Name”, “Phone 1 - Value” and '
+    + '“E-mail 1 - Value”; an Outlook export with “First Name”, “Last Name”, “Mobile Phone” and “E-mail Address”. '
+    + `The first row of this file starts with ${quoted(columns)}. ${EXPORT}`,
+  'contacts.error.csvQuote': ({ row }) => `Kin could not read this file: row ${row.toLocaleString('en')} opens a `
+    + 'quotation mark (") that never closes, so Kin cannot tell where that row ends. Export your contacts again, '
+    + 'from Google Contacts as a CSV file or from your phone as a .vcf file, and import the new file.',
+  'contacts.error.noCards': 'Kin could not read this file: it has the name of a contacts file (.vcf) but no '
+    + 'contacts in it. Export your contacts again from your phone as a .vcf file, or from Google Contacts as a CSV '
+    + 'file, and import that.',
   'contacts.help.iphone': 'On an iPhone',
   'contacts.help.iphone.steps.1': 'Open the Contacts app and tap Lists (top left), then hold All Contacts.',
   'contacts.help.iphone.steps.2': 'Tap Export, then Save to Files (or AirDrop it to yourself).',

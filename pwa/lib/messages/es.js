@@ -7,6 +7,10 @@ const seconds = (n) => count(n, { one: 'segundo', other: 'segundos' });
 const changes = (n) => count(n, { one: 'cambio', other: 'cambios' });
 const plural = (n, one, other) => count(n, { one, other });
 const number = (n) => new Intl.NumberFormat('es-US').format(n);
+const entreComillas = (nombres) => new Intl.ListFormat('es-US').format(nombres.map((nombre) => `«${nombre}»`));
+/** Qué hacer en vez de eso, tras cada error de un archivo de contactos. */
+const EXPORTA = 'Exporta tus contactos desde Google Contacts como archivo CSV, o desde tu teléfono como archivo .vcf, '
+  + 'e impórtalo aquí.';
 
 // the server answers in English; these are the field messages a person can meet on these screens
 const SERVER = {
@@ -94,6 +98,24 @@ export default {
     + `${merged ? `; actualizados: ${number(merged)}` : ''}. Hay ${plural(total, 'contacto', 'contactos')} en este teléfono.`,
   'contacts.unreadable': ({ message }) => `Kin no pudo leer este archivo: ${message}`,
   'contacts.empty': 'No se encontraron contactos con nombre, teléfono o correo en este archivo.',
+  'contacts.error.notContacts': ({ kind }) => `Kin no pudo leer este archivo: ${{
+    image: 'es una imagen, no una lista de contactos',
+    pdf: 'es un PDF, no una lista de contactos',
+    archive: 'es un archivo comprimido (como un .zip), no una lista de contactos',
+    spreadsheet: 'es una hoja de cálculo, no una exportación de contactos',
+  }[kind] ?? 'no es un archivo de contactos'}. ${EXPORTA}`,
+  'contacts.error.empty': `Kin no pudo leer este archivo: está vacío. ${EXPORTA}`,
+  'contacts.error.csvLayout': ({ columns }) => 'Kin no pudo leer este archivo: no es una exportación de contactos '
+    + 'que Kin conozca. Una exportación de Google Contacts empieza con columnas como «First Name», «Last Name», '
+    + '«Phone 1 - Value» y «E-mail 1 - Value»; una de Outlook, con «First Name», «Last Name», «Mobile Phone» y '
+    + `«E-mail Address». La primera fila de este archivo empieza con ${entreComillas(columns)}. ${EXPORTA}`,
+  'contacts.error.csvQuote': ({ row }) => `Kin no pudo leer este archivo: en la fila ${row.toLocaleString('es-US')} `
+    + 'se abren unas comillas (") que nunca se cierran, así que Kin no sabe dónde termina esa fila. Vuelve a '
+    + 'exportar tus contactos, desde Google Contacts como archivo CSV o desde tu teléfono como archivo .vcf, e '
+    + 'importa el archivo nuevo.',
+  'contacts.error.noCards': 'Kin no pudo leer este archivo: tiene nombre de archivo de contactos (.vcf), pero no '
+    + 'hay ningún contacto adentro. Vuelve a exportar tus contactos desde tu teléfono como archivo .vcf, o desde '
+    + 'Google Contacts como archivo CSV, e impórtalo aquí.',
   'contacts.help.iphone': 'En un iPhone',
   'contacts.help.iphone.steps.1': 'Abre la app Contactos, toca Listas (arriba a la izquierda) y mantén presionado Todos los contactos.',
   'contacts.help.iphone.steps.2': 'Toca Exportar y luego Guardar en Archivos (o envíatelo por AirDrop).',
