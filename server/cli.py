@@ -13,8 +13,9 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from server import demo, jobs
-from server.auth.models import User
+from server.auth.models import ResetOrigin, User
 from server.auth.passwords import hash_password
+from server.auth.reset import make_link
 from server.auth.schemas import PASSWORD
 from server.auth.service import user_by_email
 from server.campaigns import service
@@ -103,6 +104,21 @@ def invite(campaign_id, role, max_uses, days):
     created = service.create_invite(campaign, Role(role), None, max_uses=max_uses, days=days)
     db.session.commit()
     click.echo(service.join_url(created))
+
+
+@kin.command("reset-link")
+@click.argument("email")
+def reset_link(email):
+    """Make a one-time link for the account to choose a new password (any account, owners too) and print it.
+
+    It replaces the account's older unused link and works for KIN_RESET_LINK_HOURS; pass it on yourself.
+    """
+    user = user_by_email(_email(email, "EMAIL"))
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    link = make_link(user, ResetOrigin.OPERATOR)
+    db.session.commit()
+    click.echo(link["url"])
 
 
 voters = AppGroup("voters", help="Import and inspect a campaign's voter file.")

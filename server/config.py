@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from server.mail import check_sender, parse_relay
+
 
 class Defaults:
     """What a fresh checkout runs with. ``ENV`` is ``production`` unless told otherwise, so a
@@ -41,6 +43,15 @@ class Defaults:
     JOIN_RATE_LIMIT = "10 per minute; 50 per hour"
     INVITE_LOOKUP_RATE_LIMIT = "30 per minute"
     INVITE_DAYS = 14
+
+    # password resets (docs/auth.md): links live RESET_LINK_HOURS; e-mailed ones only with SMTP_URL and MAIL_FROM
+    RESET_LINK_HOURS = 24
+    SMTP_URL = None  # smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465, smtp://localhost:25 (plain)
+    MAIL_FROM = None  # e.g. "Kin <kin@example.org>"; required with SMTP_URL
+    SMTP_TIMEOUT_SECONDS = 10
+    RESET_REQUEST_RATE_LIMIT = "5 per minute; 20 per hour"  # per address
+    RESET_REQUEST_ACCOUNT_RATE_LIMIT = "3 per hour; 10 per day"  # per account: nobody's inbox gets flooded
+    RESET_TOKEN_RATE_LIMIT = "10 per minute; 50 per hour"  # per address: reading and using reset links together
 
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # any request body but a voter file (a phone's push stays under 1 MB)
     VOTER_FILE_MAX_BYTES = 2 * 1024**3  # an uploaded voter file; the CLI import has no limit
@@ -73,6 +84,10 @@ SECRET_NAMES = ("SECRET_KEY", "OPRF_SEED")
 class MissingSetting(click.ClickException):
     """A setting the server cannot run without. A ``ClickException``, so that a ``flask`` command says it in one
     sentence and exits 1 (no traceback); under gunicorn it is the reason the worker did not start."""
+
+
+class BadSetting(MissingSetting):
+    """A setting given in a form the server cannot use; the message names it and says what it should be."""
 
 
 def load_config(app: Flask, overrides: dict | None) -> None:
@@ -120,9 +135,27 @@ def _derive(app: Flask) -> None:
     if not config["RATELIMIT_STORAGE_URI"]:
         # one count per server, whatever the number of processes
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "kin-database://"
+    _check_mail(config)
     if config["ENV"] == "development" and config["PUBLIC_URL"].startswith("http://"):
         # browsers drop Secure cookies on plain-HTTP origins; localhost in development is the one exception
         config["JWT_COOKIE_SECURE"] = False
+
+
+def _check_mail(config) -> None:
+    """A mail relay that cannot work fails at startup, not when someone first asks for a reset link."""
+    if not config["SMTP_URL"]:
+        return
+    try:
+        parse_relay(config["SMTP_URL"])
+    except ValueError as exc:
+        raise BadSetting(f"KIN_SMTP_URL: {exc}") from exc
+    if not config["MAIL_FROM"]:
+        raise MissingSetting("KIN_SMTP_URL is set but KIN_MAIL_FROM is not: set the address reset e-mails come "
+                             "from, e.g. KIN_MAIL_FROM='Kin <kin@example.org>'.")
+    try:
+        check_sender(config["MAIL_FROM"])
+    except ValueError as exc:
+        raise BadSetting(f"KIN_MAIL_FROM: {exc}") from exc
 
 
 def database_uri(url: str | None, instance_path: str) -> str:

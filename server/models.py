@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from server.audit.models import AuditEvent
-from server.auth.models import RevokedToken, User
+from server.auth.models import PasswordReset, RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
 from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.ratelimit import RateLimitCount
@@ -16,5 +16,5 @@ from server.voters.models import (
 )
 
 __all__ = ["AppliedOp", "AuditEvent", "Campaign", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership",
-           "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter",
-           "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]
+           "PasswordReset", "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User",
+           "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from server import fields as kin_fields
+from server.auth.models import ResetState
 from server.campaigns.models import Role
 
 MAX_PASSWORD = 256
@@ -71,3 +72,39 @@ class InvitePreviewSchema(Schema):
     campaign = fields.Nested(CampaignNameSchema)
     role = fields.Enum(Role, by_value=True)
     expires_at = fields.AwareDateTime()
+
+
+class ResetLinkSchema(Schema):
+    """A new reset link, shown once: its token exists nowhere else (the server keeps a hash)."""
+
+    url = fields.String(metadata={"description": "PUBLIC_URL/reset/<token>: what the organizer passes on."})
+    token = fields.String()
+    expires_at = fields.AwareDateTime()
+
+
+class ResetRequestSchema(Schema):
+    email = kin_fields.Email(required=True)
+
+
+class ResetRequestedSchema(Schema):
+    message = fields.String()
+    expires_in_hours = fields.Integer(metadata={"description": "How long the e-mailed link works."})
+
+
+class ResetByEmailSchema(Schema):
+    by_email = fields.Boolean(metadata={"description": "Whether this server can e-mail a reset link; when it "
+                                                        "cannot, an organizer makes one."})
+    expires_in_hours = fields.Integer()
+
+
+class ResetStateSchema(Schema):
+    state = fields.Enum(ResetState, by_value=True, metadata={
+        "description": "valid; used; replaced (a newer link was made for the account); expired."})
+    display_name = fields.String(allow_none=True, metadata={
+        "description": "The account's display name, to greet the person, while the link is valid; else null."})
+    expires_at = fields.AwareDateTime()
+
+
+class ResetSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, validate=PASSWORD)

@@ -13,19 +13,33 @@ from server.auth.models import RevokedToken, User
 from server.columns import utcnow
 from server.extensions import db, jwt
 
+SESSION_VERSION = "sv"  # the claim holding the account's session_version when the token was issued
+
 
 def init_app(app: Flask) -> None:
     jwt.user_lookup_loader(lambda _header, payload: db.session.get(User, int(payload["sub"])))
-    jwt.token_in_blocklist_loader(lambda _header, payload: db.session.get(RevokedToken, payload["jti"]) is not None)
+    jwt.token_in_blocklist_loader(lambda _header, payload: is_revoked(payload))
+
+
+def is_revoked(payload: dict) -> bool:
+    """Signed out of (logout), or issued before the account signed out everywhere (a password reset)."""
+    if db.session.get(RevokedToken, payload["jti"]) is not None:
+        return True
+    user = db.session.get(User, int(payload["sub"]))  # the identity map's copy: user_lookup loads it anyway
+    return user is not None and payload.get(SESSION_VERSION, 0) != user.session_version
+
+
+def _claims(user: User) -> dict:
+    return {SESSION_VERSION: user.session_version}
 
 
 def access_token_for(user: User) -> str:
-    return create_access_token(identity=str(user.id))
+    return create_access_token(identity=str(user.id), additional_claims=_claims(user))
 
 
 def start_session(user: User) -> str:
     """Set the refresh cookies on this response and return a fresh access token."""
-    refresh = create_refresh_token(identity=str(user.id))
+    refresh = create_refresh_token(identity=str(user.id), additional_claims=_claims(user))
 
     @after_this_request
     def _set_cookies(response):
@@ -35,6 +49,13 @@ def start_session(user: User) -> str:
         return response
 
     return access_token_for(user)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Refuse every token issued to ``user`` so far, on every device, from this transaction's commit on. Logout
+    lists the one token it is sent; the account's other sessions are nowhere to list, so they are refused by the
+    version they carry."""
+    user.session_version += 1
 
 
 def revoke(payload: dict) -> None:

@@ -1,6 +1,8 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
+from server.auth import reset
+from server.auth.schemas import ResetLinkSchema
 from server.blueprint import Blueprint
 from server.campaigns import service
 from server.campaigns.models import Invite, Membership, Role
@@ -54,7 +56,9 @@ class OwnMembership(MethodView):
 class Members(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.response(200, MemberSchema(many=True))
-    @blp.links(200, ChangeMember=("patch", "/members/{membership_id}", {"membership_id": "$response.body#/0/id"}))
+    @blp.links(200, ChangeMember=("patch", "/members/{membership_id}", {"membership_id": "$response.body#/0/id"}),
+               MakeResetLink=("post", "/members/{membership_id}/reset-link",
+                              {"membership_id": "$response.body#/0/id"}))
     def get(self):
         """Everyone in the campaign, active or not, oldest first."""
         return db.session.execute(
@@ -74,6 +78,24 @@ class MemberById(MethodView):
         service.change_member(current_membership(), member, data.get("role"), data.get("active"))
         db.session.commit()
         return member
+
+
+@blp.route("/members/<int:membership_id>/reset-link")
+class MemberResetLink(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(201, ResetLinkSchema)
+    @blp.links(201, CheckResetLink=("get", "/api/auth/reset/{token}", {"token": "$response.body#/token"}))
+    def post(self, membership_id):
+        """Make a one-time link for a member to choose a new password; writes an audit event.
+
+        Organizers make them for volunteers, owners for volunteers and organizers (docs/auth.md); the member's
+        older unused link stops working.
+        :raise 404: for a removed member, as for another campaign's.
+        """
+        member = Membership.get_in_campaign(membership_id, current_campaign())
+        link = reset.link_for_member(current_membership(), member)
+        db.session.commit()
+        return link
 
 
 @blp.route("/invites")

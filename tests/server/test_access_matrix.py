@@ -13,6 +13,8 @@ from datetime import timedelta
 import pytest
 
 from server import create_app
+from server.auth.models import ResetOrigin, User
+from server.auth.reset import make_link
 from server.campaigns.models import Role
 from server.columns import utcnow
 from server.extensions import db
@@ -42,6 +44,7 @@ EXPECTED = {
     ("GET", "/"): Entry(PUBLIC, 200),
     ("GET", "/signin"): Entry(PUBLIC, 200),
     ("GET", "/join/<code>"): Entry(PUBLIC, 200),
+    ("GET", "/reset/<token>"): Entry(PUBLIC, 200),
     ("GET", "/log"): Entry(PUBLIC, 200),
     ("GET", "/log/<uuid:conversation_id>"): Entry(PUBLIC, 200),
     ("GET", "/contacts"): Entry(PUBLIC, 200),
@@ -55,6 +58,11 @@ EXPECTED = {
     ("POST", "/api/auth/join"): Entry(PUBLIC, 201, {"code": "<code>", "email": "newcomer@example.org",
                                                     "password": PASSWORD, "display_name": "New", "language": "es"}),
     ("GET", "/api/invites/<code>"): Entry(PUBLIC, 200),
+    ("GET", "/api/auth/reset-request"): Entry(PUBLIC, 200),
+    # the tests' server has no mail relay: the answer says to ask an organizer
+    ("POST", "/api/auth/reset-request"): Entry(PUBLIC, 409, {"email": "outsider@example.org"}),
+    ("GET", "/api/auth/reset/<token>"): Entry(PUBLIC, 200),
+    ("POST", "/api/auth/reset"): Entry(PUBLIC, 200, {"token": "<token>", "password": "a brand new passphrase"}),
     ("POST", "/api/auth/logout"): Entry(PUBLIC, 204),
     ("POST", "/api/auth/refresh"): Entry(REFRESH_COOKIE, 200),
     ("GET", "/api/me"): Entry(SIGNED_IN, 200),
@@ -63,6 +71,7 @@ EXPECTED = {
     ("PATCH", CAMPAIGN): Entry(Role.OWNER, 200, {"name": "Renamed"}),
     ("GET", f"{CAMPAIGN}/members"): Entry(Role.ORGANIZER, 200),
     ("PATCH", f"{CAMPAIGN}/members/<int:membership_id>"): Entry(Role.ORGANIZER, 200, {"active": False}),
+    ("POST", f"{CAMPAIGN}/members/<int:membership_id>/reset-link"): Entry(Role.ORGANIZER, 201),
     ("GET", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 200),
     ("POST", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 201, {"role": "volunteer"}),
     ("DELETE", f"{CAMPAIGN}/invites/<int:invite_id>"): Entry(Role.ORGANIZER, 204),
@@ -135,8 +144,9 @@ def expected_status(entry: Entry, caller: Role | None, scope: str) -> int:
 
 @pytest.fixture
 def world(app, make_campaign, make_member, make_invite, make_user):
-    """Two campaigns, each with an owner, an organizer, two volunteers, an invite, a voter and an import
-    whose worker died a day ago (so it can be cancelled, and a new upload is not refused as busy)."""
+    """Two campaigns, each with an owner, an organizer, two volunteers, an invite, a voter, a volunteer's reset
+    link and an import whose worker died a day ago (so it can be cancelled, and a new upload is not refused as
+    busy)."""
     make_user(email="outsider@example.org")
     campaigns = {}
     for name in ("own", "other"):
@@ -157,10 +167,15 @@ def world(app, make_campaign, make_member, make_invite, make_user):
             db.session.add(conversation)
             db.session.commit()
             voter_id, import_id, conversation_id = voter.public_id, job.id, conversation.entity_id
+        volunteer = make_member(campaign_id, Role.VOLUNTEER)
+        with app.app_context():
+            reset_token = make_link(db.session.get(User, volunteer.user_id), ResetOrigin.OPERATOR)["token"]
+            db.session.commit()
         campaigns[name] = {
             "campaign_id": campaign_id,
             "members": {role: make_member(campaign_id, role) for role in Role},
-            "membership_id": make_member(campaign_id, Role.VOLUNTEER).id,
+            "membership_id": volunteer.id,
+            "reset_token": reset_token,
             "invite": make_invite(campaign_id, max_uses=100, expires_in=timedelta(days=3)),
             "voter_id": voter_id,
             "import_id": import_id,
@@ -179,6 +194,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<uuid:conversation_id>": objects["conversation_id"],
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
+        "<token>": own["reset_token"],
         "<path:filename>": "index.html",
         "<path:_rest>": "campaigns/1/invites/-1",
     }
@@ -202,6 +218,8 @@ def test_access(client, auth_headers, login, world, method, rule, entry, caller,
     body = entry.body
     if body and body.get("code") == "<code>":
         body = {**body, "code": world["own"]["invite"].code}
+    if body and body.get("token") == "<token>":
+        body = {**body, "token": world["own"]["reset_token"]}
     url = _url(rule, campaign, objects)
     if entry.upload:
         response = client.open(url, method=method, headers=headers, content_type="multipart/form-data",

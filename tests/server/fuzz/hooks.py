@@ -3,8 +3,9 @@
 
 Some of what a request must hold cannot be said in JSON Schema: a pushed op carries a stamp made by the pushing
 device near the server's clock and points at voters of the campaign; a blinded element is a point of the group;
-matching names the campaign's current key. Generated bodies are made to hold it, so the fuzzer's requests get past
-those first checks into the sync rules, the OPRF and the database, instead of nearly all being refused there.
+matching names the campaign's current key; a reset link is one the server made. Generated bodies are made to hold
+it, so the fuzzer's requests get past those first checks into the sync rules, the OPRF, password resets and the
+database, instead of nearly all being refused there.
 """
 
 import base64
@@ -19,6 +20,7 @@ from server.matching import oprf
 DEVICE = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
 VOTERS = os.environ.get("KIN_FUZZ_VOTERS", "").split(",")
 KEY_VERSION = int(os.environ.get("KIN_FUZZ_KEY_VERSION", "1"))
+RESET_TOKEN = os.environ.get("KIN_FUZZ_RESET_TO_USE", "")
 
 
 def _pick(key: str) -> str:
@@ -55,4 +57,6 @@ def map_body(context, body):
         body["key_version"] = KEY_VERSION
     if path.endswith("/match/evaluate"):
         _evaluate(body)
+    if path.endswith("/auth/reset"):
+        body["token"] = RESET_TOKEN  # a seeded link: the first valid password sets it and signs in, then 410
     return body

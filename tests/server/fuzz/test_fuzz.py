@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
@@ -22,18 +23,21 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
 # generous limits: the fuzzer's hundreds of sign-ins are not what is under test here (tests/server/auth is)
 LIMITS = {f"KIN_{name}": "100000 per minute" for name in (
-    "LOGIN_RATE_LIMIT", "JOIN_RATE_LIMIT", "INVITE_LOOKUP_RATE_LIMIT", "VOTER_SEARCH_RATE_LIMIT")}
+    "LOGIN_RATE_LIMIT", "JOIN_RATE_LIMIT", "INVITE_LOOKUP_RATE_LIMIT", "VOTER_SEARCH_RATE_LIMIT",
+    "RESET_REQUEST_RATE_LIMIT", "RESET_REQUEST_ACCOUNT_RATE_LIMIT", "RESET_TOKEN_RATE_LIMIT")}
 
 
 def seed_campaign(database_uri: str, instance: Path) -> dict:
-    """A campaign with an owner and a volunteer, tagged voters, an invite and a logged conversation; returns the
-    ids the fuzzer starts from and an hour-long access token for each role."""
+    """A campaign with an owner and a volunteer, tagged voters, an invite and a logged conversation, and reset links
+    for two accounts of no campaign (one to read, one to use); returns the ids and links the fuzzer starts from and
+    an hour-long access token for each role."""
     import uuid
 
     from flask_jwt_extended import create_access_token
 
     from server import create_app
-    from server.auth.models import User
+    from server.auth.models import ResetOrigin, User
+    from server.auth.reset import make_link
     from server.campaigns.models import Campaign, Invite, Membership, Role
     from server.columns import utcnow
     from server.extensions import db
@@ -81,8 +85,14 @@ def seed_campaign(database_uri: str, instance: Path) -> dict:
         service.push(volunteer, Batch(1, device, (op,)), {})
         tokens = {role: create_access_token(identity=str(user.id), expires_delta=timedelta(hours=1))
                   for role, user in people.items()}
+        resets = {}
+        for use in ("read", "use"):  # accounts of their own: using a link signs its account out everywhere
+            user = User(email=f"reset-{use}@example.org", password_hash="!unusable", display_name=use)
+            db.session.add(user)
+            db.session.flush()
+            resets[use] = make_link(user, ResetOrigin.OPERATOR)["token"]
         seeded = {"campaign_id": campaign.id, "tokens": tokens, "voters": [str(v.public_id) for v in voters],
-                  "key_version": active_key(campaign).version}
+                  "key_version": active_key(campaign).version, "resets": resets}
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -108,7 +118,8 @@ def schemathesis(server, seeded, folder, token, name, *args) -> dict:
     report = folder / f"{name}.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SCHEMATHESIS_HOOKS": "tests.server.fuzz.hooks",
            "KIN_FUZZ_CAMPAIGN": str(seeded["campaign_id"]), "KIN_FUZZ_VOTERS": ",".join(seeded["voters"]),
-           "KIN_FUZZ_KEY_VERSION": str(seeded["key_version"])}
+           "KIN_FUZZ_KEY_VERSION": str(seeded["key_version"]), "KIN_FUZZ_RESET_TO_READ": seeded["resets"]["read"],
+           "KIN_FUZZ_RESET_TO_USE": seeded["resets"]["use"]}
     done = subprocess.run([str(SCHEMATHESIS), "--config-file", str(CONFIG), "run",
                            f"http://127.0.0.1:{server.port}/api/openapi.json", "--checks", CHECKS,
                            "-H", f"Authorization: Bearer {token}", "--report", "json", "--report-json-path",
@@ -135,6 +146,9 @@ def test_no_answer_breaks_the_document(live, role):
     result = schemathesis(server, seeded, folder, seeded["tokens"][role], f"fuzz-{role}", *excluded)
     assert result["operations"]["tested"] == result["operations"]["selected"] >= 30
     assert result["test_cases"]["generated"] > 1000
+    # the seeded link was used: the fuzzer reached a reset's success, not only its refusals
+    with urlopen(f"http://127.0.0.1:{server.port}/api/auth/reset/{seeded['resets']['use']}") as answer:
+        assert json.load(answer)["state"] == "used"
 
 
 def test_leaving_and_signing_out_are_fuzzed_last(live):
