@@ -20,6 +20,7 @@ MATCHING_WORKER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-
 @bp.get("/", endpoint="home")
 @bp.get("/signin", endpoint="signin")
 @bp.get("/join/<code>", endpoint="join")
+@bp.get("/reset", endpoint="reset_ask")
 @bp.get("/reset/<token>", endpoint="reset")
 @bp.get("/log", endpoint="log")
 @bp.get("/log/<uuid:conversation_id>", endpoint="log_fix")

@@ -23,6 +23,7 @@ const NOT_FOUND = { load: () => import('./screens/not-found.js') };
 const ROUTES = [
   { path: /^\/join\/([^/]+)\/?$/, load: () => import('./screens/join.js') },
   { path: /^\/signin\/?$/, ...SIGNIN, signedOutOnly: true },
+  { path: /^\/reset(?:\/([^/]+))?\/?$/, load: () => import('./screens/reset.js') },
   { path: /^\/(?:index\.html)?$/, load: () => import('./screens/home.js'), signedInOnly: true },
   { path: new RegExp(`^/log(?:/${UUID})?/?$`), load: () => import('./screens/log.js'), signedInOnly: true },
   { path: /^\/contacts\/?$/, load: () => import('./screens/contacts.js'), signedInOnly: true },

@@ -124,6 +124,28 @@ export async function join({ code, email, password, displayName, language }) {
   return session;
 }
 
+/** Whether this server can e-mail a reset link: {by_email, expires_in_hours}. */
+export async function resetOptions() {
+  return read(await send('/auth/reset-request'));
+}
+
+/** Ask for a reset link by e-mail; the answer is the same whether or not the address has an account. */
+export async function requestReset(email) {
+  return read(await send('/auth/reset-request', { method: 'POST', body: { email } }));
+}
+
+/** A reset link's state: {state: 'valid' | 'used' | 'replaced' | 'expired', display_name, expires_at}. */
+export async function resetState(token) {
+  return read(await send(`/auth/reset/${encodeURIComponent(token)}`));
+}
+
+/** Choose a new password with a reset link; signs in, as login() does. */
+export async function resetPassword(token, password) {
+  const session = await read(await send('/auth/reset', { method: 'POST', body: { token, password } }));
+  startSession(session);
+  return session;
+}
+
 /** What an invite leads to, before joining: {campaign: {id, name}, role, expires_at}. */
 export async function invite(code) {
   return read(await send(`/invites/${encodeURIComponent(code)}`));

@@ -29,6 +29,7 @@ export default function signinScreen(ctx) {
       ${formAlert(form)}
       ${submitButton(form, 'signin.submit', 'signin.busy')}
     </form>
+    <p><a href="/reset" class="link" id="forgot-password">${t('signin.forgot')}</a></p>
     <p class="note">${t('signin.noAccount')}</p>
   </section>`;
 }
