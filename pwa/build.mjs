@@ -51,7 +51,7 @@ async function copySwaggerUi() {
 async function buildApp() {
   await Promise.all([
     build({ ...common, entryPoints: { app: join(src, 'app', 'main.js') }, format: 'esm', splitting: true,
-      outdir: out, chunkNames: 'chunks/[name]-[hash]' }),
+      outdir: out, chunkNames: 'chunks/[name]-[hash]', loader: { '.svg': 'text' } }), // icons, inlined
     build({ ...common, entryPoints: [join(src, 'lib', 'matching', 'worker.js')], format: 'iife',
       outfile: join(out, 'matching-worker.js') }),
   ]);

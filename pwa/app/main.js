@@ -9,6 +9,7 @@ import { activeCampaigns } from './people.js';
 import { createRouter } from './router.js';
 import { html, nothing, render } from './screen.js';
 import { hasUnsavedInput } from './ui/forms.js';
+import { icon } from './ui/icons.js';
 import { startServiceWorker } from './ui/sw-bridge.js';
 import { Toasts } from './ui/toasts.js';
 
@@ -93,13 +94,15 @@ async function resumeSession() {
 
 /** The tab bar: shown when signed in, the current screen's tab marked for screen readers. */
 const nav = document.getElementById('nav');
-const TABS = [['/', 'nav.home'], ['/people', 'nav.people'], ['/contacts', 'nav.contacts'], ['/privacy', 'nav.privacy']];
+/** @type {[string, string, 'home' | 'people' | 'contacts' | 'privacy'][]} */
+const TABS = [['/', 'nav.home', 'home'], ['/people', 'nav.people', 'people'], ['/contacts', 'nav.contacts', 'contacts'],
+  ['/privacy', 'nav.privacy', 'privacy']];
 function drawShell() {
   const here = (path) => (path === '/' ? location.pathname === '/' : location.pathname.startsWith(path));
   nav.hidden = !isSignedIn();
   nav.setAttribute('aria-label', t('nav.label'));
-  render(html`${TABS.map(([path, key]) => html`<a href=${path} aria-current=${here(path) ? 'page' : nothing}>${
-    t(key)}</a>`)}`, nav);
+  render(html`${TABS.map(([path, key, name]) => html`<a href=${path} aria-current=${here(path) ? 'page' : nothing}>${
+    icon(name)}<span>${t(key)}</span></a>`)}`, nav);
   document.getElementById('language-label').textContent = t('language.label');
   select.value = language();
 }

@@ -1,0 +1,15 @@
+// Icons from lucide-static (ISC), inlined as SVG by the build (esbuild's text loader): no request, no icon font,
+// and they take the text colour. Each is decoration beside words, so hidden from screen readers.
+import bookUser from 'lucide-static/icons/book-user.svg';
+import house from 'lucide-static/icons/house.svg';
+import shieldCheck from 'lucide-static/icons/shield-check.svg';
+import users from 'lucide-static/icons/users.svg';
+import { unsafeHTML } from 'lit-html/directives/unsafe-html.js';
+
+const ICONS = { home: house, people: users, contacts: bookUser, privacy: shieldCheck };
+
+/** @param {keyof typeof ICONS} name */
+export function icon(name) {
+  const svg = ICONS[name].replace(/<!--[\s\S]*?-->\s*/, '').replace('<svg', '<svg aria-hidden="true" focusable="false"');
+  return unsafeHTML(svg);
+}
