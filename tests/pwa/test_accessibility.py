@@ -1,11 +1,15 @@
-"""axe-core finds no WCAG 2.x A/AA violations on the first screens, in both languages and colour schemes."""
+"""axe-core finds no WCAG 2.x A/AA violations on any screen, in both languages, on a phone (light, dark), at 1280 px."""
 
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from server.auth.models import ResetOrigin, User
+from server.auth.reset import make_link
+from server.extensions import db
 from tests.pwa.conftest import PHONE, log_conversation, sign_in, vcard, wait_until
 
 pytestmark = pytest.mark.browser
@@ -13,10 +17,15 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-@pytest.fixture(params=["light", "dark"])
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(params=[("light", PHONE), ("dark", PHONE), ("light", DESKTOP)], ids=["light", "dark", "desktop"])
 def scan(request, browser, base_url):
+    """Every screen on a phone in both colour schemes, and at 1280 px (where the tabs are a side navigation)."""
+    scheme, size = request.param
     # axe is injected as an inline script, which the app's strict CSP would rightly block
-    context = browser.new_context(base_url=base_url, bypass_csp=True, color_scheme=request.param, **PHONE)
+    context = browser.new_context(base_url=base_url, bypass_csp=True, color_scheme=scheme, **size)
     page = context.new_page()
 
     def run(path, ready_selector, language):
@@ -38,6 +47,19 @@ def scan(request, browser, base_url):
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_sign_in_screen_has_no_violations(scan, language):
     assert scan("/signin", "#signin-form", language) == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_not_found_and_password_reset_screens_have_no_violations(scan, live_server, language):
+    assert scan("/no-such-page", "#not-found", language) == []
+    assert scan("/reset", "#reset", language) == []  # no mail server here: "ask an organizer"
+    campaign = live_server.campaign("Accessible Reset")
+    email = f"a11y-reset-{language}-{uuid.uuid4().hex}@example.org"
+    live_server.member(campaign, email)
+    with live_server.app.app_context():
+        link = make_link(db.session.execute(select(User).where(User.email == email)).scalar_one(), ResetOrigin.OPERATOR)
+        db.session.commit()
+    assert scan(f"/reset/{link['token']}", "#reset-form", language) == []
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -198,7 +198,7 @@ export default {
   'person.card': 'From the voter file',
   'person.how': 'How you know them',
   'fields.relationship.kind': 'How do you know them?',
-  'fields.relationship.kind.none': 'Choose',
+  'fields.relationship.kind.none': 'Not set',
   'fields.relationship.kind.family': 'Family',
   'fields.relationship.kind.friend': 'Friend',
   'fields.relationship.kind.coworker': 'Coworker',

@@ -210,7 +210,7 @@ export default {
   'person.card': 'De la lista de votantes',
   'person.how': 'Cómo se conocen',
   'fields.relationship.kind': '¿De dónde se conocen?',
-  'fields.relationship.kind.none': 'Elige',
+  'fields.relationship.kind.none': 'Sin indicar',
   'fields.relationship.kind.family': 'Familia',
   'fields.relationship.kind.friend': 'Amistad',
   'fields.relationship.kind.coworker': 'Trabajo',
