@@ -1,12 +1,14 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from server.voters.models import VOTER_FIELDS, ImportStatus
+from server.voters.presets import PRESETS
 
 MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails", "address")  # address: house number + street
 
 
 class VoterFileOptionsSchema(Schema):
-    format = fields.String(load_default="auto", metadata={"description": "A preset name, or auto to detect it."})
+    format = fields.String(load_default="auto", validate=validate.OneOf(("auto", *PRESETS)),
+                           metadata={"description": "A preset name, or auto to detect it."})
     map = fields.List(fields.String(validate=validate.Length(max=300)), load_default=list,
                       validate=validate.Length(max=100),
                       metadata={"description": "Overrides, each 'source column=field'."})

@@ -44,6 +44,7 @@ EXPECTED = {
     ("GET", "/"): Entry(PUBLIC, 200),
     ("GET", "/signin"): Entry(PUBLIC, 200),
     ("GET", "/join/<code>"): Entry(PUBLIC, 200),
+    ("GET", "/reset"): Entry(PUBLIC, 200),
     ("GET", "/reset/<token>"): Entry(PUBLIC, 200),
     ("GET", "/log"): Entry(PUBLIC, 200),
     ("GET", "/log/<uuid:conversation_id>"): Entry(PUBLIC, 200),

@@ -68,6 +68,16 @@ def test_upload_without_a_file_names_the_field(client, auth_headers, organizer):
     assert response.status_code == 422 and "file" in response.json["errors"]["form"]
 
 
+def test_an_unknown_format_is_named_before_anything_is_stored(client, auth_headers, organizer, voter_file):
+    """The fuzzer's 40-character format was a 500 on PostgreSQL (the column holds 32)."""
+    for name in ("nonsense", "x" * 40):
+        response = upload(client, auth_headers(organizer.user_id), organizer.campaign_id, voter_file(FIRST),
+                          format=name)
+        assert response.status_code == 422 and "format" in response.json["errors"]["form"], name
+    listed = client.get(f"/api/campaigns/{organizer.campaign_id}/voter-files", headers=auth_headers(organizer.user_id))
+    assert listed.json == []
+
+
 def test_bad_map_entries_are_named_by_index(client, auth_headers, organizer, voter_file):
     response = upload(client, auth_headers(organizer.user_id), organizer.campaign_id, voter_file(FIRST),
                       map=["town=city", "nonsense", "x=shoe_size"])
