@@ -139,8 +139,10 @@ def import_voters(file, campaign_id, preset, pairs, allow_shrink):
         raise click.ClickException(f"No campaign with id {campaign_id}.")
     try:
         options = VoterFileOptionsSchema().load({"format": preset, "map": list(pairs)})
-    except ValidationError as exc:
-        raise click.ClickException(f"--map: {exc.messages}") from exc
+    except ValidationError as exc:  # name the option: --format 'xyz': Must be one of ...; --map: {index: [...]}
+        problems = [f"--format {preset!r}: {' '.join(exc.messages['format'])}"] if "format" in exc.messages else []
+        problems += [f"--map: {exc.messages['map']}"] if "map" in exc.messages else []
+        raise click.ClickException("; ".join(problems)) from exc
     # the importer deletes its upload when done: give it a copy, never the operator's file
     upload = Path(current_app.instance_path) / "uploads" / f"{uuid.uuid4().hex}.upload"
     upload.parent.mkdir(parents=True, exist_ok=True)

@@ -124,7 +124,8 @@ def test_a_failure_while_applying_leaves_the_previous_file_untouched(app, make_c
 def test_unknown_format_and_bad_map_are_refused_by_name(make_campaign, voter_file, import_file):
     campaign_id = make_campaign()
     path = voter_file(FIRST)
-    assert "no-such-preset" in import_file(path, campaign_id, "--format", "no-such-preset").output
+    result = import_file(path, campaign_id, "--format", "no-such-preset")
+    assert result.exit_code != 0 and "--format 'no-such-preset': Must be one of: auto" in result.output
     result = import_file(path, campaign_id, "--map", "phone=shoe_size")
     assert result.exit_code != 0 and "shoe_size" in result.output
 
