@@ -17,6 +17,7 @@
 //   metadata do not.
 // Whitespace is Python's (str.strip, re's \s), not JS's \s; and characters that Unicode 15.0-17.0 added (Python 3.11
 // does not know them) are rejected, so the two runtimes' Unicode tables cannot disagree.
+import { SPACE, looksLikeEmail } from '../email.js';
 import {
   getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, parsePhoneNumberWithError,
 } from 'libphonenumber-js/max';
@@ -30,13 +31,8 @@ const UNICODE_TOO_NEW = new RegExp(
   + '\\u{1e030}-\\u{1e06d}\\u{1e4f0}-\\u{1e4f9}\\u{1e5f1}-\\u{1e5fa}]', 'u',
 );
 // Python's whitespace (str.isspace): JS's \s lacks U+001C-U+001F and U+0085, and has U+FEFF (a format character)
-const SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const TRIM = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'gu');
 const MAX_EMAIL_LENGTH = 320; // code points, as server/identifiers.py counts them
-// whitespace, control characters, lone surrogates and the characters that only a quoted local part may hold
-// (RFC 5322's specials other than . and @: "semicolon;@points.net"): never part of an address (as
-// server/identifiers.py)
-const NOT_IN_EMAIL = new RegExp(`[${SPACE}\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff()<>[\\]:;,\\\\"]`, 'u');
 const NON_ASCII_DIGIT = /[^\P{Nd}0-9]/gu;
 const IS_DIGIT = /^\p{Nd}$/u;
 const TEL_URI = /^tel:/i;
@@ -80,14 +76,7 @@ export function isPhoneNumber(raw) {
 export function emailInput(raw) {
   if (codePoints(raw) > 4 * MAX_EMAIL_LENGTH || UNICODE_TOO_NEW.test(raw)) return null;
   const value = raw.normalize('NFKC').replace(FORMAT_CHARS, '').replace(TRIM, '').toLowerCase();
-  return codePoints(value) <= MAX_EMAIL_LENGTH && isAddress(value) ? `mailto:${value}` : null;
-}
-
-/** Something, one @, a domain with a dot inside it, nothing an address cannot hold; one pass, no backtracking. */
-function isAddress(value) {
-  const at = value.indexOf('@');
-  const domain = value.slice(at + 1);
-  return at > 0 && !domain.includes('@') && domain.slice(1, -1).includes('.') && !NOT_IN_EMAIL.test(value);
+  return codePoints(value) <= MAX_EMAIL_LENGTH && looksLikeEmail(value) ? `mailto:${value}` : null;
 }
 
 function codePoints(text) {
