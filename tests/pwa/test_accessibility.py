@@ -102,11 +102,13 @@ def test_contacts_people_person_and_privacy_screens_have_no_violations(scan, liv
     page.locator("#find-people").click()
     expect(page.locator("#matches .match-card")).to_have_count(2, timeout=30_000)
     page.locator("#help-iphone summary").click()
+    page.locator("#help-android summary").click()
     assert scan(None, "#matches", language) == []
     page.locator("#matches .match-card").first.locator("button.confirm").click()
     expect(page.locator("#matches .match-card")).to_have_count(1)
     assert scan("/people", "#people", language) == []
     page.locator("#people .person a").first.click()
+    page.locator("#about-fold summary").click()  # every fold open: axe skips what is folded away
     assert scan(None, "#about-form", language) == []
     page.locator("#log-person-link").click()
     page.locator("#log-more summary").click()

@@ -150,6 +150,20 @@ def test_find_tapped_while_a_file_is_still_being_read_waits_for_it(browser, base
     context.close()
 
 
+def test_found_counts_people_not_the_contacts_that_point_at_them(page, volunteer):
+    sign_in(page, volunteer[1])
+    # one person, twice in the address book (as happens after merging two phones' contacts)
+    import_file(page, "mine.vcf", vcard(("Ana Lopez", ["(919) 555-0101"], []),
+                                        ("Ana (work)", [], ["Ana.Lopez@example.org"])))
+    find_people(page)
+    expect(page.locator("#match-status")).to_have_text("Found 1 person you may know.")
+    cards = page.locator("#matches .match-card")
+    expect(cards).to_have_count(2)
+    cards.first.locator("button.confirm").click()
+    expect(cards).to_have_count(0)  # the other card was for the same person
+    expect(page.locator("#match-status")).to_have_text("Found 1 person you may know. You answered them all.")
+
+
 def test_matching_offline_says_it_will_run_when_back_online(page, context, volunteer):
     sign_in(page, volunteer[1])
     import_file(page, "mine.vcf", vcard(*ADDRESS_BOOK))
@@ -209,6 +223,10 @@ def test_reach_out_in_your_own_words_from_your_own_phone(page, live_server, volu
         "mailto:Ana.Lopez@example.org?body=Hi%20Ana")
     page.reload()  # the message is kept as the volunteer's own template, with the name filled in again
     expect(page.locator("#message")).to_have_value("Hi Ana, are you voting early this year?")
+    # kept, it folds away behind its first words: the Text button comes first, in reach without scrolling
+    expect(page.locator("#message")).to_be_hidden()
+    expect(page.locator("#message-fold summary")).to_contain_text("Hi Ana, are you voting early this year?")
+    expect(text_link).to_be_in_viewport()
     assert [m["value"] if isinstance(m, dict) else m for m in idb_all(page, "meta")
             if isinstance(m, str) and "{name}" in m] == ["Hi {name}, are you voting early this year?"]
 
@@ -219,9 +237,11 @@ def test_log_in_three_taps_offline_then_follow_up_on_home_and_sync(page, context
     wait_until(page, "navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.locator("#log-person-link").click()  # tap 1
+    save = page.get_by_role("button", name="Save")
+    expect(save).to_be_in_viewport()  # on a 360 x 740 phone, without scrolling past the form
     page.get_by_label("1: Strong support", exact=True).check()  # tap 2
     page.get_by_label("Follow up on (optional)").fill(time.strftime("%Y-%m-%d"))
-    page.get_by_role("button", name="Save").click()  # tap 3
+    save.click()  # tap 3
     expect(page.locator("#person")).to_be_visible()  # back on Ana's page, where the volunteer started
     expect(page.locator("#next-step")).to_contain_text("follow up by")
     page.locator("#nav").get_by_role("link", name="Home").click()
@@ -256,6 +276,11 @@ def test_the_app_speaks_spanish(page, volunteer):
     page.goto("/contacts")
     expect(page.locator("#contacts-title")).to_have_text("Encuentra a gente que conoces")
     expect(page.locator("#contacts-count")).to_have_text("0 contactos en este teléfono.")
+    # the file picker opens from Spanish words, not the browser's own "Choose File" button (now hidden)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("Importar un archivo de contactos (.vcf o .csv)").click()
+    assert chooser.value.element.get_attribute("id") == "contacts-file"
+    assert page.locator("#contacts-file").bounding_box()["width"] <= 1
     expect(page.locator("#nav")).to_contain_text("Privacidad")
     page.goto("/privacy")
     expect(page.locator("#privacy-title")).to_have_text("Privacidad")
@@ -313,6 +338,8 @@ def test_on_a_new_phone_people_keep_their_names_and_a_reimport_brings_back_their
     import_file(phone, "mine.vcf", vcard(*ADDRESS_BOOK))
     find_people(phone)
     expect(phone.locator("#matches .match-card").filter(has_text="Ana L.")).to_have_count(0)  # not asked again
+    # Ana is counted as found only where she is new: "Found 3" here counted her with the two still to answer
+    expect(phone.locator("#match-status")).to_have_text("Found 2 people you may know.")
     phone.goto("/people")
     phone.get_by_role("link", name="Ana Lopez").click()  # linked again, on this phone only
     expect(phone.get_by_role("link", name="Text (919) 555-0101")).to_be_visible()

@@ -9,6 +9,7 @@ import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, liveRecords, voterName } from '../people.js';
 import { html, nothing } from '../screen.js';
 import { askAndDeleteContacts } from '../ui/forget-contacts.js';
+import { icon } from '../ui/icons.js';
 
 export const title = 'contacts.title';
 
@@ -20,9 +21,12 @@ export default function contactsScreen(ctx) {
   let campaignId = campaigns[0]?.id ?? null;
   let count = null; // contacts on this phone
   let importStatus = null; // [key, values]
-  // status: [key, values] while it runs or when it stopped; found: how many new people the last run found
-  let matching = { busy: false, done: 0, total: 0, status: null, found: null };
+  let matching = { busy: false, done: 0, total: 0, status: null }; // status: [key, values] while it runs or stopped
   let review = null; // [{candidate, contact, voter}] waiting for an answer
+  // the people (voter ids) the last run found that were new and not yet among yours: "Found 3 ..." counts people,
+  // not their numbers and e-mails, and not someone already yours whose number came back with a re-import
+  let fresh = null;
+  let foundSince = null; // when the run that just ended began: its matches are the ones found at or after it
   let dismissed = []; // [{candidate, contact, voter}] answered "not them", which the volunteer may take back
   let importing = Promise.resolve(); // a "find" tapped while a file is still being read waits for it
 
@@ -70,22 +74,25 @@ export default function contactsScreen(ctx) {
   async function run() {
     const chosen = campaign();
     if (!chosen || matching.busy) return;
-    matching = { busy: true, done: 0, total: 0, status: null, found: null };
+    matching = { busy: true, done: 0, total: 0, status: null };
+    fresh = null;
     ctx.update();
     await importing.catch(() => {});
     if (!(await contactsOf(userId)).length) {
-      matching = { busy: false, done: 0, total: 0, status: ['contacts.noContacts'], found: null };
+      matching = { busy: false, done: 0, total: 0, status: ['contacts.noContacts'] };
       ctx.update();
       return;
     }
+    const since = Date.now();
     try {
       const { findPeople } = await import('../../lib/matching/match.js');
-      const summary = await findPeople({ userId, campaign: chosen, onProgress: ({ stage, done, total }) => {
+      await findPeople({ userId, campaign: chosen, onProgress: ({ stage, done, total }) => {
         if (stage === 'evaluate') matching = { ...matching, done, total, status: ['contacts.progress.evaluate', { done, total }] };
         else if (stage !== 'done') matching = { ...matching, status: [`contacts.progress.${stage}`] };
         ctx.update();
       } });
-      matching = { ...matching, status: null, found: summary.newMatches };
+      matching = { ...matching, status: null };
+      foundSince = since;
     } catch (error) {
       // MatchingStopped says why; no code to load (offline before the app was cached) is being offline too
       const reason = error.name === 'MatchingStopped' ? error.reason : navigator.onLine ? 'server' : 'offline';
@@ -116,6 +123,11 @@ export default function contactsScreen(ctx) {
       .map((candidate) => ({ candidate, contact: byId.get(candidate.contact_id), voter: voters.get(candidate.voter_id) }));
     review = shown(null);
     dismissed = shown('dismissed');
+    if (foundSince !== null) {
+      fresh = new Set(review.filter(({ candidate }) => candidate.found_at >= foundSince)
+        .map(({ candidate }) => candidate.voter_id));
+      foundSince = null;
+    }
     ctx.update();
   }
 
@@ -166,7 +178,7 @@ export default function contactsScreen(ctx) {
     </li>`;
   };
 
-  const help = (platform) => html`<details class="help" id=${`help-${platform}`}>
+  const help = (platform) => html`<details class="fold" id=${`help-${platform}`}>
     <summary>${t(`contacts.help.${platform}`)}</summary>
     <ol>${[1, 2, 3].map((n) => html`<li>${t(`contacts.help.${platform}.steps.${n}`)}</li>`)}</ol>
   </details>`;
@@ -178,12 +190,15 @@ export default function contactsScreen(ctx) {
     <h2>${t('contacts.add')}</h2>
     ${hasContactPicker() ? html`<button type="button" id="pick-contacts" class="button" @click=${pick}>${
       t('contacts.pick')}</button>` : nothing}
-    <div class="field">
-      <label for="contacts-file">${t('contacts.file')}</label>
-      <input id="contacts-file" type="file" accept=".vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv"
+    <div class="field file-field">
+      <!-- the input stays (keyboard, screen readers, tests); its label is the button: the browser's own
+           "Choose File" would speak the browser's language, not the volunteer's -->
+      <input id="contacts-file" type="file" class="visually-hidden" accept=".vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv"
         aria-describedby="contacts-file-hint" @change=${(/** @type {Event} */ event) => {
           importing = importFile(event);
         }}>
+      <label for="contacts-file" class=${hasContactPicker() ? 'button secondary' : 'button'}>${icon('file')}${
+        t('contacts.file')}</label>
       <p id="contacts-file-hint" class="hint">${t('contacts.file.hint')}</p>
     </div>
     <p id="import-status" role="status">${importStatus ? t(...importStatus) : ''}</p>
@@ -192,6 +207,7 @@ export default function contactsScreen(ctx) {
     ${campaigns.length > 1 ? html`<div class="field"><label for="match-campaign">${t('contacts.campaign')}</label>
       <select id="match-campaign" @change=${(/** @type {Event} */ event) => {
         campaignId = Number(/** @type {HTMLSelectElement} */ (event.target).value);
+        fresh = null;
         showReview();
       }}>${campaigns.map((c) => html`<option value=${String(c.id)}>${c.name}</option>`)}</select></div>` : nothing}
     <p id="find-people-hint" class="hint">${t('contacts.find.hint')}</p>
@@ -199,12 +215,13 @@ export default function contactsScreen(ctx) {
       @click=${run}>${t('contacts.find')}</button>
     <progress id="match-progress" ?hidden=${!matching.busy} max=${matching.total || 1}
       value=${matching.total ? matching.done : nothing} aria-labelledby="match-status"></progress>
-    <p id="match-status" role="status">${matching.status ? t(...matching.status) : matching.found !== null
-      ? t('contacts.found', { count: matching.found, waiting: Math.min(review?.length ?? 0, matching.found) }) : ''}</p>
+    <p id="match-status" role="status">${matching.status ? t(...matching.status) : fresh ? t('contacts.found', {
+      count: fresh.size, waiting: new Set(review.map(({ candidate }) => candidate.voter_id)
+        .filter((id) => fresh.has(id))).size }) : ''}</p>
     <h2 id="review-title">${t('contacts.review')}</h2>
     <ul id="matches" class="cards" aria-labelledby="review-title">${review === null ? nothing
       : review.length ? review.map(matchItem) : html`<li>${t('contacts.noReview')}</li>`}</ul>
-    ${dismissed.length ? html`<details class="help" id="dismissed">
+    ${dismissed.length ? html`<details class="fold" id="dismissed">
       <summary>${t('contacts.dismissedList', { count: dismissed.length })}</summary>
       <ul class="cards">${dismissed.map(({ candidate, contact, voter }) => html`<li class="card dismissed-card">
         <p id=${`dismissed-${candidate.contact_id}-${candidate.voter_id}`}>${t('contacts.match', {

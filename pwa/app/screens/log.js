@@ -134,7 +134,7 @@ function logForm(form, { campaigns, record, people, voters, preset }, campaignId
     ${field('happened_at')}
     ${field('notes', { hint: true })}
     ${field('follow_up_on')}
-    <details class="help" id="log-more" ?open=${MORE.some((name) => values[name] != null
+    <details class="fold" id="log-more" ?open=${MORE.some((name) => values[name] != null
       && !(Array.isArray(values[name]) && !values[name].length))}>
       <summary>${t('log.more')}</summary>
       ${issueTags.length ? field('issue_tags', { id: 'log-issues', options: issueTags }) : nothing}
@@ -143,8 +143,11 @@ function logForm(form, { campaigns, record, people, voters, preset }, campaignId
       ${field('vote_on')}
     </details>
     ${formAlert(form)}
-    <button type="submit" class="button">${t('log.save')}</button>
-    <p><a href=${preset.relationship_id ? `/people/${preset.relationship_id}` : '/'} class="link">${t('log.cancel')}</a></p>
+    <div class="form-actions">
+      <a href=${preset.relationship_id ? `/people/${preset.relationship_id}` : '/'} class="button secondary">${
+        t('log.cancel')}</a>
+      <button type="submit" class="button">${t('log.save')}</button>
+    </div>
   </form>`;
 }
 

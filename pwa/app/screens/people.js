@@ -131,15 +131,17 @@ export default function peopleScreen(ctx) {
 
 function personItem(person) {
   const { record, voter, last, followUp } = person;
+  // what to do next comes right under the name; what is known about them, after
+  const next = followUp ? t('person.nextStep', { date: formatDay(followUp) })
+    : last ? t('people.last', { date: formatDay(last.values.happened_at.slice(0, 10)),
+      support: fieldText('conversation', 'support', last.values.support) })
+      : t('people.never');
   return html`<li class="person">
     <a href=${`/people/${record.entity_id}`} class="person-link">
       <span class="person-name">${personName(record, voter)}</span>
+      <span class=${followUp ? 'person-next due' : 'person-next'}>${next}</span>
       ${voter ? html`<span class="hint">${t('voter.card', cardValues(voter))}</span>` : nothing}
-      ${voter?.priority ? html`<span class="hint due">${t('people.priority')}</span>` : nothing}
-      ${last ? html`<span class="hint">${t('people.last', { date: formatDay(last.values.happened_at.slice(0, 10)),
-        support: fieldText('conversation', 'support', last.values.support) })}</span>`
-        : html`<span class="hint">${t('people.never')}</span>`}
-      ${followUp ? html`<span class="hint due">${t('person.nextStep', { date: formatDay(followUp) })}</span>` : nothing}
+      ${voter?.priority ? html`<span class="hint">${t('people.priority')}</span>` : nothing}
     </a>
   </li>`;
 }

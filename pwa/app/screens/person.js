@@ -10,6 +10,7 @@ import { activeCampaigns, cardValues, peopleOf, personName } from '../people.js'
 import { html, nothing } from '../screen.js';
 import { checkEntity, entityField, fieldText, readEntityForm } from '../ui/entity-form.js';
 import { Form, formAlert } from '../ui/forms.js';
+import { icon } from '../ui/icons.js';
 
 export const title = 'person.title';
 const ABOUT = ['kind', 'closeness', 'notes']; // the relationship's fields the volunteer tells here
@@ -37,53 +38,64 @@ export default function personScreen(ctx) {
   </section>`;
 
   function page(person) {
-    const { record, voter, conversations, followUp } = person;
+    const { voter, conversations, followUp } = person;
     return html`
       ${voter ? html`<p class="card voter-card" id="person-card"><span class="hint">${t('person.card')}</span>
         <span>${t('voter.card', cardValues(voter))}</span></p>` : nothing}
       ${followUp ? html`<p class="notice" id="next-step">${t('person.nextStep', { date: formatDay(followUp) })}</p>`
         : nothing}
-      <a href=${`/log?person=${record.entity_id}`} id="log-person-link" class="button">${t('person.log')}</a>
       ${reachOut(person)}
       ${history(conversations)}
       ${aboutForm(person)}`;
   }
 
-  /** Links that open the volunteer's own apps, with their own message (first name filled in) ready to edit. */
+  /**
+   * The next thing to do first: links that open the volunteer's own apps with their own message (first name filled
+   * in), then logging how it went. The message and the campaign's ideas fold away once a message is kept.
+   */
   function reachOut(person) {
-    const { contact, campaign, draftKey } = person;
+    const { record, contact, campaign, draft, draftKey } = person;
     const firstName = firstNameOf(person);
     const body = encodeURIComponent(message.replaceAll('{name}', firstName));
     const phones = contact?.phones ?? [];
     const emails = contact?.emails ?? [];
     const ideas = campaign.talking_points ?? [];
+    const reachable = phones.length || emails.length;
     const keep = async () => {
       // kept as a template: this person's first name goes back to {name} for the next one
       await setMeta(draftKey, firstName ? message.replaceAll(firstName, '{name}') : message);
       ctx.toasts.show('person.message.saved', { duration: 3000 });
     };
-    return html`<section class="reach" aria-labelledby="reach-title">
+    return html`<section class="card reach" aria-labelledby="reach-title">
       <h2 id="reach-title">${t('person.reach')}</h2>
       <p class="hint">${t('person.reach.hint')}</p>
-      ${ideas.length ? html`<h3>${t('person.ideas')}</h3>
-        <ul class="ideas" id="ideas">${ideas.map((idea) => html`<li>${idea}</li>`)}</ul>` : nothing}
-      <div class="field">
-        <label for="message">${t('person.message')}</label>
-        <textarea id="message" rows="4" maxlength="1000" aria-describedby="message-hint" .value=${message}
-          @input=${(/** @type {Event} */ event) => {
-            message = /** @type {HTMLTextAreaElement} */ (event.target).value;
-            ctx.update();
-          }}></textarea>
-        <p id="message-hint" class="hint">${t('person.message.hint')}</p>
-      </div>
-      <button type="button" id="message-save" class="button secondary" @click=${keep}>${t('person.message.save')}</button>
-      ${phones.length || emails.length ? html`<div class="reach-links">
+      ${reachable ? html`<div class="reach-links">
         ${phones.map(({ value }) => html`
-          <a class="button secondary reach" href=${`sms:${dialable(value)}?&body=${body}`}>${t('person.text', { number: value })}</a>
-          <a class="button secondary reach" href=${`tel:${dialable(value)}`}>${t('person.call', { number: value })}</a>`)}
+          <a class="button reach" href=${`sms:${dialable(value)}?&body=${body}`}>${icon('text')}${
+            t('person.text', { number: value })}</a>
+          <a class="button secondary reach" href=${`tel:${dialable(value)}`}>${icon('call')}${
+            t('person.call', { number: value })}</a>`)}
         ${emails.map(({ value }) => html`
-          <a class="button secondary reach" href=${`mailto:${value}?body=${body}`}>${t('person.email', { address: value })}</a>`)}
+          <a class="button secondary reach" href=${`mailto:${value}?body=${body}`}>${icon('email')}${
+            t('person.email', { address: value })}</a>`)}
       </div>` : html`<p id="no-contact">${t('person.noContact')}</p>`}
+      <details class="fold" id="message-fold" ?open=${!draft}>
+        <summary>${t('person.message')}<span class="fold-preview">${message}</span></summary>
+        ${ideas.length ? html`<h3>${t('person.ideas')}</h3>
+          <ul class="ideas" id="ideas">${ideas.map((idea) => html`<li>${idea}</li>`)}</ul>` : nothing}
+        <div class="field">
+          <label for="message" class="visually-hidden">${t('person.message')}</label>
+          <textarea id="message" rows="4" maxlength="1000" aria-describedby="message-hint" .value=${message}
+            @input=${(/** @type {Event} */ event) => {
+              message = /** @type {HTMLTextAreaElement} */ (event.target).value;
+              ctx.update();
+            }}></textarea>
+          <p id="message-hint" class="hint">${t('person.message.hint')}</p>
+        </div>
+        <button type="button" id="message-save" class="button secondary" @click=${keep}>${t('person.message.save')}</button>
+      </details>
+      <a href=${`/log?person=${record.entity_id}`} id="log-person-link"
+        class=${reachable ? 'button secondary' : 'button'}>${icon('log')}${t('person.log')}</a>
     </section>`;
   }
 
@@ -101,12 +113,14 @@ export default function personScreen(ctx) {
       ctx.sync.request();
       ctx.toasts.show('person.saved', { duration: 3000 });
     };
-    return html`<form id="about-form" novalidate aria-labelledby="about-title" @submit=${save}>
-      <h2 id="about-title">${t('person.how')}</h2>
-      ${ABOUT.map((name) => entityField(about, 'relationship', name, { id: `person-${name}`, value: values[name] }))}
-      ${formAlert(about)}
-      <button type="submit" class="button secondary">${t('person.save')}</button>
-    </form>`;
+    return html`<details class="fold" id="about-fold" ?open=${about.errors.size > 0}>
+      <summary><h2 id="about-title">${t('person.how')}</h2></summary>
+      <form id="about-form" novalidate aria-labelledby="about-title" @submit=${save}>
+        ${ABOUT.map((name) => entityField(about, 'relationship', name, { id: `person-${name}`, value: values[name] }))}
+        ${formAlert(about)}
+        <button type="submit" class="button secondary">${t('person.save')}</button>
+      </form>
+    </details>`;
   }
 }
 

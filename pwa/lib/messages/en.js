@@ -181,7 +181,7 @@ export default {
   'people.show.against': 'Against (4–5)',
   'people.noneShown': 'No one matches.',
   'people.last': ({ date, support }) => `Last talked ${date} · ${support}`,
-  'people.never': 'Not contacted yet',
+  'people.never': 'Next step: reach out (not contacted yet)',
   'people.search': 'Add someone by name',
   'people.search.hint': 'Searches the voter file for a person you know. Only the name you type is sent.',
   'people.search.name': 'Their name',

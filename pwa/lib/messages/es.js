@@ -193,7 +193,7 @@ export default {
   'people.show.against': 'En contra (4–5)',
   'people.noneShown': 'Nadie coincide.',
   'people.last': ({ date, support }) => `Última conversación ${date} · ${support}`,
-  'people.never': 'Sin contactar todavía',
+  'people.never': 'Siguiente paso: ponte en contacto (todavía no han hablado)',
   'people.search': 'Agregar a alguien por nombre',
   'people.search.hint': 'Busca en la lista de votantes a alguien que conoces. Solo se envía el nombre que escribes.',
   'people.search.name': 'Nombre de la persona',
