@@ -57,6 +57,10 @@ def test_twenty_logs_made_offline_survive_reload_and_restart_and_reach_the_serve
         log_conversation(page, ("Maria, my neighbour", "Tomas, my neighbour")[i % 2], notes=f"Talk number {i}")
     logging_seconds = time.monotonic() - started
     expect(page.locator("#conversations .conversation")).to_have_count(20)
+    # Home stays short: the latest five, newest first; the fifteen before them fold away
+    expect(page.locator("#conversations .conversation:visible")).to_have_count(5)
+    expect(page.locator("#conversations .conversation:visible").first).to_contain_text("Talk number 19")
+    expect(page.locator("#conversations-older summary")).to_have_text("15 older conversations")
     expect(page.locator("#sync-pending")).to_have_text("20 changes waiting to be sent.")
     expect(page.locator("#sync-problem")).to_contain_text("offline")
 

@@ -13,6 +13,7 @@ import { updateNow } from '../ui/sw-bridge.js';
 
 export const title = null;
 const SIGN_OUT_SYNC_WAIT_MS = 10_000;
+const LATEST = 5; // conversations shown on Home before the fold
 
 /** @param {import('../screen.js').ScreenContext} ctx */
 export default function homeScreen(ctx) {
@@ -82,9 +83,7 @@ export default function homeScreen(ctx) {
       <a href="/contacts" id="contacts-link" class="button secondary">${t('home.contacts')}</a>
       ${syncPanel(status, local, sync)}
       <h2 id="conversations-title">${t('home.conversations')}</h2>
-      <ul class="conversations" id="conversations" aria-labelledby="conversations-title">${local?.conversations.length
-        ? local.conversations.map((record) => conversationItem(record, local))
-        : html`<li>${t('home.noConversations')}</li>`}</ul>
+      ${conversationList(local)}
       <h2 id="campaigns-title">${t('home.campaigns')}</h2>
       <ul class="campaigns" aria-labelledby="campaigns-title">${active.length ? active.map(campaignItem)
         : html`<li>${t('home.none')}</li>`}</ul>
@@ -104,7 +103,10 @@ async function readLocal(profile) {
     conversations.push(...await liveRecords(userId, campaign.id, 'conversation'));
     for (const [id, card] of await votersOf(campaign.id)) voters.set(id, card);
   }
-  conversations.sort((a, b) => Date.parse(b.values.happened_at) - Date.parse(a.values.happened_at));
+  // newest first; logged in the same minute, the one logged last first (field stamps are ordered HLC strings)
+  const loggedAt = (record) => record.stamps?.happened_at ?? '';
+  conversations.sort((a, b) => Date.parse(b.values.happened_at) - Date.parse(a.values.happened_at)
+    || (loggedAt(b) > loggedAt(a) ? 1 : loggedAt(b) < loggedAt(a) ? -1 : 0));
   const ops = await pendingOps(userId);
   const records = new Map(conversations.map((record) => [record.entity_id, record]));
   for (const person of people.values()) records.set(person.entity_id, person);
@@ -130,6 +132,20 @@ function describe(record, { people, voters }) {
   const person = people.get(values.relationship_id);
   return { person: personName(person, voters.get(person?.values.voter_id)), channel: fieldText('conversation', 'channel', values.channel),
     date: formatDateTime(values.happened_at) };
+}
+
+/** The latest conversations; the older ones fold away, so Home stays short after a busy week. */
+function conversationList(local) {
+  const all = local?.conversations ?? [];
+  const item = (record) => conversationItem(record, local);
+  return html`<div id="conversations">
+    <ul class="conversations" aria-labelledby="conversations-title">${all.length
+      ? all.slice(0, LATEST).map(item) : html`<li>${t('home.noConversations')}</li>`}</ul>
+    ${all.length > LATEST ? html`<details class="fold" id="conversations-older">
+      <summary>${t('home.conversations.older', { count: all.length - LATEST })}</summary>
+      <ul class="conversations">${all.slice(LATEST).map(item)}</ul>
+    </details>` : nothing}
+  </div>`;
 }
 
 function conversationItem(record, local) {

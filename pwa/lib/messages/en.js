@@ -78,6 +78,7 @@ export default {
   'home.signoutFailed': 'Could not sign out. Check your connection and try again.',
   'home.log': 'Log a conversation',
   'home.conversations': 'Conversations you logged',
+  'home.conversations.older': ({ count }) => plural(count, 'older conversation', 'older conversations'),
   'home.noConversations': 'None yet. Talked to someone? Log it here, even with no signal.',
   'home.people': 'Your people',
   'home.contacts': 'Find people you know',

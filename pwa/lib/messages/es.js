@@ -89,6 +89,7 @@ export default {
   'home.signoutFailed': 'No se pudo cerrar la sesión. Revisa tu conexión e inténtalo de nuevo.',
   'home.log': 'Registrar una conversación',
   'home.conversations': 'Conversaciones que registraste',
+  'home.conversations.older': ({ count }) => plural(count, 'conversación anterior', 'conversaciones anteriores'),
   'home.noConversations': 'Ninguna todavía. ¿Hablaste con alguien? Regístralo aquí, aunque no tengas señal.',
   'home.people': 'Tu gente',
   'home.contacts': 'Encuentra a gente que conoces',
