@@ -39,7 +39,7 @@ class Stamp:
     @classmethod
     def decode(cls, text: object) -> "Stamp":
         match = ENCODED.fullmatch(text) if isinstance(text, str) else None
-        if not match:
+        if not match or int(match[2]) > MAX_COUNTER:  # the same words, not the repr __post_init__ would give
             raise ValueError("Not a hybrid logical clock stamp.")
         return cls(int(match[1]), int(match[2]), match[3])
 

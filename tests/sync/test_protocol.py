@@ -118,6 +118,7 @@ def test_a_protocol_the_server_does_not_speak_is_unsupported(version):
     (an_op(hlc=...), {"hlc": ["Required."]}),
     (an_op(hlc=1732700000000), {"hlc": ["Not a hybrid logical clock stamp."]}),
     (an_op(hlc="2026-11-27T18:04:05Z"), {"hlc": ["Not a hybrid logical clock stamp."]}),
+    (an_op(hlc=f"{NOW:015d}-65536-{DEVICE}"), {"hlc": ["Not a hybrid logical clock stamp."]}),  # counter too big
     (an_op(hlc=Stamp(NOW, 0, "another-device").encode()),
      {"hlc": ["Not stamped by this device: the node must be the device_id."]}),
     (an_op(colour="red"), {"colour": ["Unknown field."]}),

@@ -1,6 +1,7 @@
 // Español. Las mismas claves que en.js; una clave que falte aquí se muestra en inglés.
 
 import { counter } from './plural.js';
+import { serverText } from './server-es.js';
 
 const count = counter('es-US'); // "1,500", as Mexican, Puerto Rican and US readers write it
 const seconds = (n) => count(n, { one: 'segundo', other: 'segundos' });
@@ -11,17 +12,6 @@ const entreComillas = (nombres) => new Intl.ListFormat('es-US').format(nombres.m
 /** Qué hacer en vez de eso, tras cada error de un archivo de contactos. */
 const EXPORTA = 'Exporta tus contactos desde Google Contacts como archivo CSV, o desde tu teléfono como archivo .vcf, '
   + 'e impórtalo aquí.';
-
-// the server answers in English; these are the field messages a person can meet on these screens
-const SERVER = {
-  'Not a valid e-mail address.': 'No es un correo válido.',
-  'Missing data for required field.': 'Falta este dato.',
-  'Use at least 8 characters.': 'Usa al menos 8 caracteres.',
-  'Field may not be null.': 'Falta este dato.',
-  'Not a valid string.': 'No es un texto válido.',
-  'Length must be between 1 and 100.': 'Usa entre 1 y 100 caracteres.',
-  'Must be one of: en, es.': 'Elige inglés o español.',
-};
 
 export default {
   'app.loading': 'Cargando…',
@@ -411,5 +401,6 @@ export default {
   'toast.reload': 'Recargar',
   'toast.dismiss': 'Cerrar',
 
-  'server.text': ({ message }) => SERVER[message] ?? message,
+  // a message from the server, which speaks English: its own Spanish, or a Spanish catch-all (server-es.js)
+  'server.text': ({ message }) => serverText(message),
 };
