@@ -3,7 +3,7 @@
 // static/ is output only: it is wiped first, so a file removed from pwa/ cannot linger in the precache.
 import { build } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -44,6 +44,16 @@ async function copySwaggerUi() {
   for (const name of SWAGGER_UI) await cp(join(from, name), join(to, name));
 }
 
+/** Icons inlined as SVG text (pwa/app/ui/icons.js), without each file's comment and line breaks. */
+const svgText = {
+  name: 'svg-text',
+  setup(builder) {
+    builder.onLoad({ filter: /\.svg$/ }, async ({ path }) => ({ loader: 'text',
+      contents: (await readFile(path, 'utf8')).replace(/<!--[\s\S]*?-->/g, '').replace(/\s+/g, ' ')
+        .replace(/> </g, '><').trim() }));
+  },
+};
+
 /**
  * The app, split: app.js is what the first screen needs; screens that need the contact parsers and phone-number
  * metadata import them dynamically, as chunks. The matching crypto is a worker of its own, loaded only to match.
@@ -51,7 +61,7 @@ async function copySwaggerUi() {
 async function buildApp() {
   await Promise.all([
     build({ ...common, entryPoints: { app: join(src, 'app', 'main.js') }, format: 'esm', splitting: true,
-      outdir: out, chunkNames: 'chunks/[name]-[hash]', loader: { '.svg': 'text' } }), // icons, inlined
+      outdir: out, chunkNames: 'chunks/[name]-[hash]', plugins: [svgText] }),
     build({ ...common, entryPoints: [join(src, 'lib', 'matching', 'worker.js')], format: 'iife',
       outfile: join(out, 'matching-worker.js') }),
   ]);

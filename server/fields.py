@@ -25,6 +25,17 @@ class Email(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
+class Name(fields.String):
+    """A person's name as others will read it: surrounding whitespace is dropped before the length is checked, so
+    a name of spaces is refused as empty instead of stored as one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(min=1, max=100), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class Id(fields.Integer):
     """A row's id (or a small counter such as a key version): a whole number from 1 to ``MAX_ID``, which every
     id column can be compared with."""

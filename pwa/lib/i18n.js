@@ -1,16 +1,20 @@
 // Words and dates in the person's language. Screens call t() as they draw; a language change tells the listeners
 // (the router, the shell, the toasts), which draw again: lit-html patches only the text that changed, so nothing
 // typed is lost.
+// English is built in (it stands in for any missing word); another language's catalog is a chunk of its own,
+// loaded when it is first chosen, so an English reader's first screen does not carry Spanish.
 import en from './messages/en.js';
-import es from './messages/es.js';
 
-const CATALOGS = { en, es };
+/** @type {Record<string, Record<string, any>>} */
+const CATALOGS = { en };
+const LOADERS = { en: async () => en, es: async () => (await import('./messages/es.js')).default };
 /** How dates and numbers are written: the US conventions readers here expect (es-US: "5:05 p.m.", "1,500"). */
 const LOCALES = { en: 'en-US', es: 'es-US' };
-export const LANGUAGES = Object.keys(CATALOGS);
+export const LANGUAGES = Object.keys(LOADERS);
 const STORAGE_KEY = 'kin.language';
 
 let current = 'en';
+let chosen = 0; // the latest setLanguage call: an earlier one whose catalog loads later must not win
 const listeners = new Set();
 
 /** The language the person chose on this device, or null if they never chose. */
@@ -41,13 +45,28 @@ export function t(key, values = {}) {
   return message(resolved);
 }
 
-/** Switch language: <html lang>, then every listener redraws; save it when it is the person's own choice. */
-export function setLanguage(lang, { save = true } = {}) {
+/**
+ * Switch language once its catalog is here: <html lang>, then every listener redraws; save it when it is the
+ * person's own choice. Resolves when the switch is done.
+ */
+export async function setLanguage(lang, { save = true } = {}) {
   if (!LANGUAGES.includes(lang)) return;
+  const mine = ++chosen;
+  CATALOGS[lang] ??= await LOADERS[lang]();
+  if (mine !== chosen) return;
   current = lang;
   document.documentElement.lang = lang;
   if (save) safeStorage(() => localStorage.setItem(STORAGE_KEY, lang));
   for (const listener of listeners) listener(lang);
+}
+
+/** Fetch every catalog now (once the first screen is up), so a language change works with no connection. */
+export function preloadLanguages() {
+  for (const lang of LANGUAGES) {
+    LOADERS[lang]().then((catalog) => {
+      CATALOGS[lang] ??= catalog;
+    }, () => {});
+  }
 }
 
 /** Run fn after each language change. */

@@ -18,7 +18,7 @@ class JoinSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=64))
     email = kin_fields.Email(required=True)
     password = fields.String(required=True, validate=PASSWORD)
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    display_name = kin_fields.Name(required=True)
     language = fields.String(load_default="en", validate=validate.OneOf(kin_fields.LANGUAGES))
 
 
@@ -30,7 +30,7 @@ class UserSchema(Schema):
 
 
 class UserUpdateSchema(Schema):
-    display_name = fields.String(validate=validate.Length(min=1, max=100))
+    display_name = kin_fields.Name()
     language = fields.String(validate=validate.OneOf(kin_fields.LANGUAGES))
 
 

@@ -56,7 +56,7 @@ def join(code: str, email: str, password: str, display_name: str, language: str)
     user = user_by_email(email)
     if user is None:
         user = User(email=email, password_hash=hash_password(password),
-                    display_name=display_name.strip(), language=language)
+                    display_name=display_name, language=language)
         db.session.add(user)
         db.session.flush()
     else:

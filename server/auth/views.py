@@ -130,7 +130,7 @@ class Me(MethodView):
     def patch(self, data):
         """Change your display name or language."""
         for name, value in data.items():
-            setattr(current_user, name, value.strip() if name == "display_name" else value)
+            setattr(current_user, name, value)
         db.session.commit()
         return me(current_user)
 

@@ -1,5 +1,6 @@
-// Icons from lucide-static (ISC), inlined as SVG by the build (esbuild's text loader): no request, no icon font,
-// and they take the text colour. Each is decoration beside words, so hidden from screen readers.
+// Icons from lucide-static, inlined as SVG by the build (pwa/build.mjs): no request, no icon font, and they take
+// the text colour. Each is decoration beside words, so hidden from screen readers.
+/*! lucide-static icons, ISC License, Copyright (c) 2026 Lucide Icons and Contributors: https://lucide.dev */
 import bookUser from 'lucide-static/icons/book-user.svg';
 import fileUp from 'lucide-static/icons/file-up.svg';
 import house from 'lucide-static/icons/house.svg';
@@ -16,6 +17,6 @@ const ICONS = { home: house, people: users, contacts: bookUser, privacy: shieldC
 
 /** @param {keyof typeof ICONS} name */
 export function icon(name) {
-  const svg = ICONS[name].replace(/<!--[\s\S]*?-->\s*/, '').replace('<svg', '<svg aria-hidden="true" focusable="false"');
+  const svg = ICONS[name].replace('<svg', '<svg aria-hidden="true" focusable="false"');
   return unsafeHTML(svg);
 }

@@ -1,11 +1,11 @@
 // The service worker's lifecycle, told to the person (after squoosh's sw-bridge): "Ready to work offline" on
 // first install; "Update available" with Reload / Dismiss when a new version waits. Never reloads on its own
-// while a form holds unsent typing.
-import { Workbox } from 'workbox-window';
+// while a form holds unsent typing. workbox-window is loaded after the first screen, which does not need it.
 
 /** Register /sw.js and show its lifecycle as toasts. */
-export function startServiceWorker({ toasts, hasUnsavedInput }) {
+export async function startServiceWorker({ toasts, hasUnsavedInput }) {
   if (!('serviceWorker' in navigator)) return null;
+  const { Workbox } = await import('workbox-window');
   const wb = new Workbox('/sw.js');
   // workbox-window calls a worker found later in this page's life "external", and isUpdate only means a worker
   // controlled the page when it loaded; so watch for the first controller ourselves

@@ -96,7 +96,7 @@ def test_joining_twice_is_409_and_a_removed_member_cannot_rejoin(client, make_ca
 
 def test_join_validation_names_each_bad_field(client, make_campaign, make_invite):
     invite = make_invite(make_campaign())
-    response = join(client, invite.code, email="nope", password="short", language="fr", display_name="")
+    response = join(client, invite.code, email="nope", password="short", language="fr", display_name=" \t ")
     assert response.status_code == 422
     assert set(response.json["errors"]["json"]) == {"email", "password", "language", "display_name"}
     assert response.json["errors"]["json"]["password"] == ["Use at least 8 characters."]

@@ -166,6 +166,10 @@ def test_me_can_change_language_and_name(client, make_user, auth_headers):
     assert response.json["user"]["language"] == "es" and response.json["user"]["display_name"] == "Ana"
     bad = client.patch("/api/me", json={"language": "fr"}, headers=auth_headers(user_id))
     assert bad.status_code == 422 and "language" in bad.json["errors"]["json"]
+    # a name of spaces is no name: it was stripped after the length check and stored empty
+    blank = client.patch("/api/me", json={"display_name": "   "}, headers=auth_headers(user_id))
+    assert blank.status_code == 422 and "display_name" in blank.json["errors"]["json"]
+    assert client.get("/api/me", headers=auth_headers(user_id)).json["user"]["display_name"] == "Ana"
 
 
 @pytest.mark.parametrize(("proxies", "locked_out"), [(0, True), (1, False)])
