@@ -28,7 +28,9 @@ const MARGIN = 1.5;
 const GARBLED = /[\u0080-\u009f]|\p{L}(?=[^\0-\x7f])[¡¿\p{No}\p{S}]|(?=[^\0-\x7f])[¡¿\p{No}\p{S}]\p{L}/u;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const QP_HIGH_BYTE = /=[89a-f][0-9a-f]/i; // a quoted-printable escape of a byte past ASCII
+const codes = (chars) => new Set([...chars].map((c) => c.charCodeAt(0)));
+const HIGH_NIBBLE = codes('89abcdefABCDEF');
+const HEX = codes('0123456789abcdefABCDEF');
 
 /** @type {null | ((bytes: Uint8Array, options: object) => {encoding: string, confidence: number}[])} */
 let detectAll = null;
@@ -39,7 +41,7 @@ let detectAll = null;
  * @param {Uint8Array} bytes
  */
 export async function loadDetectorFor(bytes) {
-  if (detectAll || !((hasHighByte(bytes) && !isUtf8(bytes)) || QP_HIGH_BYTE.test(asciiOf(bytes)))) return;
+  if (detectAll || !((hasHighByte(bytes) && !isUtf8(bytes)) || hasQpHighByte(bytes))) return;
   try {
     await loadDetector();
   } catch {
@@ -52,13 +54,12 @@ export async function loadDetector() {
   ({ detectAll } = await import('./charset-detector.js'));
 }
 
-/** The ASCII of bytes (others dropped), enough to look for quoted-printable escapes. */
-function asciiOf(bytes) {
-  let text = '';
-  for (let j = 0; j < bytes.length; j += 8192) {
-    text += String.fromCharCode.apply(null, Array.from(bytes.subarray(j, j + 8192), (b) => (b < 0x80 ? b : 0x20)));
+/** A quoted-printable escape of a byte past ASCII ("=C3", "=f1"), looked for in the bytes without making a string. */
+function hasQpHighByte(bytes) {
+  for (let j = bytes.indexOf(0x3d); j !== -1 && j + 2 < bytes.length; j = bytes.indexOf(0x3d, j + 1)) {
+    if (HIGH_NIBBLE.has(bytes[j + 1]) && HEX.has(bytes[j + 2])) return true;
   }
-  return text;
+  return false;
 }
 
 export function hasHighByte(bytes) {

@@ -89,7 +89,8 @@ export function parseVCards(bytes) {
     const inCard = card !== null && nested === 0;
     const wanted = WANTED.has(head.name) && (card !== null || head.name === 'BEGIN');
     // the card's other 8-bit text (an address, a note) is read only to guess the code page: it says more than a name
-    const sample = !wanted && inCard && (head.qp || hasHighByte(data.subarray(start, end)));
+    // (only text that may be in a code page: UTF-8 text, as a modern export's addresses are, is not read at all)
+    const sample = !wanted && inCard && (head.qp || isLegacyText(data.subarray(start, end)));
     if (!line) [line, i] = unfold(data, lines, start, end, i, head.qp, !wanted && !sample);
     if (!wanted && !sample) continue;
     const { named, types } = readParams(head);
@@ -452,6 +453,11 @@ function decoder(label) {
 }
 
 /** 8-bit bytes that no CHARSET of theirs can decode and that are not UTF-8: in the file's legacy code page. */
+/** Bytes past ASCII that are not UTF-8. */
+function isLegacyText(bytes) {
+  return hasHighByte(bytes) && !isUtf8(bytes);
+}
+
 function isUndeclared(bytes, charset) {
   if (!hasHighByte(bytes) || isUtf8(bytes)) return false;
   const declared = charset && decoder(charset.toLowerCase());
