@@ -8,6 +8,8 @@ const seconds = (n) => count(n, { one: 'segundo', other: 'segundos' });
 const changes = (n) => count(n, { one: 'cambio', other: 'cambios' });
 const plural = (n, one, other) => count(n, { one, other });
 const number = (n) => new Intl.NumberFormat('es-US').format(n);
+/** Una oración que termina en una hora de es-US ("7:51 p.m.") lleva un solo punto. */
+const punto = (texto) => (texto.endsWith('.') ? texto : `${texto}.`);
 const entreComillas = (nombres) => new Intl.ListFormat('es-US').format(nombres.map((nombre) => `«${nombre}»`));
 /** Qué hacer en vez de eso, tras cada error de un archivo de contactos. */
 const EXPORTA = 'Exporta tus contactos desde Google Contacts como archivo CSV, o desde tu teléfono como archivo .vcf, '
@@ -43,7 +45,7 @@ export default {
   'reset.sent': 'Si ese correo tiene una cuenta de Kin, el enlace ya va en camino. Funciona una vez, durante un día. Revisa también la carpeta de spam.',
   'reset.byOrganizer': 'Este Kin no puede enviar correos. Pide al equipo organizador de tu campaña que te haga un enlace para cambiar la contraseña.',
   'reset.hello': ({ name }) => `Hola, ${name}. Elige una contraseña nueva para tu cuenta de Kin.`,
-  'reset.expires': ({ date }) => `Este enlace funciona hasta el ${date}.`,
+  'reset.expires': ({ date }) => punto(`Este enlace funciona hasta el ${date}`),
   'reset.submit': 'Guardar e iniciar sesión',
   'reset.busy': 'Guardando…',
   'reset.state.used': 'Este enlace ya se usó. Cada enlace funciona una sola vez.',
@@ -58,7 +60,7 @@ export default {
   'join.invited': ({ campaign, role }) => `Te invitan a unirte a ${campaign} como ${{
     volunteer: 'voluntario/a', organizer: 'parte del equipo organizador', owner: 'responsable',
   }[role] ?? role}.`,
-  'join.expires': ({ date }) => `La invitación vale hasta el ${date}.`,
+  'join.expires': ({ date }) => punto(`La invitación vale hasta el ${date}`),
   'join.haveAccount': '¿Ya tienes una cuenta de Kin? Usa el mismo correo y la misma contraseña.',
   'join.submit': 'Unirme',
   'join.busy': 'Uniéndote…',
