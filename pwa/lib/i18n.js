@@ -52,7 +52,7 @@ export function t(key, values = {}) {
 export async function setLanguage(lang, { save = true } = {}) {
   if (!LANGUAGES.includes(lang)) return;
   const mine = ++chosen;
-  CATALOGS[lang] ??= await LOADERS[lang]();
+  await catalogOf(lang);
   if (mine !== chosen) return;
   current = lang;
   document.documentElement.lang = lang;
@@ -62,11 +62,13 @@ export async function setLanguage(lang, { save = true } = {}) {
 
 /** Fetch every catalog now (once the first screen is up), so a language change works with no connection. */
 export function preloadLanguages() {
-  for (const lang of LANGUAGES) {
-    LOADERS[lang]().then((catalog) => {
-      CATALOGS[lang] ??= catalog;
-    }, () => {});
-  }
+  for (const lang of LANGUAGES) catalogOf(lang).catch(() => {});
+}
+
+/** A language's words, loaded once. */
+async function catalogOf(lang) {
+  CATALOGS[lang] ??= await LOADERS[lang]();
+  return CATALOGS[lang];
 }
 
 /** Run fn after each language change. */

@@ -41,7 +41,7 @@ let detectAll = null;
  * @param {Uint8Array} bytes
  */
 export async function loadDetectorFor(bytes) {
-  if (detectAll || !((hasHighByte(bytes) && !isUtf8(bytes)) || hasQpHighByte(bytes))) return;
+  if (detectAll || !(isLegacyText(bytes) || hasQpHighByte(bytes))) return;
   try {
     await loadDetector();
   } catch {
@@ -60,6 +60,11 @@ function hasQpHighByte(bytes) {
     if (HIGH_NIBBLE.has(bytes[j + 1]) && HEX.has(bytes[j + 2])) return true;
   }
   return false;
+}
+
+/** Bytes past ASCII that are not UTF-8: text that may be in a Windows code page. */
+export function isLegacyText(bytes) {
+  return hasHighByte(bytes) && !isUtf8(bytes);
 }
 
 export function hasHighByte(bytes) {

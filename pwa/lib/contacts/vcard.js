@@ -27,7 +27,9 @@
 // BEGIN:VCARD or at the end of the file, and one whose END:VCARD runs into the next BEGIN:VCARD (two exports joined,
 // the first without a last line break) ends there. A file without a single BEGIN:VCARD throws a ContactsFileError
 // (noCards).
-import { decodeLegacy, decodeWindows1252, guessLegacyEncoding, hasHighByte, isUtf8 } from './encoding.js';
+import {
+  decodeLegacy, decodeWindows1252, guessLegacyEncoding, hasHighByte, isLegacyText,
+} from './encoding.js';
 import { ContactsFileError } from './errors.js';
 import { isPhoneNumber } from './normalize.js';
 
@@ -453,13 +455,8 @@ function decoder(label) {
 }
 
 /** 8-bit bytes that no CHARSET of theirs can decode and that are not UTF-8: in the file's legacy code page. */
-/** Bytes past ASCII that are not UTF-8. */
-function isLegacyText(bytes) {
-  return hasHighByte(bytes) && !isUtf8(bytes);
-}
-
 function isUndeclared(bytes, charset) {
-  if (!hasHighByte(bytes) || isUtf8(bytes)) return false;
+  if (!isLegacyText(bytes)) return false;
   const declared = charset && decoder(charset.toLowerCase());
   if (!declared) return true;
   try {
