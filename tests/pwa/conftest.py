@@ -32,6 +32,14 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# the campaign's voters (as the voter file lists them) and the volunteer's address book (as the phone writes them)
+VOTERS = [("Ana", "Lopez", ["+19195550101", "ana.lopez@example.org"]), ("Ben", "Okafor", ["+19195550102"]),
+          ("Cleo", "Park", ["cleo@example.net"]), ("Dev", "Shah", ["+19195550104"])]
+ADDRESS_BOOK = [("Ana Lopez", ["(919) 555-0101"], ["Ana.Lopez@example.org"]),
+                ("Benny O", ["919.555.0102"], []),
+                ("Cleo P", [], ["CLEO@example.net"]),
+                ("Zoe Private", ["+1 919 555 0199"], ["zoe.private@example.com"]),
+                ("Yusuf Hidden", ["919-555-0188"], [])]
 
 
 @pytest.fixture(scope="session")
@@ -201,6 +209,16 @@ def live_server_postgres(tmp_path_factory):
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url
+
+
+@pytest.fixture
+def volunteer(live_server):
+    """A volunteer in a campaign of their own whose voter file has VOTERS (Cleo a priority): (campaign id, e-mail,
+    {first name: voter id}). A module may override it with a volunteer of its own."""
+    campaign = live_server.campaign(f"Rivertown {time.monotonic_ns()}")
+    email = f"vol-{time.monotonic_ns()}@example.org"
+    live_server.member(campaign, email, name="Vera Volunteer")
+    return campaign, email, live_server.voters_with(campaign, VOTERS, priority={"Cleo"})
 
 
 @pytest.fixture
