@@ -282,10 +282,15 @@ def webkit_session(live_server, tmp_path_factory):
 @pytest.fixture
 def webkit(webkit_session):
     """The WebKit window with Kin installed and nothing else on it, failing the test on any uncaught error or
-    unhandled rejection in the app's pages."""
+    unhandled rejection in the app's pages. The test's page is left afterwards: an app page left open syncs every few
+    minutes, and its requests to the live server counted in a later test's memory measurement."""
     webkit_session.fresh()
     yield webkit_session
-    assert webkit_session.page_errors() == []
+    try:
+        errors = webkit_session.page_errors()
+    finally:
+        webkit_session.leave()
+    assert errors == []
 
 
 @pytest.fixture

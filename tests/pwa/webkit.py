@@ -132,6 +132,10 @@ class WebKit:
         self.driver.delete_all_cookies()
         self.driver.add_cookie({"name": PAGE_ERRORS, "value": "catch", "path": "/"})
 
+    def leave(self) -> None:
+        """No app page open: nothing of it runs (syncs) until the next test."""
+        self.driver.get("about:blank")
+
     # pages
 
     def goto(self, path: str) -> None:
