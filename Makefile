@@ -51,7 +51,7 @@ static/index.html: node_modules/.installed $(PWA_SOURCES)
 
 # Debian packages the tests need; installed only where missing
 system-deps:
-	@missing=""; for pkg in chromium postgresql libsodium23 redis-server; do \
+	@missing=""; for pkg in chromium postgresql libsodium23 redis-server webkit2gtk-driver xvfb; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing"; \

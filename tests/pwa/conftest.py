@@ -1,9 +1,12 @@
-"""Browser tests: the real app on a local port, driven in Debian's Chromium by Playwright.
+"""Browser tests: the real app on a local port, driven in Debian's Chromium by Playwright, and in Debian's WebKitGTK
+by Selenium (the ``webkit`` fixture, tests/pwa/webkit.py).
 
 Playwright cannot download browsers here, so the launch points at ``/usr/bin/chromium`` and keeps Chromium
 from reaching any host but this one (see ../shared/docs/toolchain.md).
 """
 
+import contextlib
+import socket
 import threading
 import time
 import uuid
@@ -12,7 +15,7 @@ from datetime import timedelta
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 from server import create_app
 from server.auth.models import User
@@ -25,6 +28,7 @@ from server.sync_api.models import SyncRecord
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import Stamp
 from tests.conftest import PASSWORD, TEST_CONFIG, empty_database_uri
+from tests.pwa.webkit import Display, WebKit, catching_page_errors, require_webkit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +36,14 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# the campaign's voters (as the voter file lists them) and the volunteer's address book (as the phone writes them)
+VOTERS = [("Ana", "Lopez", ["+19195550101", "ana.lopez@example.org"]), ("Ben", "Okafor", ["+19195550102"]),
+          ("Cleo", "Park", ["cleo@example.net"]), ("Dev", "Shah", ["+19195550104"])]
+ADDRESS_BOOK = [("Ana Lopez", ["(919) 555-0101"], ["Ana.Lopez@example.org"]),
+                ("Benny O", ["919.555.0102"], []),
+                ("Cleo P", [], ["CLEO@example.net"]),
+                ("Zoe Private", ["+1 919 555 0199"], ["zoe.private@example.com"]),
+                ("Yusuf Hidden", ["919-555-0188"], [])]
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +56,49 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, **PHONE}
 
 
+class Listener(ThreadedWSGIServer):
+    """Werkzeug's threaded development server on 127.0.0.1, serving in a thread of its own until closed. Closing it
+    also drops the connections it holds open: browsers keep theirs alive, and a stopped server must not go on
+    answering on them."""
+
+    def __init__(self, wsgi, port=0):
+        self.wsgi, self.connections = wsgi, set()
+        super().__init__("127.0.0.1", port, wsgi)
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    def process_request(self, request, client_address):
+        self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close(self):
+        self.shutdown()
+        self.thread.join()
+        self.server_close()
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):  # its handler may have closed it meanwhile
+                connection.shutdown(socket.SHUT_RDWR)  # the handler reads the end, closes it and stops
+
+
 class LiveServer:
     """The app served on 127.0.0.1 in a thread, with helpers to set up what a test needs."""
 
-    def __init__(self, app, url):
-        self.app, self.url = app, url
+    def __init__(self, app, url, listener: Listener | None = None):
+        self.app, self.url, self.listener = app, url, listener
+
+    @contextlib.contextmanager
+    def stopped(self):
+        """The server gone, as for a phone with no signal: its port refuses connections until the block ends, then
+        it serves again on the same port (the same origin, so a browser's service worker and data still apply)."""
+        self.listener.close()
+        try:
+            yield
+        finally:
+            self.listener = Listener(self.listener.wsgi, self.listener.server_port)
 
     def campaign(self, name="Rivertown for All") -> int:
         with self.app.app_context():
@@ -172,17 +222,18 @@ def buffered(app):
 
 def serve(database_uri: str):
     """The app on a database, migrated, served on a free port in a thread until the generator is closed."""
-    # the sign-in rate limit has its own API tests; here many tests sign in from one address
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri, "LOGIN_RATE_LIMIT": "1000 per minute"})
+    # the sign-in rate limit has its own API tests; here many tests sign in from one address. Plain HTTP, so the
+    # session cookies are not Secure, as in development (server/config.py): WebKit, unlike Chromium, drops Secure
+    # cookies on http://127.0.0.1, and every reload signed the volunteer out.
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri, "LOGIN_RATE_LIMIT": "1000 per minute",
+                      "JWT_COOKIE_SECURE": False})
     with app.app_context():
         upgrade()
-    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
-    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(app, app.config["PUBLIC_URL"])
-    server.shutdown()
-    thread.join()
+    listener = Listener(catching_page_errors(buffered(app)))
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{listener.server_port}"
+    live = LiveServer(app, app.config["PUBLIC_URL"], listener)
+    yield live
+    live.listener.close()
     with app.app_context():
         db.engine.dispose()
 
@@ -201,6 +252,45 @@ def live_server_postgres(tmp_path_factory):
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url
+
+
+@pytest.fixture
+def volunteer(live_server):
+    """A volunteer in a campaign of their own whose voter file has VOTERS (Cleo a priority): (campaign id, e-mail,
+    {first name: voter id}). A module may override it with a volunteer of its own."""
+    campaign = live_server.campaign(f"Rivertown {time.monotonic_ns()}")
+    email = f"vol-{time.monotonic_ns()}@example.org"
+    live_server.member(campaign, email, name="Vera Volunteer")
+    return campaign, email, live_server.voters_with(campaign, VOTERS, priority={"Cleo"})
+
+
+@pytest.fixture(scope="session")
+def webkit_session(live_server, tmp_path_factory):
+    """One WebKit window for the whole run (tests/pwa/webkit.py), on its own Xvfb display."""
+    require_webkit()
+    display = Display()
+    try:
+        browser = WebKit(display, live_server.url, tmp_path_factory.mktemp("webkit"))
+    except BaseException:
+        display.close()
+        raise
+    yield browser
+    browser.quit()
+    display.close()
+
+
+@pytest.fixture
+def webkit(webkit_session):
+    """The WebKit window with Kin installed and nothing else on it, failing the test on any uncaught error or
+    unhandled rejection in the app's pages. The test's page is left afterwards: an app page left open syncs every few
+    minutes, and its requests to the live server counted in a later test's memory measurement."""
+    webkit_session.fresh()
+    yield webkit_session
+    try:
+        errors = webkit_session.page_errors()
+    finally:
+        webkit_session.leave()
+    assert errors == []
 
 
 @pytest.fixture

@@ -8,27 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import PHONE, idb_all, sign_in, vcard, wait_until
+from tests.pwa.conftest import ADDRESS_BOOK, PHONE, idb_all, sign_in, vcard, wait_until
 
 pytestmark = pytest.mark.browser
 VCARDS = Path(__file__).resolve().parents[1] / "fixtures" / "vcards"
-
-# the campaign's voters (as the voter file lists them) and the volunteer's address book (as the phone writes them)
-VOTERS = [("Ana", "Lopez", ["+19195550101", "ana.lopez@example.org"]), ("Ben", "Okafor", ["+19195550102"]),
-          ("Cleo", "Park", ["cleo@example.net"]), ("Dev", "Shah", ["+19195550104"])]
-ADDRESS_BOOK = [("Ana Lopez", ["(919) 555-0101"], ["Ana.Lopez@example.org"]),
-                ("Benny O", ["919.555.0102"], []),
-                ("Cleo P", [], ["CLEO@example.net"]),
-                ("Zoe Private", ["+1 919 555 0199"], ["zoe.private@example.com"]),
-                ("Yusuf Hidden", ["919-555-0188"], [])]
-
-
-@pytest.fixture
-def volunteer(live_server):
-    campaign = live_server.campaign(f"Rivertown {time.monotonic_ns()}")
-    email = f"vol-{time.monotonic_ns()}@example.org"
-    live_server.member(campaign, email, name="Vera Volunteer")
-    return campaign, email, live_server.voters_with(campaign, VOTERS, priority={"Cleo"})
 
 
 def import_file(page, name, content: bytes, mime="text/vcard"):

@@ -34,6 +34,7 @@ export default function privacyScreen(ctx) {
     <h1 id="privacy-title" tabindex="-1">${t('privacy.title')}</h1>
     <h2>${t('privacy.phone')}</h2>
     <p>${t('privacy.phone.body')}</p>
+    <p id="privacy-iphone">${t('privacy.phone.iphone')}</p>
     <h2>${t('privacy.sent')}</h2>
     <ul>${[1, 2, 3, 4, 5].map((n) => html`<li>${t(`privacy.sent.items.${n}`)}</li>`)}</ul>
     <h2>${t('privacy.campaign')}</h2>

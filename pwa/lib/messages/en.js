@@ -243,6 +243,9 @@ export default {
   'privacy.phone': 'What stays on this phone',
   'privacy.phone.body': 'Your contacts: names, phone numbers and e-mails. Kin keeps them in this browser only, '
     + 'never uploads them, and deletes them when you ask or sign out.',
+  'privacy.phone.iphone': 'On an iPhone or iPad, Safari erases what a website keeps once you have used Safari for 7 days '
+    + 'without opening that site: for Kin, your contacts and any work not yet sent. To keep them, add Kin to your Home '
+    + 'Screen (Share, then Add to Home Screen), sign in there and use Kin from the Home Screen.',
   'privacy.sent': 'What is sent',
   'privacy.sent.items.1': 'To find your people: scrambled (blinded) values made from your contacts’ numbers and e-mails. They look random '
     + 'to the server, which cannot turn them back into numbers.',

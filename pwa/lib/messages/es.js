@@ -247,6 +247,9 @@ export default {
   'privacy.phone': 'Qué se queda en este teléfono',
   'privacy.phone.body': 'Tus contactos: nombres, números y correos. Kin los guarda solo en este navegador, nunca los '
     + 'sube y los borra cuando lo pides o cierras sesión.',
+  'privacy.phone.iphone': 'En un iPhone o iPad, Safari borra lo que guarda un sitio web si usas Safari 7 días sin '
+    + 'abrir ese sitio: en Kin, tus contactos y el trabajo que aún no se ha enviado. Para conservarlos, agrega Kin a tu '
+    + 'pantalla de inicio (Compartir y luego Agregar a inicio), inicia sesión ahí y usa Kin desde la pantalla de inicio.',
   'privacy.sent': 'Qué se envía',
   'privacy.sent.items.1': 'Para encontrar a tu gente: códigos cifrados creados con los números y correos de tus '
     + 'contactos. Para el servidor parecen aleatorios y no puede volver a convertirlos en números ni correos.',
