@@ -48,6 +48,11 @@ export function t(key, values = {}) {
   return message(resolved);
 }
 
+/** Whether the catalogs have words for key (without drawing them: a message may need its values). */
+export function hasMessage(key) {
+  return key in en;
+}
+
 /**
  * Switch language once its catalog is here: <html lang>, then every listener redraws; save it when it is the
  * person's own choice. Resolves when the switch is done.

@@ -1,6 +1,6 @@
 // /console/<id>/activity: the campaign's audit trail, newest first: who did what, when. Filtered by who, what kind
 // and which days (the server filters and pages: a campaign's trail grows for years).
-import { formatDateTime, t } from '../../lib/i18n.js';
+import { formatDateTime, hasMessage, t } from '../../lib/i18n.js';
 import { selectField } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import { auditEvents, listMembers } from '../api.js';
@@ -113,6 +113,6 @@ export default function activityScreen(ctx) {
       fields: (details.fields ?? []).map((name) => t(`console.setting.${name}`)), added: details.added ?? 0,
       updated: details.updated ?? 0 };
     const key = `console.event.${action}`;
-    return t(key) === key ? action : t(key, values);
+    return hasMessage(key) ? t(key, values) : action;
   }
 }

@@ -55,9 +55,9 @@ export class Roster {
       </div>
       <p class="note" id="roster-count" role="status">${t('console.roster.count', { shown: found.length,
         total: members.length })}</p>
-      ${found.length ? html`<div class="table-scroll" role="region" aria-labelledby="roster-title" tabindex="0">
+      ${found.length ? html`<div class="table-scroll" role="region" aria-labelledby="roster-caption" tabindex="0">
         <table class="table" id="roster">
-          <caption class="visually-hidden">${t('console.roster.caption')}</caption>
+          <caption class="visually-hidden" id="roster-caption">${t('console.roster.caption')}</caption>
           <thead><tr>${COLUMNS.map(([column, key]) => html`<th scope="col" aria-sort=${sortState(column)}>
             <button type="button" class="sort" @click=${() => this.sortBy(column)}>${t(key)}<span aria-hidden="true"
               class="sort-mark">${this.sort.column === column ? (this.sort.ascending ? ' ▲' : ' ▼') : ''}</span></button>
