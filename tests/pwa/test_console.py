@@ -207,7 +207,7 @@ def test_an_owner_changes_the_spanish_talking_points_and_a_spanish_volunteer_see
 def test_an_organizer_makes_a_reset_link_that_works(browser, base_url, live_server, team):
     email = unique("forgetful")
     live_server.member(team["campaign"], email, name="Fern Forgetful")
-    organizer = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    organizer = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = organizer.new_page()
     console_sign_in(page, team["organizer"])
     page.locator("#roster a", has_text="Fern Forgetful").click()
@@ -215,6 +215,11 @@ def test_an_organizer_makes_a_reset_link_that_works(browser, base_url, live_serv
     expect(page.locator("#reset-link")).to_contain_text("It works once")
     link = page.locator("#reset-url").input_value()
     assert "/reset/" in link
+    # an organizer reads the settings; only owners change them
+    page.goto(f"/console/{team['campaign']}/settings")
+    expect(page.locator("#settings-read-only")).to_contain_text("Ask what matters to them.")
+    assert page.locator("#settings-form").count() == 0
+    assert axe(page) == []
     organizer.close()
 
     person = browser.new_context(base_url=base_url, **PHONE)
@@ -231,8 +236,22 @@ def test_an_organizer_makes_a_reset_link_that_works(browser, base_url, live_serv
     check.close()
 
 
+def test_an_organizer_goes_from_the_app_to_the_console_and_back(page, team):
+    sign_in(page, team["organizer"])
+    page.locator("#console-link").click()
+    expect(page.locator("#roster")).to_be_visible()  # their one campaign, straight away
+    page.locator("#console-nav a", has_text="Volunteer app").click()
+    page.locator("#home").wait_for()
+
+
+def test_a_volunteer_sees_no_way_to_the_console_in_the_app(page, team):
+    sign_in(page, team["volunteer"])
+    expect(page.locator("#home .campaign")).to_have_count(1)
+    assert page.locator("#console-link").count() == 0
+
+
 def test_a_volunteer_at_the_console_gets_none_of_its_code_or_data(browser, base_url, team):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = context.new_page()
     sign_in(page, team["volunteer"])  # in the app: the refresh cookie's copy for /console is set
     requests = []
@@ -242,6 +261,7 @@ def test_a_volunteer_at_the_console_gets_none_of_its_code_or_data(browser, base_
     expect(page.locator("h1")).to_have_text("This part of Kin is for organizers")
     page.wait_for_load_state("networkidle")
     assert [url for url in requests if url.endswith(".js") or "/api/" in url] == []  # no script, no data
+    assert axe(page) == []
     page.locator("a.button", has_text="Go to the Kin app").click()
     page.locator("#home").wait_for()
     context.close()
