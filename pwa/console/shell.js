@@ -33,7 +33,8 @@ export async function startConsole() {
     const id = location.pathname.match(/^\/console\/(\d+)/)?.[1];
     const run = id ? campaignRun(id) : null;
     if (run) rememberCampaign(run.campaign.id);
-    const here = (path) => location.pathname.replace(/\/$/, '').startsWith(path);
+    const at = location.pathname.replace(/\/$/, '');
+    const here = (path) => at.startsWith(path) || (path === '/console/campaigns' && at === '/console'); // the picker
     const link = (path, key, name) => html`<a href=${path} aria-current=${here(path) ? 'page' : nothing}>${
       icon(name)}<span>${t(key)}</span></a>`;
     nav.hidden = false;

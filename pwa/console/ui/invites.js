@@ -7,6 +7,7 @@ import { html, nothing } from '../../ui/screen.js';
 import { createInvite, listInvites, withdrawInvite } from '../api.js';
 import { mayManage, roleName, rolesToGrant } from '../members.js';
 import { LinkShare } from './share-link.js';
+import { failed, loading } from './states.js';
 
 /** What an invite can be used for now: 'active', or why not. */
 export function inviteState(invite, now = Date.now()) {
@@ -89,8 +90,7 @@ export class Invites {
         ${formAlert(this.form)}
         ${submitButton(this.form, 'console.invites.make', 'console.invites.making', 'button inline')}
       </form>
-      ${this.list === null ? (this.error ? html`<p class="notice-error" role="alert">${t('error.server')}</p>`
-        : html`<p class="loading">${t('app.loading')}</p>`)
+      ${this.list === null ? (this.error ? failed(this.error, () => this.load()) : loading())
         : this.list.length ? html`<ul class="invite-list" id="invite-list">${this.list.map((invite) => this.item(invite))}</ul>`
           : html`<p id="invites-empty">${t('console.invites.none')}</p>`}
     </section>`;
