@@ -3,7 +3,7 @@
 // static/ is output only: it is wiped first, so a file removed from pwa/ cannot linger in the precache.
 import { build } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -74,8 +74,9 @@ async function buildApps() {
       outfile: join(out, 'matching-worker.js') }),
   ]);
   const app = reachable(metafile, join(out, 'app.js'));
-  return Object.keys(metafile.outputs).filter((file) => file.endsWith('.js') && !app.has(file))
+  const consoleOnly = Object.keys(metafile.outputs).filter((file) => file.endsWith('.js') && !app.has(file))
     .map((file) => relative(out, join(root, file)));
+  return { metafile, consoleOnly };
 }
 
 /** Every output file an entry loads, at once or later (dynamic imports). */
@@ -88,6 +89,36 @@ function reachable(metafile, entry) {
   };
   visit(relative(root, entry));
   return seen;
+}
+
+/**
+ * The scripts a first visit needs before the sign-in screen shows: what app.js imports, and the sign-in screen's
+ * chunk with what it imports. index.html names them as modulepreload links, so a phone fetches them together with
+ * app.js instead of finding them one import at a time (three round trips on a slow link, one now).
+ */
+function firstScreenScripts(metafile) {
+  const { outputs } = metafile;
+  const chunkOf = new Map(Object.entries(outputs).map(([path, output]) => [output.entryPoint, path]));
+  const needed = new Set();
+  const visit = (path) => {
+    if (needed.has(path)) return;
+    needed.add(path);
+    for (const { path: imported, kind } of outputs[path].imports) if (kind === 'import-statement') visit(imported);
+  };
+  const app = relative(root, join(out, 'app.js'));
+  visit(app);
+  visit(chunkOf.get(relative(root, join(src, 'app', 'screens', 'signin.js'))));
+  needed.delete(app);
+  return [...needed].map((path) => `/${relative(out, join(root, path))}`);
+}
+
+async function preloadFirstScreen(metafile) {
+  const page = join(out, 'index.html');
+  const links = firstScreenScripts(metafile).map((href) => `<link rel="modulepreload" href="${href}">`);
+  const script = '<script type="module" src="/app.js"></script>';
+  const html = await readFile(page, 'utf8');
+  if (!html.includes(script)) throw new Error(`index.html no longer loads the app with ${script}`);
+  await writeFile(page, html.replace(script, [script, ...links].join('\n  ')));
 }
 
 /** Workbox's injectManifest does not bundle, so esbuild bundles first into a scratch dir. */
@@ -115,7 +146,8 @@ async function buildServiceWorker(consoleOnly) {
 const started = performance.now();
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-const [, , consoleOnly] = await Promise.all([copyStatic(), copySwaggerUi(), buildApps()]);
+const [, , { metafile, consoleOnly }] = await Promise.all([copyStatic(), copySwaggerUi(), buildApps()]);
+await preloadFirstScreen(metafile);
 const { count, size } = await buildServiceWorker(consoleOnly); // last: it hashes what the others wrote
 const ms = Math.round(performance.now() - started);
 console.log(`static/: app shell of ${count} files (${(size / 1024).toFixed(1)} KiB) precached by sw.js, in ${ms} ms`);

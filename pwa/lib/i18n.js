@@ -97,6 +97,11 @@ export function onLanguageChange(fn) {
   return () => listeners.delete(fn);
 }
 
+/** Names as a sentence lists them: "Ana, Ben and Cleo", "Ana, Ben y Cleo". */
+export function formatList(items) {
+  return new Intl.ListFormat(LOCALES[current], { type: 'conjunction' }).format(items);
+}
+
 /** A calendar date such as an election day ("2026-11-03"), which has no time zone to shift it. */
 export function formatDay(isoDate) {
   return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(isoDate));

@@ -150,7 +150,7 @@ def test_find_tapped_while_a_file_is_still_being_read_waits_for_it(browser, base
     context.close()
 
 
-def test_found_counts_people_not_the_contacts_that_point_at_them(page, volunteer):
+def test_a_person_in_the_address_book_twice_is_one_question_and_found_once(page, volunteer):
     sign_in(page, volunteer[1])
     # one person, twice in the address book (as happens after merging two phones' contacts)
     import_file(page, "mine.vcf", vcard(("Ana Lopez", ["(919) 555-0101"], []),
@@ -158,10 +158,16 @@ def test_found_counts_people_not_the_contacts_that_point_at_them(page, volunteer
     find_people(page)
     expect(page.locator("#match-status")).to_have_text("Found 1 person you may know.")
     cards = page.locator("#matches .match-card")
-    expect(cards).to_have_count(2)
+    expect(cards).to_have_count(1)  # one question about her, not one per entry in the address book
+    expect(cards).to_contain_text("in your phone as Ana (work) and Ana Lopez")
+    expect(cards).to_contain_text("Matched by phone and e-mail")
     cards.first.locator("button.confirm").click()
-    expect(cards).to_have_count(0)  # the other card was for the same person
+    expect(cards).to_have_count(0)
     expect(page.locator("#match-status")).to_have_text("Found 1 person you may know. You answered them all.")
+    page.goto("/people")
+    expect(page.locator("#people .person")).to_have_count(1)
+    page.get_by_role("link", name="Ana Lopez").click()  # tied to the contact with her name, and its number
+    expect(page.get_by_role("link", name="Text (919) 555-0101")).to_be_visible()
 
 
 def test_matching_offline_says_it_will_run_when_back_online(page, context, volunteer):

@@ -4,7 +4,7 @@
 import { askAgain, candidatesOf, decide } from '../../lib/matching/candidates.js';
 import { contactsOf, hasContactPicker, importContacts, pickContacts } from '../../lib/contacts/store.js';
 import { linkContacts, votersOf } from '../../lib/db.js';
-import { t } from '../../lib/i18n.js';
+import { formatList, t } from '../../lib/i18n.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, liveRecords, voterName } from '../people.js';
 import { html, nothing } from '../../ui/screen.js';
@@ -22,12 +22,12 @@ export default function contactsScreen(ctx) {
   let count = null; // contacts on this phone
   let importStatus = null; // [key, values]
   let matching = { busy: false, done: 0, total: 0, status: null }; // status: [key, values] while it runs or stopped
-  let review = null; // [{candidate, contact, voter}] waiting for an answer
+  let review = null; // [{voter, matches: [{candidate, contact}]}]: one card per person waiting for an answer
   // the people (voter ids) the last run found that were new and not yet among yours: "Found 3 ..." counts people,
   // not their numbers and e-mails, and not someone already yours whose number came back with a re-import
   let fresh = null;
   let foundSince = null; // when the run that just ended began: its matches are the ones found at or after it
-  let dismissed = []; // [{candidate, contact, voter}] answered "not them", which the volunteer may take back
+  let dismissed = []; // the same, for people answered "not them", which the volunteer may take back
   let importing = Promise.resolve(); // a "find" tapped while a file is still being read waits for it
 
   const campaign = () => campaigns.find((c) => c.id === campaignId);
@@ -118,26 +118,29 @@ export default function contactsScreen(ctx) {
       label: byId.get(c.contact_id).name, contact_id: c.contact_id }));
     if (links.length) await linkContacts(links);
     const candidates = all.filter((candidate) => !people.has(candidate.voter_id));
-    const shown = (decision) => candidates.filter((c) => c.decision === decision && byId.has(c.contact_id)
+    const shown = (decision) => byPerson(candidates.filter((c) => c.decision === decision && byId.has(c.contact_id)
       && voters.has(c.voter_id))
-      .map((candidate) => ({ candidate, contact: byId.get(candidate.contact_id), voter: voters.get(candidate.voter_id) }));
+      .map((candidate) => ({ candidate, contact: byId.get(candidate.contact_id), voter: voters.get(candidate.voter_id) })));
     review = shown(null);
     dismissed = shown('dismissed');
     if (foundSince !== null) {
-      fresh = new Set(review.filter(({ candidate }) => candidate.found_at >= foundSince)
-        .map(({ candidate }) => candidate.voter_id));
+      fresh = new Set(review.filter(({ matches }) => matches.some(({ candidate }) => candidate.found_at >= foundSince))
+        .map(({ voter }) => voter.id));
       foundSince = null;
     }
     ctx.update();
   }
 
-  async function answer({ candidate, contact, voter }, decision) {
+  async function answer({ voter, matches }, decision) {
     const chosen = campaign();
+    // the person is tied to one contact on this phone: one with a number to text or call, and a name, if any has
+    const score = ({ contact: c }) => (c.phones.length ? 2 : 0) + (c.name ? 1 : 0);
+    const { contact } = matches.reduce((best, match) => (score(match) > score(best) ? match : best));
     if (decision === 'confirmed') {
       await addPerson({ userId, campaignId: chosen.id, voter, source: 'match',
         label: contact.name || voterName(voter), contactId: contact.id });
     }
-    await decide(candidate, decision);
+    for (const { candidate } of matches) await decide(candidate, decision);
     const name = contact.name || voterName(voter);
     if (decision === 'confirmed') {
       sync.request();
@@ -146,12 +149,12 @@ export default function contactsScreen(ctx) {
     await showReview();
     if (decision === 'dismissed') {
       const toast = toasts.show('contacts.dismissed', { values: { name }, buttons: ['undo'], duration: 8000 });
-      if ((await toast.answer) === 'undo') await takeBack({ ...candidate, decision });
+      if ((await toast.answer) === 'undo') await takeBack(matches.map(({ candidate }) => ({ ...candidate, decision })));
     }
   }
 
-  async function takeBack(candidate) {
-    await askAgain(candidate);
+  async function takeBack(candidates) {
+    for (const candidate of candidates) await askAgain(candidate);
     await showReview();
   }
 
@@ -162,18 +165,17 @@ export default function contactsScreen(ctx) {
   showCount();
   showReview();
 
-  const matchItem = (item) => {
-    const { candidate, contact, voter } = item;
-    const id = `match-${candidate.contact_id}-${candidate.voter_id}`;
+  const matchItem = (group) => {
+    const { voter, matches } = group;
+    const id = `match-${voter.id}`;
     return html`<li class="match-card card" data-voter=${voter.id}>
-      <p id=${id} class="match-who">${t('contacts.match', { voter: t('voter.card', cardValues(voter)),
-        contact: contact.name || contact.phones[0]?.value || contact.emails[0]?.value })}</p>
-      <p class="hint">${t(`contacts.strength.${candidate.strength}`)}</p>
+      <p id=${id} class="match-who">${who(group)}</p>
+      <p class="hint">${t(`contacts.strength.${strength(matches)}`)}</p>
       <div class="row-buttons">
         <button type="button" class="button confirm" aria-describedby=${id}
-          @click=${() => answer(item, 'confirmed')}>${t('contacts.confirm')}</button>
+          @click=${() => answer(group, 'confirmed')}>${t('contacts.confirm')}</button>
         <button type="button" class="button secondary dismiss" aria-describedby=${id}
-          @click=${() => answer(item, 'dismissed')}>${t('contacts.dismiss')}</button>
+          @click=${() => answer(group, 'dismissed')}>${t('contacts.dismiss')}</button>
       </div>
     </li>`;
   };
@@ -216,21 +218,42 @@ export default function contactsScreen(ctx) {
     <progress id="match-progress" ?hidden=${!matching.busy} max=${matching.total || 1}
       value=${matching.total ? matching.done : nothing} aria-labelledby="match-status"></progress>
     <p id="match-status" role="status">${matching.status ? t(...matching.status) : fresh ? t('contacts.found', {
-      count: fresh.size, waiting: new Set(review.map(({ candidate }) => candidate.voter_id)
-        .filter((id) => fresh.has(id))).size }) : ''}</p>
+      count: fresh.size, waiting: review.filter(({ voter }) => fresh.has(voter.id)).length }) : ''}</p>
     <h2 id="review-title">${t('contacts.review')}</h2>
     <ul id="matches" class="cards" aria-labelledby="review-title">${review === null ? nothing
       : review.length ? review.map(matchItem) : html`<li>${t('contacts.noReview')}</li>`}</ul>
     ${dismissed.length ? html`<details class="fold" id="dismissed">
       <summary>${t('contacts.dismissedList', { count: dismissed.length })}</summary>
-      <ul class="cards">${dismissed.map(({ candidate, contact, voter }) => html`<li class="card dismissed-card">
-        <p id=${`dismissed-${candidate.contact_id}-${candidate.voter_id}`}>${t('contacts.match', {
-          voter: t('voter.card', cardValues(voter)), contact: contact.name || contact.phones[0]?.value
-            || contact.emails[0]?.value })}</p>
-        <button type="button" class="button secondary" aria-describedby=${`dismissed-${candidate.contact_id}-${candidate.voter_id}`}
-          @click=${() => takeBack(candidate)}>${t('contacts.askAgain')}</button>
+      <ul class="cards">${dismissed.map((group) => html`<li class="card dismissed-card">
+        <p id=${`dismissed-${group.voter.id}`}>${who(group)}</p>
+        <button type="button" class="button secondary" aria-describedby=${`dismissed-${group.voter.id}`}
+          @click=${() => takeBack(group.matches.map(({ candidate }) => candidate))}>${t('contacts.askAgain')}</button>
       </li>`)}</ul>
     </details>` : nothing}
     <button type="button" id="delete-contacts" class="button danger" @click=${removeAll}>${t('contacts.delete')}</button>
   </section>`;
+}
+
+/** One card per person: the matches that point at one voter, from however many of the volunteer's contacts. */
+function byPerson(entries) {
+  const people = new Map();
+  for (const { candidate, contact, voter } of entries) {
+    if (!people.has(voter.id)) people.set(voter.id, { voter, matches: [] });
+    people.get(voter.id).matches.push({ candidate, contact });
+  }
+  return [...people.values()];
+}
+
+/** "Ana L. · 35 · Durham · in your phone as Ana (work) and Ana Lopez", the names in order. */
+function who({ voter, matches }) {
+  const names = [...new Set(matches.map(({ contact }) => contact.name || contact.phones[0]?.value
+    || contact.emails[0]?.value))].sort((a, b) => a.localeCompare(b));
+  return t('contacts.match', { voter: t('voter.card', cardValues(voter)), contact: formatList(names) });
+}
+
+/** How a person was matched, over all their contacts: by phone, by e-mail, or both. */
+function strength(matches) {
+  const kinds = new Set(matches.flatMap(({ candidate }) => (candidate.strength === 'both' ? ['phone', 'email']
+    : [candidate.strength])));
+  return kinds.size === 2 ? 'both' : [...kinds][0];
 }
