@@ -254,6 +254,7 @@ def test_a_volunteer_at_the_console_gets_none_of_its_code_or_data(browser, base_
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = context.new_page()
     sign_in(page, team["volunteer"])  # in the app: the refresh cookie's copy for /console is set
+    page.goto("about:blank")  # the app's page is gone, and its sync loop with it
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     response = page.goto("/console/1/volunteers")
@@ -274,6 +275,7 @@ def test_a_volunteer_the_server_cannot_name_is_refused_before_any_screen_loads(b
     page = context.new_page()
     sign_in(page, team["volunteer"])
     context.clear_cookies(name="refresh_token_cookie", path="/console")
+    page.goto("about:blank")  # the app's page is gone, and its sync loop with it
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     assert page.goto("/console/1/volunteers").status == 200  # the server could not tell

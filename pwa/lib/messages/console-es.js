@@ -116,7 +116,8 @@ export default {
     + 'persona o por mensaje de texto. Sus enlaces anteriores dejarán de funcionar, y al elegir la contraseña se '
     + 'cerrarán todas sus sesiones.',
   'console.reset.make': 'Crear un enlace para cambiar la contraseña',
-  'console.reset.made': ({ date }) => `Se creó el enlace. Funciona una sola vez, hasta el ${date}.`,
+  // la hora de es-US termina en «p.m.»: la fecha no cierra la frase, o quedarían dos puntos
+  'console.reset.made': ({ date }) => `Se creó el enlace: hasta el ${date} funciona una sola vez.`,
   'console.reset.label': ({ name }) => `Enlace para que ${name} cambie su contraseña`,
 
   'console.settings.title': 'Configuración de la campaña',
