@@ -194,6 +194,7 @@ def test_an_owner_changes_the_spanish_talking_points_and_a_spanish_volunteer_see
     phone = volunteer.new_page()
     sign_in(phone, email)
     expect(phone.locator("html")).to_have_attribute("lang", "es")  # the account's language
+    expect(phone.locator("#sync-last")).to_contain_text("Última sincronización")  # the person came down
     phone.locator('#nav a[href="/people"]').click()
     phone.locator(f'#people a[href="/people/{person}"]').click()
     expect(phone.locator("#ideas li")).to_have_text(["Pregunta qué le importa.", "Escucha más de lo que hablas."])
