@@ -3,6 +3,7 @@ flows it exists for: inviting someone who then joins, Spanish talking points rea
 a reset link that works, and a volunteer refused at /console without any of its code or data."""
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -286,3 +287,18 @@ def test_a_volunteer_the_server_cannot_name_is_refused_before_any_screen_loads(b
     shell = [url for url in requests if "/chunks/shell-" in url or "/chunks/volunteers-" in url]
     assert shell == []
     context.close()
+
+
+CONSOLE_CHUNKS = ("shell", "volunteers", "volunteer", "settings", "activity", "campaigns", "qr", "console-es")
+
+
+def test_the_service_worker_never_precaches_the_consoles_code():
+    """A volunteer's phone installs the app's service worker, whose precache would download whatever it lists."""
+    static = ROOT / "static"
+    precached = set(re.findall(r'"url":"([^"]+)"', (static / "sw.js").read_text()))
+    console = {f"chunks/{path.name}" for path in (static / "chunks").glob("*.js")
+               if path.name.rsplit("-", 1)[0] in CONSOLE_CHUNKS}
+    assert len(console) == len(CONSOLE_CHUNKS)  # the console's screens were built, under these names
+    assert "app.js" in precached and "chunks/" + next(
+        p.name for p in (static / "chunks").glob("signin-*.js")) in precached
+    assert precached & (console | {"console.js", "console.html", "console.css"}) == set()
