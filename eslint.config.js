@@ -23,7 +23,7 @@ export default [
     },
   },
   {
-    files: ['pwa/app/**/*.js', 'pwa/lib/**/*.js'],
+    files: ['pwa/app/**/*.js', 'pwa/console/**/*.js', 'pwa/ui/**/*.js', 'pwa/lib/**/*.js'],
     ignores: ['pwa/lib/matching/worker.js'],
     languageOptions: { globals: globals.browser },
   },

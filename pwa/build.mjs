@@ -21,10 +21,11 @@ const common = {
   sourcemap: true,
   target: ['es2022'], // phones from 2022 on: Safari 15.4, Chrome 94
   logLevel: 'warning',
+  absWorkingDir: root, // the metafile's paths are relative to it
   define: { 'process.env.NODE_ENV': '"production"' },
 };
 
-/** The app shell the service worker precaches; sw.js itself must never be in it. */
+/** The app shell the service worker precaches; sw.js itself must never be in it, nor the console's code. */
 const SHELL = ['index.html', 'app.js', 'chunks/*.js', 'matching-worker.js', 'styles.css', 'manifest.webmanifest',
   'icons/*.{svg,png}'];
 
@@ -34,6 +35,8 @@ async function copyStatic() {
   for (const name of ['index.html', 'manifest.webmanifest', 'styles.css', 'icons']) {
     await cp(join(src, name), join(out, name), { recursive: true });
   }
+  await cp(join(src, 'console', 'index.html'), join(out, 'console.html'));
+  await cp(join(src, 'console', 'console.css'), join(out, 'console.css'));
 }
 
 /** Serve Swagger UI from our own origin, so /api/docs needs no CDN and fits the CSP. */
@@ -55,17 +58,37 @@ const svgText = {
 };
 
 /**
- * The app, split: app.js is what the first screen needs; screens that need the contact parsers and phone-number
- * metadata import them dynamically, as chunks. The matching crypto is a worker of its own, loaded only to match.
+ * The volunteer app and the organizer console, built together so the code they share (lit-html, the router,
+ * forms, api.js, i18n) is one set of chunks. app.js is what the app's first screen needs; screens that need the
+ * contact parsers and phone-number metadata import them dynamically, as chunks. console.js only asks who is signed
+ * in; the console's shell and screens are chunks it loads for an organizer. The matching crypto is a worker of its
+ * own, loaded only to match. Returns the files only the console uses, which the service worker must not precache
+ * (a volunteer's phone never downloads them).
  */
-async function buildApp() {
-  const [app] = await Promise.all([
-    build({ ...common, entryPoints: { app: join(src, 'app', 'main.js') }, format: 'esm', splitting: true,
-      outdir: out, chunkNames: 'chunks/[name]-[hash]', plugins: [svgText], metafile: true, absWorkingDir: root }),
+async function buildApps() {
+  const [{ metafile }] = await Promise.all([
+    build({ ...common, entryPoints: { app: join(src, 'app', 'main.js'), console: join(src, 'console', 'main.js') },
+      format: 'esm', splitting: true, outdir: out, chunkNames: 'chunks/[name]-[hash]', plugins: [svgText],
+      metafile: true }),
     build({ ...common, entryPoints: [join(src, 'lib', 'matching', 'worker.js')], format: 'iife',
       outfile: join(out, 'matching-worker.js') }),
   ]);
-  return app.metafile;
+  const app = reachable(metafile, join(out, 'app.js'));
+  const consoleOnly = Object.keys(metafile.outputs).filter((file) => file.endsWith('.js') && !app.has(file))
+    .map((file) => relative(out, join(root, file)));
+  return { metafile, consoleOnly };
+}
+
+/** Every output file an entry loads, at once or later (dynamic imports). */
+function reachable(metafile, entry) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { path } of metafile.outputs[file]?.imports ?? []) visit(path);
+  };
+  visit(relative(root, entry));
+  return seen;
 }
 
 /**
@@ -99,7 +122,7 @@ async function preloadFirstScreen(metafile) {
 }
 
 /** Workbox's injectManifest does not bundle, so esbuild bundles first into a scratch dir. */
-async function buildServiceWorker() {
+async function buildServiceWorker(consoleOnly) {
   const scratch = await mkdtemp(join(tmpdir(), 'kin-sw-'));
   try {
     const bundled = join(scratch, 'sw.js');
@@ -110,7 +133,7 @@ async function buildServiceWorker() {
       globDirectory: out,
       globPatterns: SHELL,
       // the charset detector loads only for a file in an unnamed Windows code page (lib/contacts/encoding.js)
-      globIgnores: ['sw.js', '**/*.map', 'vendor/**', 'chunks/charset-detector-*.js'],
+      globIgnores: ['sw.js', '**/*.map', 'vendor/**', 'chunks/charset-detector-*.js', ...consoleOnly],
       dontCacheBustURLsMatching: /^chunks\/.+-[A-Z0-9]{8}\.js$/, // named by their content: fetch them once
     });
     for (const warning of warnings) console.warn(warning);
@@ -123,8 +146,8 @@ async function buildServiceWorker() {
 const started = performance.now();
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-const [, , metafile] = await Promise.all([copyStatic(), copySwaggerUi(), buildApp()]);
+const [, , { metafile, consoleOnly }] = await Promise.all([copyStatic(), copySwaggerUi(), buildApps()]);
 await preloadFirstScreen(metafile);
-const { count, size } = await buildServiceWorker(); // last: it hashes what the others wrote
+const { count, size } = await buildServiceWorker(consoleOnly); // last: it hashes what the others wrote
 const ms = Math.round(performance.now() - started);
 console.log(`static/: app shell of ${count} files (${(size / 1024).toFixed(1)} KiB) precached by sw.js, in ${ms} ms`);

@@ -65,11 +65,19 @@ def _create_campaign() -> Campaign:
     campaign = service.create_campaign(
         name=CAMPAIGN, phone_region="US", time_zone="America/New_York", election_day=date(2026, 11, 3),
         issue_tags=["housing", "transit", "schools", "wages", "climate"],
-        talking_points=[
-            "Say why you care, in your own words: what in Durham made you get involved?",
-            "Ask what matters most to them right now, and listen more than you talk.",
-            "Make a plan together: when, where and how they will vote.",
-        ])
+        talking_points={
+            "en": ["Say why you care, in your own words: what in Durham made you get involved?",
+                   "Ask what matters most to them right now, and listen more than you talk.",
+                   "Make a plan together: when, where and how they will vote."],
+            "es": ["Cuenta por qué te importa, con tus palabras: ¿qué te hizo participar en Durham?",
+                   "Pregunta qué es lo que más le importa ahora, y escucha más de lo que hablas.",
+                   "Hagan un plan juntos: cuándo, dónde y cómo va a votar."],
+        },
+        message_template={
+            "en": "Hi {name}! I'm volunteering for the election in Durham. Could we talk for a few minutes this week?",
+            "es": "¡Hola, {name}! Soy voluntario/a para las elecciones en Durham. ¿Podemos hablar unos minutos esta "
+                  "semana?",
+        })
     for email, password, name, role in ACCOUNTS:
         user = user_by_email(email) or User(email=email, display_name=name, password_hash=hash_password(password))
         db.session.add(user)

@@ -38,10 +38,11 @@ class Name(fields.String):
 
 class Id(fields.Integer):
     """A row's id (or a small counter such as a key version): a whole number from 1 to ``MAX_ID``, which every
-    id column can be compared with."""
+    id column can be compared with. Strict in a JSON body (1.0 and "1" are not ids); a query string's values are
+    all text, so there it must be ``strict=False``."""
 
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    def __init__(self, strict: bool = True, **kwargs):
+        super().__init__(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class TimeZone(fields.String):
@@ -66,3 +67,11 @@ class PhoneRegion(fields.String):
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise ValidationError("Not a phone region (two letters, e.g. US).")
         return region
+
+
+class PerLanguage(fields.Dict):
+    """One value per language Kin speaks, keyed by its code: ``{"en": ..., "es": ...}``; either may be missing."""
+
+    def __init__(self, values: fields.Field, **kwargs):
+        keys = fields.String(validate=validate.OneOf(LANGUAGES, error="Not a language of Kin's: en or es."))
+        super().__init__(keys=keys, values=values, **kwargs)

@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 from werkzeug.exceptions import NotFound
 
+from server import console
 from server.extensions import api
 
 bp = Blueprint("web", __name__)
@@ -56,6 +57,7 @@ def _page_not_found(error: NotFound):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(console.bp)
     app.register_error_handler(NotFound, _page_not_found)
     app.after_request(_security_headers)
 

@@ -6,13 +6,14 @@ import { initialLanguage, language, onLanguageChange, preloadLanguages, savedLan
   from '../lib/i18n.js';
 import { csrfToken, getProfile, isSignedIn, onProfile, onSessionEnd, restoreProfile, resumeOffline } from '../lib/session.js';
 import { createSync } from '../lib/sync.js';
+import { createRouter } from '../ui/router.js';
+import { html, nothing, render } from '../ui/screen.js';
+import { hasUnsavedInput } from '../ui/forms.js';
+import { Toasts } from '../ui/toasts.js';
 import { activeCampaigns } from './people.js';
-import { createRouter } from './router.js';
-import { html, nothing, render } from './screen.js';
-import { hasUnsavedInput } from './ui/forms.js';
+import { ROUTING } from './routes.js';
 import { icon } from './ui/icons.js';
 import { startServiceWorker } from './ui/sw-bridge.js';
-import { Toasts } from './ui/toasts.js';
 
 const select = /** @type {HTMLSelectElement} */ (document.getElementById('language'));
 const toasts = new Toasts(document.getElementById('toasts'));
@@ -49,7 +50,7 @@ const router = createRouter(outlet, {
     signedIn();
   },
   onSignedOut: () => router.navigate('/signin'),
-});
+}, ROUTING);
 
 /** The language picked on this device wins; the account learns it, so it can follow to other devices. */
 function syncAccountLanguage({ user }) {

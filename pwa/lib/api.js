@@ -96,8 +96,12 @@ async function doRefresh() {
   return true;
 }
 
-/** A call that needs the access token: on 401, refresh once and retry. */
-async function authed(path, options = {}) {
+/**
+ * The response to a call that needs the access token: on 401, refresh once and retry.
+ * @param {string} path
+ * @param {{method?: string, body?: unknown}} [options]
+ */
+async function authedResponse(path, options = {}) {
   const used = getAccessToken();
   const withToken = (token) => send(path, { ...options, headers: token ? { Authorization: `Bearer ${token}` } : {} });
   let response = await withToken(used);
@@ -106,7 +110,35 @@ async function authed(path, options = {}) {
     const fresh = getAccessToken() !== used && getAccessToken() !== null;
     if (fresh || (await refresh())) response = await withToken(getAccessToken());
   }
-  return read(response);
+  return response;
+}
+
+/**
+ * A call that needs the access token; its JSON answer. Exported for the console's calls (pwa/console/api.js).
+ * @param {string} path
+ * @param {{method?: string, body?: unknown}} [options]
+ */
+export async function authed(path, options = {}) {
+  return read(await authedResponse(path, options));
+}
+
+/**
+ * @typedef {object} Pagination flask-smorest's X-Pagination header
+ * @property {number} total
+ * @property {number} total_pages
+ * @property {number} page
+ */
+
+/**
+ * One page of a paged list: its items, and the totals from the X-Pagination header.
+ * @param {string} path
+ * @returns {Promise<{items: any[], pagination: Pagination}>}
+ */
+export async function authedPage(path) {
+  const response = await authedResponse(path);
+  const items = await read(response);
+  const header = response.headers.get('X-Pagination');
+  return { items, pagination: header ? JSON.parse(header) : { total: items.length, total_pages: 1, page: 1 } };
 }
 
 /** Sign in; the answer also sets the refresh cookie. */

@@ -20,7 +20,7 @@ before(async () => {
   await join({ code: api.sync.invite, email, password: PASSWORD, displayName: 'Ada Api', language: 'en' });
 });
 
-const csrfCookie = () => decodeURIComponent(browser.cookies.get('csrf_refresh_token').value);
+const csrfCookie = () => decodeURIComponent(browser.cookies.get('csrf_refresh_token;/').value);
 
 test('joining holds the access token in memory and sends it as a bearer token', async () => {
   const token = getAccessToken();
@@ -118,7 +118,7 @@ test('a pull asks for the protocol, cursor and limit given', async () => {
 });
 
 test('without the CSRF cookie a 401 ends the session instead of asking for a refresh', async () => {
-  browser.cookies.delete('csrf_refresh_token');
+  browser.cookies.delete('csrf_refresh_token;/');
   setAccessToken('expired-token');
   ends.length = 0;
   const from = browser.requests.length;
@@ -135,7 +135,7 @@ test('signing out revokes both tokens on the server, clears the cookies and ends
   await login(email, PASSWORD);
   const token = getAccessToken();
   const csrf = csrfCookie();
-  const refreshCookie = browser.cookies.get('refresh_token_cookie').value;
+  const refreshCookie = browser.cookies.get('refresh_token_cookie;/api/auth').value;
   ends.length = 0;
   const from = browser.requests.length;
   await logout();
@@ -151,7 +151,7 @@ test('signing out revokes both tokens on the server, clears the cookies and ends
   // the old tokens are refused from now on, even when a copy of them is sent
   const me = await fetch('/api/me', { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(me.status, 401);
-  browser.cookies.set('refresh_token_cookie', { name: 'refresh_token_cookie', value: refreshCookie, path: '/api/auth',
+  browser.cookies.set('refresh_token_cookie;/api/auth', { name: 'refresh_token_cookie', value: refreshCookie, path: '/api/auth',
     httpOnly: true, expires: Infinity });
   const again = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'X-CSRF-TOKEN': csrf } });
   assert.equal(again.status, 401);

@@ -7,7 +7,10 @@ import en from './messages/en.js';
 
 /** @type {Record<string, Record<string, any>>} */
 const CATALOGS = { en };
-const LOADERS = { en: async () => en, es: async () => (await import('./messages/es.js')).default };
+/** @type {Record<string, (() => Promise<Record<string, any>>)[]>} each language's catalog, in parts */
+const PARTS = { en: [async () => en], es: [async () => (await import('./messages/es.js')).default] };
+const LOADERS = Object.fromEntries(Object.keys(PARTS).map((lang) => [lang, async () => Object.assign({},
+  ...await Promise.all(PARTS[lang].map((load) => load())))]));
 /** How dates and numbers are written: the US conventions readers here expect (es-US: "5:05 p.m.", "1,500"). */
 const LOCALES = { en: 'en-US', es: 'es-US' };
 export const LANGUAGES = Object.keys(LOADERS);
@@ -37,12 +40,17 @@ export function language() {
  * A value may be a function, called each time, so dates and role names follow the language too.
  */
 export function t(key, values = {}) {
-  const message = CATALOGS[current][key] ?? en[key];
+  const message = CATALOGS[current]?.[key] ?? en[key];
   if (message === undefined) return key;
   if (typeof message !== 'function') return message;
   const resolved = {};
   for (const [name, value] of Object.entries(values)) resolved[name] = typeof value === 'function' ? value() : value;
   return message(resolved);
+}
+
+/** Whether the catalogs have words for key (without drawing them: a message may need its values). */
+export function hasMessage(key) {
+  return key in en;
 }
 
 /**
@@ -58,6 +66,20 @@ export async function setLanguage(lang, { save = true } = {}) {
   document.documentElement.lang = lang;
   if (save) safeStorage(() => localStorage.setItem(STORAGE_KEY, lang));
   for (const listener of listeners) listener(lang);
+}
+
+/**
+ * Add another page's words (the console's) to the catalogs: English at once, the other languages with their own
+ * catalog when it is loaded. Call before the first setLanguage, so the app's own first screen never carries them.
+ * @param {Record<string, any>} english
+ * @param {Record<string, () => Promise<Record<string, any>>>} others
+ */
+export function addMessages(english, others) {
+  Object.assign(en, english);
+  for (const [lang, load] of Object.entries(others)) {
+    PARTS[lang].push(load);
+    delete CATALOGS[lang]; // loaded without these words: load it again, whole
+  }
 }
 
 /** Fetch every catalog now (once the first screen is up), so a language change works with no connection. */

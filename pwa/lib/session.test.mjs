@@ -72,12 +72,12 @@ test('signing in holds the token in memory and the profile the phone needs offli
 
 test('csrfToken reads the double-submit cookie, decoded, and only that one', () => {
   const jar = browser.cookies;
-  const cookie = (name, value) => jar.set(name, { name, value, path: '/', httpOnly: false, expires: Infinity });
-  const saved = jar.get('csrf_refresh_token');
+  const cookie = (name, value) => jar.set(`${name};/`, { name, value, path: '/', httpOnly: false, expires: Infinity });
+  const saved = jar.get('csrf_refresh_token;/');
   assert.ok(saved);
   assert.equal(csrfToken(), decodeURIComponent(saved.value));
   try {
-    jar.delete('csrf_refresh_token');
+    jar.delete('csrf_refresh_token;/');
     cookie('a', '1');
     cookie('xcsrf_refresh_token', 'not-this-one');
     assert.equal(csrfToken(), null);
@@ -85,10 +85,10 @@ test('csrfToken reads the double-submit cookie, decoded, and only that one', () 
     cookie('z', '2');
     assert.equal(csrfToken(), 'abc==');
   } finally {
-    jar.delete('a');
-    jar.delete('xcsrf_refresh_token');
-    jar.delete('z');
-    jar.set('csrf_refresh_token', saved);
+    jar.delete('a;/');
+    jar.delete('xcsrf_refresh_token;/');
+    jar.delete('z;/');
+    jar.set('csrf_refresh_token;/', saved);
   }
 });
 

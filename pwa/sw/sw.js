@@ -8,9 +8,10 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 precacheAndRoute(self.__WB_MANIFEST); // this very text, which the build replaces (pwa/sw/workbox.d.ts)
 cleanupOutdatedCaches();
 
-// deep links such as /join/ABC and /signin are routed by the page, so every navigation gets the shell
+// deep links such as /join/ABC and /signin are routed by the page, so every navigation gets the shell; the
+// organizer console is a page of its own that the server answers (and refuses to volunteers), never cached here
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), {
-  denylist: [/^\/api\//, /^\/vendor\//],
+  denylist: [/^\/api\//, /^\/vendor\//, /^\/console(?:\/|$)/],
 }));
 
 sw.addEventListener('install', () => {

@@ -46,7 +46,11 @@ class CampaignSummarySchema(CampaignNameSchema):
     election_day = fields.Date(allow_none=True)
     phone_region = fields.String(metadata={"description": "Where numbers without a country code are read."})
     issue_tags = fields.List(fields.String())
-    talking_points = fields.List(fields.String(), metadata={"description": "Ideas for volunteers, not scripts."})
+    talking_points = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Ideas for volunteers, not scripts, per language: {\"en\": [...], \"es\": [...]}."})
+    message_template = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "The message a volunteer starts from, per language, until they keep their own; {name} is "
+                       "the person's first name."})
 
 
 class MembershipSchema(Schema):

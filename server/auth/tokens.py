@@ -3,8 +3,17 @@ token that lives only in an HttpOnly cookie guarded by a CSRF double-submit cook
 
 from datetime import UTC, datetime
 
-from flask import Flask, after_this_request, current_app
-from flask_jwt_extended import create_access_token, create_refresh_token, decode_token, set_refresh_cookies
+from flask import Flask, Response, after_this_request, current_app
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    current_user,
+    decode_token,
+    get_jwt,
+    set_refresh_cookies,
+    verify_jwt_in_request,
+)
+from flask_jwt_extended.config import config as jwt_config
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 from sqlalchemy import delete
@@ -14,6 +23,7 @@ from server.columns import utcnow
 from server.extensions import db, jwt
 
 SESSION_VERSION = "sv"  # the claim holding the account's session_version when the token was issued
+CONSOLE_PATH = "/console"  # the refresh cookie's second path: the console's page (docs/auth.md)
 
 
 def init_app(app: Flask) -> None:
@@ -44,8 +54,9 @@ def start_session(user: User) -> str:
     @after_this_request
     def _set_cookies(response):
         # the cookies live as long as the token in them (flask-jwt-extended would keep them a year)
-        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
-        set_refresh_cookies(response, refresh, max_age=int(lifetime.total_seconds()))
+        lifetime = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds())
+        set_refresh_cookies(response, refresh, max_age=lifetime)
+        set_console_cookie(response, refresh, lifetime)
         return response
 
     return access_token_for(user)
@@ -72,3 +83,27 @@ def revoke_encoded(token: str) -> None:
     except (PyJWTError, JWTExtendedException):  # a bad or expired token is already useless
         return
     revoke(payload)
+
+
+def set_console_cookie(response: Response, refresh: str, max_age: int) -> None:
+    """The refresh token in a second cookie, sent only with requests for the console's page: a page load carries no
+    bearer token, and the ``/api/auth`` cookie does not reach ``/console``. The page only reads who it is, to refuse
+    a volunteer (server/console.py); the token refreshes nothing from there."""
+    response.set_cookie(jwt_config.refresh_cookie_name, refresh, max_age=max(0, max_age), path=CONSOLE_PATH,
+                        secure=jwt_config.cookie_secure, httponly=True, domain=jwt_config.cookie_domain,
+                        samesite=jwt_config.cookie_samesite)
+
+
+def unset_console_cookie(response: Response) -> None:
+    response.set_cookie(jwt_config.refresh_cookie_name, "", expires=0, path=CONSOLE_PATH,
+                        secure=jwt_config.cookie_secure, httponly=True, domain=jwt_config.cookie_domain,
+                        samesite=jwt_config.cookie_samesite)
+
+
+def cookie_user() -> User | None:
+    """Who the refresh cookie of this request says is here, if it is a valid token not signed out; else None."""
+    try:
+        verify_jwt_in_request(optional=True, refresh=True, locations=["cookies"])
+    except (JWTExtendedException, PyJWTError):  # expired, signed out, or not ours: the same as no cookie
+        return None
+    return current_user if get_jwt() else None

@@ -1,9 +1,11 @@
 import hashlib
 import hmac
+import time
 
 from flask import abort, after_this_request, current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_cookies
+from flask_jwt_extended.config import config as jwt_config
 
 from server import mail
 from server.auth import reset, service, tokens
@@ -90,6 +92,14 @@ class Refresh(MethodView):
     @blp.doc(security=[{"refreshCookie": []}])
     def post(self):
         """A new 15-minute access token, from the refresh cookie (needs the X-CSRF-TOKEN header)."""
+        refresh, expires = request.cookies[jwt_config.refresh_cookie_name], get_jwt()["exp"]
+
+        @after_this_request
+        def _console_copy(response):
+            # sessions begun before the console had its copy of the cookie get one at their next refresh
+            tokens.set_console_cookie(response, refresh, int(expires - time.time()))
+            return response
+
         return {"access_token": tokens.access_token_for(current_user)}
 
 
@@ -111,6 +121,7 @@ class Logout(MethodView):
         @after_this_request
         def _clear(response):
             unset_jwt_cookies(response)
+            tokens.unset_console_cookie(response)
             return response
 
 

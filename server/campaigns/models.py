@@ -33,7 +33,11 @@ class Campaign(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     election_day: Mapped[date | None]
     issue_tags: Mapped[list] = mapped_column(JSON, default=list)  # the issues volunteers can tag conversations with
-    talking_points: Mapped[list] = mapped_column(JSON, default=list)  # ideas for volunteers' own words, not scripts
+    # ideas for volunteers' own words, not scripts, per language: {"en": [...], "es": [...]}
+    talking_points: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the message a volunteer's person screen starts from until they keep their own, per language; {name} is the
+    # person's first name
+    message_template: Mapped[dict] = mapped_column(JSON, default=dict)
     # private matching: the tag table's bucket size for the next key (2^-p of the file per bucket), and how many
     # blinded contacts and voter cards each volunteer may ask for a day (what bounds enumerating the file)
     match_prefix_bits: Mapped[int] = mapped_column(default=16)

@@ -4,6 +4,7 @@ from server import fields as kin_fields
 from server.campaigns.models import Role
 from server.campaigns.service import join_url
 from server.matching.models import MAX_PREFIX_BITS, MIN_PREFIX_BITS
+from server.voters.schemas import VoterCardSchema
 
 
 class MatchingSettings:
@@ -14,6 +15,21 @@ class MatchingSettings:
     match_daily_card_quota = fields.Integer(validate=validate.Range(min=0, max=10_000))
 
 
+MAX_TALKING_POINTS, MAX_TALKING_POINT, MAX_TEMPLATE = 20, 500, 1000
+
+
+def talking_points(**kwargs) -> fields.Dict:
+    """Ideas for volunteers' own words in each language: {"en": ["..."], "es": ["..."]}."""
+    points = fields.List(fields.String(validate=validate.Length(min=1, max=MAX_TALKING_POINT)),
+                         validate=validate.Length(max=MAX_TALKING_POINTS))
+    return kin_fields.PerLanguage(points, **kwargs)
+
+
+def message_template(**kwargs) -> fields.Dict:
+    """The message a volunteer starts from in each language; ``{name}`` becomes the person's first name."""
+    return kin_fields.PerLanguage(fields.String(validate=validate.Length(max=MAX_TEMPLATE)), **kwargs)
+
+
 class CampaignSchema(MatchingSettings, Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -22,8 +38,8 @@ class CampaignSchema(MatchingSettings, Schema):
     election_day = fields.Date(allow_none=True, load_default=None)
     issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
                              validate=validate.Length(max=50))
-    talking_points = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list,
-                                 validate=validate.Length(max=20))
+    talking_points = talking_points(load_default=dict)
+    message_template = message_template(load_default=dict)
 
 
 class CampaignUpdateSchema(MatchingSettings, Schema):
@@ -32,8 +48,8 @@ class CampaignUpdateSchema(MatchingSettings, Schema):
     time_zone = kin_fields.TimeZone()
     election_day = fields.Date(allow_none=True)
     issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=50))
-    talking_points = fields.List(fields.String(validate=validate.Length(min=1, max=500)),
-                                 validate=validate.Length(max=20))
+    talking_points = talking_points()
+    message_template = message_template()
 
 
 class MemberSchema(Schema):
@@ -67,3 +83,12 @@ class InviteSchema(Schema):
 class MemberChangeSchema(Schema):
     role = fields.Enum(Role, by_value=True)
     active = fields.Boolean()
+
+
+class RelationshipCardSchema(Schema):
+    """One of a volunteer's people, as organizers see them."""
+
+    id = fields.UUID(metadata={"description": "The relationship's id (made on the volunteer's phone)."})
+    added_at = fields.AwareDateTime()
+    voter = fields.Nested(VoterCardSchema, allow_none=True, metadata={
+        "description": "The voter's card; null when the voter is no longer in the voter file."})

@@ -20,6 +20,16 @@ def create_campaign(owner_id: int | None = None, **settings) -> Campaign:
     return campaign
 
 
+def update_campaign(campaign: Campaign, actor: Membership, changes: dict) -> None:
+    """Apply settings changes and audit them: one event naming the settings that changed (never their values,
+    which may quote people)."""
+    changed = sorted(name for name, value in changes.items() if getattr(campaign, name) != value)
+    for name in changed:
+        setattr(campaign, name, changes[name])
+    if changed:
+        record(campaign.id, actor.user_id, "campaign.updated", "campaign", campaign.id, fields=changed)
+
+
 def create_invite(campaign: Campaign, role: Role, created_by: Membership | None,
                   max_uses: int = 1, days: int | None = None) -> Invite:
     """An invite link; organizers may invite volunteers, owners anyone.

@@ -6,6 +6,7 @@ from server.auth.schemas import ResetLinkSchema
 from server.blueprint import Blueprint
 from server.campaigns import service
 from server.campaigns.models import Invite, Membership, Role
+from server.campaigns.relationships import relationships_of
 from server.campaigns.schemas import (
     CampaignSchema,
     CampaignUpdateSchema,
@@ -13,6 +14,7 @@ from server.campaigns.schemas import (
     InviteSchema,
     MemberChangeSchema,
     MemberSchema,
+    RelationshipCardSchema,
 )
 from server.extensions import db
 from server.scoping import current_campaign, current_membership, requires_role
@@ -23,20 +25,19 @@ blp = Blueprint("campaigns", __name__, url_prefix="/api/campaigns/<int:campaign_
 
 @blp.route("")
 class CampaignView(MethodView):
-    @requires_role(Role.VOLUNTEER)
+    @requires_role(Role.ORGANIZER)
     @blp.response(200, CampaignSchema)
     def get(self):
-        """The campaign's settings."""
+        """The campaign's settings (a volunteer's phone gets what it needs of them from ``GET /api/me``)."""
         return current_campaign()
 
     @requires_role(Role.OWNER)
     @blp.arguments(CampaignUpdateSchema)
     @blp.response(200, CampaignSchema)
     def patch(self, data):
-        """Change the campaign's name, phone region, time zone or election day."""
+        """Change the campaign's settings; writes an audit event naming the settings that changed."""
         campaign = current_campaign()
-        for name, value in data.items():
-            setattr(campaign, name, value)
+        service.update_campaign(campaign, current_membership(), data)
         db.session.commit()
         return campaign
 
@@ -69,6 +70,12 @@ class Members(MethodView):
 @blp.route("/members/<int:membership_id>")
 class MemberById(MethodView):
     @requires_role(Role.ORGANIZER)
+    @blp.response(200, MemberSchema)
+    def get(self, membership_id):
+        """One member of the campaign, active or not."""
+        return Membership.get_in_campaign(membership_id, current_campaign())
+
+    @requires_role(Role.ORGANIZER)
     @blp.arguments(MemberChangeSchema)
     @blp.response(200, MemberSchema)
     @blp.errors(409)
@@ -78,6 +85,17 @@ class MemberById(MethodView):
         service.change_member(current_membership(), member, data.get("role"), data.get("active"))
         db.session.commit()
         return member
+
+
+@blp.route("/members/<int:membership_id>/relationships")
+class MemberRelationships(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(200, RelationshipCardSchema(many=True))
+    @blp.paginate()
+    def get(self, membership_id, pagination_parameters):
+        """The people a member confirmed they know, newest first, paged: voter cards only (name, age, city)."""
+        member = Membership.get_in_campaign(membership_id, current_campaign())
+        return relationships_of(member, pagination_parameters)
 
 
 @blp.route("/members/<int:membership_id>/reset-link")

@@ -126,7 +126,7 @@ class ConversationSchema(Schema):
 
 
 class ConversationFilterSchema(Schema):
-    volunteer_id = Id()
+    volunteer_id = Id(strict=False)  # a query string's values are text
     since = fields.Date(metadata={"description": "Conversations on or after this day."})
     until = fields.Date(metadata={"description": "Conversations on or before this day."})
     support = fields.Integer(validate=validate.Range(min=1, max=5))

@@ -114,9 +114,10 @@ class LiveServer:
             db.session.commit()
             return invite.code
 
-    def member(self, campaign_id, email, role=Role.VOLUNTEER, password=PASSWORD, name="Ana Example") -> None:
+    def member(self, campaign_id, email, role=Role.VOLUNTEER, password=PASSWORD, name="Ana Example",
+               language="en") -> None:
         with self.app.app_context():
-            user = User(email=email, display_name=name, password_hash=hash_password(password))
+            user = User(email=email, display_name=name, password_hash=hash_password(password), language=language)
             db.session.add(user)
             db.session.flush()
             db.session.add(Membership(campaign_id=campaign_id, user_id=user.id, role=role))

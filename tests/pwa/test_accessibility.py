@@ -90,7 +90,8 @@ def test_home_with_a_log_waiting_and_the_log_screen_have_no_violations(scan, liv
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_contacts_people_person_and_privacy_screens_have_no_violations(scan, live_server, language):
     campaign = live_server.campaign("Accessible People")
-    live_server.configure(campaign, talking_points=["Ask what matters to them."], issue_tags=["housing", "transit"])
+    live_server.configure(campaign, talking_points={"en": ["Ask what matters to them."]},
+                          issue_tags=["housing", "transit"])
     live_server.voters_with(campaign, [("Ana", "Lopez", ["+19195550101"]), ("Ben", "Okafor", ["+19195550102"])])
     email = f"a11y-people-{language}-{uuid.uuid4().hex}@example.org"
     live_server.member(campaign, email)

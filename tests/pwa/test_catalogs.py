@@ -131,3 +131,18 @@ def test_every_field_a_volunteer_fills_in_has_its_words_in_both_languages():
             "fields.relationship.kind.neighbour", "fields.conversation.registered.true"} <= needed
     assert sorted(needed - en.keys()) == []
     assert sorted(needed - es.keys()) == []
+
+
+def test_the_consoles_words_have_the_same_keys_and_placeholders_in_both_languages():
+    """The console's catalogs (merged into the app's by the console's entry) follow the same rule."""
+    en, es = read_catalogs(MESSAGES / "console-en.js", MESSAGES / "console-es.js")
+    assert len(en) > 100 and en["console.roster.count"] == ["shown", "total"]
+    assert key_differences(en, es) == []
+    assert placeholder_differences(en, es) == []
+
+
+def test_the_console_adds_words_and_takes_none_of_the_apps():
+    """A console key that shadowed one of the app's would change the app's words on the console's page."""
+    app_en, console_en = read_catalogs(MESSAGES / "en.js", MESSAGES / "console-en.js")
+    assert sorted(app_en.keys() & console_en.keys()) == []
+    assert all(key.startswith("console.") for key in console_en)

@@ -2,7 +2,7 @@
 
 The server answers in English (``{"code", "status", "message", "errors"}``, server/errors.py). The volunteer's
 screens show its words in a few places, always through the catalog key ``server.text``: a field's error and a form's
-alert (pwa/app/ui/forms.js), leaving a campaign (privacy.js), a sync rejection without a code the catalog knows
+alert (pwa/ui/forms.js), leaving a campaign (privacy.js), a sync rejection without a code the catalog knows
 (home.js); matching stopped by the server carries them too (lib/matching/match.js). es.js answers ``server.text``
 from its own words for the server's sentences (pwa/lib/messages/server-es.js), and with a Spanish catch-all for one
 it does not know.

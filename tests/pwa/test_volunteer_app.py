@@ -198,7 +198,7 @@ def confirm_ana(page, volunteer):
 
 def test_reach_out_in_your_own_words_from_your_own_phone(page, live_server, volunteer):
     campaign, _, _ = volunteer
-    live_server.configure(campaign, talking_points=["Ask what matters to them."])
+    live_server.configure(campaign, talking_points={"en": ["Ask what matters to them."]})
     confirm_ana(page, volunteer)
     expect(page.locator("#person-card")).to_contain_text("Ana L. · ")
     expect(page.locator("#ideas")).to_have_text("Ask what matters to them.")

@@ -1,12 +1,14 @@
 """``flask db upgrade`` builds exactly the models' schema, on SQLite and PostgreSQL, and can be undone."""
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import JSON, column, inspect, select, table, text
 
 from server import create_app
 from server.extensions import MIGRATIONS, db
@@ -54,5 +56,35 @@ def test_downgrade_to_base_and_upgrade_again_rebuilds_the_schema(fresh_database_
             assert models <= set(inspect(db.engine).get_table_names())
             with db.engine.connect() as connection:
                 assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+        finally:
+            db.engine.dispose()
+
+
+def test_a_campaigns_talking_points_move_to_english_and_back(fresh_database_uri):
+    """The one list of talking points becomes the English list (an empty one, no list at all); downgrading gives the
+    list back, so neither way loses a campaign's ideas."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": fresh_database_uri})
+    campaign = table("campaign", column("id"), column("name"), column("talking_points", JSON),
+                     column("message_template", JSON))
+    before = "25ddb16e5a12"
+    with app.app_context():
+        try:
+            upgrade(revision=before)
+            with db.engine.begin() as connection:
+                for name, points in (("Points", ["Ask what matters.", "Listen."]), ("None", [])):
+                    connection.execute(text(
+                        "INSERT INTO campaign (name, phone_region, time_zone, issue_tags, talking_points, "
+                        "match_prefix_bits, match_daily_quota, match_daily_card_quota, created_at) VALUES "
+                        "(:name, 'US', 'UTC', '[]', :points, 16, 1, 1, '2026-01-01T00:00:00+00:00')"),
+                        {"name": name, "points": json.dumps(points)})
+            upgrade()
+            read = select(campaign.c.name, campaign.c.talking_points, campaign.c.message_template)
+            with db.engine.connect() as connection:
+                assert sorted(connection.execute(read).all()) == [
+                    ("None", {}, {}), ("Points", {"en": ["Ask what matters.", "Listen."]}, {})]
+            downgrade(revision=before)
+            with db.engine.connect() as connection:
+                assert sorted(connection.execute(select(campaign.c.name, campaign.c.talking_points)).all()) == [
+                    ("None", []), ("Points", ["Ask what matters.", "Listen."])]
         finally:
             db.engine.dispose()

@@ -7,13 +7,13 @@ import { linkContacts, votersOf } from '../../lib/db.js';
 import { formatList, t } from '../../lib/i18n.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, liveRecords, voterName } from '../people.js';
-import { html, nothing } from '../screen.js';
+import { html, nothing } from '../../ui/screen.js';
 import { askAndDeleteContacts } from '../ui/forget-contacts.js';
 import { icon } from '../ui/icons.js';
 
 export const title = 'contacts.title';
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function contactsScreen(ctx) {
   const { toasts, sync } = ctx;
   const userId = getProfile().user.id;

@@ -6,16 +6,16 @@ import { formatDateTime, formatDay, t } from '../../lib/i18n.js';
 import { discard, onOutboxChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, liveRecords, personName, today } from '../people.js';
-import { html, nothing } from '../screen.js';
+import { html, nothing } from '../../ui/screen.js';
 import { fieldText } from '../ui/entity-form.js';
-import { confirmDialog } from '../ui/dialog.js';
+import { confirmDialog } from '../../ui/dialog.js';
 import { updateNow } from '../ui/sw-bridge.js';
 
 export const title = null;
 const SIGN_OUT_SYNC_WAIT_MS = 10_000;
 const LATEST = 5; // conversations shown on Home before the fold
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function homeScreen(ctx) {
   const { sync, toasts } = ctx;
   let profile = getProfile();
@@ -87,6 +87,8 @@ export default function homeScreen(ctx) {
       <h2 id="campaigns-title">${t('home.campaigns')}</h2>
       <ul class="campaigns" aria-labelledby="campaigns-title">${active.length ? active.map(campaignItem)
         : html`<li>${t('home.none')}</li>`}</ul>
+      ${active.some(({ role }) => role === 'organizer' || role === 'owner') ? html`<a href="/console" id="console-link"
+        class="button secondary">${t('home.console')}</a>` : nothing}
       <button id="signout" type="button" class="button secondary" @click=${signOut}>${t('home.signout')}</button>
     </section>`;
   };

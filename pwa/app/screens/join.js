@@ -3,15 +3,15 @@
 import { invite, join } from '../../lib/api.js';
 import { LANGUAGES, formatDateTime, language, t } from '../../lib/i18n.js';
 import { getProfile } from '../../lib/session.js';
-import { html, nothing } from '../screen.js';
-import { Form, explain, field, formAlert, selectField, submitButton } from '../ui/forms.js';
+import { html, nothing } from '../../ui/screen.js';
+import { Form, explain, field, formAlert, selectField, submitButton } from '../../ui/forms.js';
 
 export const title = 'join.title';
 const LANGUAGE_NAMES = { en: 'English', es: 'Español' };
 const STATUS_KEYS = { 401: 'join.error.401', 403: 'join.error.403', 404: 'join.error.404', 409: 'join.error.409',
   410: 'join.error.410' };
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function joinScreen(ctx) {
   const [code] = ctx.params;
   const form = new Form(ctx, 'join-form');
@@ -29,7 +29,7 @@ export default function joinScreen(ctx) {
   function send(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     if (!form.check()) return;
-    const { display_name: name, email, password, language: lang } = /** @type {import('../ui/forms.js').Controls} */ (
+    const { display_name: name, email, password, language: lang } = /** @type {import('../../ui/forms.js').Controls} */ (
       form.element.elements);
     form.submit(async () => ctx.onJoined(await join({ code, displayName: name.value.trim(), email: email.value.trim(),
       password: password.value, language: lang.value }), lang.value), STATUS_KEYS);

@@ -6,13 +6,13 @@ import { t } from '../../lib/i18n.js';
 import { recordChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, liveRecords, personName } from '../people.js';
-import { html, nothing } from '../screen.js';
+import { html, nothing } from '../../ui/screen.js';
 import { checkEntity, entityField, readEntityForm } from '../ui/entity-form.js';
-import { Form, formAlert } from '../ui/forms.js';
+import { Form, formAlert } from '../../ui/forms.js';
 
 export const title = 'log.title';
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function logScreen(ctx) {
   const [conversationId] = ctx.params;
   const form = new Form(ctx, 'log-form');

@@ -1,7 +1,7 @@
 // A page that does not exist: say so, and offer the way home (or to sign in).
 import { t } from '../../lib/i18n.js';
 import { isSignedIn } from '../../lib/session.js';
-import { html } from '../screen.js';
+import { html } from '../../ui/screen.js';
 
 export const title = 'notFound.title';
 

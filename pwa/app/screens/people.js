@@ -6,7 +6,7 @@ import { formatDay, t } from '../../lib/i18n.js';
 import { onOutboxChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, peopleOf, personName, today, voterName } from '../people.js';
-import { html, nothing } from '../screen.js';
+import { html, nothing } from '../../ui/screen.js';
 import { fieldText } from '../ui/entity-form.js';
 
 export const title = 'people.title';
@@ -22,7 +22,7 @@ const FILTERS = {
   against: (person) => [4, 5].includes(person.last?.values.support),
 };
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function peopleScreen(ctx) {
   const profile = getProfile();
   const userId = profile.user.id;
@@ -46,7 +46,7 @@ export default function peopleScreen(ctx) {
   async function find(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     const form = /** @type {HTMLFormElement} */ (event.target);
-    const controls = /** @type {import('../ui/forms.js').Controls} */ (form.elements);
+    const controls = /** @type {import('../../ui/forms.js').Controls} */ (form.elements);
     const name = controls.name.value.trim();
     if (name.length < 2 || search.busy) return;
     const campaign = campaigns.length > 1

@@ -3,19 +3,19 @@
 // logged with them and the next step.
 import { getContact } from '../../lib/contacts/store.js';
 import { getMeta, getRecord, getVoter, setMeta } from '../../lib/db.js';
-import { formatDateTime, formatDay, t } from '../../lib/i18n.js';
+import { formatDateTime, formatDay, language, t } from '../../lib/i18n.js';
 import { onOutboxChange, recordChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, cardValues, peopleOf, personName } from '../people.js';
-import { html, nothing } from '../screen.js';
+import { html, nothing } from '../../ui/screen.js';
 import { checkEntity, entityField, fieldText, readEntityForm } from '../ui/entity-form.js';
-import { Form, formAlert } from '../ui/forms.js';
+import { Form, formAlert } from '../../ui/forms.js';
 import { icon } from '../ui/icons.js';
 
 export const title = 'person.title';
 const ABOUT = ['kind', 'closeness', 'notes']; // the relationship's fields the volunteer tells here
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function personScreen(ctx) {
   const [relationshipId] = ctx.params;
   let found; // undefined while loading, null when not this volunteer's person
@@ -24,7 +24,7 @@ export default function personScreen(ctx) {
 
   async function load() {
     found = await read(relationshipId);
-    message ??= found ? found.draft.replaceAll('{name}', firstNameOf(found)) : '';
+    message ??= found ? found.start.replaceAll('{name}', firstNameOf(found)) : '';
     ctx.update();
   }
   ctx.watch(onOutboxChange(load));
@@ -59,7 +59,7 @@ export default function personScreen(ctx) {
     const body = encodeURIComponent(message.replaceAll('{name}', firstName));
     const phones = contact?.phones ?? [];
     const emails = contact?.emails ?? [];
-    const ideas = campaign.talking_points ?? [];
+    const ideas = inMyLanguage(campaign.talking_points) ?? [];
     const reachable = phones.length || emails.length;
     const keep = async () => {
       // kept as a template: this person's first name goes back to {name} for the next one
@@ -133,8 +133,21 @@ async function read(relationshipId) {
   const person = (await peopleOf(profile.user.id, campaign.id)).find((p) => p.record.entity_id === relationshipId);
   const contact = record.local?.contact_id ? await getContact(record.local.contact_id) : null;
   const draftKey = `messages/${profile.user.id}/${campaign.id}`;
+  const kept = await getMeta(draftKey);
+  // the volunteer's own message once they kept one; until then the campaign's, in their language
   return { ...person, voter: person.voter ?? await getVoter(campaign.id, record.values.voter_id), contact, campaign,
-    userId: profile.user.id, draftKey, draft: (await getMeta(draftKey)) ?? '' };
+    userId: profile.user.id, draftKey, draft: kept ?? '', start: kept ?? inMyLanguage(campaign.message_template) ?? '' };
+}
+
+/**
+ * A campaign setting written per language ({"en": ..., "es": ...}): the volunteer's language's, else another's.
+ * A phone that last synced before settings had languages holds the one list: that is the answer.
+ */
+function inMyLanguage(perLanguage) {
+  if (perLanguage == null || Array.isArray(perLanguage)) return perLanguage ?? null;
+  const filled = (value) => (Array.isArray(value) ? value.length > 0 : Boolean(value));
+  const mine = perLanguage[language()];
+  return filled(mine) ? mine : Object.values(perLanguage).find(filled) ?? null;
 }
 
 function firstNameOf({ voter, record }) {

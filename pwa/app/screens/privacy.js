@@ -4,13 +4,13 @@ import { ApiError, getMe, leaveCampaign } from '../../lib/api.js';
 import { t } from '../../lib/i18n.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns } from '../people.js';
-import { html } from '../screen.js';
-import { confirmDialog } from '../ui/dialog.js';
+import { html } from '../../ui/screen.js';
+import { confirmDialog } from '../../ui/dialog.js';
 import { askAndDeleteContacts } from '../ui/forget-contacts.js';
 
 export const title = 'privacy.title';
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function privacyScreen(ctx) {
   const { toasts } = ctx;
 

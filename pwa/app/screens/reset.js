@@ -3,12 +3,12 @@
 // or sent; it greets them by name and takes the new password, then signs them in.
 import { requestReset, resetOptions, resetPassword, resetState } from '../../lib/api.js';
 import { formatDateTime, t } from '../../lib/i18n.js';
-import { html } from '../screen.js';
-import { Form, explain, field, formAlert, submitButton } from '../ui/forms.js';
+import { html } from '../../ui/screen.js';
+import { Form, explain, field, formAlert, submitButton } from '../../ui/forms.js';
 
 export const title = 'reset.title';
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function resetScreen(ctx) {
   const [token] = ctx.params;
   const form = new Form(ctx, 'reset-form');
@@ -24,7 +24,7 @@ export default function resetScreen(ctx) {
   function choose(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     if (!form.check()) return;
-    const { password } = /** @type {import('../ui/forms.js').Controls} */ (form.element.elements);
+    const { password } = /** @type {import('../../ui/forms.js').Controls} */ (form.element.elements);
     form.submit(async () => ctx.onSignedIn(await resetPassword(token, password.value)), { 404: 'reset.error.404',
       410: 'reset.error.410' });
   }
@@ -32,7 +32,7 @@ export default function resetScreen(ctx) {
   function ask(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     if (!form.check()) return;
-    const { email } = /** @type {import('../ui/forms.js').Controls} */ (form.element.elements);
+    const { email } = /** @type {import('../../ui/forms.js').Controls} */ (form.element.elements);
     form.submit(async () => {
       await requestReset(email.value.trim());
       sent = true;

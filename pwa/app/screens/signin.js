@@ -1,19 +1,19 @@
 // Sign in with e-mail and password (/signin, and any signed-in page when signed out).
 import { login } from '../../lib/api.js';
 import { t } from '../../lib/i18n.js';
-import { html } from '../screen.js';
-import { Form, field, formAlert, submitButton } from '../ui/forms.js';
+import { html } from '../../ui/screen.js';
+import { Form, field, formAlert, submitButton } from '../../ui/forms.js';
 
 export const title = 'signin.title';
 
-/** @param {import('../screen.js').ScreenContext} ctx */
+/** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function signinScreen(ctx) {
   const form = new Form(ctx, 'signin-form');
 
   function send(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
     if (!form.check()) return;
-    const { email, password } = /** @type {import('../ui/forms.js').Controls} */ (form.element.elements);
+    const { email, password } = /** @type {import('../../ui/forms.js').Controls} */ (form.element.elements);
     form.submit(async () => ctx.onSignedIn(await login(email.value.trim(), password.value)),
       { 401: 'signin.error.401' });
   }

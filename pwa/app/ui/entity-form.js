@@ -5,7 +5,7 @@
 //   fields.<entity>.<field>.<value>   a choice's words     fields.<entity>.<field>.none   "not set" (nullable)
 import { entities } from '../../lib/constants.gen.js';
 import { t } from '../../lib/i18n.js';
-import { html, nothing } from '../screen.js';
+import { html, nothing } from '../../ui/screen.js';
 
 const CHIPS_UP_TO = 6; // a choice with more values than this is a <select>
 const SEARCH_SHOWS = 8; // a search shows this many answers at most; typing finds the others
@@ -43,7 +43,7 @@ function asText(value) {
  * the field); id names the control; value is the stored value to start from; options are a list's values (the
  * campaign's issue tags) or a reference's [value, words]. A reference with search ({text, onInput}, the screen
  * keeps the text) is a search box over its options, each answer a large radio button.
- * @param {import('./forms.js').Form} form
+ * @param {import('../../ui/forms.js').Form} form
  * @param {string} entity
  * @param {string} name
  * @param {{id?: string, value?: any, options?: any[], hint?: boolean, widget?: 'select' | 'chips',

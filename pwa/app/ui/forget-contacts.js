@@ -1,6 +1,6 @@
 // "Delete all my contacts from this phone", asked from the contacts and the privacy screens.
 import { deleteAllContacts } from '../../lib/contacts/store.js';
-import { confirmDialog } from './dialog.js';
+import { confirmDialog } from '../../ui/dialog.js';
 
 /** Delete once the volunteer confirms; resolves true when they did. */
 export async function askAndDeleteContacts(userId, toasts) {

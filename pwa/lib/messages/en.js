@@ -74,6 +74,7 @@ export default {
   'home.none': 'You are not in a campaign yet. Ask an organizer for an invite link.',
   'home.role': ({ role }) => `Role: ${role}`,
   'home.electionDay': ({ date }) => `Election day: ${date}`,
+  'home.console': 'Open the organizer console',
   'home.signout': 'Sign out',
   'home.signoutFailed': 'Could not sign out. Check your connection and try again.',
   'home.log': 'Log a conversation',

@@ -77,6 +77,7 @@ export default {
   'home.none': 'Todavía no estás en ninguna campaña. Pide un enlace de invitación al equipo organizador.',
   'home.role': ({ role }) => `Rol: ${role}`,
   'home.electionDay': ({ date }) => `Día de las elecciones: ${date}`,
+  'home.console': 'Abrir la consola del equipo organizador',
   'home.signout': 'Cerrar sesión',
   'home.signoutFailed': 'No se pudo cerrar la sesión. Revisa tu conexión e inténtalo de nuevo.',
   'home.log': 'Registrar una conversación',

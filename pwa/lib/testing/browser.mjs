@@ -56,7 +56,7 @@ async function closedPort() {
 }
 
 /**
- * Install the browser globals for a page at `origin`; returns the browser: {origin, online, cookies (name ->
+ * Install the browser globals for a page at `origin`; returns the browser: {origin, online, cookies ("name;path" ->
  * cookie), requests (the log), unreachable(), reachable(), loseNextAnswer(), clearCookies()}.
  */
 export function installBrowser(origin) {
@@ -109,8 +109,10 @@ export function installBrowser(origin) {
     }
     for (const header of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(header, wallClock());
-      if (cookie.expires <= wallClock()) browser.cookies.delete(cookie.name);
-      else browser.cookies.set(cookie.name, cookie);
+      // a cookie is its name and path, as in a browser: the refresh cookie is set for /api/auth and for /console
+      const key = `${cookie.name};${cookie.path}`;
+      if (cookie.expires <= wallClock()) browser.cookies.delete(key);
+      else browser.cookies.set(key, cookie);
     }
     if (browser.losing > 0) {
       browser.losing -= 1;

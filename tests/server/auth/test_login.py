@@ -21,7 +21,8 @@ def test_login_returns_an_access_token_and_the_memberships(client, make_user, ma
     assert response.json["memberships"] == [{
         # what the phone needs of the campaign, offline too: where numbers are read, its issues, its ideas
         "campaign": {"id": campaign_id, "name": "Rivertown", "time_zone": "America/New_York", "election_day": None,
-                     "phone_region": "US", "issue_tags": [], "talking_points": []},
+                     "phone_region": "US", "issue_tags": [], "talking_points": {},
+                     "message_template": {}},
         "role": "volunteer", "active": True,
     }]
     me = client.get("/api/me", headers={"Authorization": f"Bearer {response.json['access_token']}"})

@@ -1,8 +1,8 @@
 // Short messages at the bottom of the screen, in the #toasts live region. After svgomg's ui/toasts.js: the
 // person's choice comes back as a promise (toast.answer); the list is drawn with lit-html, so a language change
 // redraws their words.
-import { onLanguageChange, t } from '../../lib/i18n.js';
-import { html, render } from '../screen.js';
+import { onLanguageChange, t } from '../lib/i18n.js';
+import { html, render } from './screen.js';
 
 export class Toasts {
   /** @param {HTMLElement} container */

@@ -1,10 +1,10 @@
 // Forms: fields with a label, a hint and an error slot, and the one way errors reach them: our own checks first
 // (in the person's language), then whatever the server says, mapped to words in the catalogs. A Form keeps its
 // errors as catalog keys, so they are drawn (and redrawn in another language) with the rest of the screen.
-import { ApiError } from '../../lib/api.js';
-import { looksLikeEmail } from '../../lib/email.js';
-import { t } from '../../lib/i18n.js';
-import { attrs, html, nothing } from '../screen.js';
+import { ApiError } from '../lib/api.js';
+import { looksLikeEmail } from '../lib/email.js';
+import { t } from '../lib/i18n.js';
+import { attrs, html, nothing } from './screen.js';
 
 /** @typedef {[string, object?]} Message a catalog key and its values */
 /** @typedef {HTMLFormControlsCollection & Record<string, HTMLInputElement>} Controls a form's controls by name */
@@ -53,10 +53,11 @@ export class Form {
     this.alert = null;
   }
 
-  /** Check required, e-mail and minimum-length rules on the form's inputs; show what is wrong. */
+  /** Check required, e-mail and minimum-length rules on the form's inputs and text areas; show what is wrong. */
   check() {
     const errors = new Map();
-    for (const input of this.element.querySelectorAll('input')) {
+    for (const input of this.element.querySelectorAll('input, textarea')) {
+      if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) continue;
       const value = input.type === 'password' ? input.value : input.value.trim();
       if (input.required && !value) errors.set(input.name, ['error.required']);
       else if (input.type === 'email' && !looksLikeEmail(value)) errors.set(input.name, ['error.email']);
@@ -90,17 +91,36 @@ export class Form {
     }
   }
 
-  /** Put an ApiError on the form: field errors under their fields, the rest in the alert. */
+  /**
+   * Put an ApiError on the form: field errors under their fields, the rest in the alert. A nested error (a list's
+   * item, a language's value: {"talking_points": {"es": ...}}) goes to the field named for its first key
+   * ("talking_points.es") when the form has one, else to the field itself.
+   */
   showApiError(error, statusKeys = {}) {
     const errors = new Map();
     let alert = null;
+    const has = (name) => this.element.elements.namedItem(name) instanceof HTMLElement;
     for (const [name, messages] of Object.entries(error.fieldErrors)) {
-      const message = [].concat(messages)[0];
-      if (this.element.elements.namedItem(name) instanceof HTMLElement) errors.set(name, ['server.text', { message }]);
+      const [path, message] = firstMessage(messages);
+      const target = [path.length ? `${name}.${path[0]}` : null, name].find((candidate) => candidate && has(candidate));
+      if (target) errors.set(target, ['server.text', { message }]);
       else alert = ['server.text', { message }]; // e.g. the invite code, which has no field of its own
     }
     this.show(errors, alert ?? (errors.size ? null : explain(error, statusKeys)));
   }
+}
+
+/**
+ * The first message in a field's errors, and the keys that lead to it: ["x"] is [[], "x"], {"es": {"0": ["x"]}} is
+ * [["es", "0"], "x"].
+ * @returns {[string[], string]}
+ */
+function firstMessage(messages) {
+  if (typeof messages === 'string') return [[], messages];
+  if (Array.isArray(messages)) return messages.length ? firstMessage(messages[0]) : [[], ''];
+  const [key, value] = Object.entries(messages ?? {})[0] ?? ['', ''];
+  const [path, message] = firstMessage(value);
+  return [[key, ...path], message];
 }
 
 /**
@@ -130,13 +150,35 @@ export function field(form, { id, name, label, hint = '', ...input }) {
   </div>`;
 }
 
-/** A labelled <select>; options are [value, label, lang] with labels in their own language. */
-export function selectField({ id, name, label, options, value }) {
+/**
+ * A labelled text area, with a hint and an error slot like field()'s; textarea holds its other attributes (rows,
+ * maxlength...) and value its text.
+ */
+export function textareaField(form, { id, name, label, hint = '', value = '', ...textarea }) {
+  const describedBy = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(' ');
   return html`<div class="field">
     <label for=${id}>${t(label)}</label>
-    <select id=${id} name=${name}>${options.map(([optionValue, optionLabel, lang]) => html`
+    <textarea id=${id} name=${name} aria-describedby=${describedBy} .value=${value}
+      aria-invalid=${form.errors.has(name) ? 'true' : nothing} ${attrs(textarea)}></textarea>
+    ${hint ? html`<p id=${`${id}-hint`} class="hint">${t(hint)}</p>` : nothing}
+    <p id=${`${id}-error`} class="field-error">${form.errorText(name)}</p>
+  </div>`;
+}
+
+/**
+ * A labelled <select>; options are [value, label, lang] with labels in their own language. With a form, it has an
+ * error slot like field()'s.
+ */
+export function selectField({ id, name, label, options, value, form = null, hint = '' }) {
+  const describedBy = [hint && `${id}-hint`, form && `${id}-error`].filter(Boolean).join(' ');
+  return html`<div class="field">
+    <label for=${id}>${t(label)}</label>
+    <select id=${id} name=${name} aria-describedby=${describedBy || nothing}
+      aria-invalid=${form?.errors.has(name) ? 'true' : nothing}>${options.map(([optionValue, optionLabel, lang]) => html`
       <option value=${optionValue} lang=${lang ?? nothing} ?selected=${optionValue === value}>${optionLabel}</option>`)}
     </select>
+    ${hint ? html`<p id=${`${id}-hint`} class="hint">${t(hint)}</p>` : nothing}
+    ${form ? html`<p id=${`${id}-error`} class="field-error">${form.errorText(name)}</p>` : nothing}
   </div>`;
 }
 

@@ -1,7 +1,7 @@
 // A modal question; the answer comes back as a promise. A native <dialog> traps focus, closes on Escape (as
 // "cancel") and gives focus back where it was.
-import { t } from '../../lib/i18n.js';
-import { html, render } from '../screen.js';
+import { t } from '../lib/i18n.js';
+import { html, render } from './screen.js';
 
 /**
  * Ask, with title and body (catalog keys, body with values) and the keys of the two buttons; cancel is the

@@ -23,7 +23,7 @@ export { html, nothing, render };
  */
 export class ScreenContext {
   // what main.js hands every screen; the constructor's Object.assign fills them in
-  /** @type {import('./ui/toasts.js').Toasts} */ toasts;
+  /** @type {import('./toasts.js').Toasts} */ toasts;
   /** @type {import('../lib/sync.js').Sync} */ sync;
   /** @type {(path: string, options?: {replace?: boolean, focus?: boolean}) => Promise<void>} */ navigate;
   /** @type {(session: object) => void} */ onSignedIn;

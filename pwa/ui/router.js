@@ -1,7 +1,7 @@
-// Which screen a path shows. The server answers every page path with index.html, and the service worker does
-// the same offline, so the page picks the screen from location.pathname (History API). Each screen's code is
-// its own chunk, loaded when first shown (the service worker precaches them all, so offline too); leaving a
-// screen ends its ScreenContext, which stops whatever it was listening to.
+// Which screen a path shows, for either app (the volunteer app and the organizer console). The server answers each
+// app's paths with its own page, and the page picks the screen from location.pathname (History API). Each screen's
+// code is its own chunk, loaded when first shown; leaving a screen ends its ScreenContext, which stops whatever it
+// was listening to. A link to a path the router does not own (the other app, the API) is left to the browser.
 import { onLanguageChange, t } from '../lib/i18n.js';
 import { isSignedIn } from '../lib/session.js';
 import { ScreenContext, render } from './screen.js';
@@ -14,29 +14,22 @@ import { ScreenContext, render } from './screen.js';
  * @property {boolean} [signedOutOnly]
  */
 
-const UUID = '([0-9a-f-]{36})';
-/** @type {Route} */
-const SIGNIN = { load: () => import('./screens/signin.js') };
-/** @type {Route} */
-const NOT_FOUND = { load: () => import('./screens/not-found.js') };
-/** @type {Route[]} */
-const ROUTES = [
-  { path: /^\/join\/([^/]+)\/?$/, load: () => import('./screens/join.js') },
-  { path: /^\/signin\/?$/, ...SIGNIN, signedOutOnly: true },
-  { path: /^\/reset(?:\/([^/]+))?\/?$/, load: () => import('./screens/reset.js') },
-  { path: /^\/(?:index\.html)?$/, load: () => import('./screens/home.js'), signedInOnly: true },
-  { path: new RegExp(`^/log(?:/${UUID})?/?$`), load: () => import('./screens/log.js'), signedInOnly: true },
-  { path: /^\/contacts\/?$/, load: () => import('./screens/contacts.js'), signedInOnly: true },
-  { path: /^\/people\/?$/, load: () => import('./screens/people.js'), signedInOnly: true },
-  { path: new RegExp(`^/people/${UUID}/?$`), load: () => import('./screens/person.js'), signedInOnly: true },
-  { path: /^\/privacy\/?$/, load: () => import('./screens/privacy.js'), signedInOnly: true },
-];
+/**
+ * @typedef {object} Routes what one app routes
+ * @property {Route[]} routes
+ * @property {Route} signIn shown for a signedInOnly route to someone signed out
+ * @property {Route} notFound shown for a path no route takes
+ * @property {string} home where a signedOutOnly route sends someone signed in
+ * @property {(path: string) => boolean} owns the paths this app draws; links elsewhere load another page
+ */
 
-/** Paths that belong to the server, never to the page. */
-const SERVER_PATHS = /^\/(?:api|vendor)\//;
-
-/** Draw screens into outlet; app (toasts, sync, navigate, session callbacks) is handed to every screen. */
-export function createRouter(outlet, app) {
+/**
+ * Draw screens into outlet; app (toasts, navigate, session callbacks...) is handed to every screen.
+ * @param {HTMLElement} outlet
+ * @param {object} app
+ * @param {Routes} routing
+ */
+export function createRouter(outlet, app, { routes, signIn, notFound, home, owns }) {
   let current = null; // {route, shown, ctx, module}
   let showing = 0; // only the latest navigation draws: a screen's chunk may arrive after the next click
   const rendered = new Set();
@@ -48,17 +41,17 @@ export function createRouter(outlet, app) {
 
   /** The route for the current path, and what it shows for who is (not) signed in. */
   function resolve() {
-    const route = ROUTES.find((candidate) => candidate.path.test(location.pathname));
-    if (!route) return { route: NOT_FOUND, shown: NOT_FOUND, params: [] };
+    const route = routes.find((candidate) => candidate.path.test(location.pathname));
+    if (!route) return { route: notFound, shown: notFound, params: [] };
     if (route.signedOutOnly && isSignedIn()) return null;
-    const shown = route.signedInOnly && !isSignedIn() ? SIGNIN : route;
+    const shown = route.signedInOnly && !isSignedIn() ? signIn : route;
     const params = location.pathname.match(route.path).slice(1).map((part) => part && decode(part));
     return { route, shown, params };
   }
 
   async function show({ focus = true } = {}) {
     const resolved = resolve();
-    if (!resolved) return navigate('/', { replace: true, focus });
+    if (!resolved) return navigate(home, { replace: true, focus });
     const mine = ++showing;
     const module = await resolved.shown.load();
     if (mine !== showing) return undefined;
@@ -97,7 +90,7 @@ export function createRouter(outlet, app) {
     if (!link || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     if (link.origin !== location.origin || link.target || link.hasAttribute('download')) return;
-    if (SERVER_PATHS.test(link.pathname)) return;
+    if (!owns(link.pathname)) return;
     event.preventDefault();
     navigate(link.pathname + link.search);
   });
@@ -111,7 +104,7 @@ export function createRouter(outlet, app) {
    * before the service worker has cached the app (a volunteer who signs in and walks out of signal at once).
    */
   function preload() {
-    for (const route of [...ROUTES, NOT_FOUND]) route.load().catch(() => {});
+    for (const route of [...routes, notFound]) route.load().catch(() => {});
   }
 
   /** Run fn after each screen is drawn. */

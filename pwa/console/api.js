@@ -1,0 +1,48 @@
+// The console's calls: the organizer routes of the API, through pwa/lib/api.js (the bearer token, refresh, and the
+// one error type). Each refuses a volunteer on the server (tests/server/test_access_matrix.py).
+import { authed, authedPage } from '../lib/api.js';
+
+const at = (campaignId) => `/campaigns/${campaignId}`;
+const query = (values) => new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '' && v != null)
+  .map(([k, v]) => [k, String(v)]));
+
+/** The campaign's settings. */
+export const getCampaign = (campaignId) => authed(at(campaignId));
+
+/** Change settings (owners); answers the campaign as it now is. */
+export const updateCampaign = (campaignId, changes) => authed(at(campaignId), { method: 'PATCH', body: changes });
+
+/** Everyone in the campaign, active or not. */
+export const listMembers = (campaignId) => authed(`${at(campaignId)}/members`);
+
+export const getMember = (campaignId, memberId) => authed(`${at(campaignId)}/members/${memberId}`);
+
+/** Change a member's role or active flag: {role?, active?}. */
+export const changeMember = (campaignId, memberId, changes) => authed(`${at(campaignId)}/members/${memberId}`,
+  { method: 'PATCH', body: changes });
+
+/** A one-time password-reset link for a member: {url, token, expires_at}. */
+export const makeResetLink = (campaignId, memberId) => authed(`${at(campaignId)}/members/${memberId}/reset-link`,
+  { method: 'POST' });
+
+/** A page of the people a member confirmed, as voter cards. */
+export const relationshipsOf = (campaignId, memberId, { page = 1, pageSize = 50 } = {}) => authedPage(
+  `${at(campaignId)}/members/${memberId}/relationships?${query({ page, page_size: pageSize })}`);
+
+/** A page of a volunteer's logged conversations (by their user id), newest change first. */
+export const conversationsOf = (campaignId, userId, { page = 1, pageSize = 20 } = {}) => authedPage(
+  `${at(campaignId)}/conversations?${query({ volunteer_id: userId, page, page_size: pageSize })}`);
+
+/** The campaign's invites, newest first. */
+export const listInvites = (campaignId) => authed(`${at(campaignId)}/invites`);
+
+/** A new invite link: {role, max_uses, days}. */
+export const createInvite = (campaignId, invite) => authed(`${at(campaignId)}/invites`,
+  { method: 'POST', body: invite });
+
+export const withdrawInvite = (campaignId, inviteId) => authed(`${at(campaignId)}/invites/${inviteId}`,
+  { method: 'DELETE' });
+
+/** A page of the audit trail, filtered: {actor_id?, action?, since?, until?}. */
+export const auditEvents = (campaignId, filters, { page = 1, pageSize = 25 } = {}) => authedPage(
+  `${at(campaignId)}/audit-events?${query({ ...filters, page, page_size: pageSize })}`);
