@@ -1,6 +1,8 @@
 from flask.views import MethodView
+from flask_smorest import abort
 from sqlalchemy import select
 
+from server.audit.models import record
 from server.auth import reset
 from server.auth.schemas import ResetLinkSchema
 from server.blueprint import Blueprint
@@ -33,10 +35,17 @@ class CampaignView(MethodView):
     @blp.arguments(CampaignUpdateSchema)
     @blp.response(200, CampaignSchema)
     def patch(self, data):
-        """Change the campaign's name, phone region, time zone or election day."""
+        """Change the campaign's settings; a change of its VAN mapping is audited."""
         campaign = current_campaign()
         for name, value in data.items():
             setattr(campaign, name, value)
+        mapped = set((data.get("van_mapping") or {}).get("issue_activist_codes") or ())
+        if unknown := sorted(mapped - set(campaign.issue_tags or ())):
+            db.session.rollback()
+            abort(422, message="Not one of the campaign's issues.", errors={"json": {"van_mapping": {
+                "issue_activist_codes": {tag: ["Not one of the campaign's issues."] for tag in unknown}}}})
+        if "van_mapping" in data:
+            record(campaign.id, current_membership().user_id, "campaign.van_mapping_changed", "campaign", campaign.id)
         db.session.commit()
         return campaign
 

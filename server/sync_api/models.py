@@ -26,7 +26,6 @@ class SyncRecord(CampaignScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("campaign_id", "entity", "entity_id"),
         Index("ix_sync_record_pull", "campaign_id", "owner_id", "seq"),
-        Index("ix_sync_record_review", "campaign_id", "entity", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

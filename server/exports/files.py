@@ -1,0 +1,94 @@
+"""The two export files, row by row, and the streamed response that carries one."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from flask import Response, stream_with_context
+
+from server.auth.models import User
+from server.campaigns.models import Campaign
+from server.conversations.models import Conversation
+from server.exports import service
+from server.exports.models import Export
+from server.exports.van import Layout
+from server.voters.models import Voter
+
+CONVERSATION_COLUMNS = ("conversation_id", "voter_external_id", "voter_name", "volunteer_id", "volunteer", "date",
+                        "happened_at", "channel", "support", "issues", "registered", "vote_method", "vote_on",
+                        "follow_up_on")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FLUSH_EVERY = 1000  # rows per chunk sent
+
+
+def text(value: str) -> str:
+    """Free text as a spreadsheet shows it, never as a formula it would run (OWASP's CSV injection advice)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
+def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Iterator[list]]:
+    """One row per live conversation; its notes only when the export asked for them."""
+    zone = ZoneInfo(campaign.time_zone)
+    columns = [Conversation.id, Voter.external_id, Voter.first_name, Voter.last_name, Conversation.volunteer_id,
+               User.display_name, Conversation.happened_at, Conversation.channel, Conversation.support,
+               Conversation.issue_tags, Conversation.registered, Conversation.vote_method, Conversation.vote_on,
+               Conversation.follow_up_on, *([Conversation.notes] if export.with_notes else [])]
+
+    def each():
+        for (conversation_id, external_id, first, last, volunteer_id, volunteer, happened_at, channel, support,
+             issues, registered, vote_method, vote_on, follow_up_on, *notes) in service.rows(export, *columns):
+            when = happened_at.astimezone(zone)
+            yield [conversation_id, external_id or "", text(f"{first or ''} {last or ''}".strip()), volunteer_id,
+                   text(volunteer), when.date().isoformat(), when.isoformat(), channel, support or "",
+                   "; ".join(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
+                   *(text(note) for note in notes)]
+
+    return [*CONVERSATION_COLUMNS, *(["notes"] if export.with_notes else [])], each()
+
+
+def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], Iterator[list]]:
+    """One row per live conversation with a voter from the file, in VAN's canvass-results shape."""
+    zone = ZoneInfo(campaign.time_zone)
+    columns = [Voter.external_id, Conversation.channel, Conversation.happened_at, User.display_name,
+               Conversation.support, Conversation.issue_tags]
+
+    def each():
+        for external_id, channel, happened_at, volunteer, support, issues in service.rows(
+                export, *columns, voters_required=True):
+            yield layout.row(external_id, channel, happened_at.astimezone(zone).strftime("%m/%d/%Y"), text(volunteer),
+                             support, issues)
+
+    return layout.header(), each()
+
+
+def stream(export: Export, filename: str, header: list[str], rows: Iterable[list], headers: dict) -> Response:
+    """A CSV response sent as it is written (flat memory); when it ends, or the client leaves, the export records
+    how many rows went out."""
+    export_id = export.id
+
+    @stream_with_context  # the query runs while the response streams, inside the request's context
+    def body():
+        buffer, written, sent, complete = io.StringIO(), 0, 0, False
+        writer = csv.writer(buffer)
+        try:
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                written += 1
+                if written % FLUSH_EVERY == 0:
+                    yield buffer.getvalue()
+                    sent = written  # the server took the chunk
+                    buffer.seek(0), buffer.truncate()
+            yield buffer.getvalue()
+            sent, complete = written, True
+        finally:
+            service.finish(export_id, sent, complete)
+
+    return Response(body(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "X-Kin-Export-Id": str(export_id),
+        **headers})
