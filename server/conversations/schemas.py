@@ -2,14 +2,16 @@
 
 from marshmallow import Schema, fields, validate
 
-from server.fields import Id
+from server.request_input import MAX_ID
 
 MAX_PAGE = 200
 MAX_BULK = 500
 
 
 class ReviewFilterSchema(Schema):
-    volunteer = Id(metadata={"description": "Only this volunteer's conversations (their user id)."})
+    # a query string holds text, so not the strict Id of a JSON body
+    volunteer = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                               metadata={"description": "Only this volunteer's conversations (their user id)."})
     from_ = fields.Date(data_key="from", metadata={"description": "On or after this day, in the campaign's time zone."})
     to = fields.Date(metadata={"description": "On or before this day, in the campaign's time zone."})
     support = fields.List(fields.Integer(strict=False, validate=validate.Range(min=1, max=5)),
