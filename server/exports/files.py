@@ -2,7 +2,8 @@
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator
+from contextlib import closing
 from zoneinfo import ZoneInfo
 
 from flask import Response, stream_with_context
@@ -31,7 +32,7 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else "yes" if value else "no"
 
 
-def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Iterator[list]]:
+def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Generator[list]]:
     """One row per live conversation; its notes only when the export asked for them."""
     zone = ZoneInfo(campaign.time_zone)
     columns = [Conversation.id, Voter.external_id, Voter.first_name, Voter.last_name, Conversation.volunteer_id,
@@ -40,33 +41,34 @@ def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Iterat
                Conversation.follow_up_on, *([Conversation.notes] if export.with_notes else [])]
 
     def each():
-        for (conversation_id, external_id, first, last, volunteer_id, volunteer, happened_at, channel, support,
-             issues, registered, vote_method, vote_on, follow_up_on, *notes) in service.rows(export, *columns):
-            when = happened_at.astimezone(zone)
-            yield [conversation_id, external_id or "", text(f"{first or ''} {last or ''}".strip()), volunteer_id,
-                   text(volunteer), when.date().isoformat(), when.isoformat(), channel, support or "",
-                   "; ".join(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
-                   *(text(note) for note in notes)]
+        with closing(service.rows(export, *columns)) as result:
+            for (conversation_id, external_id, first, last, volunteer_id, volunteer, happened_at, channel, support,
+                 issues, registered, vote_method, vote_on, follow_up_on, *notes) in result:
+                when = happened_at.astimezone(zone)
+                yield [conversation_id, external_id or "", text(f"{first or ''} {last or ''}".strip()), volunteer_id,
+                       text(volunteer), when.date().isoformat(), when.isoformat(), channel, support or "",
+                       "; ".join(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
+                       *(text(note) for note in notes)]
 
     return [*CONVERSATION_COLUMNS, *(["notes"] if export.with_notes else [])], each()
 
 
-def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], Iterator[list]]:
+def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], Generator[list]]:
     """One row per live conversation with a voter from the file, in VAN's canvass-results shape."""
     zone = ZoneInfo(campaign.time_zone)
     columns = [Voter.external_id, Conversation.channel, Conversation.happened_at, User.display_name,
                Conversation.support, Conversation.issue_tags]
 
     def each():
-        for external_id, channel, happened_at, volunteer, support, issues in service.rows(
-                export, *columns, voters_required=True):
-            yield layout.row(external_id, channel, happened_at.astimezone(zone).strftime("%m/%d/%Y"), text(volunteer),
-                             support, issues)
+        with closing(service.rows(export, *columns, voters_required=True)) as result:
+            for external_id, channel, happened_at, volunteer, support, issues in result:
+                yield layout.row(external_id, channel, happened_at.astimezone(zone).strftime("%m/%d/%Y"),
+                                 text(volunteer), support, issues)
 
     return layout.header(), each()
 
 
-def stream(export: Export, filename: str, header: list[str], rows: Iterable[list], headers: dict) -> Response:
+def stream(export: Export, filename: str, header: list[str], rows: Generator[list], headers: dict) -> Response:
     """A CSV response sent as it is written (flat memory); when it ends, or the client leaves, the export records
     how many rows went out."""
     export_id = export.id
@@ -87,6 +89,7 @@ def stream(export: Export, filename: str, header: list[str], rows: Iterable[list
             yield buffer.getvalue()
             sent, complete = written, True
         finally:
+            rows.close()  # and so its cursor, which PostgreSQL keeps open on the server until then
             service.finish(export_id, sent, complete)
 
     return Response(body(), mimetype="text/csv", headers={
