@@ -37,10 +37,21 @@ def _select(campaign_id: int) -> Select:
 
 
 def page(campaign: Campaign, filters: dict) -> dict:
-    """A page of the review list, newest first: (happened_at, id) descending, after the cursor.
+    """A page of the review list, newest first: (happened_at, id) descending, after the cursor."""
+    limit = filters["limit"]
+    rows = db.session.execute(review_query(campaign, filters)).all()
+    items = [item(row) for row in rows[:limit]]
+    more = len(rows) > limit
+    last = rows[limit - 1][0] if more else None
+    return {"conversations": items, "more": more,
+            "cursor": encode_cursor(last.happened_at, last.id) if last else None}
+
+
+def review_query(campaign: Campaign, filters: dict) -> Select:
+    """The select behind a page (one row more than the page, to know whether there is another).
 
     By issue, the issue table leads (its index is in the same order), so every filter is an index range read
-    from its newest end, never a sort of the campaign's conversations.
+    from its newest end, never a sort of the campaign's conversations (bench/conversations.py prints the plans).
     """
     stmt = _select(campaign.id)
     key = (Conversation.happened_at, Conversation.id)
@@ -58,19 +69,14 @@ def page(campaign: Campaign, filters: dict) -> dict:
         stmt = stmt.where(Conversation.volunteer_id == filters["volunteer"])
     if filters.get("support"):
         stmt = stmt.where(Conversation.support.in_(sorted(set(filters["support"]))))
+    # "= true", not "IS TRUE", which no index answers
     if "reviewed" in filters:
-        stmt = stmt.where(Conversation.reviewed.is_(filters["reviewed"]))
+        stmt = stmt.where(Conversation.reviewed == filters["reviewed"])
     if "flagged" in filters:
-        stmt = stmt.where(Conversation.flagged_for_follow_up.is_(filters["flagged"]))
+        stmt = stmt.where(Conversation.flagged_for_follow_up == filters["flagged"])
     if "cursor" in filters:
         stmt = stmt.where(tuple_(*key) < tuple_(*decode_cursor(filters["cursor"])))
-    limit = filters["limit"]
-    rows = db.session.execute(stmt.order_by(key[0].desc(), key[1].desc()).limit(limit + 1)).all()
-    items = [item(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    last = rows[limit - 1][0] if more else None
-    return {"conversations": items, "more": more,
-            "cursor": encode_cursor(last.happened_at, last.id) if last else None}
+    return stmt.order_by(key[0].desc(), key[1].desc()).limit(filters["limit"] + 1)
 
 
 def one(campaign_id: int, conversation_id: uuid.UUID) -> dict:

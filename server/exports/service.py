@@ -20,6 +20,7 @@ from server.columns import utcnow
 from server.conversations.models import Conversation
 from server.exports.models import Export, ExportKind
 from server.extensions import db
+from server.request_input import MAX_ID
 from server.sync_api.models import SyncCounter
 from server.voters.models import Voter
 
@@ -53,9 +54,9 @@ def resolve_since(campaign_id: int, kind: ExportKind, since: str | None) -> tupl
     """
     if not since:
         return None, None
-    if since.isdigit():
-        earlier = db.session.execute(select(Export).where(
-            Export.campaign_id == campaign_id, Export.id == int(since[:18]))).scalar_one_or_none()
+    if since.isascii() and since.isdigit():
+        earlier = None if int(since) > MAX_ID else db.session.execute(select(Export).where(
+            Export.campaign_id == campaign_id, Export.id == int(since))).scalar_one_or_none()
         if earlier is None:
             _bad_since(f"No export {since} in this campaign.")
         if earlier.kind is not kind:
