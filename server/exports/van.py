@@ -59,14 +59,15 @@ class Layout:
     def header(self) -> list[str]:
         return [*FIXED_COLUMNS, *([self.support_question] if self.support_question else []), *self.activist_codes]
 
-    def row(self, vanid: str, channel: str, day: str, canvassed_by: str, support: int | None,
-            issues: list[str]) -> list[str]:
-        cells = [vanid, self.contact_types[channel], RESULT, day, canvassed_by]
-        if self.support_question:
-            cells.append(self.support_responses.get(str(support), "") if support else "")
+    def contact(self, vanid: str, channel: str, day: str, canvassed_by: str) -> list[str]:
+        """The fixed columns of a row."""
+        return [vanid, self.contact_types[channel], RESULT, day, canvassed_by]
+
+    def answers(self, support: int | None, issues: list[str]) -> list[str]:
+        """The survey response and activist code columns of a row."""
+        cells = [self.support_responses.get(str(support), "") if support else ""] if self.support_question else []
         tagged = set(issues)
-        cells += [code if tagged.intersection(of) else "" for code, of in self.activist_codes.items()]
-        return cells
+        return cells + [code if tagged.intersection(of) else "" for code, of in self.activist_codes.items()]
 
 
 def layout(mapping: dict | None, issue_tags: list[str]) -> Layout:
