@@ -13,7 +13,8 @@ have written, with their issue rows), then runs the app under gunicorn and print
   (no Seq Scan over either), whatever the timing.
 
 Each part prints the load average and the cores the machine was busy with meanwhile, since other work on the
-machine skews the numbers.
+machine skews the numbers, and the CPU that gunicorn and PostgreSQL spent (per request, per row), which it skews
+much less.
 
     python bench/conversations.py [--scale 1.0] [--rounds 40] [--workers 2] [--threads 4]
 
@@ -38,6 +39,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sync_load import cpu_seconds, postmaster_pid  # noqa: E402
 from tests.server.sync.live import SECRET_KEY, LiveServer  # noqa: E402
 
 VOTERS, VOLUNTEERS, RELATIONSHIPS, CONVERSATIONS = 1_000_000, 2_000, 200_000, 500_000
@@ -185,36 +187,47 @@ FILTERS = {  # name → query string of the first page
 }
 
 
-def review_list(server: LiveServer, token: str, volunteer: int, rounds: int) -> dict:
-    """p95 of the first page for each filter, over keep-alive HTTP as the console asks."""
+def review_list(server: LiveServer, postmaster: int, token: str, volunteer: int, rounds: int) -> dict:
+    """p95 of the first page for each filter, over keep-alive HTTP as the console asks, and the server's CPU
+    (gunicorn and PostgreSQL) per request."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     headers = {"Authorization": f"Bearer {token}"}
     results = {}
     for name, query in FILTERS.items():
         url = "/api/campaigns/1/conversations?" + query.format(volunteer=volunteer)
         times, body = [], None
-        for _ in range(rounds + 3):
+        for _ in range(3):  # the first ones warm the workers' caches
+            conn.request("GET", url, headers=headers)
+            conn.getresponse().read()
+        cpu = cpu_seconds(server, postmaster)
+        for _ in range(rounds):
             started = time.perf_counter()
             conn.request("GET", url, headers=headers)
             response = conn.getresponse()
             body = response.read()
             times.append(time.perf_counter() - started)
             assert response.status == 200, body[:300]
-        times = sorted(times[3:])  # the first ones warm the workers' caches
+        used = cpu_seconds(server, postmaster)
+        server_ms = (used["gunicorn"] + used["PostgreSQL"] - cpu["gunicorn"] - cpu["PostgreSQL"]) / rounds * 1000
+        times.sort()
         page = json.loads(body)
         results[name] = (times[min(len(times) - 1, round(0.95 * len(times)) - 1)] * 1000, len(page["conversations"]),
-                         page["cursor"])
+                         page["cursor"], server_ms)
     # a later page, by cursor
     cursor, times = results["none"][2], []
+    cpu = cpu_seconds(server, postmaster)
     for _ in range(rounds):
         started = time.perf_counter()
         conn.request("GET", f"/api/campaigns/1/conversations?cursor={cursor}", headers=headers)
         response = conn.getresponse()
         next_page = json.loads(response.read())
         times.append(time.perf_counter() - started)
+    used = cpu_seconds(server, postmaster)
     times.sort()
     results["none, page 2 (cursor)"] = (times[min(len(times) - 1, round(0.95 * len(times)) - 1)] * 1000,
-                                        len(next_page["conversations"]), None)
+                                        len(next_page["conversations"]), None,
+                                        (used["gunicorn"] + used["PostgreSQL"] - cpu["gunicorn"] - cpu["PostgreSQL"])
+                                        / rounds * 1000)
     conn.close()
     return results
 
@@ -257,9 +270,11 @@ class RssSampler(threading.Thread):
             time.sleep(0.05)
 
 
-def export(server: LiveServer, token: str, path: str) -> dict:
-    """Download an export, timing it and sampling the workers' memory; returns rows, seconds, MB."""
+def export(server: LiveServer, postmaster: int, token: str, path: str) -> dict:
+    """Download an export, timing it and sampling the workers' memory; returns rows, seconds, MB and the CPU
+    seconds gunicorn and PostgreSQL spent."""
     pids = workers(server)
+    cpu = cpu_seconds(server, postmaster)
     before = {pid: rss_mb(pid) for pid in pids}
     sampler = RssSampler(pids)
     sampler.start()
@@ -272,13 +287,15 @@ def export(server: LiveServer, token: str, path: str) -> dict:
         first_byte = first_byte or time.perf_counter() - started
         lines += chunk.count(b"\n")
     seconds = time.perf_counter() - started
+    used = cpu_seconds(server, postmaster)
     sampler.running = False
     sampler.join()
     conn.close()
     serving = max(pids, key=lambda pid: sampler.peak[pid] - before[pid])  # the one whose memory moved
     return {"rows": lines - 1, "seconds": seconds, "first_byte": first_byte or seconds, "status": response.status,
             "export_id": response.getheader("X-Kin-Export-Id"), "before": before[serving],
-            "peak": sampler.peak[serving]}
+            "peak": sampler.peak[serving], "web_cpu": used["gunicorn"] - cpu["gunicorn"],
+            "db_cpu": used["PostgreSQL"] - cpu["PostgreSQL"]}
 
 
 def plans(database_uri: str, instance: Path, url: str, volunteer: int) -> dict:
@@ -346,24 +363,28 @@ def main() -> None:
                   f"{sizes[3]:,} conversations (conversation {sizes[4]}, conversation_issue {sizes[5]} with indexes)")
             server.start()
             token = token_for(database_uri, instance, 1)
+            postmaster = postmaster_pid(admin)
 
             print(f"\nReview list, first page (50), p95 of {args.rounds} requests, "
                   f"gunicorn {args.workers} workers x {args.threads} threads:")
             with Load() as load:
-                results = review_list(server, token, world["volunteer"], args.rounds)
-            for label, (p95, count, _cursor) in results.items():
-                print(f"  {label:<24} p95 {p95:7.1f} ms  ({count} rows)  target <= {TARGET_PAGE_MS} ms  "
-                      f"{verdict(p95 <= TARGET_PAGE_MS)}")
+                results = review_list(server, postmaster, token, world["volunteer"], args.rounds)
+            for label, (p95, count, _cursor, server_ms) in results.items():
+                print(f"  {label:<24} p95 {p95:7.1f} ms  ({count} rows; server CPU {server_ms:5.1f} ms a request)  "
+                      f"target <= {TARGET_PAGE_MS} ms  {verdict(p95 <= TARGET_PAGE_MS)}")
             print(f"  {load}")
 
             print("\nExports (streamed; memory is the RSS of the gunicorn worker that served it):")
             for path in ("conversations.csv", "conversations.csv?notes=true", "van-canvass-results.csv"):
                 with Load() as load:
-                    done = export(server, token, path)
+                    done = export(server, postmaster, token, path)
                 rate = done["rows"] / done["seconds"]
                 print(f"  {path:<30} {done['rows']:,} rows in {done['seconds']:.1f} s = {rate:,.0f} rows/s  "
                       f"target >= {TARGET_ROWS_PER_S:,}  {verdict(rate >= TARGET_ROWS_PER_S)}  "
                       f"(first byte after {done['first_byte'] * 1000:.0f} ms, status {done['status']})")
+                print(f"  {'':<30} CPU: web worker {done['web_cpu']:.1f} s "
+                      f"({done['rows'] / max(done['web_cpu'], 1e-9):,.0f} rows per core-second), "
+                      f"PostgreSQL {done['db_cpu']:.1f} s ({done['rows'] / max(done['db_cpu'], 1e-9):,.0f})")
                 print(f"  {'':<30} worker RSS {done['before']:.0f} MB before, peak {done['peak']:.0f} MB  "
                       f"target < {TARGET_MB} MB  {verdict(done['peak'] < TARGET_MB)}  {load}")
 
