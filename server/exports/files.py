@@ -64,9 +64,9 @@ def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Genera
         with closing(service.rows(export, *columns)) as result:
             for (conversation_id, external_id, first, last, volunteer_id, volunteer, happened_at, channel, support,
                  issues, registered, vote_method, vote_on, follow_up_on, *notes) in result:
-                when = _local(happened_at, zone)
+                when = _local(happened_at, zone).isoformat()
                 yield [conversation_id, external_id or "", text(f"{first or ''} {last or ''}".strip()), volunteer_id,
-                       text(volunteer), when.date().isoformat(), when.isoformat(), channel, support or "",
+                       text(volunteer), when[:10], when, channel, support or "",
                        joined(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
                        *(text(note) for note in notes)]
 

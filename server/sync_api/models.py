@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from server.campaigns.models import CampaignScoped
 from server.columns import UTCDateTime, utcnow
@@ -41,8 +41,6 @@ class SyncRecord(CampaignScoped, db.Model):
     seq: Mapped[int]  # the campaign's change sequence number of its latest change: what pull pages by
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    owner: Mapped["User"] = relationship(lazy="joined", viewonly=True)  # noqa: F821
 
 
 class AppliedOp(db.Model):
