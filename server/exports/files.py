@@ -17,7 +17,9 @@ from server.campaigns.models import Campaign
 from server.conversations.models import Conversation
 from server.exports import service
 from server.exports.models import Export
+from server.exports.readahead import read_ahead
 from server.exports.van import Layout
+from server.extensions import db
 from server.voters.models import Voter
 
 CONVERSATION_COLUMNS = ("conversation_id", "voter_external_id", "voter_name", "volunteer_id", "volunteer", "date",
@@ -45,6 +47,14 @@ PARSED = 4096  # combinations kept parsed: bounds an export's memory whatever th
 HAPPENED_AT = type_coerce(Conversation.happened_at, DateTime(timezone=True))
 
 
+def _ahead(result):
+    """Rows read ahead on PostgreSQL, a server working beside this process; SQLite is this process, and its
+    connection refuses a second thread."""
+    if db.session.connection().dialect.name == "postgresql":
+        return read_ahead(result, service.BATCH)
+    return result
+
+
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
@@ -63,7 +73,7 @@ def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Genera
     def each():
         with closing(service.rows(export, *columns)) as result:
             for (conversation_id, external_id, first, last, volunteer_id, volunteer, happened_at, channel, support,
-                 issues, registered, vote_method, vote_on, follow_up_on, *notes) in result:
+                 issues, registered, vote_method, vote_on, follow_up_on, *notes) in _ahead(result):
                 when = _local(happened_at, zone).isoformat()
                 yield [conversation_id, external_id or "", text(f"{first or ''} {last or ''}".strip()), volunteer_id,
                        text(volunteer), when[:10], when, channel, support or "",
@@ -82,7 +92,7 @@ def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], 
 
     def each():
         with closing(service.rows(export, *columns, voters_required=True)) as result:
-            for external_id, channel, happened_at, volunteer, support, issues in result:
+            for external_id, channel, happened_at, volunteer, support, issues in _ahead(result):
                 yield [*layout.contact(external_id, channel, _local(happened_at, zone).strftime("%m/%d/%Y"),
                                        text(volunteer)), *answers(support, issues)]
 

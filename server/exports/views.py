@@ -12,6 +12,7 @@ from server.scoping import current_campaign, current_membership, requires_role
 blp = Blueprint("exports", __name__, url_prefix="/api/campaigns/<int:campaign_id>/exports",
                 description="What volunteers logged, as CSV files for spreadsheets and NGP VAN (docs/exports.md).")
 CSV = {"type": "string"}
+LISTED = 100
 
 
 @blp.route("")
@@ -19,9 +20,9 @@ class Exports(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.response(200, ExportSchema(many=True))
     def get(self):
-        """The exports made, newest first: an id here is what ``?since=`` continues from."""
+        """The latest exports made (at most 100), newest first: an id here is what ``?since=`` continues from."""
         return db.session.execute(select(Export).where(Export.campaign_id == current_campaign().id)
-                                  .order_by(Export.id.desc())).scalars()
+                                  .order_by(Export.id.desc()).limit(LISTED)).scalars()
 
 
 @blp.route("/conversations.csv")

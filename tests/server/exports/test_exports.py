@@ -3,6 +3,7 @@ and audit events."""
 
 import csv
 import io
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -175,24 +176,35 @@ def test_each_export_is_recorded_and_audited_without_personal_data(app, client, 
     assert not {"Zed", "Quux", "secret"} & set(str([e.details for e in events]).replace("'", " ").split())
 
 
-def test_a_download_stopped_early_is_recorded_as_incomplete(app, client, auth_headers, team, voter, log):
-    from server.exports import files
+def test_a_download_stopped_early_is_recorded_as_incomplete(client, auth_headers, team, voter, log, monkeypatch):
+    """The client leaves after the first row: the rows sent are counted, and the read-ahead (one row a batch here,
+    so it has more to read) stops with the download."""
+    from server.exports import files, service
 
     ana = voter(team["campaign_id"])
-    for _ in range(3):
+    for _ in range(5):
         log(team["volunteer"], ana)
-    original, files.FLUSH_EVERY = files.FLUSH_EVERY, 1
-    try:
-        answer = client.get(f"/api/campaigns/{team['campaign_id']}/exports/conversations.csv",
-                            headers=auth_headers(team["organizer"].user_id), buffered=False)
-        chunks = iter(answer.response)
-        next(chunks), next(chunks)  # the header and the first row, then the client leaves
-        answer.close()
-    finally:
-        files.FLUSH_EVERY = original
+    monkeypatch.setattr(files, "FLUSH_EVERY", 1)
+    monkeypatch.setattr(service, "BATCH", 1)
+    answer = client.get(f"/api/campaigns/{team['campaign_id']}/exports/conversations.csv",
+                        headers=auth_headers(team["organizer"].user_id), buffered=False)
+    chunks = iter(answer.response)
+    next(chunks), next(chunks)  # the header and the first row, then the client leaves
+    answer.close()
+    assert not [thread for thread in threading.enumerate() if thread.name == "export-read-ahead"]
     listed = client.get(f"/api/campaigns/{team['campaign_id']}/exports",
                         headers=auth_headers(team["organizer"].user_id)).json
     assert (listed[0]["complete"], listed[0]["row_count"]) == (False, 1)
+
+
+def test_a_long_export_reads_every_batch_once(team, voter, log, export, monkeypatch):
+    from server.exports import service
+
+    ana = voter(team["campaign_id"])
+    logged = {log(team["volunteer"], ana) for _ in range(7)}
+    monkeypatch.setattr(service, "BATCH", 2)
+    _, rows = export("conversations.csv")
+    assert [row[0] for row in rows[1:]] and {row[0] for row in rows[1:]} == logged and len(rows) == 8
 
 
 @pytest.mark.parametrize("name", ["", "/conversations.csv", "/van-canvass-results.csv"])
