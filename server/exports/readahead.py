@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.engine import Result
 
-AHEAD = 2  # batches held: the memory read-ahead costs
+AHEAD = 2  # batches waiting for the writer; with the one it writes and the one being read: what an export holds
 
 
 def read_ahead(result: Result, batch: int) -> Iterator:

@@ -24,7 +24,7 @@ from server.request_input import MAX_ID
 from server.sync_api.models import SyncCounter
 from server.voters.models import Voter
 
-BATCH = 2000  # rows fetched at a time: the memory an export holds, whatever its size
+BATCH = 1000  # rows fetched at a time: with the read-ahead, the memory an export holds, whatever its size
 
 
 def start(membership: Membership, kind: ExportKind, since: str | None, with_notes: bool, **details) -> Export:
