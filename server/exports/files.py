@@ -41,6 +41,7 @@ def _yes_no(value: bool | None) -> str:
 # the issue tags as their JSON text, so no row pays for parsing them: a campaign's conversations share few
 # combinations, each parsed once per export (parsing was a third of an export's CPU)
 ISSUES_TEXT = cast(Conversation.issue_tags, Text)
+VOTER_NAME = Voter.first_name + " " + Voter.last_name  # one column made by the database, not two joined here
 PARSED = 4096  # combinations kept parsed: bounds an export's memory whatever the tags
 # the time as the driver gives it, without UTCDateTime's conversion on every row: PostgreSQL's is aware, SQLite's
 # naive UTC (``_local`` tells them apart)
@@ -64,7 +65,7 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
 def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Generator[list]]:
     """One row per live conversation; its notes only when the export asked for them."""
     zone = ZoneInfo(campaign.time_zone)
-    columns = [Conversation.id, Voter.external_id, Voter.first_name, Voter.last_name, Conversation.volunteer_id,
+    columns = [Conversation.id, Voter.external_id, VOTER_NAME, Conversation.volunteer_id,
                User.display_name, HAPPENED_AT, Conversation.channel, Conversation.support,
                ISSUES_TEXT, Conversation.registered, Conversation.vote_method, Conversation.vote_on,
                Conversation.follow_up_on, *([Conversation.notes] if export.with_notes else [])]
@@ -72,10 +73,10 @@ def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Genera
 
     def each():
         with closing(service.rows(export, *columns)) as result:
-            for (conversation_id, external_id, first, last, volunteer_id, volunteer, happened_at, channel, support,
+            for (conversation_id, external_id, name, volunteer_id, volunteer, happened_at, channel, support,
                  issues, registered, vote_method, vote_on, follow_up_on, *notes) in _ahead(result):
                 when = _local(happened_at, zone).isoformat()
-                yield [conversation_id, external_id or "", text(f"{first or ''} {last or ''}".strip()), volunteer_id,
+                yield [conversation_id, external_id or "", text((name or "").strip()), volunteer_id,
                        text(volunteer), when[:10], when, channel, support or "",
                        joined(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
                        *(text(note) for note in notes)]
