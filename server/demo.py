@@ -3,10 +3,10 @@
 import random
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import phonenumbers
-from faker import Faker
 from flask import current_app
 from sqlalchemy import func, insert, select
 
@@ -19,6 +19,9 @@ from server.extensions import db
 from server.matching.tags import tag_new_identifiers
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from server.voters.search import search_key
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 CAMPAIGN = "Demo: Neighbors for Durham"
 SEED = 2026
@@ -87,6 +90,8 @@ def _create_campaign() -> Campaign:
 
 
 def _create_voters(campaign: Campaign, count: int) -> None:
+    from faker import Faker  # here, not at the top: every web worker imports this module, and Faker is 30 MB
+
     fake = Faker("en_US")
     fake.seed_instance(SEED)
     rng = random.Random(SEED)
@@ -107,7 +112,7 @@ def _create_voters(campaign: Campaign, count: int) -> None:
                 db.session.execute(insert(VoterIdentifier), identifiers)
 
 
-def _person(fake: Faker, rng: random.Random, n: int) -> dict:
+def _person(fake: "Faker", rng: random.Random, n: int) -> dict:
     first, last = fake.first_name(), fake.last_name()
     identifiers = []
     if rng.random() < 0.8:
@@ -143,6 +148,8 @@ def _address_book(campaign: Campaign) -> str:
         phones = [f"({p[2:5]}) {p[5:8]}-{p[8:]}" for p in voter.phones]
         cards.append((f"{voter.first_name} {voter.last_name}", phones, [e.upper() if rng.random() < 0.3 else e
                                                                           for e in voter.emails]))
+    from faker import Faker
+
     fake = Faker("en_US")
     fake.seed_instance(SEED + 1)
     for _ in range(12):

@@ -29,9 +29,10 @@ export const makeResetLink = (campaignId, memberId) => authed(`${at(campaignId)}
 export const relationshipsOf = (campaignId, memberId, { page = 1, pageSize = 50 } = {}) => authedPage(
   `${at(campaignId)}/members/${memberId}/relationships?${query({ page, page_size: pageSize })}`);
 
-/** A page of a volunteer's logged conversations (by their user id), newest change first. */
-export const conversationsOf = (campaignId, userId, { page = 1, pageSize = 20 } = {}) => authedPage(
-  `${at(campaignId)}/conversations?${query({ volunteer_id: userId, page, page_size: pageSize })}`);
+/** A page of logged conversations, newest first, filtered ({volunteer, from, to, support, issue, reviewed,
+ * flagged}); answers {conversations, cursor, more}: send the cursor back for the next page. */
+export const listConversations = (campaignId, filters, { cursor = null, limit = 50 } = {}) => authed(
+  `${at(campaignId)}/conversations?${query({ ...filters, cursor, limit })}`);
 
 /** The campaign's invites, newest first. */
 export const listInvites = (campaignId) => authed(`${at(campaignId)}/invites`);

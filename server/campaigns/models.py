@@ -43,6 +43,8 @@ class Campaign(db.Model):
     match_prefix_bits: Mapped[int] = mapped_column(default=16)
     match_daily_quota: Mapped[int] = mapped_column(default=5000)
     match_daily_card_quota: Mapped[int] = mapped_column(default=500)
+    # how the VAN canvass-results export names support and issues (server/exports/van.py); None: the defaults
+    van_mapping: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="campaign")

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 from server import fields as kin_fields
 from server.campaigns.models import Role
 from server.campaigns.service import join_url
+from server.exports.van import VanMappingSchema
 from server.matching.models import MAX_PREFIX_BITS, MIN_PREFIX_BITS
 from server.voters.schemas import VoterCardSchema
 
@@ -40,6 +41,8 @@ class CampaignSchema(MatchingSettings, Schema):
                              validate=validate.Length(max=50))
     talking_points = talking_points(load_default=dict)
     message_template = message_template(load_default=dict)
+    van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
+        "description": "How the VAN export names support and issues; null: the defaults (docs/exports.md)."})
 
 
 class CampaignUpdateSchema(MatchingSettings, Schema):
@@ -50,6 +53,7 @@ class CampaignUpdateSchema(MatchingSettings, Schema):
     issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=50))
     talking_points = talking_points()
     message_template = message_template()
+    van_mapping = fields.Nested(VanMappingSchema, allow_none=True)
 
 
 class MemberSchema(Schema):

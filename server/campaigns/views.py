@@ -1,4 +1,5 @@
 from flask.views import MethodView
+from flask_smorest import abort
 from sqlalchemy import select
 
 from server.auth import reset
@@ -37,6 +38,11 @@ class CampaignView(MethodView):
     def patch(self, data):
         """Change the campaign's settings; writes an audit event naming the settings that changed."""
         campaign = current_campaign()
+        issues = set(data.get("issue_tags", campaign.issue_tags) or ())
+        mapped = set((data.get("van_mapping") or {}).get("issue_activist_codes") or ())
+        if unknown := sorted(mapped - issues):
+            abort(422, message="Not one of the campaign's issues.", errors={"json": {"van_mapping": {
+                "issue_activist_codes": {tag: ["Not one of the campaign's issues."] for tag in unknown}}}})
         service.update_campaign(campaign, current_membership(), data)
         db.session.commit()
         return campaign

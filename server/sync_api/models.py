@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from server.campaigns.models import CampaignScoped
 from server.columns import UTCDateTime, utcnow
@@ -26,7 +26,6 @@ class SyncRecord(CampaignScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("campaign_id", "entity", "entity_id"),
         Index("ix_sync_record_pull", "campaign_id", "owner_id", "seq"),
-        Index("ix_sync_record_review", "campaign_id", "entity", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,8 +41,6 @@ class SyncRecord(CampaignScoped, db.Model):
     seq: Mapped[int]  # the campaign's change sequence number of its latest change: what pull pages by
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    owner: Mapped["User"] = relationship(lazy="joined", viewonly=True)  # noqa: F821
 
 
 class AppliedOp(db.Model):

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.campaigns.models import Membership, Role
 from server.columns import utcnow
+from server.conversations import readmodel
 from server.extensions import db, upsert
 from server.request_input import MAX_ID
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
@@ -28,7 +29,7 @@ from server.voters.models import Voter
 from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
-from sync.entities import ENTITIES, ORGANIZER, VOLUNTEER, Ref
+from sync.entities import CONVERSATION, ENTITIES, ORGANIZER, VOLUNTEER, Ref
 from sync.errors import Problem
 from sync.protocol import Action, Batch, Op, OpResult, Record, Status
 
@@ -56,15 +57,18 @@ def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> li
                 raise
 
 
-def apply_review(membership: Membership, entity: str, entity_id: str, fields: dict) -> OpResult:
-    """Judge an organizer's review made on the server, stamped by the campaign's server clock, in the current
-    transaction; the caller commits. The record is locked before the counter, in the order pushes take them."""
-    op = Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
-    loaded = _Loaded(membership, [op])
-    op = replace(op, hlc=hlc.Stamp.decode(_server_stamp(membership.campaign_id)))
-    result = loaded.apply(op, None, ORGANIZER)
+def apply_review(membership: Membership, entity: str, entity_ids: list[str], fields: dict) -> list[OpResult]:
+    """Judge an organizer's review of one or many records, made on the server and stamped by the campaign's server
+    clock, in the current transaction; the caller commits. The records are locked (in key order) before the counter,
+    in the order pushes take them, so a bulk review and a push never wait for each other in a circle."""
+    ops = [Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
+           for entity_id in entity_ids]
+    loaded = _Loaded(membership, ops)
+    stamp = hlc.Stamp.decode(_server_stamp(membership.campaign_id))
+    # one stamp for the whole review: each record gets it once, and no record is stamped twice
+    results = [loaded.apply(replace(op, hlc=stamp), None, ORGANIZER) for op in ops]
     loaded.finish()
-    return result
+    return results
 
 
 def _refs(op: Op):
@@ -97,6 +101,7 @@ class _Loaded:
             AppliedOp.campaign_id == campaign_id, AppliedOp.op_id.in_(op_ids))).scalars()} if op_ids else {}
         self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
         self.changed: list[SyncRecord] = []
+        self.reviewed_by: dict[SyncRecord, int] = {}  # records an organizer changed a review field of
 
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
@@ -121,6 +126,8 @@ class _Loaded:
         if decision.record is not None:
             row = self.rows[key] = self._store(row, decision.record)
         self.history += [(row, entry, op_id) for entry in decision.history]
+        if role == ORGANIZER and decision.record is not None and result.status is Status.APPLIED:
+            self.reviewed_by[row] = membership.user_id
         if already is None and result.status in (Status.APPLIED, Status.CONFLICT):
             self.applied[op_id] = AppliedOp(
                 campaign_id=membership.campaign_id, op_id=op_id, user_id=membership.user_id,
@@ -164,6 +171,9 @@ class _Loaded:
                                            losing_stamp=entry.losing_stamp, winning_stamp=entry.winning_stamp,
                                            op_id=op_id) for row, entry, op_id in self.history)
             db.session.flush()
+        conversations = [row for row in self.changed if row.entity == CONVERSATION.name]
+        readmodel.follow(self.membership.campaign_id, conversations,
+                         {row.id: user_id for row, user_id in self.reviewed_by.items()})
         if self.changed:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
                                       .values(last_seq=SyncCounter.last_seq + len(self.changed))
@@ -181,6 +191,7 @@ class _Loaded:
                                    [{"row_id": row_id, "new_seq": first + n} for n, row_id in enumerate(ids)])
             for seq, row in enumerate(self.changed, start=first):
                 set_committed_value(row, "seq", seq)
+            readmodel.number(self.membership.campaign_id, conversations)
 
 
 def _ensure_counter(campaign_id: int) -> None:

@@ -17,6 +17,7 @@ from server.auth.models import ResetOrigin, User
 from server.auth.reset import make_link
 from server.campaigns.models import Role
 from server.columns import utcnow
+from server.conversations import readmodel
 from server.extensions import db
 from server.matching import oprf
 from server.sync_api.models import SyncRecord
@@ -103,6 +104,11 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/conversations"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200),
     ("PATCH", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200, {"reviewed": True}),
+    ("POST", f"{CAMPAIGN}/conversations/review"): Entry(Role.ORGANIZER, 200,
+                                                      {"ids": ["<conversation_id>"], "reviewed": True}),
+    ("GET", f"{CAMPAIGN}/exports"): Entry(Role.ORGANIZER, 200),
+    ("GET", f"{CAMPAIGN}/exports/conversations.csv"): Entry(Role.ORGANIZER, 200, query={"notes": "true"}),
+    ("GET", f"{CAMPAIGN}/exports/van-canvass-results.csv"): Entry(Role.ORGANIZER, 200),
 }
 VOTER_FILE = b"voter_id,first_name,last_name\nA1,Ana,Lopez\n"
 
@@ -175,6 +181,8 @@ def world(app, make_campaign, make_member, make_invite, make_user):
                                       owner_id=logger.user_id, values=values, version=1, seq=1,
                                       stamps=dict.fromkeys(values, f"{1:015d}-00000-device"))
             db.session.add(conversation)
+            db.session.flush()
+            readmodel.follow(campaign_id, [conversation], {})
             db.session.commit()
             voter_id, import_id, conversation_id = voter.public_id, job.id, conversation.entity_id
         volunteer = make_member(campaign_id, Role.VOLUNTEER)
@@ -232,6 +240,8 @@ def test_access(client, auth_headers, login, world, method, rule, entry, caller,
         body = {**body, "code": world["own"]["invite"].code}
     if body and body.get("token") == "<token>":
         body = {**body, "token": world["own"]["reset_token"]}
+    if body and body.get("ids") == ["<conversation_id>"]:  # the own campaign's: another's is refused before
+        body = {**body, "ids": [str(world["own"]["conversation_id"])]}
     url = _url(rule, campaign, objects)
     if entry.upload:
         response = client.open(url, method=method, headers=headers, content_type="multipart/form-data",

@@ -5,7 +5,7 @@ import { formatDateTime, t } from '../../lib/i18n.js';
 import { confirmDialog } from '../../ui/dialog.js';
 import { Form, explain, formAlert, selectField, submitButton } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
-import { changeMember, conversationsOf, getMember, makeResetLink, relationshipsOf } from '../api.js';
+import { changeMember, listConversations, getMember, makeResetLink, relationshipsOf } from '../api.js';
 import { campaignRun } from '../campaigns.js';
 import { joinedDay, mayMakeResetLink, mayManage, roleName, rolesToGrant } from '../members.js';
 import { LinkShare } from '../ui/share-link.js';
@@ -52,10 +52,10 @@ export default function volunteerScreen(ctx) {
 
   async function moreConversations() {
     try {
-      const next = await conversationsOf(run.campaign.id, member.user_id,
-        { page: (conversations?.page ?? 0) + 1, pageSize: CONVERSATIONS_PAGE });
-      conversations = { items: [...(conversations?.items ?? []), ...next.items], total: next.pagination.total,
-        page: next.pagination.page };
+      const next = await listConversations(run.campaign.id, { volunteer: member.user_id },
+        { cursor: conversations?.cursor, limit: CONVERSATIONS_PAGE });
+      conversations = { items: [...(conversations?.items ?? []), ...next.conversations], cursor: next.cursor,
+        more: next.more };
     } catch (problem) {
       listError = problem;
     }
@@ -125,7 +125,6 @@ export default function volunteerScreen(ctx) {
           t(member.active ? 'console.member.active' : 'console.member.removed')}</dd></div>
         <div><dt>${t('console.roster.joined')}</dt><dd>${joinedDay(member.created_at)}</dd></div>
         <div><dt>${t('console.volunteer.people')}</dt><dd>${people ? people.total : '…'}</dd></div>
-        <div><dt>${t('console.volunteer.conversations')}</dt><dd>${conversations ? conversations.total : '…'}</dd></div>
       </dl>
       <section class="card actions" aria-labelledby="actions-title">
         <h2 id="actions-title">${t('console.volunteer.actions')}</h2>
@@ -176,25 +175,23 @@ export default function volunteerScreen(ctx) {
   }
 
   function conversationsSection() {
-    const names = new Map((people?.items ?? []).map(({ id, voter }) => [id, voter]));
     return html`<section aria-labelledby="talks-title">
       <h2 id="talks-title">${t('console.volunteer.conversations')}</h2>
       ${!conversations ? (listError ? nothing : loading()) : conversations.items.length ? html`
         <ul class="conversations" id="volunteer-conversations">${conversations.items.map((c) => {
-          const values = c.fields;
-          const voter = names.get(values.relationship_id);
+          const { voter } = c;
           return html`<li class="conversation">
-            <h3>${[voter ? `${voter.first_name} ${voter.last_initial}.` : null,
-              t(`fields.conversation.channel.${values.channel}`), values.happened_at && formatDateTime(values.happened_at)]
+            <h3>${[voter ? `${voter.first_name} ${voter.last_name}` : null,
+              t(`fields.conversation.channel.${c.channel}`), formatDateTime(c.happened_at)]
               .filter(Boolean).join(' · ')}</h3>
-            ${values.support ? html`<p>${t('conversation.support', { support: t(`fields.conversation.support.${
-              values.support}`) })}</p>` : nothing}
-            ${values.notes ? html`<p class="notes">${values.notes}</p>` : nothing}
-            ${values.review_reply ? html`<p class="reply">${t('conversation.reply', { reply: values.review_reply })}</p>`
+            ${c.support ? html`<p>${t('conversation.support', { support: t(`fields.conversation.support.${
+              c.support}`) })}</p>` : nothing}
+            ${c.notes ? html`<p class="notes">${c.notes}</p>` : nothing}
+            ${c.review_reply ? html`<p class="reply">${t('conversation.reply', { reply: c.review_reply })}</p>`
               : nothing}
           </li>`;
         })}</ul>
-        ${conversations.items.length < conversations.total ? html`<button type="button" class="button secondary"
+        ${conversations.more ? html`<button type="button" class="button secondary"
           @click=${moreConversations}>${t('console.more')}</button>` : nothing}`
         : html`<p id="volunteer-conversations-empty">${t('console.volunteer.conversations.none')}</p>`}
     </section>`;

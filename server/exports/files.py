@@ -1,0 +1,129 @@
+"""The two export files, row by row, and the streamed response that carries one."""
+
+import csv
+import io
+import json
+from collections.abc import Generator
+from contextlib import closing
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import Response, stream_with_context
+from sqlalchemy import DateTime, Text, cast, type_coerce
+
+from server.auth.models import User
+from server.campaigns.models import Campaign
+from server.conversations.models import Conversation
+from server.exports import service
+from server.exports.models import Export
+from server.exports.readahead import read_ahead
+from server.exports.van import Layout
+from server.extensions import db
+from server.voters.models import Voter
+
+CONVERSATION_COLUMNS = ("conversation_id", "voter_external_id", "voter_name", "volunteer_id", "volunteer", "date",
+                        "happened_at", "channel", "support", "issues", "registered", "vote_method", "vote_on",
+                        "follow_up_on")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FLUSH_EVERY = 1000  # rows per chunk sent
+
+
+def text(value: str) -> str:
+    """Free text as a spreadsheet shows it, never as a formula it would run (OWASP's CSV injection advice)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
+# the issue tags as their JSON text, so no row pays for parsing them: a campaign's conversations share few
+# combinations, each parsed once per export (parsing was a third of an export's CPU)
+ISSUES_TEXT = cast(Conversation.issue_tags, Text)
+VOTER_NAME = Voter.first_name + " " + Voter.last_name  # one column made by the database, not two joined here
+PARSED = 4096  # combinations kept parsed: bounds an export's memory whatever the tags
+# the time as the driver gives it, without UTCDateTime's conversion on every row: PostgreSQL's is aware, SQLite's
+# naive UTC (``_local`` tells them apart)
+HAPPENED_AT = type_coerce(Conversation.happened_at, DateTime(timezone=True))
+
+
+def _ahead(result):
+    """Rows read ahead on PostgreSQL, a server working beside this process; SQLite is this process, and its
+    connection refuses a second thread."""
+    if db.session.connection().dialect.name == "postgresql":
+        return read_ahead(result, service.BATCH)
+    return result
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+
+
+
+
+def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Generator[list]]:
+    """One row per live conversation; its notes only when the export asked for them."""
+    zone = ZoneInfo(campaign.time_zone)
+    columns = [Conversation.id, Voter.external_id, VOTER_NAME, Conversation.volunteer_id,
+               User.display_name, HAPPENED_AT, Conversation.channel, Conversation.support,
+               ISSUES_TEXT, Conversation.registered, Conversation.vote_method, Conversation.vote_on,
+               Conversation.follow_up_on, *([Conversation.notes] if export.with_notes else [])]
+    joined = lru_cache(PARSED)(lambda text: "; ".join(json.loads(text)))
+
+    def each():
+        with closing(service.rows(export, *columns)) as result:
+            for (conversation_id, external_id, name, volunteer_id, volunteer, happened_at, channel, support,
+                 issues, registered, vote_method, vote_on, follow_up_on, *notes) in _ahead(result):
+                when = _local(happened_at, zone).isoformat()
+                yield [conversation_id, external_id or "", text((name or "").strip()), volunteer_id,
+                       text(volunteer), when[:10], when, channel, support or "",
+                       joined(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
+                       *(text(note) for note in notes)]
+
+    return [*CONVERSATION_COLUMNS, *(["notes"] if export.with_notes else [])], each()
+
+
+def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], Generator[list]]:
+    """One row per live conversation with a voter from the file, in VAN's canvass-results shape."""
+    zone = ZoneInfo(campaign.time_zone)
+    columns = [Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
+               Conversation.support, ISSUES_TEXT]
+    answers = lru_cache(PARSED)(lambda support, text: layout.answers(support, json.loads(text)))  # few distinct pairs
+
+    def each():
+        with closing(service.rows(export, *columns, voters_required=True)) as result:
+            for external_id, channel, happened_at, volunteer, support, issues in _ahead(result):
+                yield [*layout.contact(external_id, channel, _local(happened_at, zone).strftime("%m/%d/%Y"),
+                                       text(volunteer)), *answers(support, issues)]
+
+    return layout.header(), each()
+
+
+def stream(export: Export, filename: str, header: list[str], rows: Generator[list], headers: dict) -> Response:
+    """A CSV response sent as it is written (flat memory); when it ends, or the client leaves, the export records
+    how many rows went out."""
+    export_id = export.id
+
+    @stream_with_context  # the query runs while the response streams, inside the request's context
+    def body():
+        buffer, written, sent, complete = io.StringIO(), 0, 0, False
+        writer = csv.writer(buffer)
+        try:
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                written += 1
+                if written % FLUSH_EVERY == 0:
+                    yield buffer.getvalue()
+                    sent = written  # the server took the chunk
+                    buffer.seek(0), buffer.truncate()
+            yield buffer.getvalue()
+            sent, complete = written, True
+        finally:
+            rows.close()  # and so its cursor, which PostgreSQL keeps open on the server until then
+            service.finish(export_id, sent, complete)
+
+    return Response(body(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "X-Kin-Export-Id": str(export_id),
+        **headers})

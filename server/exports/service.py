@@ -1,0 +1,107 @@
+"""Making an export: where it starts (``?since=``), its record and audit events, and its rows, read a batch at a
+time so memory stays flat whatever the campaign's size.
+
+An export reads every conversation whose latest change is numbered at most the campaign's change counter when it
+began (its ``high_water``), and, with ``?since=<export id>``, above that export's: change numbers are handed out in
+commit order (server/sync_api/service.py), so a change is in exactly one of two exports that follow each other.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask import current_app
+from flask_smorest import abort
+from sqlalchemy import select
+
+from server.audit.models import record
+from server.auth.models import User
+from server.campaigns.models import Membership
+from server.columns import utcnow
+from server.conversations.models import Conversation
+from server.exports.models import Export, ExportKind
+from server.extensions import db
+from server.request_input import MAX_ID
+from server.sync_api.models import SyncCounter
+from server.voters.models import Voter
+
+BATCH = 1000  # rows fetched at a time: with the read-ahead, the memory an export holds, whatever its size
+
+
+def start(membership: Membership, kind: ExportKind, since: str | None, with_notes: bool, **details) -> Export:
+    """Record the export and audit who asked for what, committed before the first byte leaves."""
+    since_export, since_time = resolve_since(membership.campaign_id, kind, since)
+    high_water = db.session.execute(select(SyncCounter.last_seq).where(
+        SyncCounter.campaign_id == membership.campaign_id)).scalar_one_or_none() or 0
+    export = Export(campaign_id=membership.campaign_id, kind=kind, created_by_id=membership.user_id,
+                    since_export_id=since_export and since_export.id, since_time=since_time, high_water=high_water,
+                    with_notes=with_notes)
+    db.session.add(export)
+    db.session.flush()
+    record(membership.campaign_id, membership.user_id, "export.started", "export", export.id, kind=kind.value,
+           since_export_id=export.since_export_id, since_time=since_time and since_time.isoformat(),
+           notes=with_notes, **details)
+    db.session.commit()
+    current_app.logger.info("export %s (%s) of campaign %s started by user %s", export.id, kind.value,
+                            export.campaign_id, membership.user_id)
+    return export
+
+
+def resolve_since(campaign_id: int, kind: ExportKind, since: str | None) -> tuple[Export | None, datetime | None]:
+    """``since`` is an earlier complete export of the same kind (exact), or an ISO 8601 time with its offset
+    (conversations changed after it, by the server's clock).
+
+    :raise 422: naming ``since`` for anything else.
+    """
+    if not since:
+        return None, None
+    if since.isascii() and since.isdigit():
+        earlier = None if int(since) > MAX_ID else db.session.execute(select(Export).where(
+            Export.campaign_id == campaign_id, Export.id == int(since))).scalar_one_or_none()
+        if earlier is None:
+            _bad_since(f"No export {since} in this campaign.")
+        if earlier.kind is not kind:
+            _bad_since(f"Export {since} is a {earlier.kind.value} export, not a {kind.value} one.")
+        if not earlier.complete:
+            _bad_since(f"Export {since} stopped before its end; continue from an earlier one.")
+        return earlier, None
+    try:
+        moment = datetime.fromisoformat(since)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        _bad_since("Give an export id or a time with its offset, e.g. 2026-10-01T09:00:00-04:00.")
+    return None, moment
+
+
+def _bad_since(message: str):
+    abort(422, message=message, errors={"query": {"since": [message]}})
+
+
+def rows(export: Export, *columns, voters_required: bool = False) -> Iterator:
+    """The export's conversations (live ones, in the order they happened) with ``columns``, ``BATCH`` at a time:
+    a server-side cursor on PostgreSQL."""
+    stmt = (select(*columns).select_from(Conversation)
+            .join(User, User.id == Conversation.volunteer_id)
+            .join(Voter, Voter.id == Conversation.voter_id, isouter=not voters_required)
+            .where(Conversation.campaign_id == export.campaign_id, Conversation.deleted.is_(False),
+                   Conversation.seq <= export.high_water))
+    if export.since_export_id is not None:
+        since = db.session.get(Export, export.since_export_id)
+        stmt = stmt.where(Conversation.seq > since.high_water)
+    if export.since_time is not None:
+        stmt = stmt.where(Conversation.updated_at > export.since_time)
+    stmt = stmt.order_by(Conversation.happened_at, Conversation.id)
+    # Core, not the ORM: plain rows cost a third less to make, which is most of an export's time
+    return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
+
+
+def finish(export_id: int, row_count: int, complete: bool) -> None:
+    """Record how many rows left and whether the download ran to its end (audited), in a transaction of its own."""
+    db.session.rollback()  # ends the read (and its server-side cursor)
+    export = db.session.get(Export, export_id)
+    export.row_count, export.complete, export.finished_at = row_count, complete, utcnow()
+    record(export.campaign_id, export.created_by_id, "export.finished", "export", export.id,
+           kind=export.kind.value, rows=row_count, complete=complete)
+    db.session.commit()
+    current_app.logger.info("export %s of campaign %s finished: %s rows, %s", export.id, export.campaign_id,
+                            row_count, "complete" if complete else "stopped early")

@@ -1,0 +1,91 @@
+"""The migration that adds the read model fills it from the conversations already synced."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from server import create_app
+from server.auth.models import User
+from server.campaigns.models import Campaign
+from server.conversations.models import Conversation, ConversationIssue
+from server.extensions import db
+from server.sync_api.models import SyncRecord
+from server.voters.models import Voter
+from tests.conftest import TEST_CONFIG, empty_database_uri
+
+BEFORE = "243d925fea16"  # the revision before the read model
+STAMP = f"{1_790_000_000_000:015d}-00000-device"
+REVIEW_STAMP = f"{1_790_000_500_000:015d}-00000-server"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_the_read_model(request, tmp_path):
+    uri = empty_database_uri(request.param, tmp_path)
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        upgrade(revision=BEFORE)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _record(campaign_id, owner_id, entity, values, deleted=False, seq=1, stamps=None):
+    return SyncRecord(campaign_id=campaign_id, entity=entity, entity_id=uuid.uuid4(), owner_id=owner_id,
+                      values=values, stamps=stamps or dict.fromkeys(values, STAMP), deleted=deleted, version=1,
+                      seq=seq)
+
+
+def test_the_upgrade_copies_every_synced_conversation(database_before_the_read_model):
+    app = database_before_the_read_model
+    with app.app_context():
+        # Campaign's columns as they were at that revision (van_mapping came later)
+        db.session.execute(Campaign.__table__.insert().values(
+            id=1, name="Before", phone_region="US", time_zone="America/New_York", issue_tags=["housing", "schools"],
+            talking_points={}, match_prefix_bits=16, match_daily_quota=10, match_daily_card_quota=10,
+            created_at=datetime.now(UTC)))
+        user = User(email="v@example.org", password_hash="x", display_name="V", language="en")
+        voter = Voter(campaign_id=1, external_id="A1", first_name="Ana", last_name="Lopez", search_name="ana lopez")
+        db.session.add_all([user, voter])
+        db.session.flush()
+        relationship = _record(1, user.id, "relationship", {"voter_id": str(voter.public_id), "source": "match"})
+        direct = _record(1, user.id, "conversation", {
+            "voter_id": str(voter.public_id), "channel": "call", "happened_at": "2026-10-01T18:30:00-04:00",
+            "support": 1, "issue_tags": ["housing", "schools"], "vote_on": "2026-10-20", "notes": "Rent.",
+            "reviewed": True, "review_reply": "Thanks!"}, seq=2,
+            stamps={"voter_id": STAMP, "channel": STAMP, "happened_at": STAMP, "support": STAMP,
+                    "issue_tags": STAMP, "vote_on": STAMP, "notes": STAMP, "reviewed": REVIEW_STAMP,
+                    "review_reply": REVIEW_STAMP})
+        db.session.add(relationship)
+        db.session.flush()
+        through = _record(1, user.id, "conversation", {
+            "relationship_id": str(relationship.entity_id), "channel": "door",
+            "happened_at": "2026-10-02T10:00:00Z", "issue_tags": ["housing"]}, seq=3)
+        deleted = _record(1, user.id, "conversation", {
+            "voter_id": str(voter.public_id), "channel": "text", "happened_at": "2026-10-03T10:00:00Z",
+            "issue_tags": ["housing"]}, deleted=True, seq=4)
+        db.session.add_all([direct, through, deleted])
+        db.session.flush()
+        ids = {name: (record.id, record.entity_id) for name, record in
+               (("direct", direct), ("through", through), ("deleted", deleted))}
+        voter_id, user_id = voter.id, user.id
+        db.session.commit()
+        db.session.remove()  # holds no lock the upgrade's ALTERs would wait for
+
+        upgrade()
+
+        rows = {row.record_id: row for row in db.session.execute(select(Conversation)).scalars()}
+        assert set(rows) == {record_id for record_id, _ in ids.values()}
+        first = rows[ids["direct"][0]]
+        assert (first.id, first.voter_id, first.volunteer_id, first.channel, first.support) == (
+            ids["direct"][1], voter_id, user_id, "call", 1)
+        assert first.happened_at == datetime(2026, 10, 1, 22, 30, tzinfo=UTC)
+        assert (first.reviewed, first.review_reply, first.notes, first.seq) == (True, "Thanks!", "Rent.", 2)
+        assert first.reviewed_at == datetime.fromtimestamp(1_790_000_500, UTC) and first.reviewed_by_id is None
+        assert rows[ids["through"][0]].voter_id == voter_id  # found through the relationship
+        assert rows[ids["deleted"][0]].deleted is True
+        issues = sorted(db.session.execute(select(ConversationIssue.conversation_id, ConversationIssue.issue)).all())
+        assert issues == sorted([(ids["direct"][1], "housing"), (ids["direct"][1], "schools"),
+                                 (ids["through"][1], "housing")])
