@@ -3,8 +3,10 @@
 import { authed, authedPage } from '../lib/api.js';
 
 const at = (campaignId) => `/campaigns/${campaignId}`;
-const query = (values) => new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '' && v != null)
-  .map(([k, v]) => [k, String(v)]));
+/** A query string from values; a list repeats its name (support=1&support=2), empty values are left out. */
+const query = (values) => new URLSearchParams(Object.entries(values)
+  .flatMap(([k, v]) => (Array.isArray(v) ? v.map((item) => [k, item]) : [[k, v]]))
+  .filter(([, v]) => v !== '' && v != null).map(([k, v]) => [k, String(v)]));
 
 /** The campaign's settings. */
 export const getCampaign = (campaignId) => authed(at(campaignId));
@@ -33,6 +35,15 @@ export const relationshipsOf = (campaignId, memberId, { page = 1, pageSize = 50 
  * flagged}); answers {conversations, cursor, more}: send the cursor back for the next page. */
 export const listConversations = (campaignId, filters, { cursor = null, limit = 50 } = {}) => authed(
   `${at(campaignId)}/conversations?${query({ ...filters, cursor, limit })}`);
+
+/** Review one conversation: {reviewed?, review_reply?, flagged_for_follow_up?}; answers it as it now is. The
+ * change reaches the volunteer's phone on its next sync. */
+export const reviewConversation = (campaignId, conversationId, review) => authed(
+  `${at(campaignId)}/conversations/${conversationId}`, { method: 'PATCH', body: review });
+
+/** Mark many conversations reviewed (or not) at once; answers {conversations} as they now are. */
+export const reviewConversations = (campaignId, ids, reviewed) => authed(`${at(campaignId)}/conversations/review`,
+  { method: 'POST', body: { ids, reviewed } });
 
 /** The campaign's invites, newest first. */
 export const listInvites = (campaignId) => authed(`${at(campaignId)}/invites`);

@@ -3,13 +3,17 @@
 import activity from 'lucide-static/icons/activity.svg';
 import building from 'lucide-static/icons/building.svg';
 import copy from 'lucide-static/icons/copy.svg';
+import flag from 'lucide-static/icons/flag.svg';
+import inbox from 'lucide-static/icons/inbox.svg';
 import qrCode from 'lucide-static/icons/qr-code.svg';
 import settings from 'lucide-static/icons/settings.svg';
 import smartphone from 'lucide-static/icons/smartphone.svg';
+import star from 'lucide-static/icons/star.svg';
 import users from 'lucide-static/icons/users.svg';
 import { svgIcon } from '../ui/icons.js';
 
-const ICONS = { volunteers: users, settings, activity, campaigns: building, app: smartphone, copy, qr: qrCode };
+const ICONS = { review: inbox, volunteers: users, settings, activity, campaigns: building, app: smartphone, copy,
+  qr: qrCode, flag, priority: star };
 
 /** @param {keyof typeof ICONS} name */
 export function icon(name) {
