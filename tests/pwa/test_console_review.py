@@ -325,3 +325,39 @@ def test_the_volunteer_page_lists_what_they_logged_and_links_to_its_review(brows
     card(page, "Ana Lopez").get_by_role("link", name="Vera Volunteer").click()
     expect(page.locator("#volunteer-title")).to_have_text("Vera Volunteer")
     desk.close()
+
+
+def test_more_loads_the_next_page_on_a_phone_and_select_all_takes_every_one_shown(page, live_server):
+    campaign = live_server.campaign(f"Busy {time.monotonic_ns()}")
+    organizer, vera = unique("organizer"), unique("vera")
+    live_server.member(campaign, organizer, Role.ORGANIZER, name="Oscar Organizer")
+    live_server.member(campaign, vera, name="Vera Volunteer")
+    voter = live_server.voters_with(campaign, [("Ana", "Lopez", [])])["Ana"]
+    person = live_server.relationship(campaign, vera, voter)
+    live_server.push(campaign, vera, [{"entity": "conversation", "entity_id": str(uuid.uuid4()), "action": "upsert",
+                                       "fields": {"relationship_id": person, "channel": "call", "notes": f"Call {n}",
+                                                  "happened_at": f"2026-09-{1 + n // 3:02d}T{8 + n % 3:02d}:00:00Z"}}
+                                      for n in range(55)])
+    console_sign_in(page, organizer)
+    page.goto(f"/console/{campaign}/review")
+    expect(cards(page)).to_have_count(50)
+    expect(cards(page).first).to_contain_text("Call 54")  # newest first
+    page.locator("#review-more").click()
+    expect(cards(page)).to_have_count(55)
+    expect(cards(page).nth(50)).to_be_focused()  # reading goes on at the first of the new ones
+    expect(cards(page).last).to_contain_text("Call 0")
+    expect(page.locator("#review-end")).to_be_visible()
+    page.locator("#review-select-all").check()
+    page.locator("#review-mark-selected").click()
+    expect(page.locator("#toasts")).to_contain_text("55 conversations marked reviewed.")
+    assert all(c["reviewed"] for c in live_server.synced(campaign, "conversation", vera))
+    page.reload()  # the queue is empty now
+    expect(page.locator("#review-empty")).to_have_text(
+        "Nothing to review: every conversation logged so far has been reviewed.")
+
+
+def test_the_service_worker_never_precaches_the_review_screen():
+    """A volunteer's phone must not download the console's code: the build leaves console-only chunks out."""
+    static = Path(__file__).resolve().parents[2] / "static"
+    [chunk] = [path.name for path in (static / "chunks").glob("review-*.js")]
+    assert f"chunks/{chunk}" not in (static / "sw.js").read_text()
