@@ -368,10 +368,12 @@ export default function reviewScreen(ctx) {
           <label for="review-select-all">${t('console.review.selectAll', { count: items.length })}</label>
         </div>
         <p class="review-chosen" id="review-chosen">${t('console.review.chosen', { count: chosen })}</p>
-        <button type="button" class="button inline" id="review-mark-selected" ?disabled=${!chosen}
-          @click=${() => bulk(true)}>${t('console.review.markSelected')}</button>
-        <button type="button" class="button secondary inline" id="review-unmark-selected" ?disabled=${!chosen}
-          @click=${() => bulk(false)}>${t('console.review.unmarkSelected')}</button>
+        <div class="review-buttons">
+          <button type="button" class="button inline" id="review-mark-selected" ?disabled=${!chosen}
+            @click=${() => bulk(true)}>${t('console.review.markSelected')}</button>
+          <button type="button" class="button secondary inline" id="review-unmark-selected" ?disabled=${!chosen}
+            @click=${() => bulk(false)}>${t('console.review.unmarkSelected')}</button>
+        </div>
       </div>
       <ol class="review-list" id="review-list" aria-label=${t('console.review.listLabel', {
         filters: describe() })}>${items.map((c) => reviewCard(c, { selected: selected.has(c.id), busy: busy.has(c.id),

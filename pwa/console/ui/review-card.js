@@ -72,12 +72,12 @@ export function reviewCard(c, { selected, busy, replyForm, volunteerPath, action
           <button type="button" class="button secondary inline mark" aria-keyshortcuts="e"
             aria-disabled=${busy ? 'true' : nothing} @click=${() => actions.toggleReviewed(c)}>${
             t(c.reviewed ? 'console.review.unmark' : 'console.review.mark')}</button>
-          <button type="button" class="button secondary inline flag" aria-keyshortcuts="f"
-            aria-pressed=${c.flagged_for_follow_up ? 'true' : 'false'} aria-disabled=${busy ? 'true' : nothing}
-            @click=${() => actions.toggleFlag(c)}>${icon('flag')}${t('console.review.flag')}</button>
           ${replyForm ? nothing : html`<button type="button" class="button secondary inline reply-open"
             aria-keyshortcuts="r" @click=${() => actions.openReply(c)}>${
             t(c.review_reply ? 'console.review.changeReply' : 'console.review.reply')}</button>`}
+          <button type="button" class="button secondary inline flag" aria-keyshortcuts="f"
+            aria-pressed=${c.flagged_for_follow_up ? 'true' : 'false'} aria-disabled=${busy ? 'true' : nothing}
+            @click=${() => actions.toggleFlag(c)}>${icon('flag')}${t('console.review.flag')}</button>
         </div>
         ${replyForm ? html`<form id=${replyForm.id} class="reply-form" novalidate
           @submit=${(/** @type {SubmitEvent} */ e) => actions.sendReply(c, e)}
