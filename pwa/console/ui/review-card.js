@@ -69,7 +69,7 @@ export function reviewCard(c, { selected, busy, replyForm, volunteerPath, action
       </div>
       <div class="review-actions">
         <div class="review-buttons">
-          <button type="button" class="button secondary inline mark" aria-keyshortcuts="e"
+          <button type="button" class="button secondary inline mark" aria-keyshortcuts=${c.reviewed ? nothing : 'e'}
             aria-disabled=${busy ? 'true' : nothing} @click=${() => actions.toggleReviewed(c)}>${
             t(c.reviewed ? 'console.review.unmark' : 'console.review.mark')}</button>
           ${replyForm ? nothing : html`<button type="button" class="button secondary inline reply-open"
