@@ -317,6 +317,8 @@ def test_the_volunteer_page_lists_what_they_logged_and_links_to_its_review(brows
     expect(logged).to_have_count(3)
     expect(logged.first).to_contain_text("Cleo Park · At the door")  # the voter's full name, from the read model
     expect(logged.first).to_contain_text("Cleo: not convinced.")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/volunteer-desktop-en.png", full_page=True)
     page.locator("#volunteer-review-link").click()
     expect(cards(page)).to_have_count(3)
     assert page.url.endswith(f"/review?volunteer={crew['vera_id']}&reviewed=all")
