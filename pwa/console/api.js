@@ -1,6 +1,6 @@
 // The console's calls: the organizer routes of the API, through pwa/lib/api.js (the bearer token, refresh, and the
 // one error type). Each refuses a volunteer on the server (tests/server/test_access_matrix.py).
-import { authed, authedPage } from '../lib/api.js';
+import { authed, authedFile, authedPage } from '../lib/api.js';
 
 const at = (campaignId) => `/campaigns/${campaignId}`;
 /** A query string from values; a list repeats its name (support=1&support=2), empty values are left out. */
@@ -58,3 +58,9 @@ export const withdrawInvite = (campaignId, inviteId) => authed(`${at(campaignId)
 /** A page of the audit trail, filtered: {actor_id?, action?, since?, until?}. */
 export const auditEvents = (campaignId, filters, { page = 1, pageSize = 25 } = {}) => authedPage(
   `${at(campaignId)}/audit-events?${query({ ...filters, page, page_size: pageSize })}`);
+
+/** The latest exports made, newest first (their ids are what ?since= continues from). */
+export const listExports = (campaignId) => authed(`${at(campaignId)}/exports`);
+
+/** An export file: 'conversations.csv' or 'van-canvass-results.csv', {since?, notes?}. */
+export const exportFile = (campaignId, file, options) => authedFile(`${at(campaignId)}/exports/${file}?${query(options)}`);

@@ -3,6 +3,8 @@
 import activity from 'lucide-static/icons/activity.svg';
 import building from 'lucide-static/icons/building.svg';
 import copy from 'lucide-static/icons/copy.svg';
+import download from 'lucide-static/icons/download.svg';
+import fileDown from 'lucide-static/icons/file-down.svg';
 import flag from 'lucide-static/icons/flag.svg';
 import inbox from 'lucide-static/icons/inbox.svg';
 import qrCode from 'lucide-static/icons/qr-code.svg';
@@ -13,7 +15,7 @@ import users from 'lucide-static/icons/users.svg';
 import { svgIcon } from '../ui/icons.js';
 
 const ICONS = { review: inbox, volunteers: users, settings, activity, campaigns: building, app: smartphone, copy,
-  qr: qrCode, flag, priority: star };
+  qr: qrCode, exports: fileDown, download, flag, priority: star };
 
 /** @param {keyof typeof ICONS} name */
 export function icon(name) {

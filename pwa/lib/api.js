@@ -123,6 +123,18 @@ export async function authed(path, options = {}) {
 }
 
 /**
+ * A file the API sends (an export), whole: its bytes, the name the server gave it and the response's headers.
+ * @param {string} path
+ * @returns {Promise<{blob: Blob, name: string, headers: Headers}>}
+ */
+export async function authedFile(path) {
+  const response = await authedResponse(path);
+  if (!response.ok) await read(response); // throws the ApiError
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'export.csv';
+  return { blob: await response.blob(), name, headers: response.headers };
+}
+
+/**
  * @typedef {object} Pagination flask-smorest's X-Pagination header
  * @property {number} total
  * @property {number} total_pages

@@ -7,13 +7,14 @@ import { edit, undo } from './merge.js';
 
 const listeners = new Set();
 
-/** Run fn after every change to the outbox made on this page. */
-export function onOutboxChange(fn) {
+/** Run fn after every change to this phone's records and outbox made on this page: the volunteer's own, a sync's
+ * settled ops and a pull's changes (an organizer's reply, an edit from the volunteer's other phone). */
+export function onRecordsChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
 
-export function outboxChanged() {
+export function recordsChanged() {
   for (const fn of listeners) fn();
 }
 
@@ -41,7 +42,7 @@ export async function recordChange({ userId, campaignId, entity, entityId, field
         action: 'upsert', fields, hlc, before, rejected: null },
     };
   });
-  outboxChanged();
+  recordsChanged();
   return op;
 }
 
@@ -60,6 +61,6 @@ export async function discard(opId) {
     const empty = reverted.version === 0 && Object.keys(reverted.stamps).length === 0;
     return { record: empty ? null : reverted };
   });
-  if (dropped.length) outboxChanged();
+  if (dropped.length) recordsChanged();
   return dropped;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { db, getMeta, getRecord, outboxPage, pendingOps } from './db.js';
 import { decode } from './hlc.js';
-import { discard, onOutboxChange, recordChange } from './outbox.js';
+import { discard, onRecordsChange, recordChange } from './outbox.js';
 
 const realNow = Date.now;
 const realUUID = crypto.randomUUID.bind(crypto);
@@ -70,7 +70,7 @@ test('a change that cannot be stored leaves no record, no op and the clock as it
   const { userId, campaignId } = person();
   const clock = await getMeta('clock');
   const heard = [];
-  const stop = onOutboxChange(() => heard.push('changed'));
+  const stop = onRecordsChange(() => heard.push('changed'));
   const entityId = crypto.randomUUID();
   try {
     await assert.rejects(recordChange({ userId, campaignId, entity: 'conversation', entityId,
@@ -178,7 +178,7 @@ test('discarding an edit restores what the fields held, except those edited agai
 test('listeners hear of each change once it is committed, until they stop listening', async () => {
   const { userId, campaignId } = person();
   const seen = [];
-  const stop = onOutboxChange(() => seen.push(pendingOps(userId).then((ops) => ops.length)));
+  const stop = onRecordsChange(() => seen.push(pendingOps(userId).then((ops) => ops.length)));
   const op = await recordChange({ userId, campaignId, entity: 'conversation', entityId: crypto.randomUUID(),
     fields: TALK });
   await discard(op.op_id);

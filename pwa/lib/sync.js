@@ -12,7 +12,7 @@ import {
 } from './db.js';
 import { ClockDriftError, decode, receive } from './hlc.js';
 import { mergePulled } from './merge.js';
-import { onOutboxChange, outboxChanged } from './outbox.js';
+import { onRecordsChange, recordsChanged } from './outbox.js';
 
 const SETTLED = new Set(settled);
 const PERIOD_MS = 2 * 60_000;
@@ -187,7 +187,7 @@ export function createSync({ session }) {
       }
     }
     await settleOps(verdicts);
-    outboxChanged();
+    recordsChanged();
   }
 
   /** Pull this campaign's changes into the local records, page by page, each page in one transaction. */
@@ -211,6 +211,7 @@ export function createSync({ session }) {
         merge: mergePulled,
       });
       cursor = page.cursor;
+      if (page.changes.length) recordsChanged(); // what is on screen may have changed
       if (!page.more) return;
     }
   }
@@ -239,7 +240,7 @@ export function createSync({ session }) {
       addEventListener('online', onOnline);
       addEventListener('offline', onOffline);
       document.addEventListener('visibilitychange', onVisible);
-      unlisten ??= onOutboxChange(refreshStatus);
+      unlisten ??= onRecordsChange(refreshStatus);
       if (!navigator.onLine) emit({ problem: 'offline' });
       return request();
     },

@@ -6,7 +6,7 @@
 //   export const title = 'people.title';           // the catalog key of document.title (null: just "Kin")
 //   export default function peopleScreen(ctx) {
 //     let people = null;                            // state lives in the closure
-//     ctx.watch(onOutboxChange(load));              // undone when the person leaves the screen
+//     ctx.watch(onRecordsChange(load));              // undone when the person leaves the screen
 //     async function load() { people = await ...; ctx.update(); }
 //     load();
 //     return () => html`<h1 ...>${t('people.title')}</h1>...`;
@@ -46,7 +46,7 @@ export class ScreenContext {
     if (!this.signal.aborted) this.draw();
   }
 
-  /** Keep an unsubscribe function (as onStatus and onOutboxChange return) to call when the screen is left. */
+  /** Keep an unsubscribe function (as onStatus and onRecordsChange return) to call when the screen is left. */
   watch(stop) {
     if (this.signal.aborted) stop();
     else this.stops.push(stop);

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 from server import fields as kin_fields
 from server.campaigns.models import Role
 from server.campaigns.service import join_url
+from server.exports import van
 from server.exports.van import VanMappingSchema
 from server.matching.models import MAX_PREFIX_BITS, MIN_PREFIX_BITS
 from server.voters.schemas import VoterCardSchema
@@ -43,6 +44,10 @@ class CampaignSchema(MatchingSettings, Schema):
     message_template = message_template(load_default=dict)
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
         "description": "How the VAN export names support and issues; null: the defaults (docs/exports.md)."})
+    van_columns = fields.Function(lambda c: van.layout(c.van_mapping, c.issue_tags or []).mapping(), dump_only=True,
+                                  metadata={
+        "description": "The VAN export's mapping in force: van_mapping over the defaults; a null question or a "
+                       "missing response or activist code is a column the export leaves out."})
 
 
 class CampaignUpdateSchema(MatchingSettings, Schema):

@@ -56,6 +56,12 @@ class Layout:
     contact_types: dict[str, str]
     omitted: tuple[str, ...]
 
+    def mapping(self) -> dict:
+        """The mapping in force, defaults filled in, as the console shows it (the shape of VanMappingSchema)."""
+        return {"support_question": self.support_question, "support_responses": self.support_responses,
+                "issue_activist_codes": {tag: code for code, tags in self.activist_codes.items() for tag in tags},
+                "contact_types": self.contact_types}
+
     def header(self) -> list[str]:
         return [*FIXED_COLUMNS, *([self.support_question] if self.support_question else []), *self.activist_codes]
 

@@ -29,11 +29,11 @@ def unique(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:8]}@example.org"
 
 
-def console_sign_in(page, email, password=PASSWORD) -> None:
-    """Sign in on the console's own page (the app's sign-in form, drawn by console.js), in English: chosen here, so
-    an account that another test left in Spanish follows this browser."""
+def console_sign_in(page, email, password=PASSWORD, language="en") -> None:
+    """Sign in on the console's own page (the app's sign-in form, drawn by console.js), in English unless told:
+    chosen here, so an account that another test left in Spanish follows this browser."""
     page.goto("/console")
-    page.locator("#language").select_option("en")
+    page.locator("#language").select_option(language)
     page.locator("#signin-email").fill(email)
     page.locator("#signin-password").fill(password)
     page.locator("#signin-form button[type=submit]").click()

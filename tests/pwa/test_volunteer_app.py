@@ -333,3 +333,16 @@ def test_on_a_new_phone_people_keep_their_names_and_a_reimport_brings_back_their
     phone.get_by_role("link", name="Ana Lopez").click()  # linked again, on this phone only
     expect(phone.get_by_role("link", name="Text (919) 555-0101")).to_be_visible()
     new_phone.close()
+
+
+def test_people_on_screen_follow_a_pull(page, live_server, volunteer):
+    """Someone confirmed on the volunteer's other phone appears on the People screen open on this one when sync
+    brings it down, without leaving the screen (it showed no one until the next visit)."""
+    campaign, email, voters = volunteer
+    sign_in(page, email)
+    expect(page.locator("#sync-last")).to_contain_text("Last synced")
+    page.locator('#nav a[href="/people"]').click()
+    expect(page.locator("#people li")).to_have_count(0)
+    person = live_server.relationship(campaign, email, voters["Ana"])
+    page.evaluate("dispatchEvent(new Event('online'))")  # sync now, as when the signal comes back
+    expect(page.locator(f'#people a[href="/people/{person}"]')).to_be_visible()

@@ -3,7 +3,7 @@
 import { getMe, logout } from '../../lib/api.js';
 import { forgetUser, pendingOps, recordsOf, votersOf } from '../../lib/db.js';
 import { formatDateTime, formatDay, t } from '../../lib/i18n.js';
-import { discard, onOutboxChange } from '../../lib/outbox.js';
+import { discard, onRecordsChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, liveRecords, personName, today } from '../people.js';
 import { html, nothing } from '../../ui/screen.js';
@@ -37,7 +37,7 @@ export default function homeScreen(ctx) {
     ctx.update();
     load();
   }));
-  ctx.watch(onOutboxChange(load));
+  ctx.watch(onRecordsChange(load));
   getMe().then((me) => {
     profile = me;
     ctx.update();

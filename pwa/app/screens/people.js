@@ -3,7 +3,7 @@
 import { ApiError, searchVoters } from '../../lib/api.js';
 import { saveVoters } from '../../lib/db.js';
 import { formatDay, t } from '../../lib/i18n.js';
-import { onOutboxChange } from '../../lib/outbox.js';
+import { onRecordsChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, addPerson, cardValues, peopleOf, personName, today, voterName } from '../people.js';
 import { html, nothing } from '../../ui/screen.js';
@@ -40,7 +40,7 @@ export default function peopleScreen(ctx) {
     everyone = found;
     ctx.update();
   }
-  ctx.watch(onOutboxChange(load));
+  ctx.watch(onRecordsChange(load));
   load();
 
   async function find(/** @type {SubmitEvent} */ event) {

@@ -4,7 +4,7 @@
 import { getContact } from '../../lib/contacts/store.js';
 import { getMeta, getRecord, getVoter, setMeta } from '../../lib/db.js';
 import { formatDateTime, formatDay, language, t } from '../../lib/i18n.js';
-import { onOutboxChange, recordChange } from '../../lib/outbox.js';
+import { onRecordsChange, recordChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { activeCampaigns, cardValues, peopleOf, personName } from '../people.js';
 import { html, nothing } from '../../ui/screen.js';
@@ -27,7 +27,7 @@ export default function personScreen(ctx) {
     message ??= found ? found.start.replaceAll('{name}', firstNameOf(found)) : '';
     ctx.update();
   }
-  ctx.watch(onOutboxChange(load));
+  ctx.watch(onRecordsChange(load));
   load();
 
   return () => html`<section class="screen" id="person">

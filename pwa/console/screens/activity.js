@@ -11,7 +11,7 @@ import { failed, loading, notYours } from '../ui/states.js';
 export const title = 'console.activity.title';
 const PAGE_SIZE = 25;
 /** The kinds of action the filter offers (an audit action's part before the dot). */
-export const KINDS = ['invite', 'membership', 'password_reset', 'campaign', 'voter_file'];
+export const KINDS = ['conversation', 'export', 'invite', 'membership', 'password_reset', 'campaign', 'voter_file'];
 
 /** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function activityScreen(ctx) {
@@ -111,7 +111,8 @@ export default function activityScreen(ctx) {
     const values = { name: member?.display_name ?? t('console.activity.someone'), role: roleName(details.role ?? ''),
       old: roleName(details.old ?? ''), new: roleName(details.new ?? ''), uses: details.max_uses ?? 0,
       fields: (details.fields ?? []).map((name) => t(`console.setting.${name}`)), added: details.added ?? 0,
-      updated: details.updated ?? 0 };
+      updated: details.updated ?? 0, reviewed: details.reviewed, rows: details.rows ?? 0,
+      file: details.kind ? t(`console.exports.${details.kind}.title`) : '' };
     const key = `console.event.${action}`;
     return hasMessage(key) ? t(key, values) : action;
   }

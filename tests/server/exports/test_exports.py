@@ -80,6 +80,8 @@ def test_the_van_export_follows_the_campaigns_mapping_and_says_what_it_leaves_ou
     answer = client.patch(f"/api/campaigns/{team['campaign_id']}", json={"van_mapping": mapping},
                           headers=auth_headers(team["owner"].user_id))
     assert answer.status_code == 200 and answer.json["van_mapping"] == mapping
+    assert answer.json["van_columns"] == {**mapping, "contact_types": {
+        "in_person": "Walk", "door": "Walk", "call": "Phone", "text": "SMS Text", "other": "Relational"}}
     response, rows = export("van-canvass-results.csv")
     assert rows[0] == ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "Candidate Support",
                        "Housing Justice"]
