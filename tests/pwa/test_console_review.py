@@ -86,6 +86,19 @@ def card(page, name):
     return cards(page).filter(has=page.locator(".review-voter", has_text=name))
 
 
+def assert_layout(page, size) -> None:
+    """At 1280 a card is a row (who, what, its review side by side) and the list uses the width beside the
+    navigation; at 390 it is a column of its parts, and nothing is wider than the phone."""
+    first = cards(page).first
+    who, what, state = (first.locator(part).bounding_box() for part in (".review-who", ".review-what", ".review-state"))
+    if size == "desktop":
+        assert who["x"] + who["width"] <= what["x"] and what["x"] + what["width"] <= state["x"], (who, what, state)
+        assert first.bounding_box()["width"] > 900  # of the 1,040 px beside the navigation
+    else:
+        assert who["y"] + who["height"] <= what["y"] <= state["y"], (who, what, state)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_review_screen_has_no_violations_in_either_language(browser, base_url, crew, size):
     context = browser.new_context(base_url=base_url, bypass_csp=True, **SIZES[size])
@@ -110,6 +123,7 @@ def test_the_review_screen_has_no_violations_in_either_language(browser, base_ur
             expect(page.locator("#review-shortcuts kbd").first).to_be_visible()
             page.locator("#review-select-all").check()
             expect(page.locator("#review-chosen")).to_contain_text("4")
+            assert_layout(page, size)
             if SHOTS:
                 Path(SHOTS).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=f"{SHOTS}/review-{size}-{language}.png", full_page=True)
