@@ -3,13 +3,16 @@
 import activity from 'lucide-static/icons/activity.svg';
 import building from 'lucide-static/icons/building.svg';
 import copy from 'lucide-static/icons/copy.svg';
+import fileSpreadsheet from 'lucide-static/icons/file-spreadsheet.svg';
 import qrCode from 'lucide-static/icons/qr-code.svg';
 import settings from 'lucide-static/icons/settings.svg';
 import smartphone from 'lucide-static/icons/smartphone.svg';
+import upload from 'lucide-static/icons/upload.svg';
 import users from 'lucide-static/icons/users.svg';
 import { svgIcon } from '../ui/icons.js';
 
-const ICONS = { volunteers: users, settings, activity, campaigns: building, app: smartphone, copy, qr: qrCode };
+const ICONS = { volunteers: users, voterFile: fileSpreadsheet, settings, activity, campaigns: building, app: smartphone,
+  copy, qr: qrCode, upload };
 
 /** @param {keyof typeof ICONS} name */
 export function icon(name) {

@@ -28,14 +28,17 @@ export class ApiError extends Error {
 }
 
 /**
- * fetch that turns "no network" into an ApiError too, so callers handle one kind of failure.
+ * fetch that turns "no network" into an ApiError too, so callers handle one kind of failure. A FormData body
+ * goes as multipart (a file upload); anything else as JSON.
  * @param {string} path
  * @param {{method?: string, body?: unknown, headers?: Record<string, string>}} [options]
  */
 async function send(path, { method = 'GET', body, headers = {} } = {}) {
   /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // fetch sets the multipart Content-Type with its boundary
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -120,6 +123,19 @@ async function authedResponse(path, options = {}) {
  */
 export async function authed(path, options = {}) {
   return read(await authedResponse(path, options));
+}
+
+/**
+ * A file the API answers (a CSV), as a Blob with the name the server gives it, to save on the person's computer:
+ * a plain link would not carry the bearer token.
+ * @param {string} path
+ * @returns {Promise<{blob: Blob, filename: string}>}
+ */
+export async function authedFile(path) {
+  const response = await authedResponse(path);
+  if (!response.ok) await read(response); // throws the ApiError
+  const named = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '');
+  return { blob: await response.blob(), filename: named ? named[1] : path.split('/').pop() };
 }
 
 /**
