@@ -85,6 +85,8 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
     db.session.commit()
     try:
         _stage(job, progress)
+        job.read_at = utcnow()  # the console says "checking and saving" from here: bytes alone cannot tell
+        db.session.commit()
         _analyze_staging()
         _drop_duplicates(job)
         _check_threshold(job, final=True)

@@ -147,6 +147,7 @@ class VoterImport(CampaignScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the whole file read: checking and applying
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship(lazy="joined")

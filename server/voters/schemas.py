@@ -70,7 +70,7 @@ def _seconds_left(job) -> int | None:
     """From the share of bytes read so far; None before there is a rate, or once reading is done."""
     if job.status is not ImportStatus.RUNNING or not job.started_at or not job.bytes_read or not job.bytes_total:
         return None
-    if job.bytes_read >= job.bytes_total:
+    if job.read_at or job.bytes_read >= job.bytes_total:
         return None
     seconds = (utcnow() - job.started_at).total_seconds()
     return round(seconds * (job.bytes_total - job.bytes_read) / job.bytes_read)
@@ -102,6 +102,8 @@ class VoterImportSchema(Schema):
     active_before = fields.Integer(allow_none=True, metadata={"description": "The active voters it counted then."})
     created_by = fields.Function(lambda job: job.created_by.display_name if job.created_by else None,
                                  allow_none=True, metadata={"type": "string", "description": "Who uploaded it."})
+    read_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "When the whole file had been read; it is being checked and applied from then on."})
     rows_per_second = fields.Function(_rows_per_second, allow_none=True, metadata={"type": "number"})
     seconds_left = fields.Function(_seconds_left, allow_none=True, metadata={
         "type": "integer", "description": "Until the file is read, from the share read so far."})

@@ -55,6 +55,12 @@ def choose(page, content: bytes, name="voters.csv") -> None:
     page.locator("#voter-file-input").set_input_files(csv_file(content, name))
 
 
+def shot(page, name) -> None:
+    """A picture of what the organizer sees, when KIN_CONSOLE_SCREENSHOTS names a folder."""
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/voter-file-{name}.png", full_page=True)
+
+
 def imported(page) -> None:
     """Wait for the import to end well: a few seconds, but a minute on a machine busy with other test runs."""
     expect(page.locator("#import-result")).to_have_attribute("data-status", "succeeded", timeout=60_000)
@@ -150,6 +156,7 @@ def test_a_file_without_a_header_row_is_mapped_by_column_number_and_imported(pag
     expect(first).to_contain_text("H1")
     expect(first).to_contain_text("Rosa Quintero")
     expect(page.locator("#preview-unused")).to_have_count(0)  # every column is read
+    shot(page, "headerless-mapped")
     page.locator("#start-import").click()
     imported(page)
     expect(page.locator("#import-counts")).to_contain_text("New voters: 3")
@@ -186,6 +193,8 @@ def test_an_imports_progress_is_picked_up_again_after_a_reload(page, live_server
         expect(page.locator("#import-progress")).to_be_visible()
         expect(page.locator("#import-rows")).to_contain_text("1,000 rows read")
         expect(page.locator("#import-rows")).to_contain_text("rows a second")
+        expect(page.locator("#import-rows")).not_to_contain_text("checking")  # 2,000 rows are still to come
+        shot(page, "progress-after-reload")
         expect(page.locator("#voter-file-input")).to_have_count(0)  # no second upload while one runs
     finally:
         go_on.set()
@@ -209,6 +218,7 @@ def test_a_file_that_would_deactivate_most_voters_asks_first_and_cancel_writes_n
     dialog = page.locator("dialog.dialog")
     expect(dialog).to_be_visible(timeout=60_000)
     expect(dialog).to_contain_text("leaves out 3 of the 4 active voters")
+    shot(page, "shrink-warning")
     dialog.locator("[data-answer=cancel]").click()
     expect(page.locator("#toasts")).to_contain_text("Nothing was imported")
     expect(page.locator("#import-message")).to_contain_text("3 of the 4 active voters")

@@ -23,7 +23,8 @@ export default function voterFileScreen(ctx) {
   let imports = null; // newest first; null while loading
   let listError = null;
   let latest = null; // the newest import in detail (its problems), once it has finished
-  let file = null; // the File chosen in this tab
+  let file = null; // the File chosen in this tab, until it is sent
+  let sent = null; // the File sent last: asked about again if it would deactivate most voters
   const options = { format: 'auto', noHeader: false, map: new Map() }; // column key -> field ('ignore': none)
   let preview = null;
   let previewError = null;
@@ -69,7 +70,7 @@ export default function voterFileScreen(ctx) {
   async function finished(job) {
     latest = job;
     ctx.update();
-    if (job.would_deactivate != null && file && file.name === job.filename) await askToShrink(job);
+    if (job.would_deactivate != null && sent && sent.name === job.filename) await askToShrink(job);
   }
 
   /** The file would deactivate most voters: ask, and send it again with the organizer's word, or leave it. */
@@ -126,14 +127,17 @@ export default function voterFileScreen(ctx) {
   }
 
   async function upload(allowShrink = false) {
-    if (uploading || !file) return;
+    const chosen = allowShrink ? sent : file;
+    if (uploading || !chosen) return;
     uploading = true;
     ctx.update();
     try {
-      const job = await uploadVoterFile(campaignId, file, { ...options, map: mapPairs(options.map), allowShrink });
+      const job = await uploadVoterFile(campaignId, chosen, { ...options, map: mapPairs(options.map), allowShrink });
       imports = [job, ...(imports ?? [])];
       latest = null;
       preview = null;
+      sent = chosen;
+      file = null;
       poll();
     } catch (problem) {
       ctx.toasts.show(problem.status === 409 ? 'console.voterFile.busy' : 'console.voterFile.uploadFailed',
@@ -179,7 +183,7 @@ export default function voterFileScreen(ctx) {
       ${imports.length === 0 && !file ? html`<div class="empty" id="voter-file-empty">
         <p><strong>${t('console.voterFile.empty')}</strong></p><p>${t('console.voterFile.formats')}</p></div>` : nothing}
       ${running() ? nothing : chooseView()}
-      ${preview || previewError || previewing && file ? previewView() : nothing}
+      ${file ? previewView() : nothing}
       ${imports.length ? historyView() : nothing}`}
   </section>`;
 
@@ -223,7 +227,7 @@ export default function voterFileScreen(ctx) {
       <p>${t(more ? 'console.voterFile.problems.first' : 'console.voterFile.problems.all', {
         count: job.problems.length })}</p>
       <div class="table-scroll" role="region" aria-labelledby="problems-title" tabindex="0">
-        <table class="table problems" id="problems">
+        <table class="table voter-file-table problems" id="problems">
           <thead><tr><th scope="col">${t('console.voterFile.row')}</th><th scope="col">${
             t('console.voterFile.field')}</th><th scope="col">${t('console.voterFile.problem')}</th></tr></thead>
           <tbody>${job.problems.map((problem) => html`<tr class=${problem.rejected ? 'rejected' : ''}>
@@ -251,21 +255,22 @@ export default function voterFileScreen(ctx) {
   function previewView() {
     return html`<section aria-labelledby="preview-title" class="preview" id="preview">
       <h2 id="preview-title" tabindex="-1">${t('console.voterFile.preview', { name: file.name })}</h2>
-      <form class="filters-bar" id="preview-options" @change=${setOption}
+      <form class="voter-file-options" id="preview-options" @change=${setOption}
         @submit=${(/** @type {Event} */ e) => e.preventDefault()}>
         <div class="field"><label for="preview-format">${t('console.voterFile.format')}</label>
           <select id="preview-format" name="format" .value=${options.format}>
             ${['auto', ...PRESETS].map((name) => html`<option value=${name} ?selected=${options.format === name}>${
               t(`console.voterFile.format.${name}`)}</option>`)}
           </select></div>
-        <div class="field checkbox"><input type="checkbox" id="preview-no-header" name="no_header"
+        <div class="check-field"><input type="checkbox" id="preview-no-header" name="no_header"
           .checked=${options.noHeader}><label for="preview-no-header">${t('console.voterFile.noHeader')}</label></div>
       </form>
       ${previewError ? html`<p class="notice-error" role="alert" id="preview-error">${
         previewError.status === 422 ? previewError.serverMessage : t(...explain(previewError))}</p>`
         : !preview ? loading() : html`
-        <p id="preview-layout" role="status">${preview.format ? t('console.voterFile.readAs', {
-          label: t(`console.voterFile.format.${preview.format}`) }) : nothing}</p>
+        <p id="preview-layout" role="status">${!preview.format ? nothing : preview.no_header
+          && preview.format === 'generic' ? t('console.voterFile.readByNumber') : t('console.voterFile.readAs', {
+          label: t(`console.voterFile.format.${preview.format}`) })}</p>
         ${preview.problem ? html`<p class="notice-error" id="preview-problem">${preview.problem}</p>
           <p class="hint">${t(preview.no_header ? 'console.voterFile.pickById' : 'console.voterFile.pickOrFormat')}</p>`
           : nothing}
@@ -289,7 +294,7 @@ export default function voterFileScreen(ctx) {
   function columnsView() {
     return html`<h3 id="columns-title">${t('console.voterFile.columns')}</h3>
       <div class="table-scroll" role="region" aria-labelledby="columns-title" tabindex="0">
-        <table class="table columns" id="preview-columns">
+        <table class="table voter-file-table columns" id="preview-columns">
           <thead><tr><th scope="col">${t('console.voterFile.column')}</th><th scope="col">${
             t('console.voterFile.examples')}</th><th scope="col">${t('console.voterFile.readAsField')}</th></tr></thead>
           <tbody>${preview.columns.map((column) => {
@@ -314,7 +319,7 @@ export default function voterFileScreen(ctx) {
     const cell = (row, ...names) => names.map((name) => row.values[name]).filter((v) => v != null && v !== '').join(' ');
     return html`<h3 id="rows-title">${t('console.voterFile.firstRows', { count: preview.rows.length })}</h3>
       <div class="table-scroll" role="region" aria-labelledby="rows-title" tabindex="0">
-        <table class="table preview-rows" id="preview-rows">
+        <table class="table voter-file-table preview-rows" id="preview-rows">
           <thead><tr>${['row', 'voterId', 'name', 'address', 'city', 'zip', 'birthYear', 'contact', 'problem'].map(
             (key) => html`<th scope="col">${t(`console.voterFile.${key}`)}</th>`)}</tr></thead>
           <tbody>${preview.rows.map((row) => html`<tr class=${row.rejected ? 'rejected' : ''}>
@@ -334,7 +339,7 @@ export default function voterFileScreen(ctx) {
     return html`<div class="history">
       <h2 id="history-title">${t('console.voterFile.history')}</h2>
       <div class="table-scroll" role="region" aria-labelledby="history-title" tabindex="0">
-        <table class="table history" id="import-history">
+        <table class="table voter-file-table history" id="import-history">
           <thead><tr>${['when', 'who', 'file', 'added', 'updated', 'deactivated', 'rejectedRows', 'state'].map(
             (key) => html`<th scope="col">${t(`console.voterFile.${key}`)}</th>`)}</tr></thead>
           <tbody>${imports.map((job) => html`<tr data-status=${job.status}>

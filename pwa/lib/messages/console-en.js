@@ -219,6 +219,7 @@ export default {
   'console.voterFile.format.generic': 'Columns matched by name',
   'console.voterFile.noHeader': 'The first row is a voter, not column names',
   'console.voterFile.readAs': ({ label }) => `Read as: ${label}.`,
+  'console.voterFile.readByNumber': 'Read by column number: pick a field for each column below.',
   'console.voterFile.pickById': 'Pick which column holds the voter id, and the first or last name.',
   'console.voterFile.pickOrFormat': 'Pick another layout, or pick a field for the columns below.',
   'console.voterFile.columns': 'Columns',

@@ -226,6 +226,7 @@ export default {
   'console.voterFile.format.generic': 'Columnas por su nombre',
   'console.voterFile.noHeader': 'La primera fila es una persona, no los nombres de las columnas',
   'console.voterFile.readAs': ({ label }) => `Se lee como: ${label}.`,
+  'console.voterFile.readByNumber': 'Se lee por número de columna: elige abajo un campo para cada columna.',
   'console.voterFile.pickById': 'Elige la columna con el identificador de votante y la del nombre o el apellido.',
   'console.voterFile.pickOrFormat': 'Elige otro formato, o un campo para las columnas de abajo.',
   'console.voterFile.columns': 'Columnas',

@@ -33,11 +33,13 @@ def upgrade():
         batch_op.add_column(sa.Column('unused_columns', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('would_deactivate', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('active_before', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('read_at', sa.DateTime(timezone=True), nullable=True))
 
 
 
 def downgrade():
     with op.batch_alter_table('voter_import', schema=None) as batch_op:
+        batch_op.drop_column('read_at')
         batch_op.drop_column('active_before')
         batch_op.drop_column('would_deactivate')
         batch_op.drop_column('unused_columns')
