@@ -5,6 +5,7 @@ The console shows this so the organizer can check the layout and pick fields for
 row has only numbers for names) before the real upload. No Flask and no database here.
 """
 
+import csv
 import io
 
 from server.voters.presets import PRESETS
@@ -24,6 +25,14 @@ def preview_file(head: bytes, *, preset: str = "auto", overrides: dict | None = 
     """
     if whole_size is not None and whole_size > len(head) and b"\n" in head:
         head = head[:head.rindex(b"\n") + 1]  # the last line was cut where the slice ended
+    try:
+        return _preview(head, preset, overrides, no_header, region, reference_year, rows)
+    except csv.Error as exc:  # a cell past the csv module's limit, in the first rows: no table a person can read
+        raise VoterFileError(f"The first rows cannot be read as a table ({exc}).") from exc
+
+
+def _preview(head: bytes, preset: str, overrides: dict | None, no_header: bool, region: str, reference_year: int,
+             rows: int) -> dict:
     try:
         reader = open_voter_file(io.BytesIO(head), preset=preset, overrides=overrides, region=region,
                                  reference_year=reference_year, no_header=no_header)

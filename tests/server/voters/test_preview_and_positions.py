@@ -188,3 +188,9 @@ def test_a_shrinking_upload_stops_with_the_counts_the_screen_asks_with(client, a
     assert all(voter.active for voter in voters_of(organizer.campaign_id).values())
     listed = client.get(f"/api/campaigns/{organizer.campaign_id}/voter-files", headers=headers).json
     assert listed[0]["would_deactivate"] == 3 and listed[0]["created_by"]
+
+
+def test_preview_of_a_cell_too_long_to_be_a_table_is_422_naming_the_file(client, auth_headers, organizer):
+    content = b"voter_id,first_name\n1," + b"x" * 200_000 + b"\n"
+    response = preview(client, auth_headers(organizer.user_id), organizer.campaign_id, content)
+    assert response.status_code == 422 and "cannot be read as a table" in response.json["errors"]["form"]["file"][0]
