@@ -320,16 +320,18 @@ export default function voterFileScreen(ctx) {
     return html`<h3 id="rows-title">${t('console.voterFile.firstRows', { count: preview.rows.length })}</h3>
       <div class="table-scroll" role="region" aria-labelledby="rows-title" tabindex="0">
         <table class="table voter-file-table preview-rows" id="preview-rows">
-          <thead><tr>${['row', 'voterId', 'name', 'address', 'city', 'zip', 'birthYear', 'contact', 'problem'].map(
+          <thead><tr>${['row', 'problem', 'voterId', 'name', 'address', 'city', 'zip', 'birthYear', 'contact'].map(
             (key) => html`<th scope="col">${t(`console.voterFile.${key}`)}</th>`)}</tr></thead>
           <tbody>${preview.rows.map((row) => html`<tr class=${row.rejected ? 'rejected' : ''}>
-            <td>${row.line}</td><td>${cell(row, 'external_id')}</td>
-            <td>${cell(row, 'first_name', 'middle_name', 'last_name', 'name_suffix')}</td>
-            <td>${cell(row, 'house_number', 'street', 'unit')}</td><td>${cell(row, 'city')}</td>
-            <td>${cell(row, 'zip')}</td><td>${cell(row, 'birth_year')}</td>
-            <td>${[...row.phones, ...row.emails].join(', ')}</td>
+            <td>${row.line}</td>
             <td class="wrap">${row.rejected ? html`<strong>${t('console.voterFile.rejected')}</strong> ` : nothing}${
-              row.problems.map((problem) => problem.reason).join(' ')}</td></tr>`)}</tbody>
+              row.problems.map((problem) => problem.reason).join(' ')}</td>
+            ${row.rejected ? html`<td colspan="7" class="wrap raw">${row.cells.join(' · ')}</td>` : html`
+              <td>${cell(row, 'external_id')}</td>
+              <td>${cell(row, 'first_name', 'middle_name', 'last_name', 'name_suffix')}</td>
+              <td>${cell(row, 'house_number', 'street', 'unit')}</td><td>${cell(row, 'city')}</td>
+              <td>${cell(row, 'zip')}</td><td>${cell(row, 'birth_year')}</td>
+              <td>${[...row.phones, ...row.emails].join(', ')}</td>`}</tr>`)}</tbody>
         </table>
       </div>`;
   }
