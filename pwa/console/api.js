@@ -64,3 +64,39 @@ export const listExports = (campaignId) => authed(`${at(campaignId)}/exports`);
 
 /** An export file: 'conversations.csv' or 'van-canvass-results.csv', {since?, notes?}. */
 export const exportFile = (campaignId, file, options) => authedFile(`${at(campaignId)}/exports/${file}?${query(options)}`);
+
+/** The campaign's voter-file imports, newest first. */
+export const listVoterFiles = (campaignId) => authed(`${at(campaignId)}/voter-files`);
+
+/** One import: progress, counts and its first 100 problems. */
+export const getVoterFile = (campaignId, importId) => authed(`${at(campaignId)}/voter-files/${importId}`);
+
+/** How the voter file is to be read: {format, map: ['column=field', ...], no_header, allow_shrink}. */
+function voterFileForm(file, { format = 'auto', map = [], noHeader = false, allowShrink = false } = {}) {
+  const form = new FormData();
+  form.append('file', file);
+  form.append('format', format);
+  for (const pair of map) form.append('map', pair);
+  form.append('no_header', String(noHeader));
+  form.append('allow_shrink', String(allowShrink));
+  return form;
+}
+
+/** What the first rows of a file would import as: only its first 256 KB are sent, and nothing is stored. */
+export function previewVoterFile(campaignId, file, options) {
+  const form = voterFileForm(file.slice(0, 256 * 1024), options);
+  form.append('file_size', String(file.size));
+  return authed(`${at(campaignId)}/voter-files/preview`, { method: 'POST', body: form });
+}
+
+/** Upload the whole file; the import runs on the server (answers it queued: poll getVoterFile). */
+export const uploadVoterFile = (campaignId, file, options) => authed(`${at(campaignId)}/voter-files`,
+  { method: 'POST', body: voterFileForm(file, options) });
+
+/** Stop an import that has not finished; the voter file stays as it was. */
+export const cancelVoterFile = (campaignId, importId) => authed(`${at(campaignId)}/voter-files/${importId}`,
+  { method: 'DELETE' });
+
+/** Every problem of an import, as the CSV file the server writes. */
+export const voterFileProblems = (campaignId, importId) => authedFile(
+  `${at(campaignId)}/voter-files/${importId}/problems.csv`);

@@ -13,6 +13,8 @@ export const ROUTING = {
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/volunteers/(\\d+)/?$`), load: () => import('./screens/volunteer.js'),
       signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/voter-file/?$`), load: () => import('./screens/voter-file.js'),
+      signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/exports/?$`), load: () => import('./screens/exports.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/settings/?$`), load: () => import('./screens/settings.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/activity/?$`), load: () => import('./screens/activity.js'), signedInOnly: true },

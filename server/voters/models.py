@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.auth.models import User
 from server.campaigns.models import CampaignScoped
 from server.columns import UTCDateTime, enum_type, utcnow
 from server.extensions import db
@@ -40,6 +41,9 @@ class Voter(CampaignScoped, db.Model):
     county: Mapped[str] = mapped_column(String(100), default="")
 
     precinct: Mapped[str] = mapped_column(String(50), default="")
+    # where the voter lives, when the file says (WGS 84 degrees): canvassing draws and orders doors by them
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     congressional_district: Mapped[str] = mapped_column(String(20), default="")
     state_senate_district: Mapped[str] = mapped_column(String(20), default="")
     state_house_district: Mapped[str] = mapped_column(String(20), default="")
@@ -70,7 +74,7 @@ VOTER_FIELDS = (
     "first_name", "middle_name", "last_name", "name_suffix",
     "house_number", "street", "unit", "city", "state", "zip", "county",
     "precinct", "congressional_district", "state_senate_district", "state_house_district",
-    "birth_year", "party", "registration_status", "priority",
+    "birth_year", "party", "registration_status", "priority", "latitude", "longitude",
 )
 
 
@@ -134,10 +138,19 @@ class VoterImport(CampaignScoped, db.Model):
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     # the organizer confirmed that the file may mark more than half of the active voters inactive
     allow_shrink: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # the file's first row is a voter, not column names: columns are "Column 1", "Column 2"... and mapped by number
+    no_header: Mapped[bool] = mapped_column(default=False, server_default=false())
+    unused_columns: Mapped[list | None] = mapped_column(JSON)  # the file's columns the layout leaves out
+    # set when the shrink check stopped the import: how many of how many active voters the file would deactivate
+    would_deactivate: Mapped[int | None]
+    active_before: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the whole file read: checking and applying
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class VoterImportProblem(db.Model):

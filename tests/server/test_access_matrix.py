@@ -87,6 +87,7 @@ EXPECTED = {
                                                query={"action": "invite", "since": "2026-01-01"}),
     ("GET", f"{CAMPAIGN}/voter-files"): Entry(Role.ORGANIZER, 200),
     ("POST", f"{CAMPAIGN}/voter-files"): Entry(Role.ORGANIZER, 202, upload=True),
+    ("POST", f"{CAMPAIGN}/voter-files/preview"): Entry(Role.ORGANIZER, 200, upload=True),
     ("GET", f"{CAMPAIGN}/voter-files/<int:import_id>"): Entry(Role.ORGANIZER, 200),
     ("DELETE", f"{CAMPAIGN}/voter-files/<int:import_id>"): Entry(Role.ORGANIZER, 202),
     ("GET", f"{CAMPAIGN}/voter-files/<int:import_id>/problems.csv"): Entry(Role.ORGANIZER, 200),
