@@ -34,6 +34,10 @@ export const relationshipsOf = (campaignId, memberId, { page = 1, pageSize = 50 
 export const listConversations = (campaignId, filters, { cursor = null, limit = 50 } = {}) => authed(
   `${at(campaignId)}/conversations?${query({ ...filters, cursor, limit })}`);
 
+/** The dashboard in one answer ({tiles, funnel, series, volunteers, support, issues}), filtered ({from, to,
+ * volunteer, priority}) with the volunteers table's order and page ({sort, desc, offset, limit}). */
+export const getDashboard = (campaignId, filters) => authed(`${at(campaignId)}/dashboard?${query(filters)}`);
+
 /** The campaign's invites, newest first. */
 export const listInvites = (campaignId) => authed(`${at(campaignId)}/invites`);
 

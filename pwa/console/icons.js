@@ -2,6 +2,7 @@
 /*! lucide-static icons, ISC License, Copyright (c) 2026 Lucide Icons and Contributors: https://lucide.dev */
 import activity from 'lucide-static/icons/activity.svg';
 import building from 'lucide-static/icons/building.svg';
+import chartColumn from 'lucide-static/icons/chart-column.svg';
 import copy from 'lucide-static/icons/copy.svg';
 import qrCode from 'lucide-static/icons/qr-code.svg';
 import settings from 'lucide-static/icons/settings.svg';
@@ -9,7 +10,7 @@ import smartphone from 'lucide-static/icons/smartphone.svg';
 import users from 'lucide-static/icons/users.svg';
 import { svgIcon } from '../ui/icons.js';
 
-const ICONS = { volunteers: users, settings, activity, campaigns: building, app: smartphone, copy, qr: qrCode };
+const ICONS = { dashboard: chartColumn, volunteers: users, settings, activity, campaigns: building, app: smartphone, copy, qr: qrCode };
 
 /** @param {keyof typeof ICONS} name */
 export function icon(name) {

@@ -11,9 +11,9 @@ import { icon } from './icons.js';
 import { ROUTING } from './routes.js';
 
 /** The campaign screens, in the order the navigation lists them: [path part, catalog key, icon]. */
-/** @type {[string, string, 'volunteers' | 'settings' | 'activity'][]} */
-const SCREENS = [['volunteers', 'console.nav.volunteers', 'volunteers'], ['settings', 'console.nav.settings', 'settings'],
-  ['activity', 'console.nav.activity', 'activity']];
+/** @type {[string, string, 'dashboard' | 'volunteers' | 'settings' | 'activity'][]} */
+const SCREENS = [['dashboard', 'console.nav.dashboard', 'dashboard'], ['volunteers', 'console.nav.volunteers',
+  'volunteers'], ['settings', 'console.nav.settings', 'settings'], ['activity', 'console.nav.activity', 'activity']];
 
 export async function startConsole() {
   const outlet = document.getElementById('main');

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from server.campaigns.models import Membership, Role
 from server.columns import utcnow
 from server.conversations import readmodel
+from server.dashboard import rollup
 from server.extensions import db, upsert
 from server.request_input import MAX_ID
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
@@ -95,6 +96,7 @@ class _Loaded:
             Voter.campaign_id == campaign_id, Voter.public_id.in_(voter_ids))).scalars()) if voter_ids else set()
         targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
         self.rows = _records(campaign_id, targets, lock=True)
+        self.was_live = {key: not row.deleted for key, row in self.rows.items()}  # for the dashboard's counts
         self.rows.update(_records(campaign_id, [r for r in refs if r[0] != "voter" and r not in self.rows]))
         op_ids = [uuid.UUID(op.op_id) for op in ops]
         self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
@@ -172,6 +174,9 @@ class _Loaded:
                                            op_id=op_id) for row, entry, op_id in self.history)
             db.session.flush()
         conversations = [row for row in self.changed if row.entity == CONVERSATION.name]
+        # a review changes no dashboard number: only what volunteers changed is counted again
+        counted = rollup.before(self.membership.campaign_id,
+                                [row for row in self.changed if row not in self.reviewed_by], self.was_live)
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
         if self.changed:
@@ -192,6 +197,7 @@ class _Loaded:
             for seq, row in enumerate(self.changed, start=first):
                 set_committed_value(row, "seq", seq)
             readmodel.number(self.membership.campaign_id, conversations)
+            rollup.after(counted)  # holding the counter: pushes about the same voter take turns here
 
 
 def _ensure_counter(campaign_id: int) -> None:
