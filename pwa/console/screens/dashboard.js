@@ -151,7 +151,7 @@ export default function dashboardScreen(ctx) {
     const largest = Math.max(1, ...rows.map(([, n]) => n));
     return html`<ol class="bars" id=${`${id}-bars`}>${rows.map(([label, n]) => html`<li>
       <span class="bar-label">${label}</span><span class="bar-value">${formatNumber(n)}</span>
-      <svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+      <svg class="meter-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" focusable="false">
         <rect width=${(100 * n) / largest} height="8" rx="1"></rect></svg>
     </li>`)}</ol>`;
   }
@@ -160,7 +160,7 @@ export default function dashboardScreen(ctx) {
     const channels = Object.keys(series.conversations);
     return html`<div class="table-scroll" role="region" aria-labelledby="daily-caption" tabindex="0">
       <table class="table">
-        <caption id="daily-caption" class="visually-hidden">${t('console.dashboard.daily')}</caption>
+        <caption id="daily-caption" class="visually-hidden">${t('console.dashboard.dailyTable')}</caption>
         <thead><tr><th scope="col" class="plain">${t('console.dashboard.day')}</th>${channels.map((c) => html`
           <th scope="col" class="plain">${t(`console.dashboard.channel.${c}`)}</th>`)}
           <th scope="col" class="plain">${t('console.dashboard.newRelationships')}</th></tr></thead>
