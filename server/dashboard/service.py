@@ -40,7 +40,7 @@ def dashboard(campaign: Campaign, filters: dict) -> dict:
     counted = _Counted(days, start, end)
     tiles = {
         "volunteers_joined": _joined(members, start, end, zone),
-        "volunteers_active": _active(campaign.id, [m.user_id for m in members if m.active], end, zone),
+        "volunteers_active": _active(campaign.id, volunteer, end, zone),
         "relationships": counted.tile("relationship"),
         "contacted": counted.tile("contacted"),
         "supporters": counted.tile("supporter"),
@@ -51,7 +51,7 @@ def dashboard(campaign: Campaign, filters: dict) -> dict:
     }
     active = [m for m in members if m.active]
     funnel = {"voters": _voters_in_file(campaign.id, priority), "volunteers": len(active),
-              "ran_matching": _ran_matching([m.id for m in active]),
+              "ran_matching": _ran_matching(campaign.id, volunteer),
               **{key: tiles[key]["value"] for key in ("relationships", "contacted", "supporters", "vote_plans")}}
     return {
         "today": today, "from_": start, "to": end, "tiles": tiles,
@@ -134,21 +134,24 @@ def _joined(members, start: date | None, end: date, zone: ZoneInfo) -> dict:
             "change": sum(1 for day in joined if week <= day <= end and (start is None or day >= start))}
 
 
-def _active(campaign_id: int, user_ids: list[int], end: date, zone: ZoneInfo) -> dict:
-    """Members who logged a conversation that happened in the 7 days ending with the range, and how many more (or
-    fewer) than in the 7 days before: one index probe per member, not a read of the week's conversations."""
+def _active(campaign_id: int, volunteer: int | None, end: date, zone: ZoneInfo) -> dict:
+    """Active members who logged a conversation that happened in the 7 days ending with the range, and how many
+    more (or fewer) than in the 7 days before: one index probe per member, not a read of the week's conversations."""
     def count(last: date) -> int:
-        if not user_ids:
-            return 0
         since = datetime.combine(last - timedelta(days=WEEK - 1), time.min, zone)
         until = datetime.combine(last + timedelta(days=1), time.min, zone)
         logged = exists().where(Conversation.campaign_id == campaign_id,
                                 Conversation.volunteer_id == Membership.user_id, Conversation.happened_at >= since,
                                 Conversation.happened_at < until, Conversation.deleted.is_(False))
         return db.session.execute(select(func.count()).select_from(Membership).where(
-            Membership.campaign_id == campaign_id, Membership.user_id.in_(user_ids), logged)).scalar_one()
+            *_active_members(campaign_id, volunteer), logged)).scalar_one()
     now = count(end)
     return {"value": now, "change": now - count(end - timedelta(days=WEEK))}
+
+
+def _active_members(campaign_id: int, volunteer: int | None) -> tuple:
+    where = (Membership.campaign_id == campaign_id, Membership.active.is_(True))
+    return where if volunteer is None else (*where, Membership.user_id == volunteer)
 
 
 def _voters_in_file(campaign_id: int, priority: bool) -> int:
@@ -159,13 +162,11 @@ def _voters_in_file(campaign_id: int, priority: bool) -> int:
         .order_by(VoterImport.id.desc()).limit(1)).scalar() or 0
 
 
-def _ran_matching(membership_ids: list[int]) -> int:
-    """Members who had their contacts evaluated at least once."""
-    if not membership_ids:
-        return 0
+def _ran_matching(campaign_id: int, volunteer: int | None) -> int:
+    """Active members who had their contacts evaluated at least once."""
     ran = exists().where(MatchUsage.membership_id == Membership.id, MatchUsage.elements > 0)
     return db.session.execute(select(func.count()).select_from(Membership).where(
-        Membership.id.in_(membership_ids), ran)).scalar_one()
+        *_active_members(campaign_id, volunteer), ran)).scalar_one()
 
 
 def _table(campaign_id: int, members, priority: bool, today: date, filters: dict) -> dict:
@@ -175,6 +176,7 @@ def _table(campaign_id: int, members, priority: bool, today: date, filters: dict
         query = query.where(VolunteerTally.priority.is_(True))
     if filters.get("volunteer") is not None:
         query = query.where(VolunteerTally.volunteer_id == filters["volunteer"])
+    before = today.isoformat()
     totals = defaultdict(lambda: {"relationships": 0, "conversations": 0, "contacted_relationships": 0,
                                   "last_active_at": None, "follow_ups_overdue": 0})
     for t in db.session.execute(query).scalars():
@@ -183,8 +185,8 @@ def _table(campaign_id: int, members, priority: bool, today: date, filters: dict
         row["conversations"] += t.conversations
         row["contacted_relationships"] += t.contacted_relationships
         row["last_active_at"] = max(filter(None, (row["last_active_at"], t.last_active_at)), default=None)
-        row["follow_ups_overdue"] += sum(n for day, n in (t.follow_ups or {}).items()
-                                         if date.fromisoformat(day) < today)
+        # ISO days compare as text: no parsing of every volunteer's every follow-up day
+        row["follow_ups_overdue"] += sum(n for day, n in (t.follow_ups or {}).items() if day < before)
     rows = []
     for m in members:
         if not m.active:
