@@ -49,8 +49,8 @@ def dashboard(campaign: Campaign, filters: dict) -> dict:
                                "change": counted.total("follow_up", today - timedelta(days=WEEK),
                                                        today - timedelta(days=1))},
     }
-    active = [m for m in members if m.active]
-    funnel = {"voters": _voters_in_file(campaign.id, priority), "volunteers": len(active),
+    volunteers = [m for m in members if m.active and m.role is Role.VOLUNTEER]
+    funnel = {"voters": _voters_in_file(campaign.id, priority), "volunteers": len(volunteers),
               "ran_matching": _ran_matching(campaign.id, volunteer),
               **{key: tiles[key]["value"] for key in ("relationships", "contacted", "supporters", "vote_plans")}}
     return {
@@ -150,7 +150,8 @@ def _active(campaign_id: int, volunteer: int | None, end: date, zone: ZoneInfo) 
 
 
 def _active_members(campaign_id: int, volunteer: int | None) -> tuple:
-    where = (Membership.campaign_id == campaign_id, Membership.active.is_(True))
+    """Active volunteers (the role: an organizer's own conversations count in the numbers, not as a volunteer)."""
+    where = (Membership.campaign_id == campaign_id, Membership.active.is_(True), Membership.role == Role.VOLUNTEER)
     return where if volunteer is None else (*where, Membership.user_id == volunteer)
 
 
@@ -163,7 +164,7 @@ def _voters_in_file(campaign_id: int, priority: bool) -> int:
 
 
 def _ran_matching(campaign_id: int, volunteer: int | None) -> int:
-    """Active members who had their contacts evaluated at least once."""
+    """Active volunteers who had their contacts evaluated at least once."""
     ran = exists().where(MatchUsage.membership_id == Membership.id, MatchUsage.elements > 0)
     return db.session.execute(select(func.count()).select_from(Membership).where(
         *_active_members(campaign_id, volunteer), ran)).scalar_one()

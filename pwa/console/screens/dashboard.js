@@ -102,7 +102,7 @@ export default function dashboardScreen(ctx) {
     return html`
       <p class="lead" id="dashboard-range">${d.from ? t('console.dashboard.range', { from: formatDay(d.from),
         to: formatDay(d.to) }) : t('console.dashboard.toDate', { to: formatDay(d.to) })}</p>
-      ${empty ? html`<div class="notice" id="dashboard-empty"><p>${t('console.dashboard.empty')}</p>
+      ${empty ? html`<div class="notice dashboard-empty" id="dashboard-empty"><p>${t('console.dashboard.empty')}</p>
         <p><a class="link" href=${`/console/${run.campaign.id}/volunteers`}>${
           t('console.dashboard.invite')}</a></p></div>` : nothing}
       <ul class="tiles" id="dashboard-tiles" aria-label=${t('console.dashboard.tiles')}>${TILES.map((key) => tile(key,
