@@ -2,9 +2,10 @@
 in the transaction of the push that changes them, and make them again from scratch when that is simpler (an
 upgrade, a voter-file import that may change who is a priority voter, a new time zone).
 
-A push calls ``before`` with the records it changed, before the conversation read model is written, and ``after``
-once it holds the campaign's change counter: from there pushes run one at a time, so reading a voter's stored
-progress and writing the new one cannot race another push about the same voter.
+A push calls ``before`` with the records it changed, before the conversation read model is written; ``tallies``
+once it is written (each volunteer's totals, under a lock on their membership); and ``after`` once it holds the
+campaign's change counter: from there pushes run one at a time, so reading a voter's stored progress and writing
+the new one cannot race another push about the same voter.
 """
 
 import json
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.campaigns.models import Campaign
+from server.campaigns.models import Campaign, Membership
 from server.conversations.models import Conversation
 from server.dashboard import tally
 from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
@@ -57,7 +58,7 @@ def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session:
 
 def after(pending: Pending, session: Session | None = None) -> None:
     """Apply what the push changed to the counts: the difference between before and now of each conversation,
-    relationship and voter it touched, and its volunteers' totals made again."""
+    relationship and voter it touched."""
     session = session or db.session
     campaign_id = pending.campaign_id
     zone = _zone(session, campaign_id)
@@ -80,7 +81,21 @@ def after(pending: Pending, session: Session | None = None) -> None:
         _add(delta, tally.relationship_counts(rel, zone), int(not row.deleted) - int(was_live))
     _voters(session, campaign_id, voters, zone, delta)
     _apply(session, campaign_id, delta)
-    for volunteer_id in pending.volunteers:
+
+
+def tallies(pending: Pending, session: Session | None = None) -> None:
+    """Count the totals of the volunteers whose records the push changed again, each under a lock on their
+    membership row: before the campaign's counter, so pushes of different volunteers do this side by side, and
+    two pushes of one volunteer (two phones) one after the other."""
+    session = session or db.session
+    if not pending.volunteers:
+        return
+    campaign_id = pending.campaign_id
+    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
+                                                Membership.user_id.in_(sorted(pending.volunteers)))
+                    .order_by(Membership.user_id).with_for_update())
+    zone = _zone(session, campaign_id)
+    for volunteer_id in sorted(pending.volunteers):
         retally(session, campaign_id, volunteer_id, zone)
 
 

@@ -114,13 +114,13 @@ def day_counts(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> Counter:
     counts = Counter()
     by_voter = defaultdict(list)
     for conv in convs:
-        counts += conversation_counts(conv, zone)
+        counts.update(conversation_counts(conv, zone))
         if conv.voter_id is not None:
             by_voter[conv.voter_id].append(conv)
     for voter_convs in by_voter.values():
-        counts += progress_counts(progress(voter_convs, voter_convs[0].priority, zone))
+        counts.update(progress_counts(progress(voter_convs, voter_convs[0].priority, zone)))
     for rel in rels:
-        counts += relationship_counts(rel, zone)
+        counts.update(relationship_counts(rel, zone))
     return counts
 
 

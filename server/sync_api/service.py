@@ -65,6 +65,7 @@ def apply_review(membership: Membership, entity: str, entity_ids: list[str], fie
     ops = [Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
            for entity_id in entity_ids]
     loaded = _Loaded(membership, ops)
+    loaded.counted = False  # review fields count in no dashboard number (even on the reviewer's own records)
     stamp = hlc.Stamp.decode(_server_stamp(membership.campaign_id))
     # one stamp for the whole review: each record gets it once, and no record is stamped twice
     results = [loaded.apply(replace(op, hlc=stamp), None, ORGANIZER) for op in ops]
@@ -104,6 +105,7 @@ class _Loaded:
         self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
         self.changed: list[SyncRecord] = []
         self.reviewed_by: dict[SyncRecord, int] = {}  # records an organizer changed a review field of
+        self.counted = True  # whether the dashboard's counts follow these changes (server/dashboard/rollup.py)
 
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
@@ -175,10 +177,11 @@ class _Loaded:
             db.session.flush()
         conversations = [row for row in self.changed if row.entity == CONVERSATION.name]
         # a review changes no dashboard number: only what volunteers changed is counted again
-        counted = rollup.before(self.membership.campaign_id,
-                                [row for row in self.changed if row not in self.reviewed_by], self.was_live)
+        counted = rollup.before(self.membership.campaign_id, [
+            row for row in self.changed if self.counted and row not in self.reviewed_by], self.was_live)
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
+        rollup.tallies(counted)
         if self.changed:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
                                       .values(last_seq=SyncCounter.last_seq + len(self.changed))
