@@ -45,6 +45,10 @@ export const reviewConversation = (campaignId, conversationId, review) => authed
 export const reviewConversations = (campaignId, ids, reviewed) => authed(`${at(campaignId)}/conversations/review`,
   { method: 'POST', body: { ids, reviewed } });
 
+/** The dashboard in one answer ({tiles, funnel, series, volunteers, support, issues}), filtered ({from, to,
+ * volunteer, priority}) with the volunteers table's order and page ({sort, desc, offset, limit}). */
+export const getDashboard = (campaignId, filters) => authed(`${at(campaignId)}/dashboard?${query(filters)}`);
+
 /** The campaign's invites, newest first. */
 export const listInvites = (campaignId) => authed(`${at(campaignId)}/invites`);
 

@@ -8,6 +8,7 @@ export const ROUTING = {
   routes: [
     { path: /^\/console\/?$/, load: () => import('./screens/campaigns.js'), signedInOnly: true },
     { path: /^\/console\/campaigns\/?$/, load: () => import('./screens/campaigns.js'), signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/dashboard/?$`), load: () => import('./screens/dashboard.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/review/?$`), load: () => import('./screens/review.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/volunteers/?$`), load: () => import('./screens/volunteers.js'),
       signedInOnly: true },

@@ -109,6 +109,16 @@ export function formatDay(isoDate) {
   return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(isoDate));
 }
 
+/** A count as readers here write it ("1,500"). */
+export function formatNumber(n) {
+  return new Intl.NumberFormat(LOCALES[current]).format(n);
+}
+
+/** A share from 0 to 1 as a whole percentage ("67%", "67 %"). */
+export function formatPercent(share) {
+  return new Intl.NumberFormat(LOCALES[current], { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
 /** A moment in time, in the phone's own time zone. */
 export function formatDateTime(iso) {
   return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));

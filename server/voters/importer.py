@@ -15,6 +15,7 @@ from sqlalchemy import and_, delete, exists, func, insert, literal, select, text
 from server.audit.models import record
 from server.campaigns.models import Campaign
 from server.columns import utcnow
+from server.dashboard import rollup
 from server.extensions import bulk_insert, db, upsert
 from server.matching.tags import tag_new_identifiers
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
@@ -230,6 +231,10 @@ def _apply(job: VoterImport) -> None:
         update(Voter).where(Voter.campaign_id == campaign_id, Voter.active.is_(True), ~exists().where(in_file))
         .values(active=False, updated_at=now)
     ).rowcount
+    job.voters_in_file, job.priority_in_file = db.session.execute(
+        select(func.count(), func.count().filter(Voter.priority.is_(True))).select_from(Voter)
+        .where(Voter.campaign_id == campaign_id, Voter.active.is_(True))).one()
+    rollup.rebuild(campaign_id)  # who is a priority voter may have changed
     _apply_identifiers(job)
     tag_new_identifiers(db.session.get(Campaign, campaign_id), job.first_new_identifier_id - 1)
     for table in (staged_voter, staged_identifier):

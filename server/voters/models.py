@@ -132,6 +132,9 @@ class VoterImport(CampaignScoped, db.Model):
     voters_added: Mapped[int] = mapped_column(default=0)
     voters_updated: Mapped[int] = mapped_column(default=0)
     voters_deactivated: Mapped[int] = mapped_column(default=0)
+    # the file once applied, for the dashboard (so it never counts a million voters): active voters, priority ones
+    voters_in_file: Mapped[int | None]
+    priority_in_file: Mapped[int | None]
     # identifiers with this id or above were added by this import: the matching tag table builds from them
     first_new_identifier_id: Mapped[int | None]
     message: Mapped[str] = mapped_column(Text, default="")  # why it failed or was cancelled

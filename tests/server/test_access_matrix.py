@@ -107,6 +107,7 @@ EXPECTED = {
     ("PATCH", f"{CAMPAIGN}/conversations/<uuid:conversation_id>"): Entry(Role.ORGANIZER, 200, {"reviewed": True}),
     ("POST", f"{CAMPAIGN}/conversations/review"): Entry(Role.ORGANIZER, 200,
                                                       {"ids": ["<conversation_id>"], "reviewed": True}),
+    ("GET", f"{CAMPAIGN}/dashboard"): Entry(Role.ORGANIZER, 200, query={"priority": "true"}),
     ("GET", f"{CAMPAIGN}/exports"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/exports/conversations.csv"): Entry(Role.ORGANIZER, 200, query={"notes": "true"}),
     ("GET", f"{CAMPAIGN}/exports/van-canvass-results.csv"): Entry(Role.ORGANIZER, 200),
