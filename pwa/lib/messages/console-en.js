@@ -4,8 +4,10 @@
 import { counter } from './plural.js';
 
 const plural = counter('en-US');
-const list = (items) => new Intl.ListFormat('en', { type: 'conjunction' }).format(items);
-const num = (n) => new Intl.NumberFormat('en-US').format(n);
+const lists = new Intl.ListFormat('en', { type: 'conjunction' }); // made once: slow to make, fast to use
+const list = (items) => lists.format(items);
+const numbers = new Intl.NumberFormat('en-US');
+const num = (n) => numbers.format(n);
 
 export default {
   'console.brand': 'Console',
