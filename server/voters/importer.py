@@ -211,6 +211,11 @@ def _apply(job: VoterImport) -> None:
         select(func.count()).select_from(Voter).where(Voter.campaign_id == campaign_id, exists().where(in_file))
     ).scalar_one()
 
+    # the dashboard's counts are split by priority: made again (which reads every conversation) only when the file
+    # changes a known voter's mark, not at every import
+    priority_changed = db.session.execute(select(Voter.id).where(
+        Voter.campaign_id == campaign_id, in_file, Voter.priority.is_distinct_from(staged.priority)).limit(1)
+    ).first() is not None
     columns = ("external_id", "public_id", "search_name", *VOTER_FIELDS)
     statement = upsert(Voter).from_select(
         ["campaign_id", "active", "updated_at", *columns],
@@ -234,7 +239,8 @@ def _apply(job: VoterImport) -> None:
     job.voters_in_file, job.priority_in_file = db.session.execute(
         select(func.count(), func.count().filter(Voter.priority.is_(True))).select_from(Voter)
         .where(Voter.campaign_id == campaign_id, Voter.active.is_(True))).one()
-    rollup.rebuild(campaign_id)  # who is a priority voter may have changed
+    if priority_changed:
+        rollup.rebuild(campaign_id)
     _apply_identifiers(job)
     tag_new_identifiers(db.session.get(Campaign, campaign_id), job.first_new_identifier_id - 1)
     for table in (staged_voter, staged_identifier):

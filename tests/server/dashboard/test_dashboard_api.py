@@ -202,3 +202,28 @@ def test_the_volunteers_table_sorts_and_pages(team, program, dashboard):
     assert [row["id"] for row in page["rows"]] == [team["other_volunteer"].user_id]
     rates = dashboard(sort="contact_rate", desc="true")["volunteers"]["rows"]
     assert rates[0]["id"] == team["volunteer"].user_id and rates[-1]["contact_rate"] is None
+
+
+def test_a_reimport_that_marks_a_voter_priority_moves_their_work(app, team, voter, log, dashboard, tmp_path):
+    """The counts split by priority are made again when a new file changes a known voter's mark (and only then: a
+    file that changes no mark leaves them as they were kept)."""
+    from server.voters import importer
+    campaign_id = team["campaign_id"]
+    ana = voter(campaign_id, "Ana", external_id="A1")
+    voter(campaign_id, "Ben", external_id="B1")
+    log(team["volunteer"], ana, support=1, happened_at=days_ago(2))
+    assert tiles(dashboard(priority="true"))["contacted"] == (0, 0)
+
+    def import_file(priority: str) -> None:
+        path = tmp_path / f"file-{priority}.csv"
+        path.write_text(f"voter_id,first_name,last_name,priority\nA1,Ana,Lopez,{priority}\nB1,Ben,Lopez,no\n")
+        with app.app_context():
+            job = importer.create_import(campaign_id, path, path.name)
+            assert importer.run_import(job.id).status.value == "succeeded"
+
+    import_file("no")  # no mark changes
+    assert tiles(dashboard(priority="true"))["contacted"] == (0, 0)
+    import_file("yes")
+    assert tiles(dashboard(priority="true"))["contacted"] == (1, 1)
+    assert tiles(dashboard(priority="true"))["supporters"] == (1, 1)
+    assert_counts_match_a_rebuild(app, campaign_id)
