@@ -37,7 +37,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale.campaign import Load, generate, token_for, verdict  # noqa: E402
+from bench.scale.campaign import Load, generate, p95, timed_gets, token_for, verdict  # noqa: E402
 from bench.sync_load import cpu_seconds, postmaster_pid  # noqa: E402
 from tests.server.sync.live import SECRET_KEY, LiveServer  # noqa: E402
 
@@ -66,39 +66,13 @@ def review_list(server: LiveServer, postmaster: int, token: str, volunteer: int,
     results = {}
     for name, query in FILTERS.items():
         url = "/api/campaigns/1/conversations?" + query.format(volunteer=volunteer)
-        times, body = [], None
-        for _ in range(3):  # the first ones warm the workers' caches
-            conn.request("GET", url, headers=headers)
-            conn.getresponse().read()
-        cpu = cpu_seconds(server, postmaster)
-        for _ in range(rounds):
-            started = time.perf_counter()
-            conn.request("GET", url, headers=headers)
-            response = conn.getresponse()
-            body = response.read()
-            times.append(time.perf_counter() - started)
-            assert response.status == 200, body[:300]
-        used = cpu_seconds(server, postmaster)
-        server_ms = (used["gunicorn"] + used["PostgreSQL"] - cpu["gunicorn"] - cpu["PostgreSQL"]) / rounds * 1000
-        times.sort()
+        times, server_ms, body = timed_gets(conn, url, headers, rounds, server, postmaster)
         page = json.loads(body)
-        results[name] = (times[min(len(times) - 1, round(0.95 * len(times)) - 1)] * 1000, len(page["conversations"]),
-                         page["cursor"], server_ms)
+        results[name] = (p95(times), len(page["conversations"]), page["cursor"], server_ms)
     # a later page, by cursor
-    cursor, times = results["none"][2], []
-    cpu = cpu_seconds(server, postmaster)
-    for _ in range(rounds):
-        started = time.perf_counter()
-        conn.request("GET", f"/api/campaigns/1/conversations?cursor={cursor}", headers=headers)
-        response = conn.getresponse()
-        next_page = json.loads(response.read())
-        times.append(time.perf_counter() - started)
-    used = cpu_seconds(server, postmaster)
-    times.sort()
-    results["none, page 2 (cursor)"] = (times[min(len(times) - 1, round(0.95 * len(times)) - 1)] * 1000,
-                                        len(next_page["conversations"]), None,
-                                        (used["gunicorn"] + used["PostgreSQL"] - cpu["gunicorn"] - cpu["PostgreSQL"])
-                                        / rounds * 1000)
+    times, server_ms, body = timed_gets(conn, f"/api/campaigns/1/conversations?cursor={results['none'][2]}", headers,
+                                        rounds, server, postmaster, warm=0)
+    results["none, page 2 (cursor)"] = (p95(times), len(json.loads(body)["conversations"]), None, server_ms)
     conn.close()
     return results
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.sync_load import cpu_seconds
 from tests.server.sync.live import SECRET_KEY
 
 VOTERS, VOLUNTEERS, RELATIONSHIPS, CONVERSATIONS = 1_000_000, 2_000, 200_000, 500_000
@@ -21,6 +22,32 @@ CHANNELS = ["in_person", "door", "call", "text", "other"]
 PLANS = ["mail", "election_day", "early_in_person", "undecided", None, None, None, None]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START = datetime(2026, 8, 1, tzinfo=UTC)  # conversations spread over the 90 days after this
+
+
+def p95(times: list[float]) -> float:
+    """The 95th percentile of request times (seconds), in milliseconds."""
+    times = sorted(times)
+    return times[min(len(times) - 1, round(0.95 * len(times)) - 1)] * 1000
+
+
+def timed_gets(conn, url: str, headers: dict, rounds: int, server, postmaster: int,
+               warm: int = 3) -> tuple[list[float], float, bytes]:
+    """GET url ``rounds`` times on a keep-alive connection, after ``warm`` unmeasured requests that warm the workers
+    and the database's cache: each request's time (s), the server's CPU (gunicorn and PostgreSQL) a request in ms,
+    and the last answer's body."""
+    for _ in range(warm):
+        conn.request("GET", url, headers=headers)
+        conn.getresponse().read()
+    cpu, times = cpu_seconds(server, postmaster), []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        conn.request("GET", url, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        times.append(time.perf_counter() - started)
+        assert response.status == 200, body[:300]
+    used = cpu_seconds(server, postmaster)
+    return times, (used["gunicorn"] + used["PostgreSQL"] - cpu["gunicorn"] - cpu["PostgreSQL"]) / rounds * 1000, body
 
 
 def busy_cores() -> float:

@@ -14,8 +14,8 @@ import re
 import time
 from pathlib import Path
 
-from bench.scale.campaign import Load, count_for_the_dashboard, generate, token_for, verdict
-from bench.sync_load import cpu_seconds, postmaster_pid
+from bench.scale.campaign import Load, count_for_the_dashboard, generate, p95, timed_gets, token_for, verdict
+from bench.sync_load import postmaster_pid
 from tests.server.sync.live import SECRET_KEY, LiveServer
 
 TARGET_MS = 150
@@ -31,30 +31,13 @@ FILTERS = {  # name → query string (the conversations run from 2026-08-01 for 
 }
 
 
-def p95(times: list[float]) -> float:
-    times = sorted(times)
-    return times[min(len(times) - 1, round(0.95 * len(times)) - 1)] * 1000
-
-
 def requests(server: LiveServer, postmaster: int, token: str, volunteer: int, rounds: int) -> dict:
     """p95 and server CPU (gunicorn and PostgreSQL) per request for each filter, over keep-alive HTTP."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     headers, results = {"Authorization": f"Bearer {token}"}, {}
     for name, query in FILTERS.items():
         url = "/api/campaigns/1/dashboard?" + query.format(volunteer=volunteer)
-        for _ in range(3):  # warm the workers and the database's cache
-            conn.request("GET", url, headers=headers)
-            conn.getresponse().read()
-        cpu, times = cpu_seconds(server, postmaster), []
-        for _ in range(rounds):
-            started = time.perf_counter()
-            conn.request("GET", url, headers=headers)
-            response = conn.getresponse()
-            body = response.read()
-            times.append(time.perf_counter() - started)
-            assert response.status == 200, body[:300]
-        used = cpu_seconds(server, postmaster)
-        server_ms = (used["gunicorn"] + used["PostgreSQL"] - cpu["gunicorn"] - cpu["PostgreSQL"]) / rounds * 1000
+        times, server_ms, body = timed_gets(conn, url, headers, rounds, server, postmaster)
         answer = json.loads(body)
         results[name] = (p95(times), server_ms, len(body), answer["tiles"]["contacted"]["value"])
     conn.close()
