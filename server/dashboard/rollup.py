@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from server.campaigns.models import Campaign, Membership
 from server.conversations.models import Conversation
 from server.dashboard import tally
-from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
+from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import bulk_insert, db, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
@@ -125,10 +125,11 @@ def retally(session: Session, campaign_id: int, volunteer_id: int, zone: ZoneInf
     """Make one volunteer's totals again from their live conversations and relationships."""
     convs = [conv for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id)]
     rels = relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id)
-    session.execute(delete(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id,
-                                                 VolunteerTally.volunteer_id == volunteer_id))
-    session.add_all(_tally_row(campaign_id, volunteer_id, priority, t)
-                    for priority, t in tally.volunteer_tallies(convs, rels, zone).items())
+    for model in (VolunteerTally, VolunteerFollowUp):
+        session.execute(delete(model).where(model.campaign_id == campaign_id, model.volunteer_id == volunteer_id))
+    tallies = tally.volunteer_tallies(convs, rels, zone)
+    session.add_all(_tally_row(campaign_id, volunteer_id, priority, t) for priority, t in tallies.items())
+    session.add_all(_follow_up_rows(campaign_id, volunteer_id, tallies))
     session.flush()
 
 
@@ -137,7 +138,7 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
     for upgrades and imports, never for a request)."""
     session = session or db.session
     zone = _zone(session, campaign_id)
-    for model in (DashboardDay, VoterProgress, VolunteerTally):
+    for model in (DashboardDay, VoterProgress, VolunteerTally, VolunteerFollowUp):
         session.execute(delete(model).where(model.campaign_id == campaign_id))
     convs = [conv for _, conv, _ in _convs(session, campaign_id)]
     rels = relationships(session, campaign_id)
@@ -154,9 +155,12 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
         by_volunteer[rel.volunteer_id][1].append(rel)
     progress = [_progress_row(campaign_id, voter_id, tally.progress(c, c[0].priority, zone))
                 for voter_id, c in by_voter.items()]
-    tallies = [_tally_row(campaign_id, volunteer_id, priority, t) for volunteer_id, (c, r) in by_volunteer.items()
-               for priority, t in tally.volunteer_tallies(c, r, zone).items()]
-    for model, rows in ((VoterProgress, progress), (VolunteerTally, tallies)):
+    tallies, follow_ups = [], []
+    for volunteer_id, (c, r) in by_volunteer.items():
+        theirs = tally.volunteer_tallies(c, r, zone)
+        tallies += [_tally_row(campaign_id, volunteer_id, priority, t) for priority, t in theirs.items()]
+        follow_ups += _follow_up_rows(campaign_id, volunteer_id, theirs)
+    for model, rows in ((VoterProgress, progress), (VolunteerTally, tallies), (VolunteerFollowUp, follow_ups)):
         columns = tuple(column.name for column in model.__table__.columns)
         bulk_insert(model.__table__, columns, [tuple(_plain(getattr(row, name)) for name in columns) for row in rows],
                     session.connection())
@@ -242,7 +246,13 @@ def _progress_row(campaign_id: int, voter_id: int, state: tally.Progress) -> Vot
 def _tally_row(campaign_id: int, volunteer_id: int, priority: bool, t: tally.Tally) -> VolunteerTally:
     return VolunteerTally(campaign_id=campaign_id, volunteer_id=volunteer_id, priority=priority,
                           relationships=t.relationships, contacted_relationships=t.contacted_relationships,
-                          conversations=t.conversations, last_active_at=t.last_active_at, follow_ups=t.follow_ups)
+                          conversations=t.conversations, last_active_at=t.last_active_at)
+
+
+def _follow_up_rows(campaign_id: int, volunteer_id: int, tallies: dict[bool, tally.Tally]) -> list[VolunteerFollowUp]:
+    return [VolunteerFollowUp(campaign_id=campaign_id, volunteer_id=volunteer_id, priority=priority,
+                              day=_date(day), n=n)
+            for priority, t in tallies.items() for day, n in sorted((t.follow_ups or {}).items())]
 
 
 def _zone(session: Session, campaign_id: int) -> ZoneInfo:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.campaigns.models import Role
 from server.dashboard import rollup
-from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
+from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import db
 from tests.server.dashboard.conftest import days_ago, today
 
@@ -35,9 +35,11 @@ def snapshot(app, campaign_id) -> tuple:
                      tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(select(VoterProgress).where(
                          VoterProgress.campaign_id == campaign_id)).scalars()}
         tallies = {(r.volunteer_id, r.priority, r.relationships, r.contacted_relationships, r.conversations,
-                    r.last_active_at, tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(
+                    r.last_active_at) for r in db.session.execute(
                         select(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id)).scalars()}
-        return days, progress, tallies
+        follow_ups = {(r.volunteer_id, r.priority, r.day, r.n) for r in db.session.execute(
+            select(VolunteerFollowUp).where(VolunteerFollowUp.campaign_id == campaign_id)).scalars()}
+        return days, progress, tallies, follow_ups
 
 
 def assert_counts_match_a_rebuild(app, campaign_id):
@@ -202,6 +204,23 @@ def test_the_volunteers_table_sorts_and_pages(team, program, dashboard):
     assert [row["id"] for row in page["rows"]] == [team["other_volunteer"].user_id]
     rates = dashboard(sort="contact_rate", desc="true")["volunteers"]["rows"]
     assert rates[0]["id"] == team["volunteer"].user_id and rates[-1]["contact_rate"] is None
+
+
+def test_every_order_of_the_volunteers_table_is_whole_and_pages_alike(team, program, dashboard):
+    """The database sorts and pages the table: in either direction values run in order, rows without one last,
+    and the pages one row at a time are the same rows in the same order as the whole table."""
+    for sort in ("relationships", "conversations", "last_active_at", "contact_rate", "follow_ups_overdue", "name"):
+        for desc in ("true", "false"):
+            whole = dashboard(sort=sort, desc=desc, limit=200)["volunteers"]
+            rows = whole["rows"]
+            assert len(rows) == whole["total"] == 4
+            key = "display_name" if sort == "name" else sort
+            values = [row[key].casefold() if sort == "name" else row[key] for row in rows if row[key] is not None]
+            assert values == sorted(values, reverse=desc == "true"), (sort, desc)
+            assert [row[key] is None for row in rows] == sorted(row[key] is None for row in rows), (sort, desc)
+            pages = [dashboard(sort=sort, desc=desc, limit=1, offset=n)["volunteers"]["rows"]
+                     for n in range(len(rows))]
+            assert [page[0]["id"] for page in pages] == [row["id"] for row in rows], (sort, desc)
 
 
 def test_a_reimport_that_marks_a_voter_priority_moves_their_work(app, team, voter, log, dashboard, tmp_path):
