@@ -2,6 +2,7 @@
 reviews, under each filter, and never another campaign's. The counts are kept at push time; each test also checks
 them against counts made again from scratch (``rollup.rebuild``), so upkeep and definition cannot drift apart."""
 
+import uuid
 from collections import Counter
 
 import pytest
@@ -245,4 +246,43 @@ def test_a_reimport_that_marks_a_voter_priority_moves_their_work(app, team, vote
     import_file("yes")
     assert tiles(dashboard(priority="true"))["contacted"] == (1, 1)
     assert tiles(dashboard(priority="true"))["supporters"] == (1, 1)
+    assert_counts_match_a_rebuild(app, campaign_id)
+
+
+def test_pushes_about_the_same_voters_at_once_keep_every_count(app, team, voter, make_member, auth_headers,
+                                                                 dashboard):
+    """Six volunteers' phones push at the same moment, each about the same three voters, with supports that
+    change who is a supporter: each push counts its voters' progress before it holds the campaign's counter, so
+    one that another push overtook must count them again there. The counts then are what a rebuild makes."""
+    import threading
+
+    from tests.server.sync.conftest import Phone, conversation_fields
+
+    campaign_id = team["campaign_id"]
+    voters = [voter(campaign_id, name, external_id=f"S{n}") for n, name in enumerate(("Ana", "Ben", "Cleo"))]
+    members = [make_member(campaign_id, Role.VOLUNTEER) for _ in range(6)]
+    phones = [Phone(app.test_client(), auth_headers(member.user_id), campaign_id) for member in members]
+    start, failures = threading.Barrier(len(phones)), []
+
+    def knock(n: int, phone: Phone) -> None:
+        start.wait()
+        for round_ in range(4):
+            voter_id = voters[(n + round_) % len(voters)]
+            fields = conversation_fields(voter_id=voter_id, support=(n + round_) % 5 + 1,
+                                         happened_at=days_ago(round_, hour=8 + n),
+                                         follow_up_on=today(n % 3 - 1) if round_ % 2 else None)
+            answer = phone.push(phone.op("conversation", str(uuid.uuid4()), fields))
+            if answer.status_code != 200 or answer.json["results"][0]["status"] != "applied":
+                failures.append(answer.json)
+
+    threads = [threading.Thread(target=knock, args=(n, phone)) for n, phone in enumerate(phones)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    answer = dashboard()
+    assert tiles(answer)["contacted"][0] == 3
+    assert sum(row["voters"] for row in answer["support"]) == 3  # each voter once, at their latest support
+    assert sum(row["conversations"] for row in answer["volunteers"]["rows"]) == 24
     assert_counts_match_a_rebuild(app, campaign_id)
