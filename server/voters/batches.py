@@ -26,7 +26,7 @@ class Batch:
 
     voters: list[tuple] = field(default_factory=list)  # STAGED_COLUMNS without import_id
     identifiers: list[tuple] = field(default_factory=list)  # (line, external_id, kind, value)
-    problems: list[tuple] = field(default_factory=list)  # (line, column, reason, rejected)
+    problems: list[tuple] = field(default_factory=list)  # (line, column, reason, rejected, code, params)
     rows_read: int = 0
     rows_rejected: int = 0
     rows_with_warnings: int = 0
@@ -99,7 +99,8 @@ def _produce(batches, path, preset, overrides, region, reference_year, no_header
 
 def _add(batch: Batch, row) -> None:
     batch.rows_read += 1
-    batch.problems.extend((p.line, p.column, p.reason[:500], row.voter is None) for p in row.problems)
+    batch.problems.extend((p.line, p.column, p.reason[:500], row.voter is None, p.code, p.params)
+                          for p in row.problems)
     if row.voter is None:
         batch.rows_rejected += 1
         return

@@ -29,6 +29,7 @@ from server.voters.models import (
     staged_identifier,
     staged_voter,
 )
+from server.voters.reasons import english
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +126,9 @@ def _write_batch(job: VoterImport, batch: Batch, progress: Progress | None) -> N
           [(job.id, *row) for row in batch.identifiers])
     if batch.problems:
         db.session.execute(insert(VoterImportProblem), [
-            {"import_id": job.id, "line": line, "column": column, "reason": reason, "rejected": rejected}
-            for line, column, reason, rejected in batch.problems])
+            {"import_id": job.id, "line": line, "column": column, "reason": reason, "rejected": rejected,
+             "code": code, "params": params or None}
+            for line, column, reason, rejected, code, params in batch.problems])
     job.rows_read += batch.rows_read
     job.rows_rejected += batch.rows_rejected
     job.rows_with_warnings += batch.rows_with_warnings
@@ -157,8 +159,8 @@ def _drop_duplicates(job: VoterImport) -> None:
     if not duplicates:
         return
     db.session.execute(insert(VoterImportProblem), [
-        {"import_id": job.id, "line": line, "column": None, "rejected": True,
-         "reason": "This voter id is already on an earlier line; this row was left out."}
+        {"import_id": job.id, "line": line, "column": None, "rejected": True, "code": "duplicate_voter_id",
+         "reason": english("duplicate_voter_id", {}), "params": None}
         for line, _ in duplicates
     ])
     lines = [line for line, _ in duplicates]

@@ -163,8 +163,12 @@ class VoterImportProblem(db.Model):
     import_id: Mapped[int] = mapped_column(ForeignKey("voter_import.id", ondelete="CASCADE"), index=True)
     line: Mapped[int]
     column: Mapped[str | None] = mapped_column(String(100))
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(500))  # in English, for problems.csv and the CLI
     rejected: Mapped[bool]  # False: the row was imported without the bad value
+    # the reason as a code and its values (server/voters/reasons.py), for the console's languages; no code: a
+    # problem stored before codes were, shown in English
+    code: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict | None] = mapped_column(JSON)
 
 
 def _staging_table(name: str, columns) -> Table:

@@ -62,7 +62,8 @@ def _row(row, cells: list[str]) -> dict:
         "line": row.line, "rejected": row.voter is None, "cells": cells,
         "values": {name: value for name, value in voter.items() if value not in ("", None, False)},
         "phones": list(row.phones), "emails": list(row.emails),
-        "problems": [{"column": problem.column, "reason": problem.reason} for problem in row.problems],
+        "problems": [{"column": problem.column, "reason": problem.reason, "code": problem.code,
+                      "params": problem.params} for problem in row.problems],
     }
 
 

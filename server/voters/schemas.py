@@ -4,6 +4,7 @@ from server.columns import utcnow
 from server.voters.models import VOTER_FIELDS, ImportStatus
 from server.voters.presets import IGNORE, PRESETS
 
+REASON_CODE = "The reason as a stable code (server/voters/reasons.py), for saying it in another language."
 MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails", "address")  # address: house number + street
 
 
@@ -55,7 +56,10 @@ def column_map(pairs: list[str]) -> dict[str, str]:
 class ProblemSchema(Schema):
     line = fields.Integer()
     column = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "In English."})
+    code = fields.String(allow_none=True, metadata={"description": REASON_CODE})
+    params = fields.Dict(keys=fields.String(), allow_none=True, dump_default=None,
+                         metadata={"description": "The values the reason names, by the code's parameter names."})
     rejected = fields.Boolean()
 
 
@@ -169,7 +173,9 @@ class PreviewColumnSchema(Schema):
 
 class RowProblemSchema(Schema):
     column = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "In English."})
+    code = fields.String(metadata={"description": REASON_CODE})
+    params = fields.Dict(keys=fields.String(), metadata={"description": "The values the reason names."})
 
 
 class PreviewRowSchema(Schema):

@@ -13,7 +13,7 @@ import { saveFile } from '../save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
 import { failed, loading, notYours } from '../ui/states.js';
-import { MAPPABLE, PRESETS, importProgress, mapPairs } from '../voter-file.js';
+import { MAPPABLE, PRESETS, importProgress, mapPairs, problemReason } from '../voter-file.js';
 
 export const title = 'console.voterFile.title';
 const POLL_MS = 1000;
@@ -227,7 +227,7 @@ export default function voterFileScreen(ctx) {
             t('console.voterFile.field')}</th><th scope="col">${t('console.voterFile.problem')}</th></tr></thead>
           <tbody>${job.problems.map((problem) => html`<tr class=${problem.rejected ? 'rejected' : ''}>
             <td>${problem.line}</td><td>${problem.column ?? '—'}</td>
-            <td class="wrap">${problem.reason}${problem.rejected ? html` <strong>${
+            <td class="wrap">${problemReason(problem)}${problem.rejected ? html` <strong>${
               t('console.voterFile.rejected')}</strong>` : nothing}</td></tr>`)}</tbody>
         </table>
       </div>
@@ -320,7 +320,7 @@ export default function voterFileScreen(ctx) {
           <tbody>${preview.rows.map((row) => html`<tr class=${row.rejected ? 'rejected' : ''}>
             <td>${row.line}</td>
             <td class="wrap">${row.rejected ? html`<strong>${t('console.voterFile.rejected')}</strong> ` : nothing}${
-              row.problems.map((problem) => problem.reason).join(' ')}</td>
+              row.problems.map(problemReason).join(' ')}</td>
             ${row.rejected ? html`<td colspan="7" class="wrap raw">${row.cells.join(' · ')}</td>` : html`
               <td>${cell(row, 'external_id')}</td>
               <td>${cell(row, 'first_name', 'middle_name', 'last_name', 'name_suffix')}</td>

@@ -385,6 +385,36 @@ export default {
   'console.voterFile.contact': 'Phones and e-mails',
   'console.voterFile.problem': 'Problem',
   'console.voterFile.field': 'Field',
+  'console.voterFile.problem.unreadable_lines': ({ first, last, detail }) => `Cannot read lines ${first}-${last} `
+    + `(${detail}); check for an unclosed quote.`,
+  'console.voterFile.problem.wrong_width': ({ expected, found }) => `Expected ${num(expected)} columns, found `
+    + `${num(found)}.`,
+  'console.voterFile.problem.wrong_width_lines': ({ expected, found, first, last }) => `Expected ${num(expected)} `
+    + `columns, found ${num(found)}. The row runs over lines ${first}-${last}: check for an unclosed quote.`,
+  'console.voterFile.problem.no_voter_id': 'No voter id; the row was skipped.',
+  'console.voterFile.problem.voter_id_too_long': ({ limit }) => `The voter id is longer than ${num(limit)} `
+    + 'characters.',
+  'console.voterFile.problem.duplicate_voter_id': 'This voter id is already on an earlier line; this row was left '
+    + 'out.',
+  'console.voterFile.problem.no_name': 'Neither a first nor a last name; the row was skipped.',
+  'console.voterFile.problem.cut_to_fit': ({ limit }) => `Longer than ${num(limit)} characters; cut to fit.`,
+  'console.voterFile.problem.unreadable_birth_date': ({ value, expected }) => `Cannot read the birth date “${value}”: `
+    + `expected ${expected}.`,
+  'console.voterFile.problem.expect.year': 'a year like 1980',
+  'console.voterFile.problem.expect.age': 'an age',
+  'console.voterFile.problem.expect.date': ({ example }) => `a date like ${example}`,
+  'console.voterFile.problem.implausible_birth_year': ({ year }) => `Birth year ${year} is not plausible; left empty.`,
+  'console.voterFile.problem.not_degrees': ({ field, value }) => `The ${field} “${value}” is not a number of `
+    + 'degrees; left empty.',
+  'console.voterFile.problem.degrees_out_of_range': ({ field, value, bound }) => `The ${field} ${value} is outside `
+    + `-${bound} to ${bound} degrees; left empty.`,
+  'console.voterFile.problem.field.latitude': 'latitude',
+  'console.voterFile.problem.field.longitude': 'longitude',
+  'console.voterFile.problem.not_yes_no': ({ value }) => `Not yes or no: “${value}”; read as no.`,
+  'console.voterFile.problem.not_a_phone': 'Not a phone number.',
+  'console.voterFile.problem.invalid_phone': ({ region }) => `Not a valid phone number for region ${region}.`,
+  'console.voterFile.problem.invalid_email': 'Not a valid e-mail address.',
+  'console.voterFile.problem.email_too_long': ({ limit }) => `Longer than ${num(limit)} characters.`,
   'console.voterFile.rejected': 'Left out.',
   'console.voterFile.import': 'Import',
   'console.voterFile.uploading': 'Sending the file…',

@@ -396,6 +396,39 @@ export default {
   'console.voterFile.contact': 'Teléfonos y correos',
   'console.voterFile.problem': 'Problema',
   'console.voterFile.field': 'Campo',
+  'console.voterFile.problem.unreadable_lines': ({ first, last, detail }) => `No se pueden leer las líneas `
+    + `${first}-${last} (${detail}); revisa si quedaron unas comillas sin cerrar.`,
+  'console.voterFile.problem.wrong_width': ({ expected, found }) => `Se esperaban ${num(expected)} columnas y hay `
+    + `${num(found)}.`,
+  'console.voterFile.problem.wrong_width_lines': ({ expected, found, first, last }) => `Se esperaban `
+    + `${num(expected)} columnas y hay ${num(found)}. La fila ocupa las líneas ${first}-${last}: revisa si quedaron `
+    + 'unas comillas sin cerrar.',
+  'console.voterFile.problem.no_voter_id': 'No tiene identificador de votante; se omitió la fila.',
+  'console.voterFile.problem.voter_id_too_long': ({ limit }) => `El identificador de votante tiene más de `
+    + `${num(limit)} caracteres.`,
+  'console.voterFile.problem.duplicate_voter_id': 'Este identificador de votante ya está en una línea anterior; se '
+    + 'omitió esta fila.',
+  'console.voterFile.problem.no_name': 'No tiene nombre ni apellido; se omitió la fila.',
+  'console.voterFile.problem.cut_to_fit': ({ limit }) => `Tiene más de ${num(limit)} caracteres; se recortó.`,
+  'console.voterFile.problem.unreadable_birth_date': ({ value, expected }) => `No se puede leer la fecha de `
+    + `nacimiento «${value}»: se esperaba ${expected}.`,
+  'console.voterFile.problem.expect.year': 'un año como 1980',
+  'console.voterFile.problem.expect.age': 'una edad',
+  'console.voterFile.problem.expect.date': ({ example }) => `una fecha como ${example}`,
+  'console.voterFile.problem.implausible_birth_year': ({ year }) => `El año de nacimiento ${year} no es creíble; se `
+    + 'dejó vacío.',
+  'console.voterFile.problem.not_degrees': ({ field, value }) => `La ${field} «${value}» no es un número de grados; `
+    + 'se dejó vacía.',
+  'console.voterFile.problem.degrees_out_of_range': ({ field, value, bound }) => `La ${field} ${value} está fuera `
+    + `del rango de -${bound} a ${bound} grados; se dejó vacía.`,
+  'console.voterFile.problem.field.latitude': 'latitud',
+  'console.voterFile.problem.field.longitude': 'longitud',
+  'console.voterFile.problem.not_yes_no': ({ value }) => `No es sí ni no: «${value}»; se leyó como no.`,
+  'console.voterFile.problem.not_a_phone': 'No es un número de teléfono.',
+  'console.voterFile.problem.invalid_phone': ({ region }) => `No es un número de teléfono válido para la región `
+    + `${region}.`,
+  'console.voterFile.problem.invalid_email': 'No es un correo electrónico válido.',
+  'console.voterFile.problem.email_too_long': ({ limit }) => `Tiene más de ${num(limit)} caracteres.`,
   'console.voterFile.rejected': 'Se omitió.',
   'console.voterFile.import': 'Importar',
   'console.voterFile.uploading': 'Enviando el archivo…',
