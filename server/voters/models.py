@@ -144,6 +144,9 @@ class VoterImport(CampaignScoped, db.Model):
     # the file's first row is a voter, not column names: columns are "Column 1", "Column 2"... and mapped by number
     no_header: Mapped[bool] = mapped_column(default=False, server_default=false())
     unused_columns: Mapped[list | None] = mapped_column(JSON)  # the file's columns the layout leaves out
+    # the campaign's priority column when the import was made; once the file is opened, None unless priority was
+    # read from it (the upload picked its own, or the file lacks it: a problem on line 1 says so)
+    priority_column: Mapped[str | None] = mapped_column(String(100))
     # set when the shrink check stopped the import: how many of how many active voters the file would deactivate
     would_deactivate: Mapped[int | None]
     active_before: Mapped[int | None]

@@ -71,7 +71,7 @@ class RowError:
     params: dict = dataclasses.field(default_factory=dict, compare=False)
 
 
-def row_error(line: int, column: str | None, code: str, **params) -> RowError:
+def row_error(line: int, column: str | None, code: str, /, **params) -> RowError:
     """A problem by its code (server/voters/reasons.py), with the English sentence made from it."""
     return RowError(line, column, english(code, params), code, params)
 
@@ -96,12 +96,15 @@ def describe_presets() -> list[tuple[str, str]]:
 
 def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto",
                     overrides: Mapping[str, str] | None = None, region: str = "US",
-                    reference_year: int, no_header: bool = False) -> "VoterFileReader":
+                    reference_year: int, no_header: bool = False,
+                    priority_column: str | None = None) -> "VoterFileReader":
     """Recognise the file and get ready to read it; only its first 256 KB are read here.
 
     ``overrides`` maps a source column to a Kin field (``--map column=field``); a column is named by its header
     or by its number from 1. ``no_header``: the first row is a voter, and the columns are "Column 1", "Column 2"...
-    unless the chosen preset names them. ``reference_year`` turns ages into birth years.
+    unless the chosen preset names them. ``reference_year`` turns ages into birth years. ``priority_column``: the
+    campaign's setting, the column read as ``priority`` unless ``overrides`` pick a priority column or give that
+    column another field; a file without it is read as its layout reads it, with a warning in ``warnings``.
     :raise VoterFileError: when the file cannot be read as a voter file at all.
     """
     if preset != "auto" and preset not in PRESETS:
@@ -117,8 +120,12 @@ def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto
         stream, owned, total = source, False, _remaining_size(source)
     try:
         head = _read_head(stream)
-        return VoterFileReader(_Bytes(head, stream, owned), total,
-                               _recognise(head, total, preset, overrides, no_header), region, reference_year)
+        found = _recognise(head, total, preset, overrides, no_header)
+        layout, warning = _with_priority_column(found, priority_column)
+        reader = VoterFileReader(_Bytes(head, stream, owned), total, layout, region, reference_year)
+        reader.priority_column = priority_column if layout is not found else None
+        reader.warnings = [warning] if warning else []
+        return reader
     except BaseException:
         if owned:
             stream.close()
@@ -138,6 +145,8 @@ class VoterFileReader:
     unused: list[str]                      # the columns no field reads, said out loud rather than dropped quietly
     fields_at: dict[int, list[str]]        # a column's position -> the fields read from it
     last_cells: list[str] | None           # the cells of the row just yielded, for a preview
+    priority_column: str | None = None     # the campaign's priority column, when it is what priority is read from
+    warnings: list[RowError] = []          # about the file as a whole (line 1), not a row
 
     def __init__(self, source: "_Bytes", total_bytes: int | None, layout: "_Layout", region: str,
                  reference_year: int):
@@ -459,6 +468,16 @@ def _check_columns(layout: _Layout) -> None:
             if name in layout.preset.fields):
         raise VoterFileError(f"No first or last name column for the {layout.preset.label} format; name one with "
                              "--map COLUMN=first_name or --map COLUMN=last_name.")
+
+
+def _with_priority_column(layout: _Layout, column: str | None) -> tuple[_Layout, RowError | None]:
+    """The campaign's priority column as the default mapping for ``priority``: the upload's own choices win."""
+    if not column or "priority" in layout.overrides.values() or any(
+            squash(picked) == squash(column) for picked in layout.overrides):
+        return layout, None
+    if squash(column) not in _column_index(layout.columns):
+        return layout, row_error(1, column[:100], "no_priority_column", column=column)
+    return dataclasses.replace(layout, overrides={**layout.overrides, column: "priority"}), None
 
 
 def _column_index(columns: tuple[str, ...]) -> dict[str, int]:

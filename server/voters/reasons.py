@@ -28,6 +28,9 @@ ENGLISH = {
     "invalid_phone": "Not a valid phone number for region {region}.",
     "invalid_email": "Not a valid e-mail address.",
     "email_too_long": "Longer than {limit} characters.",
+    # the file as a whole (line 1): the campaign's settings name a priority column this file does not have
+    "no_priority_column": "No column {column!r}, which the campaign's settings name for priority voters; priority "
+                          "is read as the layout reads it.",
 }
 VALUE_CHARS = 40  # a file's value quoted in a problem is cut to this: enough to find it, never a whole cell
 

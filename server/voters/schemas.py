@@ -100,6 +100,8 @@ class VoterImportSchema(Schema):
     no_header = fields.Boolean()
     unused_columns = fields.List(fields.String(), allow_none=True,
                                  metadata={"description": "The file's columns the layout does not read."})
+    priority_column = fields.String(allow_none=True, metadata={
+        "description": "The campaign's priority column (its settings), when this import read priority from it."})
     would_deactivate = fields.Integer(allow_none=True, metadata={
         "description": "Set when the import stopped because it would mark more than half of the active voters "
                        "inactive: how many; upload again with allow_shrink to go on."})
@@ -197,3 +199,7 @@ class VoterFilePreviewResultSchema(Schema):
     columns = fields.List(fields.Nested(PreviewColumnSchema))
     unused = fields.List(fields.String(), metadata={"description": "The columns no field reads."})
     rows = fields.List(fields.Nested(PreviewRowSchema))
+    priority_column = fields.String(allow_none=True, metadata={
+        "description": "The campaign's priority column (its settings), when this file's priority is read from it."})
+    warnings = fields.List(fields.Nested(RowProblemSchema), metadata={
+        "description": "About the file as a whole: the campaign's priority column missing from it, say."})

@@ -210,6 +210,8 @@ export default function voterFileScreen(ctx) {
         : job.would_deactivate != null ? html`<p class="notice-error" id="import-message">${t(
           'console.voterFile.shrink.stopped', { leaving: job.would_deactivate, total: job.active_before })}</p>`
           : html`<p class="notice-error" id="import-message">${job.message}</p>`}
+      ${job.priority_column ? html`<p class="note" id="import-priority">${t('console.voterFile.priorityRead', {
+        column: job.priority_column })}</p>` : nothing}
       ${job.unused_columns?.length ? html`<p class="note" id="import-unused">${t('console.voterFile.unused', {
         columns: job.unused_columns })}</p>` : nothing}
       ${job.problems?.length ? problemsView(job) : nothing}
@@ -266,6 +268,10 @@ export default function voterFileScreen(ctx) {
         <p id="preview-layout" role="status">${!preview.format ? nothing : preview.no_header
           && preview.format === 'generic' ? t('console.voterFile.readByNumber') : t('console.voterFile.readAs', {
           label: t(`console.voterFile.format.${preview.format}`) })}</p>
+        ${preview.priority_column ? html`<p class="note" id="preview-priority">${t('console.voterFile.priorityColumn',
+          { column: preview.priority_column })}</p>` : nothing}
+        ${preview.warnings?.length ? html`<ul class="notice preview-warnings" id="preview-warnings">${preview.warnings.map(
+          (warning) => html`<li>${problemReason(warning)}</li>`)}</ul>` : nothing}
         ${preview.problem ? html`<p class="notice-error" id="preview-problem">${preview.problem}</p>
           <p class="hint">${t(preview.no_header ? 'console.voterFile.pickById' : 'console.voterFile.pickOrFormat')}</p>`
           : nothing}

@@ -144,6 +144,12 @@ export default {
     + 'day. The limits keep anyone from copying the voter file.',
   'console.settings.quota': 'Contacts checked a day',
   'console.settings.cardQuota': 'Voter cards a day',
+  'console.settings.voterFile': 'Voter file',
+  'console.settings.priority': 'Priority column',
+  'console.settings.priority.hint': 'The voter file’s column, by its header, that marks the campaign’s priority '
+    + 'voters with yes or no. Every import reads it, unless a column is picked for priority in that upload’s '
+    + 'preview, which wins for that upload. Empty: the layout’s own priority column, if it has one.',
+  'console.settings.priority.none': 'The layout’s own',
   'console.settings.save': 'Save the settings',
   'console.settings.saved': 'Settings saved.',
   'console.settings.none': 'None',
@@ -363,6 +369,10 @@ export default {
   'console.voterFile.format.van': 'NGP VAN or EveryAction export',
   'console.voterFile.format.generic': 'Columns matched by name',
   'console.voterFile.noHeader': 'The first row is a voter, not column names',
+  'console.voterFile.priorityColumn': ({ column }) => `Priority voters are read from the column “${column}”, as the `
+    + 'campaign settings say. A field you pick for a column below wins for this upload.',
+  'console.voterFile.priorityRead': ({ column }) => `Priority voters were read from the column “${column}” (campaign `
+    + 'settings).',
   'console.voterFile.readAs': ({ label }) => `Read as: ${label}.`,
   'console.voterFile.readByNumber': 'Read by column number: pick a field for each column below.',
   'console.voterFile.pickById': 'Pick which column holds the voter id, and the first or last name.',
@@ -414,6 +424,8 @@ export default {
   'console.voterFile.problem.not_a_phone': 'Not a phone number.',
   'console.voterFile.problem.invalid_phone': ({ region }) => `Not a valid phone number for region ${region}.`,
   'console.voterFile.problem.invalid_email': 'Not a valid e-mail address.',
+  'console.voterFile.problem.no_priority_column': ({ column }) => `This file has no column “${column}”, which the `
+    + 'campaign settings name for priority voters; priority is read as the layout reads it.',
   'console.voterFile.problem.email_too_long': ({ limit }) => `Longer than ${num(limit)} characters.`,
   'console.voterFile.rejected': 'Left out.',
   'console.voterFile.import': 'Import',

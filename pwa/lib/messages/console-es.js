@@ -150,6 +150,13 @@ export default {
     + 'voluntario al día. Los límites impiden que alguien copie la lista de votantes.',
   'console.settings.quota': 'Contactos comparados al día',
   'console.settings.cardQuota': 'Fichas de votantes al día',
+  'console.settings.voterFile': 'Lista de votantes',
+  'console.settings.priority': 'Columna de prioridad',
+  'console.settings.priority.hint': 'La columna de la lista de votantes, por su encabezado, que marca con sí o no a '
+    + 'los votantes prioritarios de la campaña. Cada importación la lee, a menos que en la vista previa de esa '
+    + 'subida elijas otra columna para la prioridad, que manda en esa subida. Vacía: la propia columna de '
+    + 'prioridad del formato, si la tiene.',
+  'console.settings.priority.none': 'La del formato',
   'console.settings.save': 'Guardar la configuración',
   'console.settings.saved': 'Se guardó la configuración.',
   'console.settings.none': 'Ninguno',
@@ -374,6 +381,11 @@ export default {
   'console.voterFile.format.van': 'Exportación de NGP VAN o EveryAction',
   'console.voterFile.format.generic': 'Columnas por su nombre',
   'console.voterFile.noHeader': 'La primera fila es una persona, no los nombres de las columnas',
+  'console.voterFile.priorityColumn': ({ column }) => `Los votantes prioritarios se leen de la columna `
+    + `«${column}», como indica la configuración de la campaña. Si eliges un campo para una columna abajo, eso manda `
+    + 'en esta subida.',
+  'console.voterFile.priorityRead': ({ column }) => `Los votantes prioritarios se leyeron de la columna «${column}» `
+    + '(configuración de la campaña).',
   'console.voterFile.readAs': ({ label }) => `Se lee como: ${label}.`,
   'console.voterFile.readByNumber': 'Se lee por número de columna: elige abajo un campo para cada columna.',
   'console.voterFile.pickById': 'Elige la columna con el identificador de votante y la del nombre o el apellido.',
@@ -428,6 +440,9 @@ export default {
   'console.voterFile.problem.invalid_phone': ({ region }) => `No es un número de teléfono válido para la región `
     + `${region}.`,
   'console.voterFile.problem.invalid_email': 'No es un correo electrónico válido.',
+  'console.voterFile.problem.no_priority_column': ({ column }) => `Este archivo no tiene la columna «${column}», que `
+    + 'la configuración de la campaña indica para los votantes prioritarios; la prioridad se lee como la lee el '
+    + 'formato.',
   'console.voterFile.problem.email_too_long': ({ limit }) => `Tiene más de ${num(limit)} caracteres.`,
   'console.voterFile.rejected': 'Se omitió.',
   'console.voterFile.import': 'Importar',
