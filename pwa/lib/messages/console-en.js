@@ -338,6 +338,9 @@ export default {
   'console.review.flag': 'Flag for follow-up',
   'console.review.reply': 'Reply',
   'console.review.changeReply': 'Change the reply',
+  'console.review.clearReply': 'Take the reply back',
+  'console.review.replyCleared': ({ name }) => `Reply taken back. ${name}’s phone stops showing it after its next `
+    + 'sync.',
   'console.review.replyLabel': 'Your reply to the volunteer',
   'console.review.replyHint': 'They see it beside this conversation on their phone, after its next sync.',
   'console.review.send': 'Send the reply',

@@ -350,6 +350,9 @@ export default {
   'console.review.flag': 'Marcar para seguimiento',
   'console.review.reply': 'Responder',
   'console.review.changeReply': 'Cambiar la respuesta',
+  'console.review.clearReply': 'Retirar la respuesta',
+  'console.review.replyCleared': ({ name }) => `Respuesta retirada. El teléfono de ${name} dejará de mostrarla `
+    + 'después de la próxima sincronización.',
   'console.review.replyLabel': 'Tu respuesta a la persona voluntaria',
   'console.review.replyHint': 'La verá junto a esta conversación en su teléfono, después de la próxima sincronización.',
   'console.review.send': 'Enviar la respuesta',
