@@ -174,6 +174,8 @@ def import_voters(file, campaign_id, preset, pairs, no_header, allow_shrink, pro
                f"with a dropped phone or e-mail: {job.rows_with_warnings:,}.")
     if job.unused_columns:
         click.echo(f"Columns not imported ({len(job.unused_columns)}): {', '.join(job.unused_columns)}.")
+    if job.priority_column:
+        click.echo(f"Priority voters: the column {job.priority_column!r} (the campaign's settings).")
     _write_problems(job, problems_path or Path.cwd() / f"voter-import-{job.id}-problems.csv")
     if job.status is not ImportStatus.SUCCEEDED:
         raise click.ClickException(f"Import {job.id} {job.status.value}: {job.message}")

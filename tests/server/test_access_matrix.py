@@ -111,6 +111,9 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/exports"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/exports/conversations.csv"): Entry(Role.ORGANIZER, 200, query={"notes": "true"}),
     ("GET", f"{CAMPAIGN}/exports/van-canvass-results.csv"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/exports/tickets"): Entry(Role.ORGANIZER, 201, {"file": "conversations.csv"}),
+    # the ticket is the credential, not a token or a role: a made-up one is 404 to anyone (tests/server/exports)
+    ("GET", f"{CAMPAIGN}/exports/download/<ticket>"): Entry(PUBLIC, 404),
 }
 VOTER_FILE = b"voter_id,first_name,last_name\nA1,Ana,Lopez\n"
 
@@ -215,6 +218,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
         "<token>": own["reset_token"],
+        "<ticket>": "a-ticket-nobody-bought",
         "<path:filename>": "index.html",
         "<path:_rest>": "campaigns/1/invites/-1",
     }
