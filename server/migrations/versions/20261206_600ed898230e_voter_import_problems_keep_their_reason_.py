@@ -4,7 +4,7 @@ So the console can say each problem in the organizer's language (server/voters/r
 before keep no code (NULL) and are shown in English, as they were.
 
 Revision ID: 600ed898230e
-Revises: 5b10cfb657ca
+Revises: 84ee0f393440
 Create Date: 2026-12-06 13:00:16.350658
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '600ed898230e'
-down_revision = '5b10cfb657ca'
+down_revision = '84ee0f393440'
 branch_labels = None
 depends_on = None
 
