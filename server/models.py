@@ -2,6 +2,7 @@
 
 from server.audit.models import AuditEvent
 from server.auth.models import PasswordReset, RevokedToken, User
+from server.basemaps.models import Basemap
 from server.campaigns.models import Campaign, Invite, Membership
 from server.conversations.models import Conversation, ConversationIssue
 from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
@@ -18,7 +19,7 @@ from server.voters.models import (
     staged_voter,
 )
 
-__all__ = ["AppliedOp", "AuditEvent", "Campaign", "Conversation", "ConversationIssue", "DashboardDay", "Export",
-           "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount",
+__all__ = ["AppliedOp", "AuditEvent", "Basemap", "Campaign", "Conversation", "ConversationIssue", "DashboardDay",
+           "Export", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount",
            "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter", "VoterIdentifier",
            "VoterImport", "VoterImportProblem", "VoterProgress", "VolunteerTally", "staged_identifier", "staged_voter"]
