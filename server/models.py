@@ -3,6 +3,7 @@
 from server.audit.models import AuditEvent
 from server.auth.models import PasswordReset, RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
+from server.canvass.models import Building, Household
 from server.conversations.models import Conversation, ConversationIssue
 from server.exports.models import Export
 from server.matching.models import MatchKey, MatchTag, MatchUsage
@@ -17,7 +18,7 @@ from server.voters.models import (
     staged_voter,
 )
 
-__all__ = ["AppliedOp", "AuditEvent", "Campaign", "Conversation", "ConversationIssue", "Export", "Invite",
-           "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount", "RevokedToken",
-           "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter", "VoterIdentifier", "VoterImport",
-           "VoterImportProblem", "staged_identifier", "staged_voter"]
+__all__ = ["AppliedOp", "AuditEvent", "Building", "Campaign", "Conversation", "ConversationIssue", "Export",
+           "Household", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset",
+           "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter",
+           "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]

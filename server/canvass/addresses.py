@@ -13,6 +13,7 @@ building). Keys are plain strings, so they can be compared, indexed and stay the
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from scourgify.address_constants import (
@@ -65,10 +66,12 @@ class Address:
         return f"{self.building_key}|{self.unit}"
 
 
+@lru_cache(maxsize=65_536)
 def _clean(value: str | None) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", (value or "").upper())).strip()
 
 
+@lru_cache(maxsize=65_536)
 def house_number(value: str | None) -> HouseNumber:
     """"12 1/2", "12-B", "12B", "W123N4567" (a Wisconsin grid address), "10-12" (a range), "" (none)."""
     text = _clean(value).replace("#", "").strip()
@@ -86,6 +89,7 @@ def house_number(value: str | None) -> HouseNumber:
     return HouseNumber(text, numbers, parity)
 
 
+@lru_cache(maxsize=65_536)
 def street_name(value: str | None) -> str:
     """USPS style: "North Main Street" -> "N MAIN ST", "Main St. North" -> "MAIN ST N", "North Avenue" stays
     "NORTH AVE" (a lone word is the name, not a direction)."""
@@ -100,6 +104,7 @@ def street_name(value: str | None) -> str:
     return " ".join(word for word in (pre, *words, suffix, post) if word)
 
 
+@lru_cache(maxsize=65_536)
 def unit(value: str | None) -> tuple[str, str]:
     """(key, label): "Apt 4-B" -> ("4B", "APT 4B"), "#4" and "4" -> ("4", "#4"), "Floor 2" -> ("FL 2", "FL 2"),
     "Rear" -> ("REAR", "REAR"), "" -> ("", "")."""
@@ -117,28 +122,35 @@ def unit(value: str | None) -> tuple[str, str]:
     return ident, f"#{ident}"
 
 
+@lru_cache(maxsize=65_536)
 def zip_code(value: str | None) -> str:
     """The five-digit ZIP of "27601", "27601-1234" or "276011234"; "" for anything else."""
     match = _ZIP.match((value or "").strip())
     return match[1] if match else ""
 
 
-def normalise(house: str | None, street: str | None, unit_text: str | None, zip_text: str | None,
-              city: str | None = "") -> Address | None:
-    """A voter's address from the voter file's columns; None when there is no street to knock on. A house number
-    left inside the street ("12 MAIN ST") is taken out of it, and so is a unit ("MAIN ST APT 4")."""
-    street_text = _clean(street)
-    if not _clean(house) and (leading := _LEADING_NUMBER.match(street_text)):
+@lru_cache(maxsize=65_536)
+def _split_street(street: str | None) -> tuple[str, str, str]:
+    """(house number, USPS street name, unit) of a street column that may hold all three: "12 MAIN ST APT 4"."""
+    street_text, house, unit_text = _clean(street), "", ""
+    if leading := _LEADING_NUMBER.match(street_text):
         house, street_text = leading[1], leading[2]
     words = street_text.split()
     for at, word in enumerate(words[1:], start=1):
         if word in _DWELLING or word.startswith("#"):
-            if not _clean(unit_text):
-                unit_text = " ".join(words[at:])
-            street_text = " ".join(words[:at])
+            unit_text, street_text = " ".join(words[at:]), " ".join(words[:at])
             break
-    name = street_name(street_text)
+    return house, street_name(street_text), unit_text
+
+
+def normalise(house: str | None, street: str | None, unit_text: str | None, zip_text: str | None,
+              city: str | None = "") -> Address | None:
+    """A voter's address from the voter file's columns; None when there is no street to knock on. A house number
+    left inside the street ("12 MAIN ST") is taken out of it, and so is a unit ("MAIN ST APT 4"). Each part is
+    cached: a voter file names the same streets, numbers and units over and over."""
+    house_in_street, name, unit_in_street = _split_street(street)
     if not name:
         return None
-    unit_key, unit_label = unit(unit_text)
-    return Address(house_number(house), name, unit_key, unit_label, zip_code(zip_text), _clean(city))
+    number = house_number(house if house and house.strip() else house_in_street)
+    unit_key, unit_label = unit(unit_text if unit_text and unit_text.strip() else unit_in_street)
+    return Address(number, name, unit_key, unit_label, zip_code(zip_text), _clean(city))

@@ -10,10 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, insert, literal, select, text, true, tuple_, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, text, true, tuple_, update
 
 from server.audit.models import record
 from server.campaigns.models import Campaign
+from server.canvass import households
 from server.columns import utcnow
 from server.extensions import bulk_insert, db, upsert
 from server.matching.tags import tag_new_identifiers
@@ -228,6 +229,9 @@ def _apply(job: VoterImport) -> None:
         update(Voter).where(Voter.campaign_id == campaign_id, Voter.active.is_(True), ~exists().where(in_file))
         .values(active=False, updated_at=now)
     ).rowcount
+    # households for the voters this file added or changed, and any that never had one
+    households.assign(campaign_id, and_(Voter.active.is_(True), or_(
+        Voter.updated_at == literal(now, Voter.__table__.c.updated_at.type), Voter.household_id.is_(None))))
     _apply_identifiers(job)
     tag_new_identifiers(db.session.get(Campaign, campaign_id), job.first_new_identifier_id - 1)
     for table in (staged_voter, staged_identifier):

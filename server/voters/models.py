@@ -38,6 +38,8 @@ class Voter(CampaignScoped, db.Model):
     state: Mapped[str] = mapped_column(String(2), default="")
     zip: Mapped[str] = mapped_column(String(10), default="")
     county: Mapped[str] = mapped_column(String(100), default="")
+    # the household at this address (server/canvass/households.py); None until assigned, or without a street
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id", ondelete="SET NULL"), index=True)
 
     precinct: Mapped[str] = mapped_column(String(50), default="")
     congressional_district: Mapped[str] = mapped_column(String(20), default="")
