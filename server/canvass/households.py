@@ -70,7 +70,8 @@ def _buildings(campaign_id: int, placed: dict[str, Address]) -> dict[str, int]:
     new = [{"campaign_id": campaign_id, "key": key, "street": a.street, "house_number": a.number.text,
             "zip": a.zip, "city": a.city[:100]} for key, a in placed.items() if key not in found]
     if new:  # DO NOTHING: an import and a backfill running at once make the same building
-        db.session.execute(upsert(Building).on_conflict_do_nothing(index_elements=["campaign_id", "key"]), new)
+        db.session.execute(upsert(Building.__table__)
+                           .on_conflict_do_nothing(index_elements=["campaign_id", "key"]), new)
     if new:
         found |= _building_ids(campaign_id, [row["key"] for row in new])
     return found
@@ -114,7 +115,8 @@ def _households(campaign_id: int, buildings: dict[str, int], addresses) -> dict[
             "public_id": uuid.uuid4()}
            for (building, unit), label in wanted.items() if (building, unit) not in found]
     if new:
-        db.session.execute(upsert(Household).on_conflict_do_nothing(index_elements=["building_id", "unit"]), new)
+        db.session.execute(upsert(Household.__table__)
+                           .on_conflict_do_nothing(index_elements=["building_id", "unit"]), new)
     if new:
         found |= _household_ids(sorted({row["building_id"] for row in new}))
     return found
