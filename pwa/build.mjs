@@ -47,6 +47,13 @@ async function copySwaggerUi() {
   for (const name of SWAGGER_UI) await cp(join(from, name), join(to, name));
 }
 
+/** uPlot's stylesheet, loaded by the dashboard's chart with the chart (pwa/console/ui/daily-chart.js). */
+async function copyUplotCss() {
+  const to = join(out, 'vendor', 'uplot');
+  await mkdir(to, { recursive: true });
+  await cp(join(dirname(require.resolve('uplot/package.json')), 'dist', 'uPlot.min.css'), join(to, 'uPlot.min.css'));
+}
+
 /** Icons inlined as SVG text (pwa/app/ui/icons.js), without each file's comment and line breaks. */
 const svgText = {
   name: 'svg-text',
@@ -146,7 +153,8 @@ async function buildServiceWorker(consoleOnly) {
 const started = performance.now();
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-const [, , { metafile, consoleOnly }] = await Promise.all([copyStatic(), copySwaggerUi(), buildApps()]);
+const [, , { metafile, consoleOnly }] = await Promise.all([copyStatic(), copySwaggerUi(), buildApps(),
+  copyUplotCss()]);
 await preloadFirstScreen(metafile);
 const { count, size } = await buildServiceWorker(consoleOnly); // last: it hashes what the others wrote
 const ms = Math.round(performance.now() - started);

@@ -1,5 +1,6 @@
 """``flask kin ...``: the commands an operator runs. Bad input exits non-zero with a message that names it."""
 
+import csv
 import json
 import shutil
 import time
@@ -30,6 +31,8 @@ from server.matching import tags
 from server.matching.keys import active_key
 from server.voters.importer import ImportBusy, create_import, run_import
 from server.voters.models import ImportStatus, Voter, VoterIdentifier
+from server.voters.problems import HEADER as PROBLEMS_HEADER
+from server.voters.problems import problem_rows
 from server.voters.reader import describe_presets
 from server.voters.schemas import VoterFileOptionsSchema, column_map
 from sync.protocol import constants
@@ -132,10 +135,17 @@ kin.add_command(voters)
 @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
 @click.option("--format", "preset", default="auto", show_default=True,
               help="Preset: " + ", ".join(name for name, _ in describe_presets()) + ", or auto.")
-@click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD", help="Read a column as a field (repeatable).")
+@click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD",
+              help="Read a column as a field (repeatable); COLUMN is a header name or a number from 1, "
+                   "FIELD 'ignore' reads nothing from it.")
+@click.option("--no-header", is_flag=True,
+              help="The first row is a voter, not column names: name columns by number (--map 3=external_id).")
 @click.option("--allow-shrink", is_flag=True,
               help="Go on even if the file marks more than half of the active voters inactive.")
-def import_voters(file, campaign_id, preset, pairs, allow_shrink):
+@click.option("--problems", "problems_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Where to write the problems as CSV when there are any  [default: "
+                   "voter-import-<id>-problems.csv in the current folder]")
+def import_voters(file, campaign_id, preset, pairs, no_header, allow_shrink, problems_path):
     """Import a voter file: new voters are added, changed ones updated, missing ones marked inactive."""
     if db.session.get(Campaign, campaign_id) is None:
         raise click.ClickException(f"No campaign with id {campaign_id}.")
@@ -151,7 +161,7 @@ def import_voters(file, campaign_id, preset, pairs, allow_shrink):
     shutil.copyfile(file, upload)
     try:
         job = create_import(campaign_id, upload, file.name, options["format"], column_map(options["map"]),
-                            allow_shrink=allow_shrink)
+                            allow_shrink=allow_shrink, no_header=no_header)
     except ImportBusy as exc:
         raise click.ClickException(str(exc)) from exc
     started = time.monotonic()
@@ -164,11 +174,30 @@ def import_voters(file, campaign_id, preset, pairs, allow_shrink):
         job = run_import(job.id, progress)
     click.echo(f"Format: {job.format}. Rows read: {job.rows_read:,}; rejected: {job.rows_rejected:,}; "
                f"with a dropped phone or e-mail: {job.rows_with_warnings:,}.")
+    if job.unused_columns:
+        click.echo(f"Columns not imported ({len(job.unused_columns)}): {', '.join(job.unused_columns)}.")
+    _write_problems(job, problems_path or Path.cwd() / f"voter-import-{job.id}-problems.csv")
     if job.status is not ImportStatus.SUCCEEDED:
         raise click.ClickException(f"Import {job.id} {job.status.value}: {job.message}")
     click.echo(f"Voters added: {job.voters_added:,}; updated: {job.voters_updated:,}; "
-               f"marked inactive: {job.voters_deactivated:,}. Problems: GET /api/campaigns/{campaign_id}"
-               f"/voter-files/{job.id}/problems.csv")
+               f"marked inactive: {job.voters_deactivated:,}.")
+
+
+def _write_problems(job, path: Path) -> None:
+    """The import's problems as a local CSV, its path printed; no file when there are none."""
+    rows = problem_rows(job.id)
+    first = next(rows, None)
+    if first is None:
+        return
+    count = 1
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(PROBLEMS_HEADER)
+        writer.writerow(first)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    click.echo(f"Problems ({count:,}): {path}")
 
 
 def _voters_of(campaign: Campaign) -> int:

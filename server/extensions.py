@@ -72,11 +72,12 @@ def upsert(table, connection=None):
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name](table)
 
 
-def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows in the current transaction: COPY on PostgreSQL, executemany on SQLite."""
+def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple], connection=None) -> None:
+    """Insert many rows in the current transaction (of ``connection``, by default the session's): COPY on
+    PostgreSQL, executemany on SQLite."""
     if not rows:
         return
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     if connection.dialect.name == "postgresql":
         with connection.connection.driver_connection.cursor() as cursor:
             with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:

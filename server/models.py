@@ -5,6 +5,7 @@ from server.auth.models import PasswordReset, RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
 from server.canvass.models import Building, Household
 from server.conversations.models import Conversation, ConversationIssue
+from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
 from server.exports.models import Export
 from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.ratelimit import RateLimitCount
@@ -18,7 +19,8 @@ from server.voters.models import (
     staged_voter,
 )
 
-__all__ = ["AppliedOp", "AuditEvent", "Building", "Campaign", "Conversation", "ConversationIssue", "Export",
-           "Household", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset",
+__all__ = ["AppliedOp", "AuditEvent", "Building", "Campaign", "Conversation", "ConversationIssue", "DashboardDay",
+           "Export", "Household", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset",
            "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter",
-           "VoterIdentifier", "VoterImport", "VoterImportProblem", "staged_identifier", "staged_voter"]
+           "VoterIdentifier", "VoterImport", "VoterImportProblem", "VoterProgress", "VolunteerTally",
+           "staged_identifier", "staged_voter"]

@@ -3,8 +3,10 @@
 import { authed, authedFile, authedPage } from '../lib/api.js';
 
 const at = (campaignId) => `/campaigns/${campaignId}`;
-const query = (values) => new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '' && v != null)
-  .map(([k, v]) => [k, String(v)]));
+/** A query string from values; a list repeats its name (support=1&support=2), empty values are left out. */
+const query = (values) => new URLSearchParams(Object.entries(values)
+  .flatMap(([k, v]) => (Array.isArray(v) ? v.map((item) => [k, item]) : [[k, v]]))
+  .filter(([, v]) => v !== '' && v != null).map(([k, v]) => [k, String(v)]));
 
 /** The campaign's settings. */
 export const getCampaign = (campaignId) => authed(at(campaignId));
@@ -34,6 +36,19 @@ export const relationshipsOf = (campaignId, memberId, { page = 1, pageSize = 50 
 export const listConversations = (campaignId, filters, { cursor = null, limit = 50 } = {}) => authed(
   `${at(campaignId)}/conversations?${query({ ...filters, cursor, limit })}`);
 
+/** Review one conversation: {reviewed?, review_reply?, flagged_for_follow_up?}; answers it as it now is. The
+ * change reaches the volunteer's phone on its next sync. */
+export const reviewConversation = (campaignId, conversationId, review) => authed(
+  `${at(campaignId)}/conversations/${conversationId}`, { method: 'PATCH', body: review });
+
+/** Mark many conversations reviewed (or not) at once; answers {conversations} as they now are. */
+export const reviewConversations = (campaignId, ids, reviewed) => authed(`${at(campaignId)}/conversations/review`,
+  { method: 'POST', body: { ids, reviewed } });
+
+/** The dashboard in one answer ({tiles, funnel, series, volunteers, support, issues}), filtered ({from, to,
+ * volunteer, priority}) with the volunteers table's order and page ({sort, desc, offset, limit}). */
+export const getDashboard = (campaignId, filters) => authed(`${at(campaignId)}/dashboard?${query(filters)}`);
+
 /** The campaign's invites, newest first. */
 export const listInvites = (campaignId) => authed(`${at(campaignId)}/invites`);
 
@@ -53,3 +68,39 @@ export const listExports = (campaignId) => authed(`${at(campaignId)}/exports`);
 
 /** An export file: 'conversations.csv' or 'van-canvass-results.csv', {since?, notes?}. */
 export const exportFile = (campaignId, file, options) => authedFile(`${at(campaignId)}/exports/${file}?${query(options)}`);
+
+/** The campaign's voter-file imports, newest first. */
+export const listVoterFiles = (campaignId) => authed(`${at(campaignId)}/voter-files`);
+
+/** One import: progress, counts and its first 100 problems. */
+export const getVoterFile = (campaignId, importId) => authed(`${at(campaignId)}/voter-files/${importId}`);
+
+/** How the voter file is to be read: {format, map: ['column=field', ...], no_header, allow_shrink}. */
+function voterFileForm(file, { format = 'auto', map = [], noHeader = false, allowShrink = false } = {}) {
+  const form = new FormData();
+  form.append('file', file);
+  form.append('format', format);
+  for (const pair of map) form.append('map', pair);
+  form.append('no_header', String(noHeader));
+  form.append('allow_shrink', String(allowShrink));
+  return form;
+}
+
+/** What the first rows of a file would import as: only its first 256 KB are sent, and nothing is stored. */
+export function previewVoterFile(campaignId, file, options) {
+  const form = voterFileForm(file.slice(0, 256 * 1024), options);
+  form.append('file_size', String(file.size));
+  return authed(`${at(campaignId)}/voter-files/preview`, { method: 'POST', body: form });
+}
+
+/** Upload the whole file; the import runs on the server (answers it queued: poll getVoterFile). */
+export const uploadVoterFile = (campaignId, file, options) => authed(`${at(campaignId)}/voter-files`,
+  { method: 'POST', body: voterFileForm(file, options) });
+
+/** Stop an import that has not finished; the voter file stays as it was. */
+export const cancelVoterFile = (campaignId, importId) => authed(`${at(campaignId)}/voter-files/${importId}`,
+  { method: 'DELETE' });
+
+/** Every problem of an import, as the CSV file the server writes. */
+export const voterFileProblems = (campaignId, importId) => authedFile(
+  `${at(campaignId)}/voter-files/${importId}/problems.csv`);

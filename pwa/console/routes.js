@@ -8,9 +8,13 @@ export const ROUTING = {
   routes: [
     { path: /^\/console\/?$/, load: () => import('./screens/campaigns.js'), signedInOnly: true },
     { path: /^\/console\/campaigns\/?$/, load: () => import('./screens/campaigns.js'), signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/dashboard/?$`), load: () => import('./screens/dashboard.js'), signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/review/?$`), load: () => import('./screens/review.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/volunteers/?$`), load: () => import('./screens/volunteers.js'),
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/volunteers/(\\d+)/?$`), load: () => import('./screens/volunteer.js'),
+      signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/voter-file/?$`), load: () => import('./screens/voter-file.js'),
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/exports/?$`), load: () => import('./screens/exports.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/settings/?$`), load: () => import('./screens/settings.js'), signedInOnly: true },

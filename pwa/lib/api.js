@@ -28,14 +28,17 @@ export class ApiError extends Error {
 }
 
 /**
- * fetch that turns "no network" into an ApiError too, so callers handle one kind of failure.
+ * fetch that turns "no network" into an ApiError too, so callers handle one kind of failure. A FormData body
+ * goes as multipart (a file upload); anything else as JSON.
  * @param {string} path
  * @param {{method?: string, body?: unknown, headers?: Record<string, string>}} [options]
  */
 async function send(path, { method = 'GET', body, headers = {} } = {}) {
   /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // fetch sets the multipart Content-Type with its boundary
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -123,14 +126,16 @@ export async function authed(path, options = {}) {
 }
 
 /**
- * A file the API sends (an export), whole: its bytes, the name the server gave it and the response's headers.
+ * A file the API answers (a CSV), whole: its bytes, the name the server gives it (else the path's last part) and
+ * the response's headers. A plain link would not carry the bearer token; saveFile() saves it.
  * @param {string} path
  * @returns {Promise<{blob: Blob, name: string, headers: Headers}>}
  */
 export async function authedFile(path) {
   const response = await authedResponse(path);
   if (!response.ok) await read(response); // throws the ApiError
-  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'export.csv';
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1]
+    ?? path.split('?')[0].split('/').pop();
   return { blob: await response.blob(), name, headers: response.headers };
 }
 

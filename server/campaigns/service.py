@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from server.audit.models import record
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.columns import utcnow
+from server.dashboard import rollup
 from server.extensions import db
 
 
@@ -28,6 +29,8 @@ def update_campaign(campaign: Campaign, actor: Membership, changes: dict) -> Non
         setattr(campaign, name, changes[name])
     if changed:
         record(campaign.id, actor.user_id, "campaign.updated", "campaign", campaign.id, fields=changed)
+    if "time_zone" in changed:
+        rollup.rebuild(campaign.id)  # the dashboard's days are the campaign's days
 
 
 def create_invite(campaign: Campaign, role: Role, created_by: Membership | None,

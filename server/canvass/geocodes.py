@@ -177,8 +177,8 @@ def _voters(campaign_id: int, external_ids: list[str]) -> dict[str, tuple[int, i
 
 
 def apply(campaign_id: int, geocodes: Geocodes) -> int:
-    """Give each voter's building the coordinates (the mean of its voters' where they differ), and the voter too
-    where voters have coordinate columns, in the current transaction; the caller commits. Voters not yet in a
+    """Give each voter the coordinates, and each voter's building the mean of its voters', in the current
+    transaction; the caller commits. Voters not yet in a
     household are given theirs first. Returns how many buildings were placed."""
     households.assign(campaign_id, Voter.household_id.is_(None))  # voters imported before households existed
     voters = _voters(campaign_id, list(geocodes.points))
@@ -192,7 +192,7 @@ def apply(campaign_id: int, geocodes: Geocodes) -> int:
         if household_id is not None:
             points.setdefault(building_of[household_id], []).append(geocodes.points[external_id][:2])
     households.set_coordinates(points)
-    if hasattr(Voter, "latitude") and hasattr(Voter, "longitude"):
+    if voters:
         db.session.execute(update(Voter.__table__).where(Voter.__table__.c.id == bindparam("voter"))
                            .values(latitude=bindparam("lat"), longitude=bindparam("lon")),
                            [{"voter": voter_id, "lat": geocodes.points[external_id][0],

@@ -38,9 +38,6 @@ from server.voters.models import Voter
 
 BATCH = 20_000
 
-# the voter file's own coordinates, once voters have them (another change adds the columns); until then none
-_COORDINATES = tuple(getattr(Voter, name) for name in ("latitude", "longitude") if hasattr(Voter, name))
-
 # one row per voter of the batch, with its normalised address; a table of this connection only, outside the
 # schema's metadata (Alembic never sees it)
 _staging = Table(
@@ -66,7 +63,7 @@ def assign(campaign_id: int, where: ColumnElement[bool] | None = None,
     db.session.execute(delete(_staging))
     changed, after = 0, 0
     query = select(Voter.id, Voter.house_number, Voter.street, Voter.unit, Voter.zip, Voter.city,
-                   *_COORDINATES).where(Voter.campaign_id == campaign_id)
+                   Voter.latitude, Voter.longitude).where(Voter.campaign_id == campaign_id)
     if where is not None:
         query = query.where(where)
     while rows := db.session.execute(query.where(Voter.id > after).order_by(Voter.id).limit(BATCH)).all():
@@ -95,10 +92,10 @@ def _stage(rows) -> None:
         public_id = None
         if new_household:
             public_id = uuid.uuid4().hex if hex_ids else uuid.uuid4()
-        placed = _COORDINATES and row[-2] is not None and row[-1] is not None
+        placed = row.latitude is not None and row.longitude is not None
         staged.append((row.id, key, address.street, address.number.text, address.zip, address.city[:100],
                        address.unit, address.unit_label, new_building, new_household, public_id,
-                       row[-2] if placed else None, row[-1] if placed else None))
+                       row.latitude if placed else None, row.longitude if placed else None))
     bulk_insert(_staging, tuple(column.name for column in _staging.columns), staged)
 
 
@@ -117,8 +114,7 @@ def _apply(campaign_id: int) -> int:
         select(literal(campaign_id), building.c.id, s.unit, s.unit_label, s.public_id)
         .join_from(_staging, building, same_building).where(s.new_household.is_(True)),
     ).on_conflict_do_nothing(index_elements=["building_id", "unit"]))
-    if _COORDINATES:
-        _place_from_voters(campaign_id)
+    _place_from_voters(campaign_id)
     resolved = (select(s.voter_id, household.c.id.label("household_id"))
                 .join_from(_staging, building, same_building)
                 .join(household, and_(household.c.building_id == building.c.id, household.c.unit == s.unit))

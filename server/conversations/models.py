@@ -23,6 +23,7 @@ class Conversation(CampaignScoped, db.Model):
         Index("ix_conversation_support", "campaign_id", "support", "happened_at", "id"),
         Index("ix_conversation_flagged", "campaign_id", "flagged_for_follow_up", "happened_at", "id"),
         Index("ix_conversation_change", "campaign_id", "seq"),  # incremental exports: changed since a mark
+        Index("ix_conversation_voter", "campaign_id", "voter_id"),  # the dashboard: a voter's progress, again
     )
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)

@@ -23,6 +23,7 @@ from server.campaigns.models import Membership, Role
 from server.canvass.models import Household
 from server.columns import utcnow
 from server.conversations import readmodel
+from server.dashboard import rollup
 from server.extensions import db, upsert
 from server.request_input import MAX_ID
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
@@ -65,6 +66,7 @@ def apply_review(membership: Membership, entity: str, entity_ids: list[str], fie
     ops = [Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
            for entity_id in entity_ids]
     loaded = _Loaded(membership, ops)
+    loaded.counted = False  # review fields count in no dashboard number (even on the reviewer's own records)
     stamp = hlc.Stamp.decode(_server_stamp(membership.campaign_id))
     # one stamp for the whole review: each record gets it once, and no record is stamped twice
     results = [loaded.apply(replace(op, hlc=stamp), None, ORGANIZER) for op in ops]
@@ -106,6 +108,7 @@ class _Loaded:
                             for target, model in CAMPAIGN_ROWS.items()}
         targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
         self.rows = _records(campaign_id, targets, lock=True)
+        self.was_live = {key: not row.deleted for key, row in self.rows.items()}  # for the dashboard's counts
         self.rows.update(_records(campaign_id, [r for r in refs if r[0] not in CAMPAIGN_ROWS and r not in self.rows]))
         op_ids = [uuid.UUID(op.op_id) for op in ops]
         self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
@@ -113,6 +116,7 @@ class _Loaded:
         self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
         self.changed: list[SyncRecord] = []
         self.reviewed_by: dict[SyncRecord, int] = {}  # records an organizer changed a review field of
+        self.counted = True  # whether the dashboard's counts follow these changes (server/dashboard/rollup.py)
 
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
@@ -186,8 +190,12 @@ class _Loaded:
                                            op_id=op_id) for row, entry, op_id in self.history)
             db.session.flush()
         conversations = [row for row in self.changed if row.entity == CONVERSATION.name]
+        # a review changes no dashboard number: only what volunteers changed is counted again
+        counted = rollup.before(self.membership.campaign_id, [
+            row for row in self.changed if self.counted and row not in self.reviewed_by], self.was_live)
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
+        rollup.tallies(counted)
         if self.changed:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
                                       .values(last_seq=SyncCounter.last_seq + len(self.changed))
@@ -206,6 +214,7 @@ class _Loaded:
             for seq, row in enumerate(self.changed, start=first):
                 set_committed_value(row, "seq", seq)
             readmodel.number(self.membership.campaign_id, conversations)
+            rollup.after(counted)  # holding the counter: pushes about the same voter take turns here
 
 
 def _ensure_counter(campaign_id: int) -> None:

@@ -37,13 +37,15 @@ class Batch:
 class Opened:
     format: str
     bytes_total: int | None
+    unused: list[str]  # the file's columns no field reads
 
 
 class ReadFailed(Exception):
     """The file cannot be read as a voter file; the message says why, for the organizer."""
 
 
-def read_batches(path: str, *, preset: str, overrides: dict, region: str, reference_year: int) -> Iterator:
+def read_batches(path: str, *, preset: str, overrides: dict, region: str, reference_year: int,
+                 no_header: bool = False) -> Iterator:
     """Yield ``Opened`` then ``Batch``es, read by a child process.
 
     :raise ReadFailed: the file is not a voter file this preset (or any, for auto) can read.
@@ -53,7 +55,7 @@ def read_batches(path: str, *, preset: str, overrides: dict, region: str, refere
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     batches = context.Queue(maxsize=QUEUED_BATCHES)
-    child = context.Process(target=_produce, args=(batches, path, preset, overrides, region, reference_year),
+    child = context.Process(target=_produce, args=(batches, path, preset, overrides, region, reference_year, no_header),
                             daemon=True, name="kin-voter-file-reader")
     child.start()
     try:
@@ -76,11 +78,11 @@ def read_batches(path: str, *, preset: str, overrides: dict, region: str, refere
         batches.close()
 
 
-def _produce(batches, path, preset, overrides, region, reference_year) -> None:
+def _produce(batches, path, preset, overrides, region, reference_year, no_header) -> None:
     try:
         with open_voter_file(path, preset=preset, overrides=overrides, region=region,
-                             reference_year=reference_year) as reader:
-            batches.put(("opened", Opened(reader.preset.name, reader.total_bytes)))
+                             reference_year=reference_year, no_header=no_header) as reader:
+            batches.put(("opened", Opened(reader.preset.name, reader.total_bytes, reader.unused)))
             batch, size = Batch(), FIRST_BATCH_ROWS
             for row in reader:
                 _add(batch, row)

@@ -16,6 +16,7 @@ from server.audit.models import record
 from server.campaigns.models import Campaign
 from server.canvass import households
 from server.columns import utcnow
+from server.dashboard import rollup
 from server.extensions import bulk_insert, db, upsert
 from server.matching.tags import tag_new_identifiers
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
@@ -39,9 +40,9 @@ STAGED_COLUMNS = ("line", "external_id", "public_id", "search_name", *VOTER_FIEL
 class ImportStopped(Exception):
     """The import ends without touching the voter file; the message tells the organizer why."""
 
-    def __init__(self, message: str, status: ImportStatus = ImportStatus.FAILED):
+    def __init__(self, message: str, status: ImportStatus = ImportStatus.FAILED, **details):
         super().__init__(message)
-        self.status = status
+        self.status, self.details = status, details  # details: more VoterImport columns to record
 
 
 Progress = Callable[[VoterImport], None]
@@ -53,7 +54,7 @@ class ImportBusy(Exception):
 
 def create_import(campaign_id: int, upload_path: Path, filename: str, requested_format: str = "auto",
                   column_map: dict | None = None, created_by_id: int | None = None,
-                  allow_shrink: bool = False) -> VoterImport:
+                  allow_shrink: bool = False, no_header: bool = False) -> VoterImport:
     """Queue an import of an uploaded file; one import per campaign at a time. Unless ``allow_shrink``, a file that
     would mark more than half of the active voters inactive stops before changing anything (a wrong or partial
     file, most likely).
@@ -70,7 +71,7 @@ def create_import(campaign_id: int, upload_path: Path, filename: str, requested_
     filename = "".join(char for char in filename if char.isprintable())[:255] or "voter file"  # shown, never a path
     job = VoterImport(campaign_id=campaign_id, upload_path=str(upload_path), filename=filename,
                       requested_format=requested_format, column_map=column_map or {}, created_by_id=created_by_id,
-                      allow_shrink=allow_shrink,
+                      allow_shrink=allow_shrink, no_header=no_header,
                       bytes_total=Path(upload_path).stat().st_size)
     db.session.add(job)
     db.session.commit()
@@ -86,13 +87,15 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
     db.session.commit()
     try:
         _stage(job, progress)
+        job.read_at = utcnow()  # the console says "checking and saving" from here: bytes alone cannot tell
+        db.session.commit()
         _analyze_staging()
         _drop_duplicates(job)
         _check_threshold(job, final=True)
         _check_shrink(job)
         _apply(job)
     except ImportStopped as stop:
-        _finish(job, stop.status, str(stop))
+        _finish(job, stop.status, str(stop), **stop.details)
     except Exception:
         log.exception("voter import %s failed", import_id)  # ids only: rows hold personal data
         _finish(job, ImportStatus.FAILED, "The import failed unexpectedly; the previous voter file is unchanged.")
@@ -103,10 +106,10 @@ def _stage(job: VoterImport, progress: Progress | None) -> None:
     """Copy the file's rows into the staging tables, batch by batch, committing progress as it goes."""
     campaign = db.session.get(Campaign, job.campaign_id)
     batches = read_batches(job.upload_path, preset=job.requested_format, overrides=job.column_map,
-                           region=campaign.phone_region, reference_year=utcnow().year)
+                           region=campaign.phone_region, reference_year=utcnow().year, no_header=job.no_header)
     try:
         opened = next(batches)
-        job.format, job.bytes_total = opened.format, opened.bytes_total
+        job.format, job.bytes_total, job.unused_columns = opened.format, opened.bytes_total, opened.unused
         for batch in batches:
             _write_batch(job, batch, progress)
             _check_threshold(job, final=False)
@@ -193,10 +196,10 @@ def _check_shrink(job: VoterImport) -> None:
     in_file = exists().where(staged_voter.c.import_id == job.id, staged_voter.c.external_id == Voter.external_id)
     total, leaving = db.session.execute(select(func.count(), func.count().filter(~in_file)).where(active)).one()
     if leaving * 2 > total:
-        raise ImportStopped(
+        raise ImportStopped(  # the counts let the console ask "import it anyway?" in the organizer's language
             f"This file would mark {leaving:,} of the {total:,} active voters inactive, more than half; the voter "
             "file is unchanged. If that is right, import it again and confirm it (allow_shrink in the upload, "
-            "--allow-shrink on the command line).")
+            "--allow-shrink on the command line).", would_deactivate=leaving, active_before=total)
 
 
 def _apply(job: VoterImport) -> None:
@@ -209,6 +212,11 @@ def _apply(job: VoterImport) -> None:
         select(func.count()).select_from(Voter).where(Voter.campaign_id == campaign_id, exists().where(in_file))
     ).scalar_one()
 
+    # the dashboard's counts are split by priority: made again (which reads every conversation) only when the file
+    # changes a known voter's mark, not at every import
+    priority_changed = db.session.execute(select(Voter.id).where(
+        Voter.campaign_id == campaign_id, in_file, Voter.priority.is_distinct_from(staged.priority)).limit(1)
+    ).first() is not None
     columns = ("external_id", "public_id", "search_name", *VOTER_FIELDS)
     statement = upsert(Voter).from_select(
         ["campaign_id", "active", "updated_at", *columns],
@@ -232,6 +240,11 @@ def _apply(job: VoterImport) -> None:
     # households for the voters this file added or changed, and any that never had one
     households.assign(campaign_id, and_(Voter.active.is_(True), or_(
         Voter.updated_at == literal(now, Voter.__table__.c.updated_at.type), Voter.household_id.is_(None))))
+    job.voters_in_file, job.priority_in_file = db.session.execute(
+        select(func.count(), func.count().filter(Voter.priority.is_(True))).select_from(Voter)
+        .where(Voter.campaign_id == campaign_id, Voter.active.is_(True))).one()
+    if priority_changed:
+        rollup.rebuild(campaign_id)
     _apply_identifiers(job)
     tag_new_identifiers(db.session.get(Campaign, campaign_id), job.first_new_identifier_id - 1)
     for table in (staged_voter, staged_identifier):
@@ -270,13 +283,15 @@ def _apply_identifiers(job: VoterImport) -> None:
     db.session.execute(insert(VoterIdentifier).from_select(["campaign_id", "voter_id", "kind", "value"], new_rows))
 
 
-def _finish(job: VoterImport, status: ImportStatus, message: str) -> None:
+def _finish(job: VoterImport, status: ImportStatus, message: str, **details) -> None:
     """Record the outcome, drop what was staged and the uploaded file."""
     if status is not ImportStatus.SUCCEEDED:
         db.session.rollback()
         for table in (staged_voter, staged_identifier):
             db.session.execute(delete(table).where(table.c.import_id == job.id))
     job.status, job.message, job.finished_at = status, message, utcnow()
+    for name, value in details.items():
+        setattr(job, name, value)
     db.session.commit()
     Path(job.upload_path).unlink(missing_ok=True)
 

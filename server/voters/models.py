@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.auth.models import User
 from server.campaigns.models import CampaignScoped
 from server.columns import UTCDateTime, enum_type, utcnow
 from server.extensions import db
@@ -42,6 +43,9 @@ class Voter(CampaignScoped, db.Model):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id", ondelete="SET NULL"), index=True)
 
     precinct: Mapped[str] = mapped_column(String(50), default="")
+    # where the voter lives, when the file says (WGS 84 degrees): canvassing draws and orders doors by them
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     congressional_district: Mapped[str] = mapped_column(String(20), default="")
     state_senate_district: Mapped[str] = mapped_column(String(20), default="")
     state_house_district: Mapped[str] = mapped_column(String(20), default="")
@@ -72,7 +76,7 @@ VOTER_FIELDS = (
     "first_name", "middle_name", "last_name", "name_suffix",
     "house_number", "street", "unit", "city", "state", "zip", "county",
     "precinct", "congressional_district", "state_senate_district", "state_house_district",
-    "birth_year", "party", "registration_status", "priority",
+    "birth_year", "party", "registration_status", "priority", "latitude", "longitude",
 )
 
 
@@ -130,16 +134,28 @@ class VoterImport(CampaignScoped, db.Model):
     voters_added: Mapped[int] = mapped_column(default=0)
     voters_updated: Mapped[int] = mapped_column(default=0)
     voters_deactivated: Mapped[int] = mapped_column(default=0)
+    # the file once applied, for the dashboard (so it never counts a million voters): active voters, priority ones
+    voters_in_file: Mapped[int | None]
+    priority_in_file: Mapped[int | None]
     # identifiers with this id or above were added by this import: the matching tag table builds from them
     first_new_identifier_id: Mapped[int | None]
     message: Mapped[str] = mapped_column(Text, default="")  # why it failed or was cancelled
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     # the organizer confirmed that the file may mark more than half of the active voters inactive
     allow_shrink: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # the file's first row is a voter, not column names: columns are "Column 1", "Column 2"... and mapped by number
+    no_header: Mapped[bool] = mapped_column(default=False, server_default=false())
+    unused_columns: Mapped[list | None] = mapped_column(JSON)  # the file's columns the layout leaves out
+    # set when the shrink check stopped the import: how many of how many active voters the file would deactivate
+    would_deactivate: Mapped[int | None]
+    active_before: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the whole file read: checking and applying
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class VoterImportProblem(db.Model):

@@ -32,8 +32,10 @@ TEXT_FIELDS = (
     "party", "registration_status",
 )
 # "priority": the campaign's own mark for voters it wants reached first (its target universe), yes or no
-FIELDS = (*TEXT_FIELDS, "birth_year", "priority", "phones", "emails", "address")
+# "latitude" and "longitude": where the voter lives, in degrees (canvassing orders doors by them)
+FIELDS = (*TEXT_FIELDS, "birth_year", "priority", "latitude", "longitude", "phones", "emails", "address")
 MULTI_FIELDS = ("phones", "emails")
+IGNORE = "ignore"  # --map COLUMN=ignore: read nothing from a column the preset would read
 
 _BIRTH_KINDS = ("year", "age")
 _DATE_DIRECTIVES = re.compile(r"%(.)")
@@ -236,6 +238,7 @@ PRESETS: dict[str, Preset] = {preset.name: preset for preset in (
             "precinct": "PrecinctName|Precinct", "congressional_district": "CongressionalDistrict|CD",
             "state_senate_district": "StateSenate|SD", "state_house_district": "StateHouse|HD",
             "birth_year": "DOB|DateOfBirth|Age", "party": "Party", "registration_status": "VoterStatus",
+            "latitude": "Latitude|Lat", "longitude": "Longitude|Long|Lon",
             "phones": ("PreferredPhone", "CellPhone", "HomePhone", "WorkPhone", "Phone", "PhoneNumber",
                        "OptInPhone"),
             "emails": ("PreferredEmail", "Email", "PersonalEmail", "WorkEmail", "OtherEmail"),
@@ -272,6 +275,8 @@ PRESETS: dict[str, Preset] = {preset.name: preset for preset in (
             "party": "party|party_code|party_cd|party_affiliation|enrollment",
             "registration_status": "registration_status|voter_status|status",
             "priority": "priority|target|targeted|is_target|priority_voter|universe",
+            "latitude": "latitude|lat|geo_lat|res_latitude|y_coord|point_y",
+            "longitude": "longitude|lon|lng|long|geo_lon|geo_lng|res_longitude|x_coord|point_x",
             "phones": ("phone", "phone_number", "cell", "cell_phone", "mobile", "mobile_phone", "home_phone",
                        "work_phone", "preferred_phone", "full_phone_number", "telephone", "tel"),
             "emails": ("email", "email_address", "e_mail", "preferred_email", "personal_email", "work_email"),

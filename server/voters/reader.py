@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from server.identifiers import InvalidIdentifier, normalize_email, normalize_phone
 from server.voters.models import VOTER_FIELDS, Voter
-from server.voters.presets import FIELDS, MULTI_FIELDS, PRESETS, Preset, squash
+from server.voters.presets import FIELDS, IGNORE, MULTI_FIELDS, PRESETS, Preset, squash
 
 SAMPLE_BYTES = 1 << 18  # read first to recognise the encoding, the delimiter, the header and the layout
 SAMPLE_ROWS = 200
@@ -86,17 +86,19 @@ def describe_presets() -> list[tuple[str, str]]:
 
 def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto",
                     overrides: Mapping[str, str] | None = None, region: str = "US",
-                    reference_year: int) -> "VoterFileReader":
+                    reference_year: int, no_header: bool = False) -> "VoterFileReader":
     """Recognise the file and get ready to read it; only its first 256 KB are read here.
 
-    ``overrides`` maps a source column to a Kin field (``--map column=field``). ``reference_year`` turns ages
-    into birth years. :raise VoterFileError: when the file cannot be read as a voter file at all.
+    ``overrides`` maps a source column to a Kin field (``--map column=field``); a column is named by its header
+    or by its number from 1. ``no_header``: the first row is a voter, and the columns are "Column 1", "Column 2"...
+    unless the chosen preset names them. ``reference_year`` turns ages into birth years.
+    :raise VoterFileError: when the file cannot be read as a voter file at all.
     """
     if preset != "auto" and preset not in PRESETS:
         raise VoterFileError(f"Unknown format {preset!r}; one of: auto, {', '.join(PRESETS)}.")
     overrides = dict(overrides or {})
     for column, field in overrides.items():
-        if field not in FIELDS:
+        if field not in FIELDS and field != IGNORE:
             raise VoterFileError(f"Cannot read column {column!r} as {field!r}: the fields are {', '.join(FIELDS)}.")
     if isinstance(source, (str, os.PathLike)):
         stream, owned = open(source, "rb", buffering=0), True
@@ -105,8 +107,8 @@ def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto
         stream, owned, total = source, False, _remaining_size(source)
     try:
         head = _read_head(stream)
-        return VoterFileReader(_Bytes(head, stream, owned), total, _recognise(head, total, preset, overrides),
-                               region, reference_year)
+        return VoterFileReader(_Bytes(head, stream, owned), total,
+                               _recognise(head, total, preset, overrides, no_header), region, reference_year)
     except BaseException:
         if owned:
             stream.close()
@@ -122,6 +124,10 @@ class VoterFileReader:
     encoding: str
     delimiter: str
     mapping: dict[str, str]                # Kin field -> the column(s) it is read from, for showing the organizer
+    columns: tuple[str, ...]               # every column's name: the header's, the preset's or "Column N"
+    unused: list[str]                      # the columns no field reads, said out loud rather than dropped quietly
+    fields_at: dict[int, list[str]]        # a column's position -> the fields read from it
+    last_cells: list[str] | None           # the cells of the row just yielded, for a preview
 
     def __init__(self, source: "_Bytes", total_bytes: int | None, layout: "_Layout", region: str,
                  reference_year: int):
@@ -129,7 +135,10 @@ class VoterFileReader:
         self.preset, self.header, self.total_bytes = layout.preset, layout.header, total_bytes
         self.encoding, self.delimiter = layout.encoding, layout.delimiter
         self._plan = _Plan(layout, region, reference_year)
-        self.mapping = self._plan.mapping
+        self.mapping, self.columns = self._plan.mapping, layout.columns
+        self.fields_at = self._plan.fields_at
+        self.unused = [layout.columns[i] for i in range(len(layout.columns)) if i not in self.fields_at]
+        self.last_cells = None
         self._started = False
 
     @property
@@ -172,6 +181,7 @@ class VoterFileReader:
                 if row:
                     parsed = parse(line, row, rows.line_num - line)
                     if parsed is not None:
+                        self.last_cells = row
                         yield parsed
         finally:
             text.close()
@@ -247,23 +257,47 @@ class _Layout:
     overrides: dict[str, str]
 
 
-def _recognise(head: bytes, total: int | None, requested: str, overrides: dict[str, str]) -> _Layout:
-    """Encoding, delimiter, header and preset, from the first bytes of the file."""
+def sample_rows(head: bytes, total: int | None, preset: Preset | None = None) -> tuple[str, str, str, list[list[str]]]:
+    """(encoding, error handler, delimiter, the first rows) of a file from its first bytes, before any layout."""
     if not head.strip():
         raise VoterFileError("The file is empty.")
     at_end = len(head) < SAMPLE_BYTES or total == len(head)
-    chosen = PRESETS.get(requested)
-    encoding, errors = _detect_encoding(head, chosen.encoding if chosen else None)
+    encoding, errors = _detect_encoding(head, preset.encoding if preset else None)
     text = codecs.getincrementaldecoder(encoding)(errors).decode(head, final=at_end)
     lines = list(io.StringIO(text, newline=""))
     if not at_end and len(lines) > 1:
         lines.pop()  # probably cut short by the sample's end
     lines = lines[:SAMPLE_ROWS]
-    delimiter = chosen.delimiter if chosen and chosen.delimiter else _detect_delimiter(lines)
+    delimiter = preset.delimiter if preset and preset.delimiter else _detect_delimiter(lines)
     rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
     if not rows:
         raise VoterFileError("The file has no rows.")
+    return encoding, errors, delimiter, rows
+
+
+def positional_names(width: int) -> tuple[str, ...]:
+    """How the columns of a file without a header row are called: by their number, from 1."""
+    return tuple(f"Column {number}" for number in range(1, width + 1))
+
+
+def _recognise(head: bytes, total: int | None, requested: str, overrides: dict[str, str],
+               no_header: bool = False) -> _Layout:
+    """Encoding, delimiter, header and preset, from the first bytes of the file."""
+    chosen = PRESETS.get(requested)
+    encoding, errors, delimiter, rows = sample_rows(head, total, chosen)
     first = rows[0]
+
+    if no_header:
+        # the organizer says the first row is a voter: the preset's own column names if it has them, else numbers
+        preset = chosen or PRESETS["generic"]
+        if preset.header is True:
+            raise VoterFileError(f"The {preset.label} format has a header row; pick another format, or leave "
+                                 "\"no header row\" off.")
+        width = max(set(map(len, rows)), key=[len(row) for row in rows].count)
+        columns = preset.columns or positional_names(width)
+        found = _Layout(preset, encoding, errors, delimiter, None, columns, overrides)
+        _check_columns(found)
+        return found
 
     def layout(preset: Preset, header: bool) -> _Layout:
         columns = tuple(name.strip().lstrip("\ufeff") for name in first) if header else preset.columns
@@ -304,7 +338,8 @@ def _recognise(head: bytes, total: int | None, requested: str, overrides: dict[s
     raise VoterFileError(
         f"Could not recognise the layout; tried {', '.join(tried)} and the generic column names. The first row "
         f"has {len(first)} {_DELIMITER_NAMES[delimiter]}-separated columns. Pick a format, or name the voter id "
-        "column with --map COLUMN=external_id.")
+        "column with --map COLUMN=external_id; a file without a header row is read with --no-header and its "
+        "columns named by number (--map 3=external_id).")
 
 
 def _detect_encoding(head: bytes, declared: str | None) -> tuple[str, str]:
@@ -381,16 +416,29 @@ def _header_score(layout: _Layout) -> float | None:
         return sum(any(squash(alternative) in index for alternative in part.split("|")) for part in parts) / len(parts)
 
     # each field counts once: phones and emails if any of their sources is there
-    fields = layout.preset.fields
+    # where a voter lives is rare in a file: it counts neither for nor against a layout
+    fields = [name for name in layout.preset.fields if name not in ("latitude", "longitude")]
     return sum(max(found(source) for source in layout.preset.sources(name)) for name in fields) / len(fields)
+
+
+def override_position(column: str, columns: tuple[str, ...], index: dict[str, int] | None = None) -> int | None:
+    """Where a --map column is: the column of that name, else (a number from 1) the column at that position."""
+    index = _column_index(columns) if index is None else index
+    if squash(column) in index:
+        return index[squash(column)]
+    number = column.strip()
+    if number.isascii() and number.isdigit() and 1 <= int(number) <= len(columns):
+        return int(number) - 1
+    return None
 
 
 def _check_columns(layout: _Layout) -> None:
     index = _column_index(layout.columns)
     for column in layout.overrides:
-        if squash(column) not in index:
+        if override_position(column, layout.columns, index) is None:
             shown = ", ".join(layout.columns[:40]) + (" ..." if len(layout.columns) > 40 else "")
-            raise VoterFileError(f"No column {column!r} in the file (--map); its columns are: {shown}.")
+            raise VoterFileError(f"No column {column!r} in the file (--map); its columns are: {shown}; or give "
+                                 f"a column's number, 1 to {len(layout.columns)}.")
     if "external_id" not in layout.overrides.values() and not _resolve(layout.preset.sources("external_id")[0],
                                                                             index):
         wanted = layout.preset.sources("external_id")[0].replace("|", " or ")
@@ -430,15 +478,22 @@ class _Plan:
         preset, columns = layout.preset, layout.columns
         index = _column_index(columns)
         sources = {name: [_resolve(source, index) for source in preset.sources(name)] for name in preset.fields}
+        ignored = set()
         for column, field in layout.overrides.items():
-            where = (index[squash(column)],)
-            if field in MULTI_FIELDS:
+            where = (override_position(column, columns, index),)
+            if field == IGNORE:
+                ignored.add(where[0])
+            elif field in MULTI_FIELDS:
                 sources[field] = [*sources.get(field, []), where]
             else:
                 sources[field] = [where]
         # a source the file lacks reads nothing; two aliases of one column read it once
         sources = {name: list(dict.fromkeys(where for where in found if where)) for name, found in sources.items()}
+        sources = {name: [where for where in found if not ignored.intersection(where)]
+                   for name, found in sources.items()}
         sources = {name: found for name, found in sources.items() if found}
+        if "external_id" not in sources:
+            raise VoterFileError("No column is read as the voter id; name one with --map COLUMN=external_id.")
         if "address" in sources and "street" in sources:
             del sources["address"]  # the separate columns win
         if "address" in sources and "house_number" in sources:
@@ -448,6 +503,11 @@ class _Plan:
             return "+".join(columns[i] for i in where)[:100]
 
         self.mapping = {name: ", ".join(label(where) for where in found) for name, found in sources.items()}
+        self.fields_at: dict[int, list[str]] = {}  # column position -> the fields read from it
+        for name, found in sources.items():
+            for where in found:
+                for i in where:
+                    self.fields_at.setdefault(i, []).append(name)
         self.width, self.positional = len(columns), layout.header is None
         self.region = region
         (self.id_at,) = sources["external_id"]
@@ -456,6 +516,9 @@ class _Plan:
                      if name in _LIMITS and name != "external_id"]
         self.blank = dict.fromkeys(("external_id", *VOTER_FIELDS), "")
         self.blank["birth_year"], self.blank["priority"] = None, False
+        self.blank["latitude"] = self.blank["longitude"] = None
+        self.place = [(name, sources[name][0], label(sources[name][0]), bound) for name, bound in _DEGREES.items()
+                      if name in sources]
         self.priority_at = sources.get("priority", [None])[0]
         self.priority_label = self.priority_at and label(self.priority_at)
         self.address = sources.get("address", [None])[0]
@@ -516,6 +579,14 @@ class _Plan:
                     problems.append(RowError(line, self.birth_label, reason))
                 voter["birth_year"] = year
 
+        for name, where, column, bound in self.place:
+            raw = _value(row, where)
+            if raw:
+                degrees, reason = _degrees(raw, name, bound)
+                if reason:
+                    problems.append(RowError(line, column, reason))
+                voter[name] = degrees
+
         if self.priority_at:
             raw = _value(row, self.priority_at).lower()
             if raw in _YES:
@@ -556,6 +627,20 @@ class _Plan:
                                                                     "cut to fit."))
                 part = part[:_LIMITS[name]]
             voter[name] = part
+
+
+_DEGREES = {"latitude": 90.0, "longitude": 180.0}
+
+
+def _degrees(raw: str, name: str, bound: float) -> tuple[float | None, str | None]:
+    """A latitude or longitude in decimal degrees, or None and why not (the row is kept without it)."""
+    try:
+        degrees = float(raw)
+    except ValueError:
+        return None, f"The {name} {raw[:30]!r} is not a number of degrees; left empty."
+    if not -bound <= degrees <= bound:  # NaN fails this too
+        return None, f"The {name} {raw[:30]} is outside -{bound:g} to {bound:g} degrees; left empty."
+    return degrees, None
 
 
 def _value(row: list[str], where: tuple[int, ...]) -> str:

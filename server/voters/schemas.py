@@ -1,7 +1,8 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from server.columns import utcnow
 from server.voters.models import VOTER_FIELDS, ImportStatus
-from server.voters.presets import PRESETS
+from server.voters.presets import IGNORE, PRESETS
 
 MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails", "address")  # address: house number + street
 
@@ -15,6 +16,8 @@ class VoterFileOptionsSchema(Schema):
     allow_shrink = fields.Boolean(load_default=False, metadata={
         "description": "Confirm a file that marks more than half of the active voters inactive; without it, such "
                        "an import stops and keeps the voter file as it was."})
+    no_header = fields.Boolean(load_default=False, metadata={
+        "description": "The first row is a voter, not column names: columns are named by number ('3=external_id')."})
 
     @validates("map")
     def _pairs(self, value, **_kwargs):
@@ -23,8 +26,8 @@ class VoterFileOptionsSchema(Schema):
             column, sep, field = pair.partition("=")
             if not sep or not column.strip():
                 errors[index] = ["Write it as 'source column=field'."]
-            elif field.strip() not in MAPPABLE:
-                errors[index] = [f"Unknown field {field.strip()!r}; one of: {', '.join(MAPPABLE)}."]
+            elif field.strip() not in (*MAPPABLE, IGNORE):
+                errors[index] = [f"Unknown field {field.strip()!r}; one of: {', '.join(MAPPABLE)}, or {IGNORE}."]
         if errors:
             raise ValidationError(errors)
 
@@ -33,6 +36,16 @@ class VoterFileUploadSchema(VoterFileOptionsSchema):
     """A voter file and how to read it, as one multipart form."""
 
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class VoterFilePreviewSchema(VoterFileOptionsSchema):
+    """The first bytes of a voter file (the browser sends a slice), and how to read it."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "The file's first bytes (256 KB are enough)."})
+    file_size = fields.Integer(validate=validate.Range(min=0), metadata={
+        "description": "The whole file's size in bytes: when larger than what was sent, the last line sent is "
+                       "taken as cut short."})
 
 
 def column_map(pairs: list[str]) -> dict[str, str]:
@@ -44,6 +57,23 @@ class ProblemSchema(Schema):
     column = fields.String(allow_none=True)
     reason = fields.String()
     rejected = fields.Boolean()
+
+
+def _rows_per_second(job) -> float | None:
+    if not job.started_at or not job.rows_read:
+        return None
+    seconds = ((job.finished_at or utcnow()) - job.started_at).total_seconds()
+    return round(job.rows_read / max(seconds, 0.001), 1)
+
+
+def _seconds_left(job) -> int | None:
+    """From the share of bytes read so far; None before there is a rate, or once reading is done."""
+    if job.status is not ImportStatus.RUNNING or not job.started_at or not job.bytes_read or not job.bytes_total:
+        return None
+    if job.read_at or job.bytes_read >= job.bytes_total:
+        return None
+    seconds = (utcnow() - job.started_at).total_seconds()
+    return round(seconds * (job.bytes_total - job.bytes_read) / job.bytes_read)
 
 
 class VoterImportSchema(Schema):
@@ -63,6 +93,20 @@ class VoterImportSchema(Schema):
     voters_updated = fields.Integer()
     voters_deactivated = fields.Integer()
     message = fields.String()
+    no_header = fields.Boolean()
+    unused_columns = fields.List(fields.String(), allow_none=True,
+                                 metadata={"description": "The file's columns the layout does not read."})
+    would_deactivate = fields.Integer(allow_none=True, metadata={
+        "description": "Set when the import stopped because it would mark more than half of the active voters "
+                       "inactive: how many; upload again with allow_shrink to go on."})
+    active_before = fields.Integer(allow_none=True, metadata={"description": "The active voters it counted then."})
+    created_by = fields.Function(lambda job: job.created_by.display_name if job.created_by else None,
+                                 allow_none=True, metadata={"type": "string", "description": "Who uploaded it."})
+    read_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "When the whole file had been read; it is being checked and applied from then on."})
+    rows_per_second = fields.Function(_rows_per_second, allow_none=True, metadata={"type": "number"})
+    seconds_left = fields.Function(_seconds_left, allow_none=True, metadata={
+        "type": "integer", "description": "Until the file is read, from the share read so far."})
     created_at = fields.AwareDateTime()
     started_at = fields.AwareDateTime(allow_none=True)
     finished_at = fields.AwareDateTime(allow_none=True)
@@ -97,6 +141,8 @@ VoterSchema = Schema.from_dict({
     "external_id": fields.String(),
     **{name: fields.String() for name in VOTER_FIELDS},
     "birth_year": fields.Integer(allow_none=True),
+    "latitude": fields.Float(allow_none=True),
+    "longitude": fields.Float(allow_none=True),
     "priority": fields.Boolean(metadata={"description": "The campaign wants this voter reached first."}),
     "active": fields.Boolean(),
     "updated_at": fields.AwareDateTime(),
@@ -111,3 +157,37 @@ class VoterListArgsSchema(Schema):
     zip = fields.String(validate=validate.Length(max=10))
     precinct = fields.String(validate=validate.Length(max=50))
     active = fields.Boolean()
+
+
+class PreviewColumnSchema(Schema):
+    position = fields.Integer(metadata={"description": "From 1: what --map takes for a file without a header."})
+    name = fields.String(metadata={"description": "The header's name, the preset's, or 'Column N'."})
+    read_as = fields.List(fields.String(), data_key="fields", attribute="fields",
+                          metadata={"description": "The fields read from it; empty: not used."})
+    samples = fields.List(fields.String())
+
+
+class RowProblemSchema(Schema):
+    column = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class PreviewRowSchema(Schema):
+    line = fields.Integer()
+    rejected = fields.Boolean()
+    cells = fields.List(fields.String())
+    values = fields.Dict(keys=fields.String(), metadata={"description": "Field -> the value it would import."})
+    phones = fields.List(fields.String())
+    emails = fields.List(fields.String())
+    problems = fields.List(fields.Nested(RowProblemSchema))
+
+
+class VoterFilePreviewResultSchema(Schema):
+    format = fields.String(allow_none=True, metadata={"description": "The preset chosen or detected; null when "
+                                                                     "the file cannot be read yet (see problem)."})
+    format_label = fields.String(allow_none=True)
+    no_header = fields.Boolean()
+    problem = fields.String(allow_none=True, metadata={"description": "What keeps the file from being read."})
+    columns = fields.List(fields.Nested(PreviewColumnSchema))
+    unused = fields.List(fields.String(), metadata={"description": "The columns no field reads."})
+    rows = fields.List(fields.Nested(PreviewRowSchema))

@@ -3,8 +3,9 @@ import io
 import uuid
 from pathlib import Path
 
-from flask import Response, abort, current_app, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
+from flask_smorest import abort
 from sqlalchemy import func, or_, select
 
 from server import jobs
@@ -17,8 +18,13 @@ from server.request_input import upload
 from server.scoping import current_campaign, current_membership, current_user_id, requires_role
 from server.voters.importer import ImportBusy, create_import
 from server.voters.models import ImportStatus, Voter, VoterImport, VoterImportProblem
+from server.voters.preview import preview_file
+from server.voters.problems import HEADER, problem_rows
+from server.voters.reader import SAMPLE_BYTES, VoterFileError
 from server.voters.schemas import (
     VoterCardSchema,
+    VoterFilePreviewResultSchema,
+    VoterFilePreviewSchema,
     VoterFileUploadSchema,
     VoterImportDetailSchema,
     VoterImportSchema,
@@ -67,11 +73,33 @@ class VoterFiles(MethodView):
         file.save(path)
         try:
             job = create_import(current_campaign().id, path, file.filename or "voter file", options["format"],
-                                column_map(options["map"]), current_membership().user_id, options["allow_shrink"])
+                                column_map(options["map"]), current_membership().user_id, options["allow_shrink"],
+                                options["no_header"])
         except ImportBusy as exc:
-            abort(409, str(exc))
+            abort(409, message=str(exc))
         jobs.enqueue("server.voters.importer:run_import", job.id)
         return job
+
+
+@blp.route("/voter-files/preview")
+class VoterFilePreview(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.arguments(VoterFilePreviewSchema, location="form", content_type="multipart/form-data")
+    @blp.response(200, VoterFilePreviewResultSchema)
+    @blp.errors(422)
+    def post(self, options):
+        """What the first rows of a file would import as, under the detected or chosen layout; nothing is stored.
+
+        Send the file's first bytes (256 KB are enough) and its whole size.
+        :raise 422: when the bytes are not a table of text at all (a spreadsheet, an empty file).
+        """
+        head = options["file"].stream.read(SAMPLE_BYTES)
+        try:
+            return preview_file(head, preset=options["format"], overrides=column_map(options["map"]),
+                                no_header=options["no_header"], region=current_campaign().phone_region,
+                                reference_year=utcnow().year, whole_size=options.get("file_size"))
+        except VoterFileError as exc:
+            abort(422, message=str(exc), errors={"form": {"file": [str(exc)]}})
 
 
 def _import(import_id: int) -> VoterImport:
@@ -99,7 +127,7 @@ class VoterFileById(MethodView):
         """
         job = _import(import_id)
         if job.status.finished:
-            abort(409, f"This import has already {job.status.value}.")
+            abort(409, message=f"This import has already {job.status.value}.")
         if job.status is ImportStatus.QUEUED:
             job.status, job.message, job.finished_at = ImportStatus.CANCELLED, "Cancelled before it started.", utcnow()
         job.cancel_requested = True
@@ -117,16 +145,11 @@ class VoterFileProblems(MethodView):
 
         @stream_with_context  # the query runs while the response streams, inside the request's context
         def rows():
-            problems = db.session.execute(
-                select(VoterImportProblem).where(VoterImportProblem.import_id == job_id)
-                .order_by(VoterImportProblem.line, VoterImportProblem.id).execution_options(yield_per=1000)
-            ).scalars()
             buffer = io.StringIO()
             writer = csv.writer(buffer)
-            writer.writerow(["line", "column", "reason", "rejected"])
-            for problem in problems:
-                rejected = "yes" if problem.rejected else "no"
-                writer.writerow([problem.line, problem.column or "", problem.reason, rejected])
+            writer.writerow(HEADER)
+            for row in problem_rows(job_id):
+                writer.writerow(row)
                 yield buffer.getvalue()
                 buffer.seek(0), buffer.truncate()
             yield buffer.getvalue()

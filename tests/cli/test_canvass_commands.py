@@ -140,6 +140,20 @@ def test_geocodes_places_each_voters_building(app, runner, make_campaign, tmp_pa
     assert placed["v4"] == pytest.approx((35.781, -78.641))
 
 
+def test_geocodes_writes_each_voters_own_latitude_and_longitude(app, runner, make_campaign, tmp_path):
+    campaign_id = make_campaign()
+    add_voters(app, campaign_id)
+    result = geocodes(runner, tmp_path, campaign_id, "voter_id,lat,lng\nv1,35.78,-78.64\nv2,35.7802,-78.6402\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        voters = {v.external_id: (v.latitude, v.longitude) for v in db.session.execute(
+            select(Voter).where(Voter.campaign_id == campaign_id)).scalars()}
+    assert voters["v1"] == pytest.approx((35.78, -78.64))
+    assert voters["v2"] == pytest.approx((35.7802, -78.6402))  # the voter keeps their own point, not the mean
+    assert voters["v3"] == voters["v4"] == (None, None)  # not in the file
+    assert coordinates_of(app, campaign_id)["v1"] == pytest.approx((35.7801, -78.6401))  # the building: the mean
+
+
 def test_geocodes_reads_the_census_geocoders_results(app, runner, make_campaign, tmp_path):
     campaign_id = make_campaign()
     add_voters(app, campaign_id)

@@ -24,8 +24,9 @@ def voter_file(tmp_path):
 
 
 @pytest.fixture
-def import_file(runner):
-    """Run ``flask kin voters import`` and return the result."""
+def import_file(runner, tmp_path, monkeypatch):
+    """Run ``flask kin voters import`` and return the result; a problems CSV it writes lands in tmp_path."""
+    monkeypatch.chdir(tmp_path)
 
     def run(path, campaign_id, *args):
         return runner.invoke(args=["kin", "voters", "import", str(path), "--campaign", str(campaign_id), *args])

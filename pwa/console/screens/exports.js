@@ -5,6 +5,7 @@ import { formatDateTime, t } from '../../lib/i18n.js';
 import { explain } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import { exportFile, getCampaign, listExports, listMembers } from '../api.js';
+import { saveFile } from '../save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
 import { failed, loading, notYours } from '../ui/states.js';
@@ -16,16 +17,6 @@ const FILES = [
   { kind: 'van', file: 'van-canvass-results.csv', notes: false },
   { kind: 'conversations', file: 'conversations.csv', notes: true },
 ];
-
-/** Save a downloaded file the way the browser saves a link's. */
-function save(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function exportsScreen(ctx) {
@@ -65,7 +56,7 @@ export default function exportsScreen(ctx) {
     try {
       const { blob, name } = await exportFile(run.campaign.id, file, { since: since ? lastComplete(kind)?.id : null,
         notes: notes || null });
-      save(blob, name);
+      saveFile(blob, name);
       exports = await listExports(run.campaign.id);
       state[kind] = { done: name };
     } catch (problem) {
@@ -94,10 +85,10 @@ export default function exportsScreen(ctx) {
       @submit=${(/** @type {SubmitEvent} */ e) => download(e, what)}>
       <h2 id=${`export-${kind}-title`}>${t(`console.exports.${kind}.title`)}</h2>
       <p>${t(`console.exports.${kind}.about`)}</p>
-      ${last ? html`<label class="check"><input type="checkbox" name="since" checked>
+      ${last ? html`<label class="check-field"><input type="checkbox" name="since" checked>
         <span>${t('console.exports.since', { when: formatDateTime(last.created_at), rows: last.row_count ?? 0 })}</span>
       </label>` : html`<p class="hint">${t('console.exports.first')}</p>`}
-      ${what.notes ? html`<label class="check"><input type="checkbox" name="notes" aria-describedby="export-notes-hint">
+      ${what.notes ? html`<label class="check-field"><input type="checkbox" name="notes" aria-describedby="export-notes-hint">
         <span>${t('console.exports.notes')}</span></label>
         <p class="hint" id="export-notes-hint">${t('console.exports.notes.hint')}</p>` : nothing}
       <button type="submit" class="button inline" aria-disabled=${now.busy ? 'true' : nothing}>${icon('download')}

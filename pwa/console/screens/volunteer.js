@@ -177,6 +177,8 @@ export default function volunteerScreen(ctx) {
   function conversationsSection() {
     return html`<section aria-labelledby="talks-title">
       <h2 id="talks-title">${t('console.volunteer.conversations')}</h2>
+      <p><a class="link" id="volunteer-review-link" href=${`/console/${run.campaign.id}/review?${new URLSearchParams({
+        volunteer: String(member.user_id), reviewed: 'all' })}`}>${t('console.volunteer.reviewLink')}</a></p>
       ${!conversations ? (listError ? nothing : loading()) : conversations.items.length ? html`
         <ul class="conversations" id="volunteer-conversations">${conversations.items.map((c) => {
           const { voter } = c;

@@ -7,7 +7,8 @@ const count = counter('es-US'); // "1,500", as Mexican, Puerto Rican and US read
 const seconds = (n) => count(n, { one: 'segundo', other: 'segundos' });
 const changes = (n) => count(n, { one: 'cambio', other: 'cambios' });
 const plural = (n, one, other) => count(n, { one, other });
-const number = (n) => new Intl.NumberFormat('es-US').format(n);
+const numbers = new Intl.NumberFormat('es-US');
+const number = (n) => numbers.format(n);
 /** Una oración que termina en una hora de es-US ("7:51 p.m.") lleva un solo punto. */
 const punto = (texto) => (texto.endsWith('.') ? texto : `${texto}.`);
 const entreComillas = (nombres) => new Intl.ListFormat('es-US').format(nombres.map((nombre) => `«${nombre}»`));

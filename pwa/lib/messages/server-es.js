@@ -7,7 +7,8 @@
 import { counter } from './plural.js';
 
 const count = counter('es-US');
-const number = (digits) => new Intl.NumberFormat('es-US').format(Number(digits));
+const numbers = new Intl.NumberFormat('es-US');
+const number = (digits) => numbers.format(Number(digits));
 
 /** For a sentence this file does not know: what happened, in general, and what to do. */
 export const CATCH_ALL = 'El servidor no aceptó esto. Inténtalo de nuevo; si sigue pasando, avisa al equipo '

@@ -147,12 +147,12 @@ def test_the_answer_comes_before_the_email_is_sent(app, client, make_user):
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         app.config.update(SMTP_URL=f"smtp://127.0.0.1:{silent.getsockname()[1]}", MAIL_FROM="kin@example.org",
-                          SMTP_TIMEOUT_SECONDS=1)
+                          SMTP_TIMEOUT_SECONDS=2)
         make_user(email="ana@example.org")
         for email in ("ana@example.org", "nobody@example.org"):
             started = time.perf_counter()
             assert ask(client, email).status_code == 202
-            assert time.perf_counter() - started < 0.5
+            assert time.perf_counter() - started < 1.5  # an answer that waited for the relay takes 2 s or more
         wait_for_mail()
 
 

@@ -47,9 +47,13 @@ def test_the_upgrade_copies_every_synced_conversation(database_before_the_read_m
             talking_points={}, match_prefix_bits=16, match_daily_quota=10, match_daily_card_quota=10,
             created_at=datetime.now(UTC)))
         user = User(email="v@example.org", password_hash="x", display_name="V", language="en")
-        voter = Voter(campaign_id=1, external_id="A1", first_name="Ana", last_name="Lopez", search_name="ana lopez")
-        db.session.add_all([user, voter])
+        db.session.add(user)
+        # the voter's columns as they were at that revision too (coordinates came later)
+        db.session.execute(Voter.__table__.insert().values(
+            id=1, campaign_id=1, external_id="A1", public_id=uuid.uuid4(), first_name="Ana", last_name="Lopez",
+            search_name="ana lopez", priority=False, active=True, updated_at=datetime.now(UTC)))
         db.session.flush()
+        voter = db.session.execute(select(Voter.__table__.c.id, Voter.__table__.c.public_id)).one()
         relationship = _record(1, user.id, "relationship", {"voter_id": str(voter.public_id), "source": "match"})
         direct = _record(1, user.id, "conversation", {
             "voter_id": str(voter.public_id), "channel": "call", "happened_at": "2026-10-01T18:30:00-04:00",

@@ -34,10 +34,10 @@ def read(source, **options):
 
 
 def voter(**fields):
-    """A voter dict as the reader gives it: every column, "" (None for birth_year, False for priority) unless
-    given."""
+    """A voter dict as the reader gives it: every column, "" (None for birth_year, latitude and longitude, False
+    for priority) unless given."""
     return {"external_id": fields.pop("external_id"), **{name: "" for name in VOTER_FIELDS}, "birth_year": None,
-            "priority": False, **fields}
+            "priority": False, "latitude": None, "longitude": None, **fields}
 
 
 def by_line(rows):

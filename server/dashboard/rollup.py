@@ -1,0 +1,264 @@
+"""Keep the dashboard's counts (``server/dashboard/models.py``) in step with conversations and relationships,
+in the transaction of the push that changes them, and make them again from scratch when that is simpler (an
+upgrade, a voter-file import that may change who is a priority voter, a new time zone).
+
+A push calls ``before`` with the records it changed, before the conversation read model is written; ``tallies``
+once it is written (each volunteer's totals, under a lock on their membership); and ``after`` once it holds the
+campaign's change counter: from there pushes run one at a time, so reading a voter's stored progress and writing
+the new one cannot race another push about the same voter.
+"""
+
+import json
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from server.campaigns.models import Campaign, Membership
+from server.conversations.models import Conversation
+from server.dashboard import tally
+from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
+from server.extensions import bulk_insert, db, upsert
+from server.sync_api.models import SyncRecord
+from server.voters.models import Voter
+from sync.entities import CONVERSATION, RELATIONSHIP
+
+CHUNK = 500  # ids per IN list: under SQLite's limit on bound values
+
+
+@dataclass
+class Pending:
+    """What a push's changes looked like before it wrote them."""
+
+    campaign_id: int
+    record_ids: list[int]  # the conversation records whose read-model rows change
+    old: dict[int, tuple]  # record id -> (Conv, deleted) as it was
+    relationships: list[tuple[SyncRecord, bool]]  # each changed relationship and whether it was live before
+    volunteers: set[int]
+
+
+def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session: Session | None = None) -> Pending:
+    """Read the old state of the conversations these records are (their read-model rows, not yet rewritten).
+    ``was_live`` maps each relationship's (entity, entity_id) to whether it was live when the push loaded it."""
+    session = session or db.session
+    convs = [row for row in changed if row.entity == CONVERSATION.name]
+    old = {}
+    for ids in _chunks([row.id for row in convs if row.id is not None]):
+        for record_id, conv, deleted in _convs(session, campaign_id, Conversation.record_id.in_(ids),
+                                               with_deleted=True):
+            old[record_id] = (conv, deleted)
+    rels = [(row, was_live.get((row.entity, row.entity_id), False)) for row in changed
+            if row.entity == RELATIONSHIP.name]
+    return Pending(campaign_id, [row.id for row in convs], old, rels, {row.owner_id for row in changed})
+
+
+def after(pending: Pending, session: Session | None = None) -> None:
+    """Apply what the push changed to the counts: the difference between before and now of each conversation,
+    relationship and voter it touched."""
+    session = session or db.session
+    campaign_id = pending.campaign_id
+    zone = _zone(session, campaign_id)
+    delta = Counter()
+    new = {}
+    for ids in _chunks(pending.record_ids):
+        for record_id, conv, deleted in _convs(session, campaign_id, Conversation.record_id.in_(ids),
+                                               with_deleted=True):
+            new[record_id] = (conv, deleted)
+    voters = set()
+    for states, sign in ((pending.old, -1), (new, 1)):
+        for conv, deleted in states.values():
+            if conv.voter_id is not None:
+                voters.add(conv.voter_id)
+            if not deleted:
+                _add(delta, tally.conversation_counts(conv, zone), sign)
+    priorities = _priorities(session, campaign_id, [r.values.get("voter_id") for r, _ in pending.relationships])
+    for row, was_live in pending.relationships:
+        rel = _rel(row, priorities)
+        _add(delta, tally.relationship_counts(rel, zone), int(not row.deleted) - int(was_live))
+    _voters(session, campaign_id, voters, zone, delta)
+    _apply(session, campaign_id, delta)
+
+
+def tallies(pending: Pending, session: Session | None = None) -> None:
+    """Count the totals of the volunteers whose records the push changed again, each under a lock on their
+    membership row: before the campaign's counter, so pushes of different volunteers do this side by side, and
+    two pushes of one volunteer (two phones) one after the other."""
+    session = session or db.session
+    if not pending.volunteers:
+        return
+    campaign_id = pending.campaign_id
+    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
+                                                Membership.user_id.in_(sorted(pending.volunteers)))
+                    .order_by(Membership.user_id).with_for_update())
+    zone = _zone(session, campaign_id)
+    for volunteer_id in sorted(pending.volunteers):
+        retally(session, campaign_id, volunteer_id, zone)
+
+
+def _voters(session: Session, campaign_id: int, voter_ids: set[int], zone: ZoneInfo, delta: Counter) -> None:
+    """Each touched voter's progress from all their live conversations: the difference goes into ``delta``."""
+    for ids in _chunks(sorted(voter_ids)):
+        stored = {row.voter_id: row for row in session.execute(select(VoterProgress).where(
+            VoterProgress.campaign_id == campaign_id, VoterProgress.voter_id.in_(ids))).scalars()}
+        convs = defaultdict(list)
+        for _, conv, _ in _convs(session, campaign_id, Conversation.voter_id.in_(ids)):
+            convs[conv.voter_id].append(conv)
+        priority = _voter_priority(session, campaign_id, ids)
+        for voter_id in ids:
+            old = stored.get(voter_id)
+            now = tally.progress(convs.get(voter_id, []), priority.get(voter_id, False), zone)
+            _add(delta, tally.progress_counts(_progress_of(old)), -1)
+            _add(delta, tally.progress_counts(now), 1)
+            if old is not None:
+                session.delete(old)
+        session.flush()
+        session.add_all(_progress_row(campaign_id, voter_id, state) for voter_id in ids
+                        if (state := tally.progress(convs.get(voter_id, []), priority.get(voter_id, False), zone)))
+        session.flush()
+
+
+def retally(session: Session, campaign_id: int, volunteer_id: int, zone: ZoneInfo) -> None:
+    """Make one volunteer's totals again from their live conversations and relationships."""
+    convs = [conv for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id)]
+    rels = relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id)
+    session.execute(delete(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id,
+                                                 VolunteerTally.volunteer_id == volunteer_id))
+    session.add_all(_tally_row(campaign_id, volunteer_id, priority, t)
+                    for priority, t in tally.volunteer_tallies(convs, rels, zone).items())
+    session.flush()
+
+
+def rebuild(campaign_id: int, session: Session | None = None) -> None:
+    """Make every count of the campaign again from its live conversations and relationships (reads them all:
+    for upgrades and imports, never for a request)."""
+    session = session or db.session
+    zone = _zone(session, campaign_id)
+    for model in (DashboardDay, VoterProgress, VolunteerTally):
+        session.execute(delete(model).where(model.campaign_id == campaign_id))
+    convs = [conv for _, conv, _ in _convs(session, campaign_id)]
+    rels = relationships(session, campaign_id)
+    counts = tally.day_counts(convs, rels, zone)
+    bulk_insert(DashboardDay.__table__, ("campaign_id", "day", "priority", "metric", "n"),
+                [(campaign_id, day, priority, metric, n) for (day, priority, metric), n in counts.items() if n],
+                session.connection())
+    by_voter, by_volunteer = defaultdict(list), defaultdict(lambda: ([], []))
+    for conv in convs:
+        by_volunteer[conv.volunteer_id][0].append(conv)
+        if conv.voter_id is not None:
+            by_voter[conv.voter_id].append(conv)
+    for rel in rels:
+        by_volunteer[rel.volunteer_id][1].append(rel)
+    progress = [_progress_row(campaign_id, voter_id, tally.progress(c, c[0].priority, zone))
+                for voter_id, c in by_voter.items()]
+    tallies = [_tally_row(campaign_id, volunteer_id, priority, t) for volunteer_id, (c, r) in by_volunteer.items()
+               for priority, t in tally.volunteer_tallies(c, r, zone).items()]
+    for model, rows in ((VoterProgress, progress), (VolunteerTally, tallies)):
+        columns = tuple(column.name for column in model.__table__.columns)
+        bulk_insert(model.__table__, columns, [tuple(_plain(getattr(row, name)) for name in columns) for row in rows],
+                    session.connection())
+
+
+def _convs(session: Session, campaign_id: int, *where, with_deleted: bool = False):
+    """(record id, Conv, deleted) of the campaign's conversations that match ``where``."""
+    query = (select(Conversation.record_id, Conversation.volunteer_id, Conversation.voter_id,
+                    Conversation.happened_at, Conversation.channel, Conversation.support, Conversation.vote_method,
+                    Conversation.issue_tags, Conversation.follow_up_on, Voter.priority, Conversation.deleted)
+             .outerjoin(Voter, Voter.id == Conversation.voter_id)
+             .where(Conversation.campaign_id == campaign_id, *where))
+    if not with_deleted:
+        query = query.where(Conversation.deleted.is_(False))
+    for row in session.execute(query):
+        yield row[0], tally.Conv(row[1], row[2], row[3], row[4], row[5], row[6], tuple(row[7] or ()), row[8],
+                                 bool(row[9])), row[10]
+
+
+def relationships(session: Session, campaign_id: int, *where) -> list[tally.Rel]:
+    """The campaign's live relationships that match ``where``, with their voter's row id and priority."""
+    rows = session.execute(select(SyncRecord).where(
+        SyncRecord.campaign_id == campaign_id, SyncRecord.entity == RELATIONSHIP.name,
+        SyncRecord.deleted.is_(False), *where)).scalars().all()
+    priorities = _priorities(session, campaign_id, [row.values.get("voter_id") for row in rows])
+    return [_rel(row, priorities) for row in rows]
+
+
+def _rel(row: SyncRecord, priorities: dict) -> tally.Rel:
+    voter_id, priority = priorities.get(row.values.get("voter_id"), (None, False))
+    return tally.Rel(row.owner_id, voter_id, row.created_at, priority)
+
+
+def _priorities(session: Session, campaign_id: int, public_ids) -> dict[str, tuple[int, bool]]:
+    """Public voter id (as the record holds it) -> (row id, priority)."""
+    found = {}
+    wanted = sorted({uuid.UUID(value) for value in public_ids if value})
+    for ids in _chunks(wanted):
+        for public_id, voter_id, priority in session.execute(select(Voter.public_id, Voter.id, Voter.priority).where(
+                Voter.campaign_id == campaign_id, Voter.public_id.in_(ids))):
+            found[str(public_id)] = (voter_id, priority)
+    return found
+
+
+def _voter_priority(session: Session, campaign_id: int, voter_ids) -> dict[int, bool]:
+    return dict(session.execute(select(Voter.id, Voter.priority).where(
+        Voter.campaign_id == campaign_id, Voter.id.in_(voter_ids))).all())
+
+
+def _apply(session: Session, campaign_id: int, delta: Counter) -> None:
+    """Add the delta to the campaign's days (a day that reaches zero keeps its row at zero)."""
+    rows = [{"campaign_id": campaign_id, "day": day, "priority": priority, "metric": metric, "n": n}
+            for (day, priority, metric), n in sorted(delta.items()) if n]
+    if not rows:
+        return
+    table = DashboardDay.__table__
+    stmt = upsert(table, session.connection()).values(rows)
+    stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "priority", "metric"],
+                                      set_={"n": table.c.n + stmt.excluded.n})
+    session.execute(stmt)
+
+
+def _add(total: Counter, counts: Counter, sign: int) -> None:
+    if sign:
+        for key, n in counts.items():
+            total[key] += sign * n
+
+
+def _progress_of(row: VoterProgress | None) -> tally.Progress | None:
+    if row is None:
+        return None
+    follow_ups = tuple(sorted((int(v), _date(day)) for v, day in (row.follow_ups or {}).items()))
+    return tally.Progress(row.priority, row.contacted_on, row.support, row.support_on, row.vote_plan_on, follow_ups)
+
+
+def _progress_row(campaign_id: int, voter_id: int, state: tally.Progress) -> VoterProgress:
+    return VoterProgress(campaign_id=campaign_id, voter_id=voter_id, priority=state.priority,
+                         contacted_on=state.contacted_on, support=state.support, support_on=state.support_on,
+                         vote_plan_on=state.vote_plan_on,
+                         follow_ups={str(v): day.isoformat() for v, day in state.follow_ups})
+
+
+def _tally_row(campaign_id: int, volunteer_id: int, priority: bool, t: tally.Tally) -> VolunteerTally:
+    return VolunteerTally(campaign_id=campaign_id, volunteer_id=volunteer_id, priority=priority,
+                          relationships=t.relationships, contacted_relationships=t.contacted_relationships,
+                          conversations=t.conversations, last_active_at=t.last_active_at, follow_ups=t.follow_ups)
+
+
+def _zone(session: Session, campaign_id: int) -> ZoneInfo:
+    return ZoneInfo(session.execute(select(Campaign.time_zone).where(Campaign.id == campaign_id)).scalar_one())
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _plain(value):
+    """A value as COPY and executemany both take it (JSON as its text)."""
+    return json.dumps(value) if isinstance(value, dict) else value
+
+
+def _chunks(items):
+    items = list(items)
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]

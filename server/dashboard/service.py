@@ -1,0 +1,211 @@
+"""The dashboard's one answer, from the maintained counts (``models.py``): a handful of small queries, none of which
+reads every conversation, relationship or voter of the campaign. With a volunteer filter the numbers are counted
+from that volunteer's own rows instead (an index range: a volunteer has hundreds, not millions)."""
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_smorest import abort
+from sqlalchemy import exists, func, select
+
+from server.auth.models import User
+from server.campaigns.models import Campaign, Membership, Role
+from server.columns import utcnow
+from server.conversations.models import Conversation
+from server.dashboard import rollup, tally
+from server.dashboard.models import DashboardDay, VolunteerTally
+from server.extensions import db
+from server.matching.models import MatchUsage
+from server.sync_api.models import SyncRecord
+from server.voters.models import ImportStatus, VoterImport
+
+WEEK = 7
+FUNNEL = ("voters", "volunteers", "ran_matching", "relationships", "contacted", "supporters", "vote_plans")
+
+
+def dashboard(campaign: Campaign, filters: dict) -> dict:
+    """:raise 422: naming ``from`` after ``to``, or a ``volunteer`` who is not a member."""
+    zone = ZoneInfo(campaign.time_zone)
+    today = utcnow().astimezone(zone).date()
+    start, end = filters.get("from_"), filters.get("to") or today
+    if start and start > end:
+        abort(422, message="The first day is after the last.", errors={"query": {"from": ["After to."]}})
+    volunteer, priority = filters.get("volunteer"), filters["priority"]
+    members = _members(campaign.id, volunteer)
+    if volunteer is not None and not members:
+        abort(422, message="Not a member of this campaign.",
+              errors={"query": {"volunteer": ["Not a member of this campaign."]}})
+    days = _days(campaign.id, volunteer, priority, zone)
+    counted = _Counted(days, start, end)
+    tiles = {
+        "volunteers_joined": _joined(members, start, end, zone),
+        "volunteers_active": _active(campaign.id, volunteer, end, zone),
+        "relationships": counted.tile("relationship"),
+        "contacted": counted.tile("contacted"),
+        "supporters": counted.tile("supporter"),
+        "vote_plans": counted.tile("vote_plan"),
+        "follow_ups_overdue": {"value": counted.total("follow_up", None, today - timedelta(days=1)),
+                               "change": counted.total("follow_up", today - timedelta(days=WEEK),
+                                                       today - timedelta(days=1))},
+    }
+    volunteers = [m for m in members if m.active and m.role is Role.VOLUNTEER]
+    funnel = {"voters": _voters_in_file(campaign.id, priority), "volunteers": len(volunteers),
+              "ran_matching": _ran_matching(campaign.id, volunteer),
+              **{key: tiles[key]["value"] for key in ("relationships", "contacted", "supporters", "vote_plans")}}
+    return {
+        "today": today, "from_": start, "to": end, "tiles": tiles,
+        "funnel": [{"key": key, "value": funnel[key]} for key in FUNNEL],
+        "series": counted.series(start or _first_day(campaign, days, zone)),
+        "volunteers": _table(campaign.id, members, priority, today, filters),
+        "support": [{"level": level, "voters": counted.total(f"support:{level}", start, end)}
+                    for level in range(1, 6)],
+        "issues": sorted(({"issue": metric.removeprefix("issue:"), "conversations": n}
+                          for metric, n in counted.totals("issue:", start, end).items() if n),
+                         key=lambda row: (-row["conversations"], row["issue"])),
+    }
+
+
+class _Counted:
+    """The campaign's (or one volunteer's) metrics by day, summed over priority as filtered."""
+
+    def __init__(self, days: Counter, start: date | None, end: date):
+        self.by_metric = defaultdict(Counter)
+        for (day, _, metric), n in days.items():
+            self.by_metric[metric][day] += n
+        self.start, self.end = start, end
+
+    def total(self, metric: str, start: date | None, end: date) -> int:
+        return sum(n for day, n in self.by_metric[metric].items() if (start is None or day >= start) and day <= end)
+
+    def totals(self, prefix: str, start: date | None, end: date) -> dict[str, int]:
+        return {metric: self.total(metric, start, end) for metric in self.by_metric if metric.startswith(prefix)}
+
+    def tile(self, metric: str) -> dict:
+        """In the range, and in its last 7 days."""
+        week = self.end - timedelta(days=WEEK - 1)
+        return {"value": self.total(metric, self.start, self.end),
+                "change": self.total(metric, max(week, self.start) if self.start else week, self.end)}
+
+    def series(self, first: date) -> dict:
+        """One count per day from ``first`` to the range's end: conversations per channel, new relationships."""
+        days = [first + timedelta(days=n) for n in range((self.end - first).days + 1)]
+        channels = sorted(metric.removeprefix("conv:") for metric in self.by_metric if metric.startswith("conv:"))
+        return {"days": days,
+                "conversations": {c: [self.by_metric[f"conv:{c}"][day] for day in days] for c in channels},
+                "relationships": [self.by_metric["relationship"][day] for day in days]}
+
+
+def _days(campaign_id: int, volunteer: int | None, priority: bool, zone: ZoneInfo) -> Counter:
+    """(day, priority, metric) -> n: the maintained days, or counted from one volunteer's rows."""
+    if volunteer is None:
+        # summed over priority in the database: half the rows to bring back
+        query = select(DashboardDay.day, DashboardDay.metric, func.sum(DashboardDay.n)).where(
+            DashboardDay.campaign_id == campaign_id).group_by(DashboardDay.day, DashboardDay.metric)
+        if priority:
+            query = query.where(DashboardDay.priority.is_(True))
+        return Counter({(day, priority, metric): int(n) for day, metric, n in db.session.execute(query)})
+    convs = [conv for _, conv, _ in rollup._convs(db.session, campaign_id, Conversation.volunteer_id == volunteer)]
+    rels = rollup.relationships(db.session, campaign_id, SyncRecord.owner_id == volunteer)
+    counts = tally.day_counts(convs, rels, zone)
+    return Counter({key: n for key, n in counts.items() if key[1] or not priority})
+
+
+def _first_day(campaign: Campaign, days: Counter, zone: ZoneInfo) -> date:
+    """Where the daily series starts without a range: the campaign's first day, or its first activity before."""
+    active = [day for day, _, metric in days if metric.startswith("conv:") or metric == "relationship"]
+    return min([campaign.created_at.astimezone(zone).date(), *active])
+
+
+def _members(campaign_id: int, volunteer: int | None) -> list:
+    """The campaign's members (any role: organizers log conversations too), with their names."""
+    query = (select(Membership.id, Membership.user_id, Membership.role, Membership.active, Membership.created_at,
+                    User.display_name).join(User, User.id == Membership.user_id)
+             .where(Membership.campaign_id == campaign_id))
+    if volunteer is not None:
+        query = query.where(Membership.user_id == volunteer)
+    return db.session.execute(query).all()
+
+
+def _joined(members, start: date | None, end: date, zone: ZoneInfo) -> dict:
+    """Active volunteers (the role) who joined in the range, and in its last 7 days."""
+    joined = [m.created_at.astimezone(zone).date() for m in members if m.active and m.role is Role.VOLUNTEER]
+    week = end - timedelta(days=WEEK - 1)
+    return {"value": sum(1 for day in joined if (start is None or day >= start) and day <= end),
+            "change": sum(1 for day in joined if week <= day <= end and (start is None or day >= start))}
+
+
+def _active(campaign_id: int, volunteer: int | None, end: date, zone: ZoneInfo) -> dict:
+    """Active members who logged a conversation that happened in the 7 days ending with the range, and how many
+    more (or fewer) than in the 7 days before: one index probe per member, not a read of the week's conversations."""
+    def count(last: date) -> int:
+        since = datetime.combine(last - timedelta(days=WEEK - 1), time.min, zone)
+        until = datetime.combine(last + timedelta(days=1), time.min, zone)
+        logged = exists().where(Conversation.campaign_id == campaign_id,
+                                Conversation.volunteer_id == Membership.user_id, Conversation.happened_at >= since,
+                                Conversation.happened_at < until, Conversation.deleted.is_(False))
+        return db.session.execute(select(func.count()).select_from(Membership).where(
+            *_active_members(campaign_id, volunteer), logged)).scalar_one()
+    now = count(end)
+    return {"value": now, "change": now - count(end - timedelta(days=WEEK))}
+
+
+def _active_members(campaign_id: int, volunteer: int | None) -> tuple:
+    """Active volunteers (the role: an organizer's own conversations count in the numbers, not as a volunteer)."""
+    where = (Membership.campaign_id == campaign_id, Membership.active.is_(True), Membership.role == Role.VOLUNTEER)
+    return where if volunteer is None else (*where, Membership.user_id == volunteer)
+
+
+def _voters_in_file(campaign_id: int, priority: bool) -> int:
+    """As the latest successful import counted them."""
+    column = VoterImport.priority_in_file if priority else VoterImport.voters_in_file
+    return db.session.execute(select(column).where(
+        VoterImport.campaign_id == campaign_id, VoterImport.status == ImportStatus.SUCCEEDED)
+        .order_by(VoterImport.id.desc()).limit(1)).scalar() or 0
+
+
+def _ran_matching(campaign_id: int, volunteer: int | None) -> int:
+    """Active volunteers who had their contacts evaluated at least once."""
+    ran = exists().where(MatchUsage.membership_id == Membership.id, MatchUsage.elements > 0)
+    return db.session.execute(select(func.count()).select_from(Membership).where(
+        *_active_members(campaign_id, volunteer), ran)).scalar_one()
+
+
+def _table(campaign_id: int, members, priority: bool, today: date, filters: dict) -> dict:
+    """The volunteers table to date: every active member with a row, sorted here, one page of it sent."""
+    # plain rows, not ORM objects: two per volunteer, 4,000 in a large campaign
+    query = select(VolunteerTally.volunteer_id, VolunteerTally.relationships, VolunteerTally.conversations,
+                   VolunteerTally.contacted_relationships, VolunteerTally.last_active_at,
+                   VolunteerTally.follow_ups).where(VolunteerTally.campaign_id == campaign_id)
+    if priority:
+        query = query.where(VolunteerTally.priority.is_(True))
+    if filters.get("volunteer") is not None:
+        query = query.where(VolunteerTally.volunteer_id == filters["volunteer"])
+    before = today.isoformat()
+    totals = defaultdict(lambda: {"relationships": 0, "conversations": 0, "contacted_relationships": 0,
+                                  "last_active_at": None, "follow_ups_overdue": 0})
+    for t in db.session.execute(query):
+        row = totals[t.volunteer_id]
+        row["relationships"] += t.relationships
+        row["conversations"] += t.conversations
+        row["contacted_relationships"] += t.contacted_relationships
+        row["last_active_at"] = max(filter(None, (row["last_active_at"], t.last_active_at)), default=None)
+        # ISO days compare as text: no parsing of every volunteer's every follow-up day
+        row["follow_ups_overdue"] += sum(n for day, n in (t.follow_ups or {}).items() if day < before)
+    rows = []
+    for m in members:
+        if not m.active:
+            continue
+        row = {"id": m.user_id, "display_name": m.display_name, **totals[m.user_id]}
+        row["contact_rate"] = (row["contacted_relationships"] / row["relationships"]) if row["relationships"] else None
+        rows.append(row)
+    sort, desc = filters["sort"], filters["desc"]
+    if sort == "name":
+        rows.sort(key=lambda r: (r["display_name"].casefold(), r["id"]), reverse=desc)
+    else:
+        # rows without a value (no relationships, never active) go last either way
+        present = [r for r in rows if r[sort] is not None]
+        present.sort(key=lambda r: (r[sort], r["display_name"].casefold(), r["id"]), reverse=desc)
+        rows = present + sorted((r for r in rows if r[sort] is None), key=lambda r: r["display_name"].casefold())
+    offset, limit = filters["offset"], filters["limit"]
+    return {"total": len(rows), "offset": offset, "rows": rows[offset:offset + limit]}

@@ -1,0 +1,159 @@
+"""What each dashboard number counts, as plain functions of rows (no database): the push-time upkeep, the rebuild
+and a single volunteer's dashboard all count with these, so they cannot disagree. docs/dashboard.md says the same
+in words."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+PLAN_METHODS = frozenset({"early_in_person", "election_day", "mail"})  # "undecided" is not a plan
+SUPPORTER = (1, 2)
+
+
+@dataclass(frozen=True)
+class Conv:
+    """A live conversation as the dashboard sees it."""
+
+    volunteer_id: int
+    voter_id: int | None
+    happened_at: datetime
+    channel: str
+    support: int | None
+    vote_method: str | None
+    issues: tuple
+    follow_up_on: date | None
+    priority: bool
+
+
+@dataclass(frozen=True)
+class Rel:
+    """A live relationship: who confirmed which voter, when."""
+
+    volunteer_id: int
+    voter_id: int | None
+    created_at: datetime
+    priority: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one voter stands (``VoterProgress``'s columns)."""
+
+    priority: bool
+    contacted_on: date | None = None
+    support: int | None = None
+    support_on: date | None = None
+    vote_plan_on: date | None = None
+    follow_ups: tuple = ()  # ((volunteer_id, day), ...), sorted
+
+
+Key = tuple[date, bool, str]  # (day, priority, metric)
+
+
+def day_of(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def _in_order(convs):
+    return sorted(convs, key=lambda c: c.happened_at)
+
+
+def progress(convs: list[Conv], priority: bool, zone: ZoneInfo) -> Progress | None:
+    """One voter's standing from their live conversations: contacted on the day of the first; the support of the
+    latest one that gave any; a vote plan from the first that named a way to vote; each volunteer's open follow-up
+    (the day set in that volunteer's latest conversation with them). None for a voter nobody talked to."""
+    if not convs:
+        return None
+    convs = _in_order(convs)
+    supported = [c for c in convs if c.support is not None]
+    plans = [c for c in convs if c.vote_method in PLAN_METHODS]
+    latest_by_volunteer = {c.volunteer_id: c for c in convs}
+    return Progress(
+        priority=priority, contacted_on=day_of(convs[0].happened_at, zone),
+        support=supported[-1].support if supported else None,
+        support_on=day_of(supported[-1].happened_at, zone) if supported else None,
+        vote_plan_on=day_of(plans[0].happened_at, zone) if plans else None,
+        follow_ups=tuple(sorted((v, c.follow_up_on) for v, c in latest_by_volunteer.items() if c.follow_up_on)))
+
+
+def progress_counts(state: Progress | None) -> Counter:
+    """What one voter adds to the campaign's days."""
+    counts = Counter()
+    if state is None:
+        return counts
+    p = state.priority
+    counts[(state.contacted_on, p, "contacted")] += 1
+    if state.support is not None:
+        counts[(state.support_on, p, f"support:{state.support}")] += 1
+        if state.support in SUPPORTER:
+            counts[(state.support_on, p, "supporter")] += 1
+    if state.vote_plan_on is not None:
+        counts[(state.vote_plan_on, p, "vote_plan")] += 1
+    for _, day in state.follow_ups:
+        counts[(day, p, "follow_up")] += 1
+    return counts
+
+
+def conversation_counts(conv: Conv, zone: ZoneInfo) -> Counter:
+    """What one live conversation adds: one of its channel, one of each issue, on its day."""
+    day = day_of(conv.happened_at, zone)
+    counts = Counter({(day, conv.priority, f"conv:{conv.channel}"): 1})
+    for issue in conv.issues:
+        counts[(day, conv.priority, f"issue:{issue}")] += 1
+    return counts
+
+
+def relationship_counts(rel: Rel, zone: ZoneInfo) -> Counter:
+    return Counter({(day_of(rel.created_at, zone), rel.priority, "relationship"): 1})
+
+
+def day_counts(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> Counter:
+    """Every metric by (day, priority) for a set of conversations and relationships: the whole campaign (the
+    rebuild) or one volunteer's (the volunteer filter; then "contacted" means by them)."""
+    counts = Counter()
+    by_voter = defaultdict(list)
+    for conv in convs:
+        counts.update(conversation_counts(conv, zone))
+        if conv.voter_id is not None:
+            by_voter[conv.voter_id].append(conv)
+    for voter_convs in by_voter.values():
+        counts.update(progress_counts(progress(voter_convs, voter_convs[0].priority, zone)))
+    for rel in rels:
+        counts.update(relationship_counts(rel, zone))
+    return counts
+
+
+@dataclass
+class Tally:
+    """A volunteer's totals among priority voters or the others (``VolunteerTally``'s columns)."""
+
+    relationships: int = 0
+    contacted_relationships: int = 0
+    conversations: int = 0
+    last_active_at: datetime | None = None
+    follow_ups: dict | None = None
+
+
+def volunteer_tallies(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> dict[bool, Tally]:
+    """One volunteer's totals by priority, from their live conversations and relationships: a relationship is
+    contacted when they logged a conversation with its voter; their open follow-ups are those of their latest
+    conversation with each voter; last active is their latest conversation or relationship."""
+    tallies = defaultdict(lambda: Tally(follow_ups={}))
+    talked_to = {c.voter_id for c in convs if c.voter_id is not None}
+    for rel in rels:
+        tally = tallies[rel.priority]
+        tally.relationships += 1
+        tally.contacted_relationships += rel.voter_id in talked_to
+        tally.last_active_at = max(filter(None, (tally.last_active_at, rel.created_at)))
+    latest = {}
+    for conv in _in_order(convs):
+        tally = tallies[conv.priority]
+        tally.conversations += 1
+        tally.last_active_at = max(filter(None, (tally.last_active_at, conv.happened_at)))
+        latest[conv.voter_id] = conv
+    for conv in latest.values():
+        if conv.follow_up_on and conv.voter_id is not None:
+            days = tallies[conv.priority].follow_ups
+            days[conv.follow_up_on.isoformat()] = days.get(conv.follow_up_on.isoformat(), 0) + 1
+    return dict(tallies)

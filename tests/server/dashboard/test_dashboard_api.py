@@ -1,0 +1,229 @@
+"""GET /api/campaigns/<id>/dashboard: each number as docs/dashboard.md defines it, after pushes, edits, deletes and
+reviews, under each filter, and never another campaign's. The counts are kept at push time; each test also checks
+them against counts made again from scratch (``rollup.rebuild``), so upkeep and definition cannot drift apart."""
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from server.campaigns.models import Role
+from server.dashboard import rollup
+from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
+from server.extensions import db
+from tests.server.dashboard.conftest import days_ago, today
+
+
+def tiles(answer) -> dict:
+    return {name: (tile["value"], tile["change"]) for name, tile in answer["tiles"].items()}
+
+
+def funnel(answer) -> dict:
+    return {step["key"]: step["value"] for step in answer["funnel"]}
+
+
+def row_of(answer, member) -> dict:
+    return next(row for row in answer["volunteers"]["rows"] if row["id"] == member.user_id)
+
+
+def snapshot(app, campaign_id) -> tuple:
+    """The maintained counts as comparable values."""
+    with app.app_context():
+        days = Counter({(r.day, r.priority, r.metric): r.n for r in db.session.execute(select(DashboardDay).where(
+            DashboardDay.campaign_id == campaign_id)).scalars() if r.n})
+        progress = {(r.voter_id, r.priority, r.contacted_on, r.support, r.support_on, r.vote_plan_on,
+                     tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(select(VoterProgress).where(
+                         VoterProgress.campaign_id == campaign_id)).scalars()}
+        tallies = {(r.volunteer_id, r.priority, r.relationships, r.contacted_relationships, r.conversations,
+                    r.last_active_at, tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(
+                        select(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id)).scalars()}
+        return days, progress, tallies
+
+
+def assert_counts_match_a_rebuild(app, campaign_id):
+    kept = snapshot(app, campaign_id)
+    with app.app_context():
+        rollup.rebuild(campaign_id)
+        db.session.commit()
+    assert snapshot(app, campaign_id) == kept
+
+
+@pytest.fixture
+def program(team, voter, befriend, log):
+    """Vera confirms Ana (a priority voter) and Ben and talks to both; Otto talks to Ana later; Cleo is only in the
+    file. Ana's latest support is Otto's 2, Ben's is 4 with a follow-up already due."""
+    campaign_id, vera, otto = team["campaign_id"], team["volunteer"], team["other_volunteer"]
+    ana, ben = voter(campaign_id, "Ana", priority=True), voter(campaign_id, "Ben")
+    voter(campaign_id, "Cleo")
+    befriend(vera, ana)
+    befriend(vera, ben)
+    ids = {
+        "vera_ana": log(vera, ana, channel="text", happened_at=days_ago(20), support=1, vote_method="mail",
+                        issue_tags=["housing"]),
+        "vera_ben": log(vera, ben, channel="door", happened_at=days_ago(3), support=4, vote_method="undecided",
+                        issue_tags=["housing", "schools"], follow_up_on=today(-1)),
+        "otto_ana": log(otto, ana, channel="call", happened_at=days_ago(2), support=2),
+    }
+    return {"ana": ana, "ben": ben, **ids}
+
+
+def test_each_number_counts_what_volunteers_logged(app, team, program, dashboard):
+    answer = dashboard()
+    assert tiles(answer) == {
+        "volunteers_joined": (2, 2), "volunteers_active": (2, 2),
+        "relationships": (2, 2), "contacted": (2, 1),  # Ana was first contacted 20 days ago, Ben 3
+        "supporters": (1, 1), "vote_plans": (1, 0), "follow_ups_overdue": (1, 1)}
+    assert funnel(answer) == {"voters": 0, "volunteers": 2, "ran_matching": 0, "relationships": 2, "contacted": 2,
+                              "supporters": 1, "vote_plans": 1}
+    assert {s["level"]: s["voters"] for s in answer["support"]} == {1: 0, 2: 1, 3: 0, 4: 1, 5: 0}
+    assert answer["issues"] == [{"issue": "housing", "conversations": 2}, {"issue": "schools", "conversations": 1}]
+    series = answer["series"]
+    assert series["days"][-1] == answer["today"] == answer["to"]
+    assert {c: sum(n) for c, n in series["conversations"].items()} == {"call": 1, "door": 1, "text": 1}
+    assert series["conversations"]["door"][-4] == 1 and sum(series["relationships"]) == 2
+    vera = row_of(answer, team["volunteer"])
+    assert (vera["relationships"], vera["contacted_relationships"], vera["contact_rate"], vera["conversations"],
+            vera["follow_ups_overdue"]) == (2, 2, 1.0, 2, 1)
+    otto = row_of(answer, team["other_volunteer"])
+    assert (otto["relationships"], otto["contact_rate"], otto["conversations"]) == (0, None, 1)
+    assert answer["volunteers"]["total"] == 4  # every active member has a row
+    assert_counts_match_a_rebuild(app, team["campaign_id"])
+
+
+def test_priority_only_counts_priority_voters(team, program, dashboard):
+    answer = dashboard(priority="true")
+    assert tiles(answer)["relationships"] == (1, 1)
+    assert tiles(answer)["contacted"] == (1, 0) and tiles(answer)["supporters"] == (1, 1)
+    assert tiles(answer)["follow_ups_overdue"] == (0, 0)  # Ben's follow-up is not a priority voter's
+    assert answer["issues"] == [{"issue": "housing", "conversations": 1}]
+    assert row_of(answer, team["volunteer"])["conversations"] == 1
+
+
+def test_one_volunteer_counts_only_their_own_work(team, program, dashboard):
+    answer = dashboard(volunteer=team["other_volunteer"].user_id)
+    assert tiles(answer)["relationships"] == (0, 0)
+    assert tiles(answer)["contacted"] == (1, 1) and tiles(answer)["supporters"] == (1, 1)
+    assert tiles(answer)["volunteers_active"] == (1, 1)
+    assert funnel(answer)["volunteers"] == 1
+    assert [row["id"] for row in answer["volunteers"]["rows"]] == [team["other_volunteer"].user_id]
+    vera = dashboard(volunteer=team["volunteer"].user_id)
+    # Vera's own latest support for Ana was 1: a supporter by her count too
+    assert tiles(vera)["supporters"] == (1, 0) and tiles(vera)["contacted"] == (2, 1)
+
+
+def test_a_date_range_counts_what_happened_in_it(team, program, dashboard):
+    answer = dashboard(**{"from": today(-10), "to": today(-1)})
+    assert answer["from"] == today(-10) and answer["series"]["days"][0] == today(-10)
+    assert len(answer["series"]["days"]) == 10
+    assert tiles(answer)["contacted"] == (1, 1)  # Ben; Ana was first contacted before the range
+    assert {c: sum(n) for c, n in answer["series"]["conversations"].items()} == {"call": 1, "door": 1, "text": 0}
+    long_ago = dashboard(**{"from": today(-400), "to": today(-300)})
+    assert tiles(long_ago)["contacted"] == (0, 0) and tiles(long_ago)["relationships"] == (0, 0)
+
+
+def test_edits_and_deletes_change_the_numbers_and_reviews_do_not(app, team, program, dashboard, phone_of, client,
+                                                                auth_headers):
+    before = dashboard()
+    reviewed = client.patch(f"/api/campaigns/{team['campaign_id']}/conversations/{program['otto_ana']}",
+                            headers=auth_headers(team["organizer"].user_id),
+                            json={"reviewed": True, "review_reply": "Thanks!", "flagged_for_follow_up": True})
+    assert reviewed.status_code == 200
+    assert dashboard() == before
+    otto = phone_of(team["other_volunteer"])
+    otto.push(otto.op("conversation", program["otto_ana"], {"support": 5}))
+    assert tiles(dashboard())["supporters"] == (0, 0)  # Ana's latest support is now 5
+    assert {s["level"]: s["voters"] for s in dashboard()["support"]}[5] == 1
+    assert_counts_match_a_rebuild(app, team["campaign_id"])
+    vera = phone_of(team["volunteer"])
+    vera.push(vera.op("conversation", program["vera_ben"], action="delete"))
+    answer = dashboard()
+    assert tiles(answer)["contacted"] == (1, 0) and tiles(answer)["follow_ups_overdue"] == (0, 0)
+    assert row_of(answer, team["volunteer"])["contact_rate"] == 0.5
+    assert answer["issues"] == [{"issue": "housing", "conversations": 1}]
+    assert_counts_match_a_rebuild(app, team["campaign_id"])
+    vera.push(vera.op("conversation", program["vera_ben"], {"notes": "Back again."}))  # an edit after the delete
+    assert tiles(dashboard())["contacted"] == (2, 1)
+    assert_counts_match_a_rebuild(app, team["campaign_id"])
+
+
+def test_a_deleted_relationship_leaves_the_counts(app, team, voter, befriend, phone_of, dashboard):
+    relationship_id = befriend(team["volunteer"], voter(team["campaign_id"]))
+    assert tiles(dashboard())["relationships"] == (1, 1)
+    phone = phone_of(team["volunteer"])
+    phone.push(phone.op("relationship", relationship_id, action="delete"))
+    answer = dashboard()
+    assert tiles(answer)["relationships"] == (0, 0) and row_of(answer, team["volunteer"])["relationships"] == 0
+    assert_counts_match_a_rebuild(app, team["campaign_id"])
+
+
+def test_another_campaigns_work_never_shows(app, team, program, dashboard, make_campaign, make_member, voter, log,
+                                            befriend):
+    before = dashboard()
+    other = make_campaign(name="Elsewhere", issue_tags=["housing"])
+    stranger, organizer = make_member(other, Role.VOLUNTEER), make_member(other, Role.ORGANIZER)
+    somebody = voter(other, "Dee", priority=True)
+    befriend(stranger, somebody)
+    log(stranger, somebody, happened_at=days_ago(1), support=1, vote_method="mail", issue_tags=["housing"])
+    assert dashboard() == before
+    theirs = dashboard(campaign_id=other, member=organizer)
+    assert tiles(theirs)["contacted"] == (1, 1) and theirs["volunteers"]["total"] == 2
+    # their volunteer is not a member here
+    answer = dashboard(volunteer=stranger.user_id, status=422)
+    assert answer["errors"] == {"query": {"volunteer": ["Not a member of this campaign."]}}
+
+
+def test_the_file_size_comes_from_the_latest_import(app, team, dashboard):
+    from server.voters.models import ImportStatus, VoterImport
+    with app.app_context():
+        db.session.add(VoterImport(campaign_id=team["campaign_id"], filename="file.csv", upload_path="/dev/null",
+                                   status=ImportStatus.SUCCEEDED, voters_in_file=1_000, priority_in_file=120))
+        db.session.commit()
+    assert funnel(dashboard())["voters"] == 1_000
+    assert funnel(dashboard(priority="true"))["voters"] == 120
+
+
+@pytest.mark.parametrize(("filters", "field"), [
+    ({"from": "2026-10-10", "to": "2026-10-01"}, "from"),
+    ({"to": "yesterday"}, "to"),
+    ({"sort": "email"}, "sort"),
+    ({"limit": "0"}, "limit"),
+    ({"priority": "maybe"}, "priority"),
+])
+def test_bad_filters_are_refused_naming_the_field(dashboard, filters, field):
+    answer = dashboard(status=422, **filters)
+    assert field in answer["errors"]["query"]
+
+
+def test_the_volunteers_table_sorts_and_pages(team, program, dashboard):
+    by_name = dashboard(sort="name", desc="false")["volunteers"]["rows"]
+    assert [row["display_name"] for row in by_name] == sorted(row["display_name"] for row in by_name)
+    page = dashboard(sort="conversations", limit=1, offset=1)["volunteers"]
+    assert page["total"] == 4 and page["offset"] == 1
+    assert [row["id"] for row in page["rows"]] == [team["other_volunteer"].user_id]
+    rates = dashboard(sort="contact_rate", desc="true")["volunteers"]["rows"]
+    assert rates[0]["id"] == team["volunteer"].user_id and rates[-1]["contact_rate"] is None
+
+
+def test_a_reimport_that_marks_a_voter_priority_moves_their_work(app, team, voter, log, dashboard, tmp_path):
+    """The counts split by priority are made again when a new file changes a known voter's mark (and only then: a
+    file that changes no mark leaves them as they were kept)."""
+    from server.voters import importer
+    campaign_id = team["campaign_id"]
+    ana = voter(campaign_id, "Ana", external_id="A1")
+    voter(campaign_id, "Ben", external_id="B1")
+    log(team["volunteer"], ana, support=1, happened_at=days_ago(2))
+    assert tiles(dashboard(priority="true"))["contacted"] == (0, 0)
+
+    def import_file(priority: str) -> None:
+        path = tmp_path / f"file-{priority}.csv"
+        path.write_text(f"voter_id,first_name,last_name,priority\nA1,Ana,Lopez,{priority}\nB1,Ben,Lopez,no\n")
+        with app.app_context():
+            job = importer.create_import(campaign_id, path, path.name)
+            assert importer.run_import(job.id).status.value == "succeeded"
+
+    import_file("no")  # no mark changes
+    assert tiles(dashboard(priority="true"))["contacted"] == (0, 0)
+    import_file("yes")
+    assert tiles(dashboard(priority="true"))["contacted"] == (1, 1)
+    assert tiles(dashboard(priority="true"))["supporters"] == (1, 1)
+    assert_counts_match_a_rebuild(app, campaign_id)
