@@ -3,7 +3,7 @@
 from server.audit.models import AuditEvent
 from server.auth.models import PasswordReset, RevokedToken, User
 from server.campaigns.models import Campaign, Invite, Membership
-from server.canvass.models import Building, Household
+from server.canvass.models import Building, DoorVisit, Household, Turf, TurfHousehold
 from server.conversations.models import Conversation, ConversationIssue
 from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
 from server.exports.models import Export
@@ -20,7 +20,7 @@ from server.voters.models import (
 )
 
 __all__ = ["AppliedOp", "AuditEvent", "Building", "Campaign", "Conversation", "ConversationIssue", "DashboardDay",
-           "Export", "Household", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset",
-           "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "User", "Voter",
-           "VoterIdentifier", "VoterImport", "VoterImportProblem", "VoterProgress", "VolunteerTally",
-           "staged_identifier", "staged_voter"]
+           "DoorVisit", "Export", "Household", "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership",
+           "PasswordReset", "RateLimitCount", "RevokedToken", "SyncCounter", "SyncHistory", "SyncRecord", "Turf",
+           "TurfHousehold", "User", "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem", "VoterProgress",
+           "VolunteerTally", "staged_identifier", "staged_voter"]

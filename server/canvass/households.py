@@ -1,12 +1,14 @@
-"""Give voters the household of their address: the voter import does it for the voters it adds or changes, and
+"""Give voters the household of their address: the voter import for the voters in its file, and
 ``flask kin voters households`` for a whole campaign (voters imported before households existed).
 
 Buildings and households are found by key (``addresses.normalise``), never made twice, and never deleted, so a
 re-import that lists the same addresses lands every voter in the same household, with the same public id.
 
-Python normalises each batch of addresses into a temporary table; the database then makes the missing buildings
-and households and points the voters at theirs in a few set statements, so a million-voter file costs a few
-statements per batch rather than a round trip per building.
+The import's reader normalises each address as it stages the row (``staged_voter``'s household columns); the
+apply step then makes the file's missing buildings and households in one statement each (``add_staged``) and
+sets every voter's household in the voter upsert itself (``staged_households``), so no voter row is written
+twice. The command normalises batches of existing voters into a temporary table and points them at their
+households with a few set statements per batch (``assign``).
 """
 
 import uuid
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Float,
+    FromClause,
     Integer,
     MetaData,
     String,
@@ -24,10 +27,13 @@ from sqlalchemy import (
     Uuid,
     and_,
     bindparam,
+    cast,
     delete,
+    exists,
     func,
     literal,
     select,
+    tuple_,
     update,
 )
 
@@ -145,3 +151,45 @@ def set_coordinates(points: dict[int, list[tuple[float, float]]]) -> None:
         table = Building.__table__
         db.session.execute(update(table).where(table.c.id == bindparam("building"))
                            .values(latitude=bindparam("lat"), longitude=bindparam("lon")), values)
+
+
+def add_staged(campaign_id: int, staged: Table, where: ColumnElement[bool]) -> None:
+    """Make the buildings and households the staged rows (``where``) name that the campaign lacks, and place the
+    buildings the file gives coordinates for (the mean of its voters'): three set statements for the whole file."""
+    s, building, household = staged.c, Building.__table__, Household.__table__
+    rows = and_(where, s.building_key.is_not(None))
+    db.session.execute(upsert(building).from_select(
+        ["campaign_id", "key", "street", "house_number", "zip", "city"],
+        select(literal(campaign_id), s.building_key, func.min(s.building_street), func.min(s.building_number),
+               func.min(s.building_zip), func.min(s.building_city))
+        .where(rows, ~exists().where(building.c.campaign_id == campaign_id, building.c.key == s.building_key))
+        .group_by(s.building_key),
+    ).on_conflict_do_nothing(index_elements=["campaign_id", "key"]))
+    same_building = and_(building.c.campaign_id == campaign_id, building.c.key == s.building_key)
+    db.session.execute(upsert(household).from_select(
+        ["campaign_id", "building_id", "unit", "unit_label", "public_id"],
+        # the smallest of the rows' fresh ids: any one of them, the same on both databases
+        select(literal(campaign_id), building.c.id, s.unit_key, func.min(s.unit_label),
+               cast(func.min(s.household_public_id), Uuid))
+        .join_from(staged, building, same_building)
+        .where(rows, ~exists().where(household.c.building_id == building.c.id, household.c.unit == s.unit_key))
+        .group_by(building.c.id, s.unit_key),
+    ).on_conflict_do_nothing(index_elements=["building_id", "unit"]))
+    points = (select(s.building_key.label("key"), func.avg(s.latitude).label("latitude"),
+                     func.avg(s.longitude).label("longitude"))
+              .where(rows, s.latitude.is_not(None), s.longitude.is_not(None)).group_by(s.building_key).subquery())
+    db.session.execute(update(building).where(
+        building.c.campaign_id == campaign_id, building.c.key == points.c.key,
+        # an unchanged point is not rewritten
+        tuple_(building.c.latitude, building.c.longitude).is_distinct_from(
+            tuple_(points.c.latitude, points.c.longitude)),
+    ).values(latitude=points.c.latitude, longitude=points.c.longitude))
+
+
+def staged_households(campaign_id: int, staged: Table) -> tuple[FromClause, ColumnElement]:
+    """The staged rows joined to their households (made by ``add_staged``), and the household id column (None
+    for a row without a street), for the voter upsert's SELECT."""
+    s, building, household = staged.c, Building.__table__, Household.__table__
+    joined = (staged.outerjoin(building, and_(building.c.campaign_id == campaign_id, building.c.key == s.building_key))
+              .outerjoin(household, and_(household.c.building_id == building.c.id, household.c.unit == s.unit_key)))
+    return joined, household.c.id

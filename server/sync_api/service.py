@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.campaigns.models import Membership, Role
+from server.canvass import visits
 from server.canvass.models import Household
 from server.columns import utcnow
 from server.conversations import readmodel
@@ -31,7 +32,7 @@ from server.voters.models import Voter
 from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
-from sync.entities import CONVERSATION, ENTITIES, ORGANIZER, VOLUNTEER, Ref
+from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, VOLUNTEER, Ref
 from sync.errors import Problem
 from sync.protocol import Action, Batch, Op, OpResult, Record, Status
 
@@ -195,6 +196,7 @@ class _Loaded:
             row for row in self.changed if self.counted and row not in self.reviewed_by], self.was_live)
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
+        visits.follow(self.membership.campaign_id, [row for row in self.changed if row.entity == DOOR_VISIT.name])
         rollup.tallies(counted)
         if self.changed:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)

@@ -110,6 +110,30 @@ def test_a_voter_import_gives_households_and_a_reimport_keeps_them(app, runner, 
         assert db.session.execute(select(Household).where(Household.public_id == first["v3"][2])).scalar_one()
 
 
+def test_an_import_places_buildings_at_the_mean_of_its_voters_coordinates(app, runner, make_campaign, tmp_path):
+    campaign_id = make_campaign()
+    path = tmp_path / "placed.csv"
+    path.write_text("external_id,first_name,last_name,house_number,street,unit,zip,latitude,longitude\n"
+                    "v1,Ana,Lopez,12,Oak Avenue,Apt 1,27601,35.7800,-78.6400\n"
+                    "v2,Bo,Lopez,12,OAK AVE,Apt 2,27601,35.7802,-78.6402\n"
+                    "v3,Cy,Diaz,14,Oak Avenue,,27601,,\n", encoding="utf-8")
+    result = runner.invoke(args=["kin", "voters", "import", str(path), "--campaign", str(campaign_id),
+                                 "--format", "generic"])
+    assert result.exit_code == 0, result.output
+    placed = coordinates_of(app, campaign_id)
+    assert placed["v1"] == placed["v2"] == pytest.approx((35.7801, -78.6401))  # one building, two apartments
+    assert placed["v3"] == (None, None)
+
+
+def test_an_import_gives_a_household_to_an_unchanged_voter_who_had_none(app, runner, make_campaign, tmp_path):
+    campaign_id = make_campaign()
+    rows = [("v1", "Ana", "Lopez", "12", "Oak Avenue", "Apt 1", "27601")]
+    add_voters(app, campaign_id, [("v1", "12", "Oak Avenue", "Apt 1", "27601")])  # imported before households
+    assert households_of(app, campaign_id)["v1"] is None
+    assert import_file(runner, tmp_path, campaign_id, rows).exit_code == 0
+    assert households_of(app, campaign_id)["v1"][:2] == ("27601|OAK AVE|12", "1")
+
+
 # geocodes
 
 
