@@ -66,7 +66,8 @@ class Blueprint(SmorestBlueprint):
         codes = set(doc_info.get("errors", ()))
         if "requestBody" in doc:
             codes |= {400, 413, 422}  # not JSON (or a bad form); larger than the limit; a field that is wrong
-        if any(parameter.get("in") == "query" for parameter in doc.get("parameters", ())):
+        # (a parameter may be a name, as the ETag decorator's If-None-Match is: a header, never a query)
+        if any(isinstance(p, dict) and p.get("in") == "query" for p in doc.get("parameters", ())):
             codes.add(422)
         responses = doc.setdefault("responses", {})
         for code in sorted(codes):

@@ -24,13 +24,15 @@ from server.basemaps.archive import BadArchive
 from server.campaigns import service
 from server.campaigns.models import Campaign, Role
 from server.campaigns.schemas import CampaignSchema
+from server.canvass import geocodes, households
+from server.canvass.models import Building, Household
 from server.extensions import db
 from server.fields import LANGUAGES
 from server.identifiers import InvalidIdentifier, normalize_email
 from server.matching import tags
 from server.matching.keys import active_key
 from server.voters.importer import ImportBusy, create_import, run_import
-from server.voters.models import ImportStatus, VoterIdentifier
+from server.voters.models import ImportStatus, Voter, VoterIdentifier
 from server.voters.problems import HEADER as PROBLEMS_HEADER
 from server.voters.problems import problem_rows
 from server.voters.reader import describe_presets
@@ -200,6 +202,55 @@ def _write_problems(job, path: Path) -> None:
             writer.writerow(row)
             count += 1
     click.echo(f"Problems ({count:,}): {path}")
+
+
+def _voters_of(campaign: Campaign) -> int:
+    return db.session.execute(select(func.count()).select_from(Voter).where(Voter.campaign_id == campaign.id)
+                              ).scalar_one()
+
+
+@voters.command("households")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+def group_households(campaign_id):
+    """Group the campaign's voters into households by address (imports do it for the voters they change; run
+    this once for voters imported before households existed). Safe to run again: the same address keeps its
+    household."""
+    campaign = _campaign(campaign_id)
+    with click.progressbar(length=_voters_of(campaign), label="Grouping voters into households",
+                           show_eta=True) as bar:
+        changed = households.assign(campaign.id, progress=bar.update)
+    db.session.commit()
+    buildings, homes, unplaced = db.session.execute(select(
+        select(func.count()).select_from(Building).where(Building.campaign_id == campaign.id).scalar_subquery(),
+        select(func.count()).select_from(Household).where(Household.campaign_id == campaign.id).scalar_subquery(),
+        select(func.count()).select_from(Voter).where(Voter.campaign_id == campaign.id,
+                                                      Voter.household_id.is_(None)).scalar_subquery(),
+    )).one()
+    click.echo(f"{changed:,} voters given a household. The campaign has {homes:,} households in {buildings:,} "
+               f"buildings; {unplaced:,} voters have no street address.")
+
+
+@voters.command("geocodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+def import_geocodes(file, campaign_id):
+    """Set coordinates from a CSV of voter id, latitude and longitude, or from the Census Bureau batch
+    geocoder's results (docs/canvassing.md). Every row is checked first: with any bad row, nothing changes."""
+    campaign = _campaign(campaign_id)
+    with file.open(encoding="utf-8-sig", newline="") as lines:
+        with click.progressbar(length=file.stat().st_size, label=f"Reading {file.name}", show_eta=True) as bar:
+            read = geocodes.read(lines, lambda line: bar.update(len(line.encode())))
+    if not read.problems:
+        geocodes.unknown_ids(campaign.id, read)
+    if read.problems:
+        shown = "\n".join(str(problem) for problem in sorted(read.problems, key=lambda p: p.line)[:50])
+        more = len(read.problems) + read.more_problems - 50
+        raise click.ClickException(f"{file.name}: nothing was changed; fix these rows and run it again:\n{shown}"
+                                   + (f"\n... and {more:,} more." if more > 0 else ""))
+    placed = geocodes.apply(campaign.id, read)
+    db.session.commit()
+    click.echo(f"Coordinates for {len(read.points):,} voters in {placed:,} buildings"
+               + (f"; {read.unmatched:,} rows the geocoder did not match." if read.shape == "census" else "."))
 
 
 matching = AppGroup("matching", help="Private contact matching: the campaign key and its tag table.")

@@ -15,6 +15,7 @@ from server.auth.passwords import hash_password, verify_password
 from server.auth.service import user_by_email
 from server.campaigns import service
 from server.campaigns.models import Campaign, Membership, Role
+from server.canvass import households
 from server.extensions import db
 from server.matching.tags import tag_new_identifiers
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
@@ -48,6 +49,8 @@ def seed(voter_count: int) -> None:
                                          .where(VoterIdentifier.campaign_id == campaign.id)).scalar_one()
         with click.progressbar(length=identifiers, label="Building the matching tag table") as bar:
             tag_new_identifiers(campaign, 0, bar.update)
+        with click.progressbar(length=voter_count, label="Grouping voters into households") as bar:
+            households.assign(campaign.id, progress=bar.update)
         db.session.commit()
         click.echo(f"Created the demo campaign (id {campaign.id}) with {voter_count} synthetic voters.")
     else:

@@ -172,14 +172,27 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class OnlyWith:
+    """``field`` may hold a value only while ``other`` holds one of ``values`` (None: is not set): a come-back
+    time only with the result "come back", a new person's name only on a visit that names no voter. Checked
+    when an op sets ``field``, against the record as the op leaves it."""
+
+    field: str
+    other: str
+    values: tuple
+
+
+@dataclass(frozen=True)
 class Entity:
     """``creator`` is the role that creates and deletes records; its fields decide whether a record is
-    alive. ``exactly_one``: fields of which a new record names exactly one."""
+    alive. ``exactly_one``: fields of which a new record names exactly one. ``only_with``: fields that go
+    with another's value."""
 
     name: str
     fields: Mapping[str, FieldSpec]
     creator: str = VOLUNTEER
     exactly_one: tuple[str, ...] = field(default=())
+    only_with: tuple[OnlyWith, ...] = field(default=())
 
 
 def fields_json_schema(entity: Entity) -> dict:
@@ -229,7 +242,31 @@ CONVERSATION = Entity("conversation", {
     "flagged_for_follow_up": _organizer(Bool()),
 }, exactly_one=("relationship_id", "voter_id"))
 
-ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION)}
+DOOR_RESULTS = ("talked", "not_home", "refused", "come_back", "moved", "inaccessible", "wrong_address", "deceased")
+NEW_PERSON = ("person_first_name", "person_last_name", "person_phone", "person_email")
+
+DOOR_VISIT = Entity("door_visit", {
+    "household_id": _volunteer(Ref("household"), required=True, fixed=True),
+    "voter_id": _volunteer(Ref("voter"), null=True, fixed=True),  # null: the whole household (one "not home")
+    "result": _volunteer(Choice(DOOR_RESULTS), required=True),
+    "come_back_at": _volunteer(DateTime(), null=True),  # when to knock again, with result come_back
+    "happened_at": _volunteer(DateTime(), required=True),
+    "literature_left": _volunteer(Bool()),
+    "support": _volunteer(IntRange(1, 5), null=True),  # 1 strong support … 5 strong oppose; null: unknown
+    "issue_tags": _volunteer(ListOf(IssueTag(), 20)),
+    "notes": _volunteer(Text(5000)),
+    # someone met at the door who is not in the voter file, as they gave it
+    "person_first_name": _volunteer(Text(100)),
+    "person_last_name": _volunteer(Text(100)),
+    "person_phone": _volunteer(Text(40)),
+    "person_email": _volunteer(Text(320)),
+    # what they agreed to, each offered and never assumed: stay in touch (My people), the volunteer's card, an
+    # invitation to volunteer
+    "agreed_to": _volunteer(ListOf(Choice(("stay_in_touch", "shared_card", "invited")), 3)),
+}, only_with=(OnlyWith("come_back_at", "result", ("come_back",)),
+              *(OnlyWith(name, "voter_id", (None,)) for name in NEW_PERSON)))
+
+ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION, DOOR_VISIT)}
 
 
 def _field_problem(entity, name, value, role, issue_tags, current) -> str | None:
@@ -245,6 +282,14 @@ def _field_problem(entity, name, value, role, issue_tags, current) -> str | None
     return spec.type.check(value, issue_tags)
 
 
+def _only_with(rule: OnlyWith) -> Problem:
+    allowed = [value for value in rule.values if value is not None]
+    if allowed:
+        return Problem("only_with", f"Only when {rule.other} is {' or '.join(allowed)}.", field=rule.other,
+                       values=allowed)
+    return Problem("only_without", f"Only when {rule.other} is not given.", field=rule.other)
+
+
 def validate(entity: Entity, fields: Mapping[str, object], role: str, *, issue_tags: frozenset[str] | None,
              current: Mapping[str, object] | None = None) -> dict[str, list[str]]:
     """Errors naming each bad field of an upsert by ``role``; empty when the upsert is valid.
@@ -258,6 +303,11 @@ def validate(entity: Entity, fields: Mapping[str, object], role: str, *, issue_t
     for name, value in fields.items():
         if problem := _field_problem(entity, name, value, role, issue_tags, current):
             errors[name] = [problem]
+    merged = {**(current or {}), **fields}
+    for rule in entity.only_with:
+        if rule.field in fields and merged.get(rule.field) not in (None, "") \
+                and merged.get(rule.other) not in rule.values and rule.field not in errors:
+            errors[rule.field] = [_only_with(rule)]
     if current is None:
         for name, spec in entity.fields.items():
             if spec.required and fields.get(name) is None:

@@ -272,7 +272,7 @@ def _describe(value: object) -> object:
         return {"kind": type(value).__name__, **{f.name: _describe(getattr(value, f.name)) for f in fields(value)}}
     if isinstance(value, Mapping):
         return {key: _describe(item) for key, item in value.items()}
-    return list(value) if isinstance(value, tuple) else value
+    return [_describe(item) for item in value] if isinstance(value, tuple) else value
 
 
 def constants() -> dict:

@@ -108,3 +108,26 @@ export const cancelVoterFile = (campaignId, importId) => authed(`${at(campaignId
 /** Every problem of an import, as the CSV file the server writes. */
 export const voterFileProblems = (campaignId, importId) => authedFile(
   `${at(campaignId)}/voter-files/${importId}/problems.csv`);
+
+/** The campaign's turfs with progress, newest first ({expired: true} includes expired ones). */
+export const listTurfs = (campaignId, { expired = false } = {}) => authed(
+  `${at(campaignId)}/turfs?${query({ expired })}`);
+
+/** The campaign's streets (a street within a ZIP), each with its doors and voters. */
+export const listStreets = (campaignId) => authed(`${at(campaignId)}/turfs/streets`);
+
+/** The voter file's precincts, each with its doors and voters. */
+export const listPrecincts = (campaignId) => authed(`${at(campaignId)}/turfs/precincts`);
+
+/** Cut one turf: {name, days?, precinct | streets: [{street, zip}] | polygon}; answers {turfs, left_out}. */
+export const cutTurf = (campaignId, turf) => authed(`${at(campaignId)}/turfs`, { method: 'POST', body: turf });
+
+/** Cut `count` balanced turfs from a universe: {name, count, days?, universe: {priority, not_contacted, precinct}};
+ * answers {turfs, left_out, balance}. */
+export const cutTurfs = (campaignId, cut) => authed(`${at(campaignId)}/turfs/auto`, { method: 'POST', body: cut });
+
+/** Rename, assign ({holder_id}: a membership id, or null to free it) or set the days left ({days}). */
+export const changeTurf = (campaignId, turfId, changes) => authed(`${at(campaignId)}/turfs/${turfId}`,
+  { method: 'PATCH', body: changes });
+
+export const deleteTurf = (campaignId, turfId) => authed(`${at(campaignId)}/turfs/${turfId}`, { method: 'DELETE' });

@@ -9,6 +9,7 @@ import fileDown from 'lucide-static/icons/file-down.svg';
 import fileSpreadsheet from 'lucide-static/icons/file-spreadsheet.svg';
 import flag from 'lucide-static/icons/flag.svg';
 import inbox from 'lucide-static/icons/inbox.svg';
+import map from 'lucide-static/icons/map.svg';
 import qrCode from 'lucide-static/icons/qr-code.svg';
 import settings from 'lucide-static/icons/settings.svg';
 import smartphone from 'lucide-static/icons/smartphone.svg';
@@ -19,7 +20,7 @@ import { svgIcon } from '../ui/icons.js';
 
 const ICONS = { dashboard: chartColumn, review: inbox, volunteers: users, voterFile: fileSpreadsheet, settings,
   activity, campaigns: building, app: smartphone, copy, qr: qrCode, exports: fileDown, download, flag,
-  priority: star, upload };
+  priority: star, upload, turfs: map };
 
 /** @param {keyof typeof ICONS} name */
 export function icon(name) {

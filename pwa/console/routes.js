@@ -14,6 +14,7 @@ export const ROUTING = {
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/volunteers/(\\d+)/?$`), load: () => import('./screens/volunteer.js'),
       signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/turfs/?$`), load: () => import('./screens/turfs.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/voter-file/?$`), load: () => import('./screens/voter-file.js'),
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/exports/?$`), load: () => import('./screens/exports.js'), signedInOnly: true },

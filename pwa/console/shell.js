@@ -11,10 +11,11 @@ import { icon } from './icons.js';
 import { ROUTING } from './routes.js';
 
 /** The campaign screens, in the order the navigation lists them: [path part, catalog key, icon]. */
-/** @type {[string, string, 'dashboard' | 'review' | 'volunteers' | 'voterFile' | 'exports' | 'settings' |
+/** @type {[string, string, 'dashboard' | 'review' | 'volunteers' | 'turfs' | 'voterFile' | 'exports' | 'settings' |
  *   'activity'][]} */
 const SCREENS = [['dashboard', 'console.nav.dashboard', 'dashboard'], ['review', 'console.nav.review', 'review'],
-  ['volunteers', 'console.nav.volunteers', 'volunteers'], ['voter-file', 'console.nav.voterFile', 'voterFile'],
+  ['volunteers', 'console.nav.volunteers', 'volunteers'], ['turfs', 'console.nav.turfs', 'turfs'],
+  ['voter-file', 'console.nav.voterFile', 'voterFile'],
   ['exports', 'console.nav.exports', 'exports'], ['settings', 'console.nav.settings', 'settings'],
   ['activity', 'console.nav.activity', 'activity']];
 

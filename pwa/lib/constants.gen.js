@@ -92,7 +92,8 @@ export const entities = {
       }
     },
     "creator": "volunteer",
-    "exactly_one": []
+    "exactly_one": [],
+    "only_with": []
   },
   "conversation": {
     "kind": "Entity",
@@ -266,6 +267,229 @@ export const entities = {
     "exactly_one": [
       "relationship_id",
       "voter_id"
+    ],
+    "only_with": []
+  },
+  "door_visit": {
+    "kind": "Entity",
+    "name": "door_visit",
+    "fields": {
+      "household_id": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Ref",
+          "target": "household"
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": true
+      },
+      "voter_id": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Ref",
+          "target": "voter"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": true
+      },
+      "result": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Choice",
+          "values": [
+            "talked",
+            "not_home",
+            "refused",
+            "come_back",
+            "moved",
+            "inaccessible",
+            "wrong_address",
+            "deceased"
+          ]
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": false
+      },
+      "come_back_at": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "DateTime"
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "happened_at": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "DateTime"
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": true,
+        "fixed": false
+      },
+      "literature_left": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "support": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "IntRange",
+          "lo": 1,
+          "hi": 5
+        },
+        "owner": "volunteer",
+        "null": true,
+        "required": false,
+        "fixed": false
+      },
+      "issue_tags": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "ListOf",
+          "item": {
+            "kind": "IssueTag"
+          },
+          "max_items": 20
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "notes": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 5000
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "person_first_name": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 100
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "person_last_name": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 100
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "person_phone": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 40
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "person_email": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 320
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "agreed_to": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "ListOf",
+          "item": {
+            "kind": "Choice",
+            "values": [
+              "stay_in_touch",
+              "shared_card",
+              "invited"
+            ]
+          },
+          "max_items": 3
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      }
+    },
+    "creator": "volunteer",
+    "exactly_one": [],
+    "only_with": [
+      {
+        "kind": "OnlyWith",
+        "field": "come_back_at",
+        "other": "result",
+        "values": [
+          "come_back"
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "person_first_name",
+        "other": "voter_id",
+        "values": [
+          null
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "person_last_name",
+        "other": "voter_id",
+        "values": [
+          null
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "person_phone",
+        "other": "voter_id",
+        "values": [
+          null
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "person_email",
+        "other": "voter_id",
+        "values": [
+          null
+        ]
+      }
     ]
   }
 };

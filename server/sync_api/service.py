@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.campaigns.models import Membership, Role
+from server.canvass import visits
+from server.canvass.models import Household
 from server.columns import utcnow
 from server.conversations import readmodel
 from server.dashboard import rollup
@@ -30,7 +32,7 @@ from server.voters.models import Voter
 from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
-from sync.entities import CONVERSATION, ENTITIES, ORGANIZER, VOLUNTEER, Ref
+from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, VOLUNTEER, Ref
 from sync.errors import Problem
 from sync.protocol import Action, Batch, Op, OpResult, Record, Status
 
@@ -73,6 +75,17 @@ def apply_review(membership: Membership, entity: str, entity_ids: list[str], fie
     return results
 
 
+# what a synced record may name by public id besides other records: rows of the campaign, not of the caller
+CAMPAIGN_ROWS = {"voter": Voter, "household": Household}
+
+
+def _public_ids(model, campaign_id: int, ids: set) -> set:
+    if not ids:
+        return set()
+    return set(db.session.execute(select(model.public_id).where(
+        model.campaign_id == campaign_id, model.public_id.in_(ids))).scalars())
+
+
 def _refs(op: Op):
     """(field, target entity, id) for each reference the op sets."""
     for name, spec in ENTITIES[op.entity].fields.items():
@@ -92,13 +105,12 @@ class _Loaded:
         if db.session.connection().dialect.name == "sqlite":
             _take_counter(campaign_id)  # its single writer: take the write lock before anything is read
         refs = {(target, value) for op in ops for _, target, value in _refs(op) if value is not None}
-        voter_ids = {value for target, value in refs if target == "voter"}
-        self.voters = set(db.session.execute(select(Voter.public_id).where(
-            Voter.campaign_id == campaign_id, Voter.public_id.in_(voter_ids))).scalars()) if voter_ids else set()
+        self.in_campaign = {target: _public_ids(model, campaign_id, {v for t, v in refs if t == target})
+                            for target, model in CAMPAIGN_ROWS.items()}
         targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
         self.rows = _records(campaign_id, targets, lock=True)
         self.was_live = {key: not row.deleted for key, row in self.rows.items()}  # for the dashboard's counts
-        self.rows.update(_records(campaign_id, [r for r in refs if r[0] != "voter" and r not in self.rows]))
+        self.rows.update(_records(campaign_id, [r for r in refs if r[0] not in CAMPAIGN_ROWS and r not in self.rows]))
         op_ids = [uuid.UUID(op.op_id) for op in ops]
         self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
             AppliedOp.campaign_id == campaign_id, AppliedOp.op_id.in_(op_ids))).scalars()} if op_ids else {}
@@ -141,11 +153,14 @@ class _Loaded:
         return result
 
     def _reference_errors(self, op: Op) -> dict[str, list[str]]:
-        """References must point inside the caller's campaign: a voter of it, or one of the caller's records."""
+        """References must point inside the caller's campaign: a voter or household of it, or one of the caller's
+        records."""
         errors = {}
         for name, target, value in _refs(op):
-            if target == "voter":
-                found = value in self.voters
+            if value is None:  # not an id at all: validation says so (not_id)
+                continue
+            if target in CAMPAIGN_ROWS:
+                found = value in self.in_campaign[target]
             else:
                 row = self.rows.get((target, value))
                 found = row is not None and row.owner_id == self.membership.user_id
@@ -181,6 +196,7 @@ class _Loaded:
             row for row in self.changed if self.counted and row not in self.reviewed_by], self.was_live)
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
+        visits.follow(self.membership.campaign_id, [row for row in self.changed if row.entity == DOOR_VISIT.name])
         rollup.tallies(counted)
         ready = rollup.prepare(counted)
         if self.changed:

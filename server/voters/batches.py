@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from server.canvass.addresses import normalise
 from server.voters.models import VOTER_FIELDS, IdentifierKind
 from server.voters.reader import VoterFileError, open_voter_file
 from server.voters.search import search_key
@@ -112,6 +113,19 @@ def _add(batch: Batch, row) -> None:
     voter = row.voter
     external_id = voter["external_id"]
     batch.voters.append((row.line, external_id, uuid.uuid4().hex, search_key(voter["first_name"], voter["last_name"]),
-                         *(voter[name] for name in VOTER_FIELDS)))
+                         *(voter[name] for name in VOTER_FIELDS), *_household(voter)))
     batch.identifiers.extend((row.line, external_id, IdentifierKind.PHONE.value, phone) for phone in row.phones)
     batch.identifiers.extend((row.line, external_id, IdentifierKind.EMAIL.value, email) for email in row.emails)
+
+
+_NO_HOUSEHOLD = (None,) * 8
+
+
+def _household(voter: dict) -> tuple:
+    """The staged household columns (``STAGED_HOUSEHOLD_FIELDS``): the normalised address, and a fresh public id
+    that the household takes if it is new."""
+    address = normalise(voter["house_number"], voter["street"], voter["unit"], voter["zip"], voter["city"])
+    if address is None:
+        return _NO_HOUSEHOLD
+    return (address.building_key, address.street, address.number.text, address.zip, address.city[:100],
+            address.unit, address.unit_label, uuid.uuid4().hex)

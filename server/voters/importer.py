@@ -14,12 +14,14 @@ from sqlalchemy import and_, delete, exists, func, insert, literal, select, text
 
 from server.audit.models import record
 from server.campaigns.models import Campaign
+from server.canvass import households
 from server.columns import utcnow
 from server.dashboard import rollup
 from server.extensions import bulk_insert, db, upsert
 from server.matching.tags import tag_new_identifiers
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
 from server.voters.models import (
+    STAGED_HOUSEHOLD_FIELDS,
     VOTER_FIELDS,
     ImportStatus,
     Voter,
@@ -34,7 +36,7 @@ from server.voters.reasons import english
 log = logging.getLogger(__name__)
 
 EARLY_CHECK_ROWS = FIRST_BATCH_ROWS  # judge the share of bad rows this early: a wrong preset fails fast
-STAGED_COLUMNS = ("line", "external_id", "public_id", "search_name", *VOTER_FIELDS)
+STAGED_COLUMNS = ("line", "external_id", "public_id", "search_name", *VOTER_FIELDS, *STAGED_HOUSEHOLD_FIELDS)
 
 
 class ImportStopped(Exception):
@@ -227,13 +229,17 @@ def _apply(job: VoterImport) -> None:
     priority_changed = db.session.execute(select(Voter.id).where(
         Voter.campaign_id == campaign_id, in_file, Voter.priority.is_distinct_from(staged.priority)).limit(1)
     ).first() is not None
+    # the file's new buildings and households first, so the upsert below sets every voter's household
+    households.add_staged(campaign_id, staged_voter, staged.import_id == job.id)
+    staged_with_homes, household_id = households.staged_households(campaign_id, staged_voter)
     columns = ("external_id", "public_id", "search_name", *VOTER_FIELDS)
     statement = upsert(Voter).from_select(
-        ["campaign_id", "active", "updated_at", *columns],
+        ["campaign_id", "active", "updated_at", *columns, "household_id"],
         select(literal(campaign_id), true(), literal(now, Voter.__table__.c.updated_at.type),
-               *(staged[name] for name in columns)).where(staged.import_id == job.id),
+               *(staged[name] for name in columns), household_id)
+        .select_from(staged_with_homes).where(staged.import_id == job.id),
     )
-    updated = [name for name in columns if name not in ("external_id", "public_id")]
+    updated = [name for name in (*columns, "household_id") if name not in ("external_id", "public_id")]
     statement = statement.on_conflict_do_update(
         index_elements=["campaign_id", "external_id"],
         set_={**{name: statement.excluded[name] for name in updated}, "active": True, "updated_at": now},

@@ -39,6 +39,8 @@ class Voter(CampaignScoped, db.Model):
     state: Mapped[str] = mapped_column(String(2), default="")
     zip: Mapped[str] = mapped_column(String(10), default="")
     county: Mapped[str] = mapped_column(String(100), default="")
+    # the household at this address (server/canvass/households.py); None until assigned, or without a street
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id", ondelete="SET NULL"), index=True)
 
     precinct: Mapped[str] = mapped_column(String(50), default="")
     # where the voter lives, when the file says (WGS 84 degrees): canvassing draws and orders doors by them
@@ -187,9 +189,18 @@ def _staging_table(name: str, columns) -> Table:
 
 
 # same names and types as the voter's columns, so the final upsert is a plain INSERT ... SELECT
+# where the voter lives, normalised by the reader (server/canvass/addresses.py), so the apply step can make the
+# file's missing buildings and households in one statement each and set every voter's household in the upsert
+STAGED_HOUSEHOLD_FIELDS = ("building_key", "building_street", "building_number", "building_zip", "building_city",
+                           "unit_key", "unit_label", "household_public_id")
 staged_voter = _staging_table("staged_voter", [
-    Column(column.name, column.type, nullable=column.nullable)
-    for column in Voter.__table__.columns if column.name in ("external_id", "public_id", "search_name", *VOTER_FIELDS)
+    *(Column(column.name, column.type, nullable=column.nullable) for column in Voter.__table__.columns
+      if column.name in ("external_id", "public_id", "search_name", *VOTER_FIELDS)),
+    Column("building_key", String(400)),  # None: no street, no household
+    Column("building_street", String(200)), Column("building_number", String(40)),
+    Column("building_zip", String(5)), Column("building_city", String(100)),
+    Column("unit_key", String(60)), Column("unit_label", String(60)),
+    Column("household_public_id", String(32)),  # hex; the public id if this row's household is new
 ])
 staged_identifier = _staging_table("staged_identifier", [
     Column("external_id", Voter.__table__.c.external_id.type, nullable=False),

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from server import create_app
 from server.auth.models import ResetOrigin, User
 from server.auth.reset import make_link
 from server.basemaps.service import install_file
 from server.campaigns.models import Campaign, Role
+from server.canvass import households
+from server.canvass.models import Turf, TurfHousehold
 from server.columns import utcnow
 from server.conversations import readmodel
 from server.extensions import db
@@ -121,6 +124,19 @@ EXPECTED = {
     ("PUT", f"{CAMPAIGN}/basemap"): Entry(Role.ORGANIZER, 200, pmtiles=True),
     ("GET", f"{CAMPAIGN}/basemap/file"): Entry(Role.VOLUNTEER, 200),
     ("GET", f"{CAMPAIGN}/basemap/extract"): Entry(Role.VOLUNTEER, 200, query={"bbox": "-78.902,35.993,-78.899,35.995"}),
+    # a volunteer sees the turfs they hold (the world's turf is held by the volunteer who calls)
+    ("GET", f"{CAMPAIGN}/turfs"): Entry(Role.VOLUNTEER, 200),
+    ("POST", f"{CAMPAIGN}/turfs"): Entry(Role.ORGANIZER, 201, {"name": "Cut", "precinct": "FREE"}),
+    ("POST", f"{CAMPAIGN}/turfs/auto"): Entry(Role.ORGANIZER, 201, {"name": "Auto", "count": 1}),
+    ("GET", f"{CAMPAIGN}/turfs/streets"): Entry(Role.ORGANIZER, 200),
+    ("GET", f"{CAMPAIGN}/turfs/precincts"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/turfs/count"): Entry(Role.ORGANIZER, 200, {"polygon": {"type": "Polygon", "coordinates": [
+        [[-78.7, 35.7], [-78.6, 35.7], [-78.6, 35.8], [-78.7, 35.7]]]}}),
+    ("POST", f"{CAMPAIGN}/turfs/take"): Entry(Role.VOLUNTEER, 200, {"token": "<take_token>"}),
+    ("GET", f"{CAMPAIGN}/turfs/<int:turf_id>"): Entry(Role.VOLUNTEER, 200),
+    ("PATCH", f"{CAMPAIGN}/turfs/<int:turf_id>"): Entry(Role.ORGANIZER, 200, {"name": "Renamed"}),
+    ("DELETE", f"{CAMPAIGN}/turfs/<int:turf_id>"): Entry(Role.ORGANIZER, 204),
+    ("GET", f"{CAMPAIGN}/turfs/<int:turf_id>/walk-list"): Entry(Role.VOLUNTEER, 200),
 }
 VOTER_FILE = b"voter_id,first_name,last_name\nA1,Ana,Lopez\n"
 
@@ -218,7 +234,32 @@ def world(app, make_campaign, make_member, make_invite, make_user, town, tmp_pat
             "import_id": import_id,
             "conversation_id": conversation_id,
         }
+        campaigns[name].update(_turfs(app, campaign_id, campaigns[name]["members"][Role.VOLUNTEER].id))
     return campaigns
+
+
+def _turfs(app, campaign_id: int, holder_id: int) -> dict:
+    """Three doors: one in a turf the calling volunteer holds, one in a free turf to take by its link, and one in
+    no turf (precinct FREE, for a new cut)."""
+    with app.app_context():
+        for number, precinct in (("1", "HELD"), ("2", "TAKE"), ("3", "FREE")):
+            db.session.add(Voter(campaign_id=campaign_id, external_id=f"T{number}", first_name="Bo", last_name="Diaz",
+                                 house_number=number, street="Oak Avenue", zip="27601", precinct=precinct,
+                                 latitude=35.75, longitude=-78.65))
+        db.session.flush()
+        households.assign(campaign_id)
+        ids = {}
+        for precinct, holder in (("HELD", holder_id), ("TAKE", None)):
+            turf = Turf(campaign_id=campaign_id, name=precinct, cut="precinct", area={"precinct": precinct}, doors=1,
+                        voters=1, holder_id=holder, expires_at=utcnow() + timedelta(days=3))
+            db.session.add(turf)
+            db.session.flush()
+            household = db.session.execute(select(Voter.household_id).where(
+                Voter.campaign_id == campaign_id, Voter.precinct == precinct)).scalar_one()
+            db.session.add(TurfHousehold(turf_id=turf.id, household_id=household, campaign_id=campaign_id))
+            ids[precinct] = (turf.id, turf.take_token)
+        db.session.commit()
+    return {"turf_id": ids["HELD"][0], "take_token": ids["TAKE"][1]}
 
 
 def _url(rule: str, own: dict, objects: dict) -> str:
@@ -229,6 +270,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<int:import_id>": objects["import_id"],
         "<uuid:voter_id>": objects["voter_id"],
         "<uuid:conversation_id>": objects["conversation_id"],
+        "<int:turf_id>": objects["turf_id"],
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
         "<token>": own["reset_token"],
@@ -260,6 +302,8 @@ def test_access(client, auth_headers, login, world, town, method, rule, entry, c
         body = {**body, "code": world["own"]["invite"].code}
     if body and body.get("token") == "<token>":
         body = {**body, "token": world["own"]["reset_token"]}
+    if body and body.get("token") == "<take_token>":
+        body = {**body, "token": world["own"]["take_token"]}
     if body and body.get("ids") == ["<conversation_id>"]:  # the own campaign's: another's is refused before
         body = {**body, "ids": [str(world["own"]["conversation_id"])]}
     url = _url(rule, campaign, objects)

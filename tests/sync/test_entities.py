@@ -2,7 +2,7 @@
 
 import pytest
 
-from sync.entities import CONVERSATION, ENTITIES, ORGANIZER, RELATIONSHIP, VOLUNTEER, validate
+from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, RELATIONSHIP, VOLUNTEER, validate
 
 VOTER = "00000000-0000-4000-8000-000000000007"  # voters are referred to by their public UUID
 OTHER_VOTER = "00000000-0000-4000-8000-000000000008"
@@ -17,7 +17,7 @@ def errors(fields, role=VOLUNTEER, entity=CONVERSATION, current=NEW_CONVERSATION
 
 
 def test_the_entities_are_declared_by_name():
-    assert set(ENTITIES) == {"relationship", "conversation"}
+    assert set(ENTITIES) == {"relationship", "conversation", "door_visit"}
 
 
 def test_a_valid_new_conversation_has_no_errors():
@@ -137,3 +137,50 @@ def test_every_field_has_a_role_and_a_type_that_checks():
             assert spec.owner in (VOLUNTEER, ORGANIZER)
             assert callable(spec.type.check)
             assert not (spec.required and spec.null)
+
+
+HOUSEHOLD = "00000000-0000-4000-8000-0000000000aa"
+NEW_VISIT = {"household_id": HOUSEHOLD, "result": "not_home", "happened_at": "2026-10-03T11:02:00-04:00"}
+
+
+def test_a_door_visit_needs_a_household_a_result_and_a_time():
+    assert errors(NEW_VISIT, entity=DOOR_VISIT, current=None) == {}
+    assert errors({"notes": "x"}, entity=DOOR_VISIT, current=None) == {
+        "household_id": ["Required."], "result": ["Required."], "happened_at": ["Required."]}
+
+
+def test_a_door_visit_for_a_whole_household_names_no_voter():
+    assert errors({**NEW_VISIT, "voter_id": None}, entity=DOOR_VISIT, current=None) == {}
+    assert errors({**NEW_VISIT, "voter_id": VOTER}, entity=DOOR_VISIT, current=None) == {}
+
+
+def test_a_come_back_time_only_goes_with_come_back():
+    come_back = {**NEW_VISIT, "result": "come_back", "come_back_at": "2026-10-03T17:00:00-04:00"}
+    assert errors(come_back, entity=DOOR_VISIT, current=None) == {}
+    assert errors({**come_back, "result": "talked"}, entity=DOOR_VISIT, current=None) == {
+        "come_back_at": ["Only when result is come_back."]}
+    # setting the time later, on a visit whose stored result is come_back, is judged against the stored result
+    assert errors({"come_back_at": "2026-10-04T10:00:00-04:00"}, entity=DOOR_VISIT,
+                  current={**NEW_VISIT, "result": "come_back"}) == {}
+    assert errors({"come_back_at": None}, entity=DOOR_VISIT, current=NEW_VISIT) == {}  # clearing is always fine
+
+
+def test_a_new_persons_details_only_go_on_a_visit_without_a_voter():
+    met = {**NEW_VISIT, "result": "talked", "person_first_name": "Jo", "person_phone": "919 555 0143"}
+    assert errors(met, entity=DOOR_VISIT, current=None) == {}
+    assert errors({**met, "voter_id": VOTER}, entity=DOOR_VISIT, current=None) == {
+        "person_first_name": ["Only when voter_id is not given."],
+        "person_phone": ["Only when voter_id is not given."]}
+
+
+def test_what_a_person_agreed_to_is_a_list_of_offers():
+    every_offer = ["stay_in_touch", "shared_card", "invited"]
+    assert errors({"agreed_to": every_offer}, entity=DOOR_VISIT, current=NEW_VISIT) == {}
+    assert errors({"agreed_to": ["everything"]}, entity=DOOR_VISIT, current=NEW_VISIT) == {
+        "agreed_to": ["Item 0: Not one of: stay_in_touch, shared_card, invited."]}
+
+
+@pytest.mark.parametrize("result", ["talked", "not_home", "refused", "come_back", "moved", "inaccessible",
+                                    "wrong_address", "deceased"])
+def test_every_door_result_is_accepted(result):
+    assert errors({**NEW_VISIT, "result": result}, entity=DOOR_VISIT, current=None) == {}

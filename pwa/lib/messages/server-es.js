@@ -54,6 +54,11 @@ const EXACT = {
   'A name holds a character that cannot be stored (NUL or a lone surrogate).': UPDATE_APP,
   'Holds a NUL character.': CANNOT_STORE,
 
+  // door to door: taking a turf by its link, downloading its walk list
+  'This turf has expired; ask an organizer for another.':
+    'Esta zona venció; pide otra al equipo organizador.',
+  'Another volunteer has already taken this turf.': 'Otro voluntario ya tomó esta zona.',
+
   // signing in, joining, a forgotten password
   'Wrong e-mail or password.': 'Correo o contraseña incorrectos.',
   'This invite link is not valid.': 'Este enlace de invitación no es válido.',

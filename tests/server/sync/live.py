@@ -40,6 +40,7 @@ class Volunteer:
     campaign_id: int
     token: str  # a bearer access token, valid for an hour
     voter_ids: tuple[str, ...]  # public ids of voters in the volunteer's campaign
+    household_ids: tuple[str, ...] = ()  # public ids of those voters' households, in the same order
 
 
 class LiveServer:
@@ -129,6 +130,8 @@ def seed(database_uri: str, instance_path: Path, *, campaigns: int, volunteers: 
     from server import create_app
     from server.auth.models import User
     from server.campaigns.models import Campaign, Membership, Role
+    from server.canvass import households
+    from server.canvass.models import Household
     from server.extensions import db
     from server.voters.models import Voter
 
@@ -141,9 +144,12 @@ def seed(database_uri: str, instance_path: Path, *, campaigns: int, volunteers: 
         voters = {}
         for campaign in rows:
             voters[campaign.id] = [Voter(campaign_id=campaign.id, external_id=f"live-{campaign.id}-{n}",
-                                         first_name="Ana", last_name=f"Lopez {n}", search_name=f"ana lopez {n}")
+                                         first_name="Ana", last_name=f"Lopez {n}", search_name=f"ana lopez {n}",
+                                         house_number=str(n + 1), street="Oak Avenue", zip="27601")
                                    for n in range(voters_per_campaign)]
             db.session.add_all(voters[campaign.id])
+            db.session.flush()
+            households.assign(campaign.id)
         users = [User(email=f"volunteer{n + 1}@example.org", password_hash="!unusable",
                       display_name=f"Volunteer {n + 1}") for n in range(volunteers)]
         db.session.add_all(users)
@@ -152,9 +158,12 @@ def seed(database_uri: str, instance_path: Path, *, campaigns: int, volunteers: 
         db.session.add_all(Membership(campaign_id=campaign_id, user_id=user.id, role=Role.VOLUNTEER)
                            for user, campaign_id in zip(users, campaign_of, strict=True))
         db.session.commit()
+        household_of = {voter.id: str(db.session.get(Household, voter.household_id).public_id)
+                        for campaign_voters in voters.values() for voter in campaign_voters}
         people = [Volunteer(user.id, campaign_id,
                             create_access_token(identity=str(user.id), expires_delta=timedelta(hours=1)),
-                            tuple(str(voter.public_id) for voter in voters[campaign_id]))
+                            tuple(str(voter.public_id) for voter in voters[campaign_id]),
+                            tuple(household_of[voter.id] for voter in voters[campaign_id]))
                   for user, campaign_id in zip(users, campaign_of, strict=True)]
         db.session.remove()  # hand the connection back before the pool is closed
         db.engine.dispose()

@@ -1,5 +1,6 @@
 """Nothing lost, nothing twice, against the real thing: the app under gunicorn on PostgreSQL, 20 phones that
-hang up before reading answers and retry, and a server killed (SIGKILL, master and workers) twice mid-run."""
+hang up before reading answers and retry, and a server killed (SIGKILL, master and workers) twice mid-run. Each
+phone logs conversations and knocks doors (door visits), as a canvassing volunteer's phone does."""
 
 import http.client
 import random
@@ -18,7 +19,8 @@ from tests.server.sync.conftest import conversation_fields
 from tests.server.sync.live import LiveServer, Phone, seed
 
 PHONES = 20
-CREATIONS, EDITS = 200, 50  # per phone: conversations logged, and later edits of them
+CREATIONS, EDITS = 200, 50  # per phone: conversations logged and doors knocked, and later edits of them
+DOOR_EVERY = 4  # every fourth record a phone makes is a door visit
 TOTAL_OPS = PHONES * (CREATIONS + EDITS)  # 5,000
 BATCH = 20
 DROP_RATE = 0.1  # share of pushes whose connection the phone closes before reading the answer
@@ -28,22 +30,30 @@ MAX_ATTEMPTS = 1_000  # pushes per phone, retries included
 SEED = 20261103
 
 
-def outbox(phone: Phone, voter_id: str, rng: random.Random) -> tuple[list[dict], dict[str, tuple[int, dict]]]:
-    """A day offline: 200 conversations logged and 50 edits of earlier ones (each setting another support
-    value), in outbox order; and what the server should end with, {entity_id: (version, fields)}."""
-    ops, expected = [], {}
+def outbox(phone: Phone, voter_id: str, household_id: str,
+           rng: random.Random) -> tuple[list[dict], dict[str, tuple[int, dict]]]:
+    """A day offline: 200 records made (150 conversations, 50 door visits) and 50 edits of earlier ones (each
+    setting another support value), in outbox order; and what the server should end with, {entity_id: (version,
+    fields)}."""
+    ops, expected, entity_of = [], {}, {}
     edit_slots = set(rng.sample(range(1, CREATIONS + EDITS), EDITS))
     for slot in range(CREATIONS + EDITS):
         if slot in edit_slots:
             entity_id = rng.choice(sorted(expected))
             version, fields = expected[entity_id]
             support = rng.choice([n for n in range(1, 6) if n != fields["support"]])
-            ops.append(phone.op(entity_id, {"support": support}))
+            ops.append(phone.op(entity_id, {"support": support}, entity_of[entity_id]))
             expected[entity_id] = (version + 1, {**fields, "support": support})
         else:
             entity_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            fields = conversation_fields(voter_id=voter_id, notes=f"Conversation {slot} on {phone.device_id}.")
-            ops.append(phone.op(entity_id, fields))
+            if len(expected) % DOOR_EVERY == DOOR_EVERY - 1:
+                entity_of[entity_id] = "door_visit"
+                fields = {"household_id": household_id, "voter_id": voter_id, "result": "talked", "support": 2,
+                          "happened_at": "2026-10-03T11:02:00-04:00", "notes": f"Door {slot} on {phone.device_id}."}
+            else:
+                entity_of[entity_id] = "conversation"
+                fields = conversation_fields(voter_id=voter_id, notes=f"Conversation {slot} on {phone.device_id}.")
+            ops.append(phone.op(entity_id, fields, entity_of[entity_id]))
             expected[entity_id] = (1, fields)
     return ops, expected
 
@@ -167,6 +177,7 @@ class Outcome:
     pulled: dict[str, list[dict]]  # device_id -> changes pulled back after the run
     killed_at: list[int]  # ops settled at each kill
     stored: dict[str, int]  # entity_id -> version, from sync_record
+    entities: Counter  # records of each entity, from sync_record
     applied: list[tuple[str, str]]  # (op_id, status), from applied_op
     last_seq: int
     seqs: list[int]  # each record's change sequence number, from sync_record
@@ -193,7 +204,7 @@ def outcome(tmp_path_factory) -> Outcome:
         phones, expected = [], {}
         for n, volunteer in enumerate(volunteers):
             phone = Phone(volunteer, server.port)
-            ops, expected[phone.device_id] = outbox(phone, volunteer.voter_ids[n], rng)
+            ops, expected[phone.device_id] = outbox(phone, volunteer.voter_ids[n], volunteer.household_ids[n], rng)
             phones.append(FlakyPhone(phone, ops, n, progress, deadline))
         killed_at = run_phones(server, phones, progress, deadline)
         pulled = {}
@@ -207,6 +218,8 @@ def outcome(tmp_path_factory) -> Outcome:
         where = {"campaign_id": campaign_id}
         stored = dict(conn.execute("SELECT entity_id::text, version FROM sync_record "
                                    "WHERE campaign_id = %(campaign_id)s", where).fetchall())
+        entities = Counter(dict(conn.execute("SELECT entity, count(*) FROM sync_record WHERE campaign_id = "
+                                             "%(campaign_id)s GROUP BY entity", where).fetchall()))
         seqs = [seq for (seq,) in conn.execute("SELECT seq FROM sync_record WHERE campaign_id = %(campaign_id)s",
                                                where).fetchall()]
         applied = conn.execute("SELECT op_id::text, status FROM applied_op WHERE campaign_id = %(campaign_id)s",
@@ -214,7 +227,7 @@ def outcome(tmp_path_factory) -> Outcome:
         last_seq = conn.execute("SELECT last_seq FROM sync_counter WHERE campaign_id = %(campaign_id)s",
                                 where).fetchone()[0]
         history = conn.execute("SELECT count(*) FROM sync_history").fetchone()[0]
-    return Outcome(phones, expected, pulled, killed_at, stored, applied, last_seq, seqs, history, report)
+    return Outcome(phones, expected, pulled, killed_at, stored, entities, applied, last_seq, seqs, history, report)
 
 
 def test_the_faults_really_happened(outcome):
@@ -248,6 +261,7 @@ def test_the_database_holds_exactly_the_changes_made(outcome):
     assert len(set(outcome.seqs)) == len(outcome.seqs) and 0 < min(outcome.seqs)
     assert max(outcome.seqs) == outcome.last_seq <= TOTAL_OPS
     assert outcome.history == PHONES * EDITS  # each edit replaced one value, kept in history once
+    assert outcome.entities == {"conversation": PHONES * CREATIONS * 3 // 4, "door_visit": PHONES * CREATIONS // 4}
 
 
 def test_each_volunteer_pulls_back_exactly_what_they_pushed(outcome):

@@ -1,0 +1,154 @@
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from server.canvass.turfs import take_url
+
+NAME = fields.String(required=True, validate=validate.Length(min=1, max=100))
+DAYS = fields.Integer(load_default=None, validate=validate.Range(min=1, max=365),
+                      metadata={"description": "Days until the turf expires (14 when not given)."})
+
+
+class StreetSchema(Schema):
+    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    zip = fields.String(required=True, validate=validate.Length(max=5))
+    city = fields.String(dump_only=True)
+    doors = fields.Integer(dump_only=True)
+    voters = fields.Integer(dump_only=True)
+
+
+class PrecinctSchema(Schema):
+    precinct = fields.String()
+    doors = fields.Integer()
+    voters = fields.Integer()
+
+
+class PolygonSchema(Schema):
+    polygon = fields.Dict(required=True, metadata={
+        "description": "A GeoJSON Polygon or MultiPolygon geometry, [longitude, latitude] in degrees."})
+
+
+class CountSchema(Schema):
+    doors = fields.Integer()
+    voters = fields.Integer()
+
+
+class TurfCutSchema(Schema):
+    """One turf: exactly one of a precinct, streets or a polygon."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = NAME
+    days = DAYS
+    precinct = fields.String(validate=validate.Length(min=1, max=50))
+    streets = fields.List(fields.Nested(StreetSchema), validate=validate.Length(min=1, max=500))
+    polygon = fields.Dict(metadata={"description": "A GeoJSON Polygon or MultiPolygon geometry."})
+
+    @validates_schema
+    def one_area(self, data, **_kwargs):
+        given = [name for name in ("precinct", "streets", "polygon") if name in data]
+        if len(given) != 1:
+            raise ValidationError("Give exactly one of precinct, streets or polygon.", "_schema")
+
+
+class UniverseSchema(Schema):
+    priority = fields.Boolean(load_default=False, metadata={"description": "Only doors with a priority voter."})
+    not_contacted = fields.Boolean(load_default=False, metadata={
+        "description": "Only voters no one has talked to yet (no conversation, no door where someone talked)."})
+    precinct = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
+
+
+class TurfAutoSchema(Schema):
+    name = NAME
+    days = DAYS
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=500))
+    universe = fields.Nested(UniverseSchema, load_default=dict)
+
+
+class TurfProgressSchema(Schema):
+    knocked = fields.Integer(metadata={"description": "Doors with at least one visit since the turf was cut."})
+    contacts = fields.Integer(metadata={"description": "Doors where someone talked."})
+    contact_rate = fields.Float(allow_none=True, metadata={"description": "Contacts over doors knocked."})
+
+
+class TurfSchema(Schema):
+    """A turf as its list shows it. ``take_url`` and ``take_token`` only for organizers."""
+
+    id = fields.Integer(attribute="turf.id")
+    name = fields.String(attribute="turf.name")
+    cut = fields.String(attribute="turf.cut")
+    area = fields.Dict(attribute="turf.area")
+    doors = fields.Integer(attribute="turf.doors")
+    voters = fields.Integer(attribute="turf.voters")
+    holder_id = fields.Integer(attribute="turf.holder_id", allow_none=True)
+    holder_name = fields.String(allow_none=True)
+    held_since = fields.AwareDateTime(attribute="turf.held_since", allow_none=True)
+    taken = fields.Boolean(attribute="turf.taken")
+    expires_at = fields.AwareDateTime(attribute="turf.expires_at")
+    expired = fields.Boolean()
+    created_at = fields.AwareDateTime(attribute="turf.created_at")
+    progress = fields.Nested(TurfProgressSchema)
+    take_url = fields.Method("_take_url", allow_none=True)
+
+    def _take_url(self, row):
+        return take_url(row["turf"]) if row.get("organizer") else None
+
+
+class CutResultSchema(Schema):
+    turfs = fields.List(fields.Nested(TurfSchema))
+    left_out = fields.Integer(metadata={"description": "Doors of the area left out: already in a live turf."})
+    balance = fields.Float(allow_none=True, metadata={
+        "description": "An automatic cut's largest turf's doors over its smallest's."})
+
+
+class TurfListQuerySchema(Schema):
+    expired = fields.Boolean(load_default=False, metadata={"description": "Include expired turfs."})
+
+
+class TurfChangeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    holder_id = fields.Integer(allow_none=True, metadata={"description": "A membership id; null frees the turf."})
+    days = fields.Integer(validate=validate.Range(min=1, max=365),
+                          metadata={"description": "Expire this many days from now."})
+
+
+class TakeSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class WalkVoterSchema(Schema):
+    id = fields.String()
+    first_name = fields.String()
+    last_initial = fields.String()
+    age = fields.Integer(allow_none=True)
+    city = fields.String()
+    priority = fields.Boolean()
+
+
+class WalkDoorSchema(Schema):
+    household_id = fields.String(metadata={"description": "The household's public id, which door visits name."})
+    house_number = fields.String()
+    street = fields.String()
+    unit = fields.String(metadata={"description": "As a canvasser reads it: \"APT 4B\"; empty for a house."})
+    zip = fields.String()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    voters = fields.List(fields.Nested(WalkVoterSchema))
+
+
+class QuestionsSchema(Schema):
+    results = fields.List(fields.String(), metadata={"description": "The door results a visit may record."})
+    support = fields.Dict(metadata={"description": "The support scale: 1 strong support ... 5 strong oppose."})
+    issues = fields.List(fields.String())
+    talking_points = fields.Dict(metadata={"description": "Ideas per language: {\"en\": [...], \"es\": [...]}."})
+
+
+class WalkListSchema(Schema):
+    turf_id = fields.Integer()
+    name = fields.String()
+    expires_at = fields.AwareDateTime()
+    version = fields.String(metadata={"description": "Changes whenever anything in this answer changes (the ETag)."})
+    doors = fields.List(fields.Nested(WalkDoorSchema))
+    questions = fields.Nested(QuestionsSchema)

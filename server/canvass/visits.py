@@ -1,0 +1,42 @@
+"""Keep the door-visit read model (``door_visit``) in step with the synced door visits, inside the transaction
+of the push that changes them, so a turf's progress is a join and a count rather than a read of every record's
+JSON. ``server/sync_api/service.py`` calls ``follow`` with the door-visit records a push changed."""
+
+import uuid
+
+from sqlalchemy import select
+
+from server.canvass.models import DoorVisit, Household
+from server.conversations.readmodel import parse_time
+from server.extensions import db, upsert
+from server.sync_api.models import SyncRecord
+from server.voters.models import Voter
+
+CHUNK = 500  # rows per statement: well under SQLite's limit on bound values
+CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted")
+
+
+def follow(campaign_id: int, records: list[SyncRecord]) -> None:
+    """Write the read-model rows of these door-visit records as they are now."""
+    if not records:
+        return
+    households = _ids(Household, campaign_id, {r.values["household_id"] for r in records})
+    voters = _ids(Voter, campaign_id, {r.values["voter_id"] for r in records if r.values.get("voter_id")})
+    rows = [{"campaign_id": campaign_id, "id": r.entity_id, "record_id": r.id, "volunteer_id": r.owner_id,
+             "household_id": households[uuid.UUID(r.values["household_id"])],
+             "voter_id": voters.get(uuid.UUID(r.values["voter_id"])) if r.values.get("voter_id") else None,
+             "result": r.values["result"], "happened_at": parse_time(r.values["happened_at"]),
+             "deleted": r.deleted} for r in records]
+    table = DoorVisit.__table__
+    for start in range(0, len(rows), CHUNK):
+        stmt = upsert(table).values(rows[start:start + CHUNK])
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["campaign_id", "id"], set_={name: stmt.excluded[name] for name in CHANGING}))
+
+
+def _ids(model, campaign_id: int, public_ids: set[str]) -> dict[uuid.UUID, int]:
+    """{public id: row id} of the campaign's rows (the push checked each is the campaign's)."""
+    if not public_ids:
+        return {}
+    return dict(db.session.execute(select(model.public_id, model.id).where(
+        model.campaign_id == campaign_id, model.public_id.in_({uuid.UUID(value) for value in public_ids}))).all())
