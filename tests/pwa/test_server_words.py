@@ -36,6 +36,8 @@ from server.auth.views import NO_MAIL
 from server.basemaps.service import install_file
 from server.campaigns import service as campaigns
 from server.campaigns.models import Campaign, Invite, Membership, Role
+from server.canvass import households
+from server.canvass.models import Household
 from server.columns import utcnow
 from server.extensions import db
 from server.matching import oprf
@@ -270,6 +272,7 @@ class Volunteer:
         self.headers = self.bearer(self.me.email)
         self.voter = self.voter_with("+19195550101")
         self.other_voter = self.voter_with("+19195550102")
+        self.household = self.household_of(self.voter)
         self.device = str(uuid.uuid4())
 
     def sign_in(self, email: str) -> str:
@@ -292,6 +295,16 @@ class Volunteer:
             tag_new_identifiers(campaign, 0)
             db.session.commit()
             return str(voter.public_id)
+
+    def household_of(self, public_id: str) -> str:
+        """The voter placed at 12 Oak Avenue and grouped into a household: what a door visit names."""
+        with self.app.app_context():
+            voter = db.session.execute(select(Voter).where(Voter.public_id == uuid.UUID(public_id))).scalar_one()
+            voter.house_number, voter.street, voter.zip = "12", "Oak Avenue", "27601"
+            db.session.flush()
+            households.assign(self.campaign)
+            db.session.commit()
+            return str(db.session.get(Household, voter.household_id).public_id)
 
     def call(self, method: str, path: str, what: str, url: str | None = None, client=None, **kwargs):
         """One request to the documented ``path`` (at ``url``, its parameters filled in); its error is heard."""
@@ -594,6 +607,9 @@ class Volunteer:
         variants = resolve(self.spec, request_schema(self.spec, path, "POST"))["properties"]["ops"]["items"]["oneOf"]
         base_ops = {("relationship", "upsert"): self.op("relationship", relationship),
                     ("conversation", "upsert"): self.op("conversation", conversation),
+                    ("door_visit", "upsert"): self.op("door_visit", {
+                        "household_id": self.household, "voter_id": self.voter, "result": "talked", "support": 2,
+                        "happened_at": "2026-10-03T11:02:00-04:00", "notes": "Asked about buses."}),
                     ("relationship", "delete"): self.op("relationship", action="delete")}
         cases = []
         for variant in variants:
