@@ -148,6 +148,7 @@ def bench_lighthouse(playwright, site, campaign: int, folder: Path) -> None:
         page.locator("#signin-password").fill(pwa.PASSWORD)
         page.locator("#signin-form button[type=submit]").click()
         page.goto(f"{site.gzip_url}/console/{campaign}/dashboard")
+        page.locator("#daily-chart").scroll_into_view_if_needed()  # the chart draws when it shows
         page.locator("#daily-chart canvas").wait_for()
         page.close()
         browser.close()  # lets go of a browser it did not launch; Chromium runs on

@@ -26,8 +26,8 @@ const common = {
 };
 
 /** The app shell the service worker precaches; sw.js itself must never be in it, nor the console's code. */
-const SHELL = ['index.html', 'app.js', 'chunks/*.js', 'matching-worker.js', 'styles.css', 'manifest.webmanifest',
-  'icons/*.{svg,png}'];
+const SHELL = ['index.html', 'app.js', 'map.js', 'chunks/*.js', 'matching-worker.js', 'styles.css',
+  'manifest.webmanifest', 'icons/*.{svg,png}', 'maplibre-gl.css', 'maplibre-gl-worker.js'];
 
 const SWAGGER_UI = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'];
 
@@ -54,6 +54,16 @@ async function copyUplotCss() {
   await cp(join(dirname(require.resolve('uplot/package.json')), 'dist', 'uPlot.min.css'), join(to, 'uPlot.min.css'));
 }
 
+/**
+ * MapLibre's stylesheet and its worker, at fixed addresses pwa/ui/map.js names (the worker is MapLibre's own
+ * prebuilt module, which esbuild cannot split out of the library); precached, so a kept map works offline.
+ */
+async function copyMaplibre() {
+  const dist = join(dirname(require.resolve('maplibre-gl/package.json')), 'dist');
+  await cp(join(dist, 'maplibre-gl.css'), join(out, 'maplibre-gl.css'));
+  await cp(join(dist, 'maplibre-gl-worker.mjs'), join(out, 'maplibre-gl-worker.js'));
+}
+
 /** Icons inlined as SVG text (pwa/app/ui/icons.js), without each file's comment and line breaks. */
 const svgText = {
   name: 'svg-text',
@@ -74,27 +84,29 @@ const svgText = {
  */
 async function buildApps() {
   const [{ metafile }] = await Promise.all([
-    build({ ...common, entryPoints: { app: join(src, 'app', 'main.js'), console: join(src, 'console', 'main.js') },
+    // map: pwa/ui/map.js at a fixed address, for the screens that import it (as a chunk) and for tests and benches
+    build({ ...common, entryPoints: { app: join(src, 'app', 'main.js'), console: join(src, 'console', 'main.js'),
+      map: join(src, 'ui', 'map.js') },
       format: 'esm', splitting: true, outdir: out, chunkNames: 'chunks/[name]-[hash]', plugins: [svgText],
       metafile: true }),
     build({ ...common, entryPoints: [join(src, 'lib', 'matching', 'worker.js')], format: 'iife',
       outfile: join(out, 'matching-worker.js') }),
   ]);
-  const app = reachable(metafile, join(out, 'app.js'));
+  const app = reachable(metafile, join(out, 'app.js'), join(out, 'map.js'));
   const consoleOnly = Object.keys(metafile.outputs).filter((file) => file.endsWith('.js') && !app.has(file))
     .map((file) => relative(out, join(root, file)));
   return { metafile, consoleOnly };
 }
 
-/** Every output file an entry loads, at once or later (dynamic imports). */
-function reachable(metafile, entry) {
+/** Every output file the entries load, at once or later (dynamic imports). */
+function reachable(metafile, ...entries) {
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
     for (const { path } of metafile.outputs[file]?.imports ?? []) visit(path);
   };
-  visit(relative(root, entry));
+  for (const entry of entries) visit(relative(root, entry));
   return seen;
 }
 
@@ -154,7 +166,7 @@ const started = performance.now();
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 const [, , { metafile, consoleOnly }] = await Promise.all([copyStatic(), copySwaggerUi(), buildApps(),
-  copyUplotCss()]);
+  copyUplotCss(), copyMaplibre()]);
 await preloadFirstScreen(metafile);
 const { count, size } = await buildServiceWorker(consoleOnly); // last: it hashes what the others wrote
 const ms = Math.round(performance.now() - started);

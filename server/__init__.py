@@ -10,6 +10,7 @@ from server import cli, errors, extensions, health, models, request_input, web  
 from server.audit import views as audit_views
 from server.auth import tokens
 from server.auth import views as auth_views
+from server.basemaps import views as basemap_views
 from server.campaigns import views as campaign_views
 from server.canvass import views as turf_views
 from server.config import load_config
@@ -23,7 +24,7 @@ from server.voters import views as voter_views
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BLUEPRINTS = (health.blp, auth_views.blp, campaign_views.blp, voter_views.blp, matching_views.blp, sync_views.blp,
               conversation_views.blp, dashboard_views.blp, export_views.blp, turf_views.blp,
-              audit_views.blp)
+              audit_views.blp, basemap_views.blp)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -19,6 +19,8 @@ from server.auth.passwords import hash_password
 from server.auth.reset import make_link
 from server.auth.schemas import PASSWORD
 from server.auth.service import user_by_email
+from server.basemaps import service as basemaps
+from server.basemaps.archive import BadArchive
 from server.campaigns import service
 from server.campaigns.models import Campaign, Role
 from server.campaigns.schemas import CampaignSchema
@@ -176,6 +178,8 @@ def import_voters(file, campaign_id, preset, pairs, no_header, allow_shrink, pro
                f"with a dropped phone or e-mail: {job.rows_with_warnings:,}.")
     if job.unused_columns:
         click.echo(f"Columns not imported ({len(job.unused_columns)}): {', '.join(job.unused_columns)}.")
+    if job.priority_column:
+        click.echo(f"Priority voters: the column {job.priority_column!r} (the campaign's settings).")
     _write_problems(job, problems_path or Path.cwd() / f"voter-import-{job.id}-problems.csv")
     if job.status is not ImportStatus.SUCCEEDED:
         raise click.ClickException(f"Import {job.id} {job.status.value}: {job.message}")
@@ -287,6 +291,22 @@ def build_tag_table(campaign_id):
         added = tags.tag_new_identifiers(campaign, 0, bar.update)
         db.session.commit()
     click.echo(f"Added {added:,} tags.")
+
+
+@kin.command("basemap")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+def basemap(file, campaign_id):
+    """Make a PMTiles archive the campaign's basemap (docs/maps.md), replacing the one before; audited."""
+    campaign = _campaign(campaign_id)
+    try:
+        installed = basemaps.install_file(campaign, file, None)
+    except BadArchive as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from exc
+    west, south, east, north = installed.bounds
+    click.echo(f"Campaign {campaign_id}'s basemap: {installed.kind} tiles ({installed.tile_type}), zooms "
+               f"{installed.min_zoom} to {installed.max_zoom}, {installed.size:,} bytes, covering "
+               f"{west:g},{south:g},{east:g},{north:g}.")
 
 
 @kin.command("worker")

@@ -59,6 +59,8 @@ class Defaults:
     VOTER_IMPORT_STALE_MINUTES = 10  # an import silent this long was interrupted (a crash, a restart)
     VOTER_SEARCH_RATE_LIMIT = "30 per minute; 300 per day"  # per volunteer: search is not a way to dump the file
     JOB_TIMEOUT_SECONDS = 4 * 3600
+    BASEMAP_MAX_BYTES = 1024**3  # an uploaded basemap (a county from a Protomaps build is tens to hundreds of MB)
+    BASEMAP_EXTRACT_MAX_TILES = 4096  # a phone's extract: a few km² take a few hundred tiles over zooms 0 to 15
 
     # flask-compress: never stream-compress (it leaves a streamed file unclosed); web.py hands it static files
     # as plain bodies instead, so the app shell is compressed too

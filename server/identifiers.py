@@ -16,7 +16,20 @@ _NOT_IN_EMAIL = re.compile(r'[\s\x00-\x1f\x7f-\x9f\ud800-\udfff()<>\[\]:;,\\"]')
 
 
 class InvalidIdentifier(ValueError):
-    """The value cannot be normalised; the message says why, in words a person can act on."""
+    """The value cannot be normalised; the message says why, in words a person can act on, and ``code`` with
+    ``params`` say it for translation (the voter file's problems, server/voters/reasons.py)."""
+
+    def __init__(self, message: str, code: str, **params):
+        super().__init__(message)
+        self.code, self.params = code, params
+
+    @classmethod
+    def email_too_long(cls) -> "InvalidIdentifier":
+        return cls(f"Longer than {MAX_EMAIL_LENGTH} characters.", "email_too_long", limit=MAX_EMAIL_LENGTH)
+
+    @classmethod
+    def invalid_phone(cls, region: str) -> "InvalidIdentifier":
+        return cls(f"Not a valid phone number for region {region}.", "invalid_phone", region=region)
 
 
 def normalize_email(raw: str) -> str:
@@ -25,12 +38,12 @@ def normalize_email(raw: str) -> str:
     Linear in the length of ``raw`` and bounded before any work: this runs on text from anyone, before sign-in.
     """
     if len(raw) > 4 * MAX_EMAIL_LENGTH:  # checked before NFKC, which can lengthen text
-        raise InvalidIdentifier(f"Longer than {MAX_EMAIL_LENGTH} characters.")
+        raise InvalidIdentifier.email_too_long()
     value = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", raw)).strip().lower()
     if len(value) > MAX_EMAIL_LENGTH:
-        raise InvalidIdentifier(f"Longer than {MAX_EMAIL_LENGTH} characters.")
+        raise InvalidIdentifier.email_too_long()
     if not _is_address(value):
-        raise InvalidIdentifier("Not a valid e-mail address.")
+        raise InvalidIdentifier("Not a valid e-mail address.", "invalid_email")
     return value
 
 
@@ -81,7 +94,7 @@ def normalize_phone(raw: str, region: str) -> str:
             national = (area_in_brackets or area) + exchange + line
             if _nanp_is_valid(national):
                 return "+1" + national
-            raise InvalidIdentifier(f"Not a valid phone number for region {region}.")
+            raise InvalidIdentifier.invalid_phone(region)
     return _normalize_phone_with_phonenumbers(raw, region)
 
 
@@ -91,8 +104,8 @@ def _normalize_phone_with_phonenumbers(raw: str, region: str) -> str:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidIdentifier("Not a phone number.") from exc
+        raise InvalidIdentifier("Not a phone number.", "not_a_phone") from exc
     if not phonenumbers.is_valid_number(number):
-        raise InvalidIdentifier(f"Not a valid phone number for region {region}.")
+        raise InvalidIdentifier.invalid_phone(region)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -66,8 +66,12 @@ export const auditEvents = (campaignId, filters, { page = 1, pageSize = 25 } = {
 /** The latest exports made, newest first (their ids are what ?since= continues from). */
 export const listExports = (campaignId) => authed(`${at(campaignId)}/exports`);
 
-/** An export file: 'conversations.csv' or 'van-canvass-results.csv', {since?, notes?}. */
-export const exportFile = (campaignId, file, options) => authedFile(`${at(campaignId)}/exports/${file}?${query(options)}`);
+/**
+ * A single-use URL, good for a minute, that downloads an export by a plain GET, so the browser saves it as it
+ * streams: 'conversations.csv' or 'van-canvass-results.csv', {since?, notes?}. Answers {url, expires_at}.
+ */
+export const exportTicket = (campaignId, file, { since = null, notes = false } = {}) => authed(
+  `${at(campaignId)}/exports/tickets`, { method: 'POST', body: { file, ...(since == null ? {} : { since: String(since) }), notes } });
 
 /** The campaign's voter-file imports, newest first. */
 export const listVoterFiles = (campaignId) => authed(`${at(campaignId)}/voter-files`);

@@ -27,7 +27,7 @@ export function campaignRun(id) {
 export function startPath() {
   const runs = campaignsRun();
   const chosen = runs.find((run) => run.campaign.id === remembered()) ?? (runs.length === 1 ? runs[0] : null);
-  return chosen ? `/console/${chosen.campaign.id}/volunteers` : null;
+  return chosen ? `/console/${chosen.campaign.id}/dashboard` : null;
 }
 
 export function rememberCampaign(id) {

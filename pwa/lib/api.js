@@ -269,3 +269,20 @@ export async function searchVoters(campaignId, { name, city }) {
 export async function leaveCampaign(campaignId) {
   return authed(`/campaigns/${campaignId}/membership`, { method: 'DELETE' });
 }
+
+// --- the campaign's basemap (docs/maps.md) ---
+
+/** What the campaign's basemap covers: {kind, tile_type, min_zoom, max_zoom, bounds, center, size, uploaded_at}. */
+export async function basemapInfo(campaignId) {
+  return authed(`/campaigns/${campaignId}/basemap`);
+}
+
+/**
+ * A PMTiles archive of the basemap's tiles covering a box, to keep offline.
+ * @param {number} campaignId
+ * @param {number[]} bbox west, south, east, north in degrees
+ * @returns {Promise<Blob>}
+ */
+export async function basemapExtract(campaignId, bbox) {
+  return (await authedFile(`/campaigns/${campaignId}/basemap/extract?bbox=${bbox.join(',')}`)).blob;
+}

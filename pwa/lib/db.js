@@ -21,6 +21,10 @@
 //   candidates  a voter a contact matched, keyed [user_id, campaign_id, contact_id, voter_id]: {..., strength,
 //               decision, found_at}; decision: null (not yet asked), 'confirmed', 'dismissed' ("not them": not
 //               offered again). Index campaign [user_id, campaign_id].
+// The map (version 3):
+//   basemaps    the part of the campaign's basemap a phone keeps offline, keyed [campaign_id, key] (key: what the
+//               caller keeps it for, e.g. a turf): {campaign_id, key, bbox, blob (a PMTiles archive), saved_at}.
+//               Map tiles only, nothing about anyone; cleared with the rest when a person signs out.
 // Rule from the idb README: never await anything but this database's requests inside a transaction. Where an
 // operation must run the caller's rules inside its transaction (a change stamped by the clock, a pulled page
 // merged, an import merged into the contacts here), it takes them as a synchronous function: values in, values out.
@@ -28,7 +32,7 @@ import { openDB, unwrap } from 'idb';
 import { decode, encode, stamp } from './hlc.js';
 
 const NAME = 'kin';
-const VERSION = 2;
+const VERSION = 3;
 let opening = null;
 
 /** The open database, opened once per page; after a failed open the next call tries again. */
@@ -52,6 +56,9 @@ export function db() {
           .createIndex('campaign', ['user_id', 'campaign_id']);
         database.createObjectStore('candidates', { keyPath: ['user_id', 'campaign_id', 'contact_id', 'voter_id'] })
           .createIndex('campaign', ['user_id', 'campaign_id']);
+      }
+      if (oldVersion < 3) {
+        database.createObjectStore('basemaps', { keyPath: ['campaign_id', 'key'] });
       }
     },
     // a newer app in another tab wants to upgrade: let it, and open again on next use
@@ -420,6 +427,21 @@ export async function rememberDecision(candidate, decision) {
   });
 }
 
+// --- map tiles ---
+
+/**
+ * Keep a basemap extract for a campaign under ``key``, replacing what was kept there.
+ * @param {{campaign_id: number, key: string, bbox: number[], blob: Blob}} extract
+ */
+export async function saveBasemap(extract) {
+  await write(['basemaps'], (tx) => tx.objectStore('basemaps').put({ ...extract, saved_at: new Date().toISOString() }));
+}
+
+/** The extract kept for a campaign under ``key``, or undefined. */
+export async function keptBasemap(campaignId, key) {
+  return (await db()).get('basemaps', [campaignId, key]);
+}
+
 // --- the whole phone ---
 
 /** Ask the browser not to evict our data under storage pressure; true when it agrees. */
@@ -433,9 +455,10 @@ export async function requestPersistence() {
 
 /** Delete everything of a person's from this phone (on signing out), in one transaction. */
 export async function forgetUser(userId) {
-  await write(['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates', 'voters'], async (tx) => {
+  await write(['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates', 'voters', 'basemaps'], async (tx) => {
     await deleteContacts(tx, userId);
     tx.objectStore('voters').clear(); // cards of this person's people: the next one here pulls their own
+    tx.objectStore('basemaps').clear(); // the next person here may not be in these campaigns
     const records = tx.objectStore('records').index('owner');
     for (let cursor = await records.openCursor(startingWith(userId)); cursor; cursor = await cursor.continue()) {
       cursor.delete();

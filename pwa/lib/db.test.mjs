@@ -5,9 +5,9 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  applyChange, candidatesOf, db, dropStaleTags, forgetContacts, forgetUser, getMeta, getRecord, getVoter, outboxPage,
-  pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence, saveCandidates, savePulledPage, saveTags,
-  saveVoters, setMeta, tagsOf, votersOf,
+  applyChange, candidatesOf, db, dropStaleTags, forgetContacts, forgetUser, getMeta, getRecord, getVoter, keptBasemap,
+  outboxPage, pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence, saveBasemap, saveCandidates,
+  savePulledPage, saveTags, saveVoters, setMeta, tagsOf, votersOf,
 } from './db.js';
 import { decode, encode, stamp } from './hlc.js';
 
@@ -44,6 +44,7 @@ const V2 = {
   tags: { keyPath: ['user_id', 'campaign_id', 'key_version', 'input'], indexes: { campaign: ['user_id', 'campaign_id'] } },
   voters: { keyPath: ['campaign_id', 'id'], indexes: {} },
 };
+const V3 = { ...V2, basemaps: { keyPath: ['campaign_id', 'key'], indexes: {} } };
 
 /** Put rows into a store in one transaction, beside the module under test (to set a scene). */
 async function putRows(rows) {
@@ -59,8 +60,8 @@ const op = (userId, campaignId, hlc, extra = {}) => ({ op_id: crypto.randomUUID(
 test('from an empty database the upgrade makes every store and index, and one device id', async () => {
   const database = await db();
   assert.equal(database.name, 'kin');
-  assert.equal(database.version, 2);
-  assert.deepEqual(schemaOf(database), V2);
+  assert.equal(database.version, 3);
+  assert.deepEqual(schemaOf(database), V3);
   const device = await getMeta('device');
   assert.match(device, UUID);
   assert.equal(await db(), database); // opened once per page
@@ -87,8 +88,8 @@ test('a version 1 database is upgraded in place: its records, outbox and device 
   (await done(open)).close();
 
   const database = await db();
-  assert.equal(database.version, 2);
-  assert.deepEqual(schemaOf(database), V2);
+  assert.equal(database.version, 3);
+  assert.deepEqual(schemaOf(database), V3);
   assert.equal(await getMeta('device'), 'old-device');
   assert.deepEqual((await recordsOf(7, 1, 'relationship')).map((r) => r.values), [{ notes: 'kept' }]);
   assert.deepEqual((await pendingOps(7)).map((o) => o.op_id), ['o1']);
@@ -96,15 +97,15 @@ test('a version 1 database is upgraded in place: its records, outbox and device 
 
 test('a database that cannot be opened is not kept: the next use opens it again', async () => {
   await done(indexedDB.deleteDatabase('kin')); // db.js lets go of its connection, as for another tab
-  const newer = indexedDB.open('kin', 3); // a newer app's database: this one cannot open it
+  const newer = indexedDB.open('kin', 4); // a newer app's database: this one cannot open it
   (await done(newer)).close();
   await assert.rejects(db(), { name: 'VersionError' });
   await assert.rejects(getMeta('device'), { name: 'VersionError' });
 
   await done(indexedDB.deleteDatabase('kin')); // whatever was in the way has gone
   const database = await db();
-  assert.equal(database.version, 2);
-  assert.deepEqual(schemaOf(database), V2);
+  assert.equal(database.version, 3);
+  assert.deepEqual(schemaOf(database), V3);
   assert.match(await getMeta('device'), UUID);
 });
 
@@ -229,11 +230,25 @@ test("forgetContacts deletes a person's contacts, tags and matches, and nobody e
   assert.deepEqual(await holdings(31), FULL);
 });
 
+test('a basemap extract is kept per campaign and key, replaced by the next one kept there', async () => {
+  const archive = (text) => new Blob([text], { type: 'application/vnd.pmtiles' });
+  await saveBasemap({ campaign_id: 1, key: 'turf-1', bbox: [1, 2, 3, 4], blob: archive('first') });
+  await saveBasemap({ campaign_id: 1, key: 'turf-2', bbox: [1, 2, 3, 5], blob: archive('second') });
+  await saveBasemap({ campaign_id: 2, key: 'turf-1', bbox: [5, 6, 7, 8], blob: archive('elsewhere') });
+  await saveBasemap({ campaign_id: 1, key: 'turf-1', bbox: [1, 2, 3, 4.5], blob: archive('first, again') });
+  const kept = await keptBasemap(1, 'turf-1');
+  assert.deepEqual(kept.bbox, [1, 2, 3, 4.5]);
+  assert.equal(await kept.blob.text(), 'first, again');
+  assert.equal(await (await keptBasemap(2, 'turf-1')).blob.text(), 'elsewhere');
+  assert.equal(await keptBasemap(3, 'turf-1'), undefined);
+});
+
 test("forgetUser deletes everything of the person's, keeps others' work and this device's clock", async () => {
   await fill(40);
   await fill(41);
   await setMeta('profile', { user: { id: 40 } });
   await saveVoters(1, [{ id: 'v', first_name: 'Vera' }]);
+  await saveBasemap({ campaign_id: 1, key: 'turf-1', bbox: [1, 2, 3, 4], blob: new Blob(['tiles']) });
   const device = await getMeta('device');
   const clock = await getMeta('clock');
   await forgetUser(40);
@@ -241,6 +256,7 @@ test("forgetUser deletes everything of the person's, keeps others' work and this
   assert.deepEqual(await holdings(41), FULL);
   assert.equal(await getMeta('profile'), undefined);
   assert.equal((await votersOf(1)).size, 0); // cards of the person's people: the next person pulls their own
+  assert.equal(await keptBasemap(1, 'turf-1'), undefined); // the next person here may not be in this campaign
   assert.equal(await getMeta('device'), device);
   assert.equal(await getMeta('clock'), clock);
 });

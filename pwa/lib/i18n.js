@@ -104,6 +104,7 @@ export function onLanguageChange(fn) {
 const formatters = new Map();
 const FORMATS = {
   list: (locale) => new Intl.ListFormat(locale, { type: 'conjunction' }),
+  choices: (locale) => new Intl.ListFormat(locale, { type: 'disjunction' }),
   day: (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }),
   number: (locale) => new Intl.NumberFormat(locale),
   percent: (locale) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
@@ -120,6 +121,11 @@ function formatter(kind) {
 /** Names as a sentence lists them: "Ana, Ben and Cleo", "Ana, Ben y Cleo". */
 export function formatList(items) {
   return formatter('list').format(items);
+}
+
+/** Alternatives as a sentence offers them: "a year, an age or a date", "un año, una edad o una fecha". */
+export function formatChoices(items) {
+  return formatter('choices').format(items);
 }
 
 /** A calendar date such as an election day ("2026-11-03"), which has no time zone to shift it. */

@@ -43,6 +43,9 @@ class Campaign(db.Model):
     match_prefix_bits: Mapped[int] = mapped_column(default=16)
     match_daily_quota: Mapped[int] = mapped_column(default=5000)
     match_daily_card_quota: Mapped[int] = mapped_column(default=500)
+    # the voter file's column (by its header) that marks the campaign's priority voters: every import reads it as
+    # priority unless the upload's own column choices say otherwise; None: the layout's own priority column, if any
+    priority_column: Mapped[str | None] = mapped_column(String(100))
     # how the VAN canvass-results export names support and issues (server/exports/van.py); None: the defaults
     van_mapping: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from server import fields as kin_fields
 from server.campaigns.models import Role
@@ -6,6 +6,7 @@ from server.campaigns.service import join_url
 from server.exports import van
 from server.exports.van import VanMappingSchema
 from server.matching.models import MAX_PREFIX_BITS, MIN_PREFIX_BITS
+from server.voters.presets import squash
 from server.voters.schemas import VoterCardSchema
 
 
@@ -18,6 +19,19 @@ class MatchingSettings:
 
 
 MAX_TALKING_POINTS, MAX_TALKING_POINT, MAX_TEMPLATE = 20, 500, 1000
+
+
+def _names_a_column(value: str) -> None:
+    if not squash(value):  # columns are matched by their letters and digits (server/voters/presets.py)
+        raise ValidationError("Name the column by its header, with at least one letter or digit.")
+
+
+def priority_column(**kwargs) -> fields.String:
+    """The voter file's column that marks priority voters, by its header; null: the layout's own, if any."""
+    return fields.String(allow_none=True, validate=[validate.Length(min=1, max=100), _names_a_column], metadata={
+        "description": "The voter-file column (by its header) every import reads as priority, unless the upload "
+                       "picks a column for priority or another field for it; null: the layout's own priority "
+                       "column, if any."}, **kwargs)
 
 
 def talking_points(**kwargs) -> fields.Dict:
@@ -42,6 +56,7 @@ class CampaignSchema(MatchingSettings, Schema):
                              validate=validate.Length(max=50))
     talking_points = talking_points(load_default=dict)
     message_template = message_template(load_default=dict)
+    priority_column = priority_column(load_default=None)
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
         "description": "How the VAN export names support and issues; null: the defaults (docs/exports.md)."})
     van_columns = fields.Function(lambda c: van.layout(c.van_mapping, c.issue_tags or []).mapping(), dump_only=True,
@@ -58,6 +73,7 @@ class CampaignUpdateSchema(MatchingSettings, Schema):
     issue_tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=50))
     talking_points = talking_points()
     message_template = message_template()
+    priority_column = priority_column()
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True)
 
 

@@ -50,4 +50,14 @@ class VolunteerTally(db.Model):
     contacted_relationships: Mapped[int] = mapped_column(default=0)
     conversations: Mapped[int] = mapped_column(default=0)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    follow_ups: Mapped[dict] = mapped_column(JSON, default=dict)  # "YYYY-MM-DD" -> open follow-ups set for that day
+
+
+class VolunteerFollowUp(db.Model):
+    """How many of one volunteer's open follow-ups (among priority voters or the others) fall on one day: rows, so
+    that the volunteers table counts the overdue ones for every volunteer in one SQL sum."""
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    priority: Mapped[bool] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int]

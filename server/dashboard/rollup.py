@@ -3,9 +3,11 @@ in the transaction of the push that changes them, and make them again from scrat
 upgrade, a voter-file import that may change who is a priority voter, a new time zone).
 
 A push calls ``before`` with the records it changed, before the conversation read model is written; ``tallies``
-once it is written (each volunteer's totals, under a lock on their membership); and ``after`` once it holds the
-campaign's change counter: from there pushes run one at a time, so reading a voter's stored progress and writing
-the new one cannot race another push about the same voter.
+once it is written (each volunteer's totals, under a lock on their membership); ``prepare`` next, which counts the
+push's difference to the days and its voters' progress while other pushes do the same; and ``settle`` once it
+holds the campaign's change counter, where pushes run one at a time: it writes the progress and adds the
+difference, counting again only the voters another push changed in between. So the part of a push that pushes
+of a campaign take turns at stays a few statements long.
 """
 
 import json
@@ -15,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from server.campaigns.models import Campaign, Membership
 from server.conversations.models import Conversation
 from server.dashboard import tally
-from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
+from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import bulk_insert, db, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
@@ -56,9 +58,21 @@ def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session:
     return Pending(campaign_id, [row.id for row in convs], old, rels, {row.owner_id for row in changed})
 
 
-def after(pending: Pending, session: Session | None = None) -> None:
-    """Apply what the push changed to the counts: the difference between before and now of each conversation,
-    relationship and voter it touched."""
+@dataclass
+class Ready:
+    """A push's changes to the counts, worked out before it holds the campaign's counter: what to add to the days,
+    and each touched voter's progress as it was read (``stored``) and as it is now (``progress``)."""
+
+    campaign_id: int
+    zone: ZoneInfo
+    delta: Counter
+    stored: dict[int, tally.Progress | None]
+    progress: dict[int, tally.Progress | None]
+
+
+def prepare(pending: Pending, session: Session | None = None) -> Ready:
+    """Count what the push changed, before it takes the counter (so the pushes of a campaign do this side by side):
+    the difference between before and now of each conversation and relationship, and of each voter they touched."""
     session = session or db.session
     campaign_id = pending.campaign_id
     zone = _zone(session, campaign_id)
@@ -79,7 +93,40 @@ def after(pending: Pending, session: Session | None = None) -> None:
     for row, was_live in pending.relationships:
         rel = _rel(row, priorities)
         _add(delta, tally.relationship_counts(rel, zone), int(not row.deleted) - int(was_live))
-    _voters(session, campaign_id, voters, zone, delta)
+    stored = _stored_progress(session, campaign_id, voters)
+    progress = _progress_now(session, campaign_id, voters, zone)
+    for voter_id in voters:
+        _add(delta, tally.progress_counts(stored[voter_id]), -1)
+        _add(delta, tally.progress_counts(progress[voter_id]), 1)
+    return Ready(campaign_id, zone, delta, stored, progress)
+
+
+def settle(ready: Ready, session: Session | None = None) -> None:
+    """Write the push's counts, holding the campaign's counter (so pushes write them one at a time). A voter whose
+    stored progress changed since ``prepare`` read it was touched by a push that settled meanwhile: their progress
+    is counted again here, from every conversation now committed; for the others ``prepare``'s work stands (their
+    progress is a first, a latest or a per-volunteer latest of their conversations, and any push that changed it
+    changed the stored row)."""
+    session = session or db.session
+    campaign_id, delta, progress = ready.campaign_id, ready.delta, dict(ready.progress)
+    now_stored = _stored_progress(session, campaign_id, progress)
+    moved = {voter_id for voter_id in progress if now_stored[voter_id] != ready.stored[voter_id]}
+    if moved:
+        fresh = _progress_now(session, campaign_id, moved, ready.zone)
+        for voter_id in moved:
+            _add(delta, tally.progress_counts(ready.stored[voter_id]), 1)
+            _add(delta, tally.progress_counts(progress[voter_id]), -1)
+            _add(delta, tally.progress_counts(now_stored[voter_id]), -1)
+            _add(delta, tally.progress_counts(fresh[voter_id]), 1)
+            progress[voter_id] = fresh[voter_id]
+    changed = sorted(voter_id for voter_id, state in progress.items() if state != now_stored[voter_id])
+    for ids in _chunks(changed):
+        session.execute(delete(VoterProgress).where(VoterProgress.campaign_id == campaign_id,
+                                                    VoterProgress.voter_id.in_(ids)))
+    rows = [_progress_values(campaign_id, voter_id, progress[voter_id]) for voter_id in changed
+            if progress[voter_id] is not None]
+    if rows:
+        session.execute(insert(VoterProgress), rows)
     _apply(session, campaign_id, delta)
 
 
@@ -99,36 +146,38 @@ def tallies(pending: Pending, session: Session | None = None) -> None:
         retally(session, campaign_id, volunteer_id, zone)
 
 
-def _voters(session: Session, campaign_id: int, voter_ids: set[int], zone: ZoneInfo, delta: Counter) -> None:
-    """Each touched voter's progress from all their live conversations: the difference goes into ``delta``."""
+def _stored_progress(session: Session, campaign_id: int, voter_ids) -> dict[int, tally.Progress | None]:
+    """Each voter's progress as the table holds it (None: no row)."""
+    stored = dict.fromkeys(voter_ids)
+    for ids in _chunks(sorted(stored)):
+        for row in session.execute(select(*PROGRESS_COLUMNS).where(VoterProgress.campaign_id == campaign_id,
+                                                                   VoterProgress.voter_id.in_(ids))):
+            stored[row.voter_id] = _progress_of(row)
+    return stored
+
+
+def _progress_now(session: Session, campaign_id: int, voter_ids, zone: ZoneInfo) -> dict[int, tally.Progress | None]:
+    """Each voter's progress from all their live conversations (an index range on conversation (campaign, voter))."""
+    progress = {}
     for ids in _chunks(sorted(voter_ids)):
-        stored = {row.voter_id: row for row in session.execute(select(VoterProgress).where(
-            VoterProgress.campaign_id == campaign_id, VoterProgress.voter_id.in_(ids))).scalars()}
         convs = defaultdict(list)
         for _, conv, _ in _convs(session, campaign_id, Conversation.voter_id.in_(ids)):
             convs[conv.voter_id].append(conv)
         priority = _voter_priority(session, campaign_id, ids)
         for voter_id in ids:
-            old = stored.get(voter_id)
-            now = tally.progress(convs.get(voter_id, []), priority.get(voter_id, False), zone)
-            _add(delta, tally.progress_counts(_progress_of(old)), -1)
-            _add(delta, tally.progress_counts(now), 1)
-            if old is not None:
-                session.delete(old)
-        session.flush()
-        session.add_all(_progress_row(campaign_id, voter_id, state) for voter_id in ids
-                        if (state := tally.progress(convs.get(voter_id, []), priority.get(voter_id, False), zone)))
-        session.flush()
+            progress[voter_id] = tally.progress(convs.get(voter_id, []), priority.get(voter_id, False), zone)
+    return progress
 
 
 def retally(session: Session, campaign_id: int, volunteer_id: int, zone: ZoneInfo) -> None:
     """Make one volunteer's totals again from their live conversations and relationships."""
     convs = [conv for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id)]
     rels = relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id)
-    session.execute(delete(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id,
-                                                 VolunteerTally.volunteer_id == volunteer_id))
-    session.add_all(_tally_row(campaign_id, volunteer_id, priority, t)
-                    for priority, t in tally.volunteer_tallies(convs, rels, zone).items())
+    for model in (VolunteerTally, VolunteerFollowUp):
+        session.execute(delete(model).where(model.campaign_id == campaign_id, model.volunteer_id == volunteer_id))
+    tallies = tally.volunteer_tallies(convs, rels, zone)
+    session.add_all(_tally_row(campaign_id, volunteer_id, priority, t) for priority, t in tallies.items())
+    session.add_all(_follow_up_rows(campaign_id, volunteer_id, tallies))
     session.flush()
 
 
@@ -137,7 +186,7 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
     for upgrades and imports, never for a request)."""
     session = session or db.session
     zone = _zone(session, campaign_id)
-    for model in (DashboardDay, VoterProgress, VolunteerTally):
+    for model in (DashboardDay, VoterProgress, VolunteerTally, VolunteerFollowUp):
         session.execute(delete(model).where(model.campaign_id == campaign_id))
     convs = [conv for _, conv, _ in _convs(session, campaign_id)]
     rels = relationships(session, campaign_id)
@@ -154,9 +203,12 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
         by_volunteer[rel.volunteer_id][1].append(rel)
     progress = [_progress_row(campaign_id, voter_id, tally.progress(c, c[0].priority, zone))
                 for voter_id, c in by_voter.items()]
-    tallies = [_tally_row(campaign_id, volunteer_id, priority, t) for volunteer_id, (c, r) in by_volunteer.items()
-               for priority, t in tally.volunteer_tallies(c, r, zone).items()]
-    for model, rows in ((VoterProgress, progress), (VolunteerTally, tallies)):
+    tallies, follow_ups = [], []
+    for volunteer_id, (c, r) in by_volunteer.items():
+        theirs = tally.volunteer_tallies(c, r, zone)
+        tallies += [_tally_row(campaign_id, volunteer_id, priority, t) for priority, t in theirs.items()]
+        follow_ups += _follow_up_rows(campaign_id, volunteer_id, theirs)
+    for model, rows in ((VoterProgress, progress), (VolunteerTally, tallies), (VolunteerFollowUp, follow_ups)):
         columns = tuple(column.name for column in model.__table__.columns)
         bulk_insert(model.__table__, columns, [tuple(_plain(getattr(row, name)) for name in columns) for row in rows],
                     session.connection())
@@ -177,17 +229,23 @@ def _convs(session: Session, campaign_id: int, *where, with_deleted: bool = Fals
 
 
 def relationships(session: Session, campaign_id: int, *where) -> list[tally.Rel]:
-    """The campaign's live relationships that match ``where``, with their voter's row id and priority."""
-    rows = session.execute(select(SyncRecord).where(
+    """The campaign's live relationships that match ``where``, with their voter's row id and priority: three
+    columns of each record (its voter id taken out of the JSON by the database), not the whole record."""
+    rows = session.execute(select(SyncRecord.owner_id, SyncRecord.values["voter_id"].as_string(),
+                                  SyncRecord.created_at).where(
         SyncRecord.campaign_id == campaign_id, SyncRecord.entity == RELATIONSHIP.name,
-        SyncRecord.deleted.is_(False), *where)).scalars().all()
-    priorities = _priorities(session, campaign_id, [row.values.get("voter_id") for row in rows])
-    return [_rel(row, priorities) for row in rows]
+        SyncRecord.deleted.is_(False), *where)).all()
+    priorities = _priorities(session, campaign_id, [public_id for _, public_id, _ in rows])
+    return [_rel_of(owner_id, public_id, created_at, priorities) for owner_id, public_id, created_at in rows]
 
 
 def _rel(row: SyncRecord, priorities: dict) -> tally.Rel:
-    voter_id, priority = priorities.get(row.values.get("voter_id"), (None, False))
-    return tally.Rel(row.owner_id, voter_id, row.created_at, priority)
+    return _rel_of(row.owner_id, row.values.get("voter_id"), row.created_at, priorities)
+
+
+def _rel_of(owner_id: int, public_id: str | None, created_at, priorities: dict) -> tally.Rel:
+    voter_id, priority = priorities.get(public_id, (None, False))
+    return tally.Rel(owner_id, voter_id, created_at, priority)
 
 
 def _priorities(session: Session, campaign_id: int, public_ids) -> dict[str, tuple[int, bool]]:
@@ -225,24 +283,37 @@ def _add(total: Counter, counts: Counter, sign: int) -> None:
             total[key] += sign * n
 
 
-def _progress_of(row: VoterProgress | None) -> tally.Progress | None:
+PROGRESS_COLUMNS = (VoterProgress.voter_id, VoterProgress.priority, VoterProgress.contacted_on, VoterProgress.support,
+                    VoterProgress.support_on, VoterProgress.vote_plan_on, VoterProgress.follow_ups)
+
+
+def _progress_of(row) -> tally.Progress | None:
     if row is None:
         return None
     follow_ups = tuple(sorted((int(v), _date(day)) for v, day in (row.follow_ups or {}).items()))
     return tally.Progress(row.priority, row.contacted_on, row.support, row.support_on, row.vote_plan_on, follow_ups)
 
 
+def _progress_values(campaign_id: int, voter_id: int, state: tally.Progress) -> dict:
+    return {"campaign_id": campaign_id, "voter_id": voter_id, "priority": state.priority,
+            "contacted_on": state.contacted_on, "support": state.support, "support_on": state.support_on,
+            "vote_plan_on": state.vote_plan_on, "follow_ups": {str(v): day.isoformat() for v, day in state.follow_ups}}
+
+
 def _progress_row(campaign_id: int, voter_id: int, state: tally.Progress) -> VoterProgress:
-    return VoterProgress(campaign_id=campaign_id, voter_id=voter_id, priority=state.priority,
-                         contacted_on=state.contacted_on, support=state.support, support_on=state.support_on,
-                         vote_plan_on=state.vote_plan_on,
-                         follow_ups={str(v): day.isoformat() for v, day in state.follow_ups})
+    return VoterProgress(**_progress_values(campaign_id, voter_id, state))
 
 
 def _tally_row(campaign_id: int, volunteer_id: int, priority: bool, t: tally.Tally) -> VolunteerTally:
     return VolunteerTally(campaign_id=campaign_id, volunteer_id=volunteer_id, priority=priority,
                           relationships=t.relationships, contacted_relationships=t.contacted_relationships,
-                          conversations=t.conversations, last_active_at=t.last_active_at, follow_ups=t.follow_ups)
+                          conversations=t.conversations, last_active_at=t.last_active_at)
+
+
+def _follow_up_rows(campaign_id: int, volunteer_id: int, tallies: dict[bool, tally.Tally]) -> list[VolunteerFollowUp]:
+    return [VolunteerFollowUp(campaign_id=campaign_id, volunteer_id=volunteer_id, priority=priority,
+                              day=_date(day), n=n)
+            for priority, t in tallies.items() for day, n in sorted((t.follow_ups or {}).items())]
 
 
 def _zone(session: Session, campaign_id: int) -> ZoneInfo:

@@ -4,7 +4,7 @@ and how many rows left the server."""
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.campaigns.models import CampaignScoped
@@ -32,3 +32,19 @@ class Export(CampaignScoped, db.Model):
     row_count: Mapped[int | None]  # rows sent; set when the stream ends
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     complete: Mapped[bool] = mapped_column(default=False)  # false: the download stopped before the end
+
+
+class DownloadTicket(CampaignScoped, db.Model):
+    """A short-lived, single-use permission to download one export by a plain GET (server/exports/tickets.py), so
+    the browser saves the file as it streams instead of holding it in the page's memory."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the token; the token is not kept
+    kind: Mapped[ExportKind] = mapped_column(enum_type(ExportKind, "export_kind"))
+    since: Mapped[str | None] = mapped_column(String(64))
+    with_notes: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

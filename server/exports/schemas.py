@@ -15,6 +15,21 @@ class ConversationExportQuerySchema(VanExportQuerySchema):
     notes = fields.Boolean(load_default=False, metadata={"description": "Add the volunteers' notes (off: left out)."})
 
 
+FILES = {"conversations.csv": ExportKind.CONVERSATIONS, "van-canvass-results.csv": ExportKind.VAN}
+
+
+class TicketRequestSchema(Schema):
+    file = fields.String(required=True, validate=validate.OneOf(list(FILES)))
+    since = SINCE
+    notes = fields.Boolean(load_default=False, metadata={"description": "conversations.csv only: add the notes."})
+
+
+class TicketSchema(Schema):
+    url = fields.String(metadata={"description": "GET it once, within a minute, without a token: the file, as an "
+                                                 "attachment."})
+    expires_at = fields.AwareDateTime()
+
+
 class ExportSchema(Schema):
     id = fields.Integer()
     kind = fields.Enum(ExportKind, by_value=True)

@@ -46,12 +46,16 @@ def start(membership: Membership, kind: ExportKind, since: str | None, with_note
     return export
 
 
-def resolve_since(campaign_id: int, kind: ExportKind, since: str | None) -> tuple[Export | None, datetime | None]:
+def resolve_since(campaign_id: int, kind: ExportKind, since: str | None,
+                  location: str = "query") -> tuple[Export | None, datetime | None]:
     """``since`` is an earlier complete export of the same kind (exact), or an ISO 8601 time with its offset
     (conversations changed after it, by the server's clock).
 
-    :raise 422: naming ``since`` for anything else.
+    :raise 422: naming ``since`` (in ``location``: the query, or a ticket's JSON body) for anything else.
     """
+    def _bad_since(message: str):
+        abort(422, message=message, errors={location: {"since": [message]}})
+
     if not since:
         return None, None
     if since.isascii() and since.isdigit():
@@ -71,10 +75,6 @@ def resolve_since(campaign_id: int, kind: ExportKind, since: str | None) -> tupl
     if moment is None or moment.tzinfo is None:
         _bad_since("Give an export id or a time with its offset, e.g. 2026-10-01T09:00:00-04:00.")
     return None, moment
-
-
-def _bad_since(message: str):
-    abort(422, message=message, errors={"query": {"since": [message]}})
 
 
 def rows(export: Export, *columns, voters_required: bool = False) -> Iterator:

@@ -1,11 +1,20 @@
+from flask import Response
 from flask.views import MethodView
+from flask_smorest import abort
 from sqlalchemy import select
 
 from server.blueprint import Blueprint
-from server.campaigns.models import Role
-from server.exports import files, service, van
+from server.campaigns.models import Campaign, Membership, Role
+from server.exports import files, service, tickets, van
 from server.exports.models import Export, ExportKind
-from server.exports.schemas import ConversationExportQuerySchema, ExportSchema, VanExportQuerySchema
+from server.exports.schemas import (
+    FILES,
+    ConversationExportQuerySchema,
+    ExportSchema,
+    TicketRequestSchema,
+    TicketSchema,
+    VanExportQuerySchema,
+)
 from server.extensions import db
 from server.scoping import current_campaign, current_membership, requires_role
 
@@ -13,6 +22,7 @@ blp = Blueprint("exports", __name__, url_prefix="/api/campaigns/<int:campaign_id
                 description="What volunteers logged, as CSV files for spreadsheets and NGP VAN (docs/exports.md).")
 CSV = {"type": "string"}
 LISTED = 100
+EXPORT_ID = {"description": "This export's id, for a later ?since=.", "schema": {"type": "integer"}}
 
 
 @blp.route("")
@@ -25,18 +35,28 @@ class Exports(MethodView):
                                   .order_by(Export.id.desc()).limit(LISTED)).scalars()
 
 
+def conversations_file(campaign: Campaign, membership: Membership, since: str | None, notes: bool) -> Response:
+    export = service.start(membership, ExportKind.CONVERSATIONS, since, notes)
+    header, rows = files.conversations(export, campaign)
+    return files.stream(export, f"conversations-{export.id}.csv", header, rows, {})
+
+
+def van_file(campaign: Campaign, membership: Membership, since: str | None) -> Response:
+    layout = van.layout(campaign.van_mapping, campaign.issue_tags or [])
+    export = service.start(membership, ExportKind.VAN, since, False, omitted=list(layout.omitted))
+    header, rows = files.van(export, campaign, layout)
+    return files.stream(export, f"van-canvass-results-{export.id}.csv", header, rows,
+                        {"X-Kin-Omitted": "; ".join(layout.omitted)})
+
+
 @blp.route("/conversations.csv")
 class ConversationsExport(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.arguments(ConversationExportQuerySchema, location="query")
-    @blp.response(200, CSV, content_type="text/csv", headers={"X-Kin-Export-Id": {
-        "description": "This export's id, for a later ?since=.", "schema": {"type": "integer"}}})
+    @blp.response(200, CSV, content_type="text/csv", headers={"X-Kin-Export-Id": EXPORT_ID})
     def get(self, query):
         """Every conversation (or those changed since an export), one row each, streamed; audited."""
-        campaign = current_campaign()
-        export = service.start(current_membership(), ExportKind.CONVERSATIONS, query.get("since"), query["notes"])
-        header, rows = files.conversations(export, campaign)
-        return files.stream(export, f"conversations-{export.id}.csv", header, rows, {})
+        return conversations_file(current_campaign(), current_membership(), query.get("since"), query["notes"])
 
 
 @blp.route("/van-canvass-results.csv")
@@ -44,16 +64,46 @@ class VanExport(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.arguments(VanExportQuerySchema, location="query")
     @blp.response(200, CSV, content_type="text/csv", headers={
-        "X-Kin-Export-Id": {"description": "This export's id, for a later ?since=.", "schema": {"type": "integer"}},
+        "X-Kin-Export-Id": EXPORT_ID,
         "X-Kin-Omitted": {"description": "What has no column, for want of a mapping ('; ' between them).",
                           "schema": {"type": "string"}}})
     def get(self, query):
         """Conversations in NGP VAN's canvass-results bulk-upload shape (VANID, ContactType, Result, DateCanvassed,
         CanvassedBy, then the support question and activist codes the campaign mapped), streamed; audited."""
-        campaign = current_campaign()
-        layout = van.layout(campaign.van_mapping, campaign.issue_tags or [])
-        export = service.start(current_membership(), ExportKind.VAN, query.get("since"), False,
-                               omitted=list(layout.omitted))
-        header, rows = files.van(export, campaign, layout)
-        return files.stream(export, f"van-canvass-results-{export.id}.csv", header, rows,
-                            {"X-Kin-Omitted": "; ".join(layout.omitted)})
+        return van_file(current_campaign(), current_membership(), query.get("since"))
+
+
+@blp.route("/tickets")
+class DownloadTickets(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.arguments(TicketRequestSchema)
+    @blp.response(201, TicketSchema)
+    @blp.links(201, Download=("get", "/download/{ticket}", {}))
+    def post(self, request):
+        """A URL that downloads one export by a plain GET, once, within a minute (the browser saves it as it
+        streams). The export is made, and audited, when the URL is opened."""
+        campaign, kind = current_campaign(), FILES[request["file"]]
+        service.resolve_since(campaign.id, kind, request.get("since"), location="json")  # refused now, not later
+        token, ticket = tickets.issue(current_membership(), kind, request.get("since"),
+                                      request["notes"] and kind is ExportKind.CONVERSATIONS)
+        return {"url": f"/api/campaigns/{campaign.id}/exports/download/{token}", "expires_at": ticket.expires_at}
+
+
+@blp.route("/download/<ticket>")
+class TicketDownload(MethodView):
+    @blp.response(200, CSV, content_type="text/csv", headers={"X-Kin-Export-Id": EXPORT_ID})
+    @blp.errors(404)
+    def get(self, campaign_id, ticket):
+        """The export a ticket was bought for, as an attachment; no token: the ticket is the credential.
+
+        :raise 404: for a ticket that is unknown, another campaign's, used, expired, or whose maker is no longer
+            an organizer here.
+        """
+        redeemed = tickets.redeem(campaign_id, ticket)
+        if redeemed is None:
+            abort(404, message="This download link has expired or was already used; start the export again.")
+        bought, membership = redeemed
+        campaign = db.session.get(Campaign, campaign_id)
+        if bought.kind is ExportKind.VAN:
+            return van_file(campaign, membership, bought.since)
+        return conversations_file(campaign, membership, bought.since, bought.with_notes)

@@ -70,7 +70,7 @@ def phone_input(raw: str, region: str) -> str:
 def email_input(raw: str) -> str:
     """``mailto:`` and the address as accounts and the voter file keep it. :raise InvalidIdentifier:"""
     if _UNICODE_TOO_NEW.search(raw):
-        raise InvalidIdentifier("Not a valid e-mail address.")
+        raise InvalidIdentifier("Not a valid e-mail address.", "invalid_email")
     return "mailto:" + normalize_email(raw)
 
 
@@ -86,13 +86,13 @@ def identifier_input(kind, value: str) -> str:
 def _main_number(raw: str, region: str) -> str:
     """The number part of ``raw`` in ASCII digits, or :raise InvalidIdentifier: (see the module docstring)."""
     if _UNICODE_TOO_NEW.search(raw):
-        raise InvalidIdentifier("Not a phone number.")
+        raise InvalidIdentifier("Not a phone number.", "not_a_phone")
     text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", raw))
     if not text.isascii():
         text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
     text = text.strip()
     if _PHONE_CONTEXT.search(text):
-        raise InvalidIdentifier("Not a phone number.")
+        raise InvalidIdentifier("Not a phone number.", "not_a_phone")
     if _TEL_URI.match(text):
         text = text[4:]
     tail = _TAIL.search(text)
@@ -100,7 +100,7 @@ def _main_number(raw: str, region: str) -> str:
         text = text[:tail.start()]
     text = text.strip()
     if not text or not _MAIN_NUMBER.fullmatch(text):
-        raise InvalidIdentifier("Not a phone number.")
+        raise InvalidIdentifier("Not a phone number.", "not_a_phone")
     if _NANP_ONES.match(text) and phonenumbers.country_code_for_region(region) == 1:
-        raise InvalidIdentifier(f"Not a valid phone number for region {region}.")
+        raise InvalidIdentifier.invalid_phone(region)
     return text

@@ -198,6 +198,7 @@ class _Loaded:
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
         visits.follow(self.membership.campaign_id, [row for row in self.changed if row.entity == DOOR_VISIT.name])
         rollup.tallies(counted)
+        ready = rollup.prepare(counted)
         if self.changed:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
                                       .values(last_seq=SyncCounter.last_seq + len(self.changed))
@@ -216,7 +217,7 @@ class _Loaded:
             for seq, row in enumerate(self.changed, start=first):
                 set_committed_value(row, "seq", seq)
             readmodel.number(self.membership.campaign_id, conversations)
-            rollup.after(counted)  # holding the counter: pushes about the same voter take turns here
+            rollup.settle(ready)  # holding the counter: pushes write the shared counts one at a time
 
 
 def _ensure_counter(campaign_id: int) -> None:

@@ -27,7 +27,7 @@ class Batch:
 
     voters: list[tuple] = field(default_factory=list)  # STAGED_COLUMNS without import_id
     identifiers: list[tuple] = field(default_factory=list)  # (line, external_id, kind, value)
-    problems: list[tuple] = field(default_factory=list)  # (line, column, reason, rejected)
+    problems: list[tuple] = field(default_factory=list)  # (line, column, reason, rejected, code, params)
     rows_read: int = 0
     rows_rejected: int = 0
     rows_with_warnings: int = 0
@@ -39,6 +39,8 @@ class Opened:
     format: str
     bytes_total: int | None
     unused: list[str]  # the file's columns no field reads
+    warnings: tuple = ()  # problems of the file as a whole: (line, column, reason, rejected, code, params)
+    priority_column: str | None = None  # the campaign's priority column, when priority is read from it
 
 
 class ReadFailed(Exception):
@@ -46,7 +48,7 @@ class ReadFailed(Exception):
 
 
 def read_batches(path: str, *, preset: str, overrides: dict, region: str, reference_year: int,
-                 no_header: bool = False) -> Iterator:
+                 no_header: bool = False, priority_column: str | None = None) -> Iterator:
     """Yield ``Opened`` then ``Batch``es, read by a child process.
 
     :raise ReadFailed: the file is not a voter file this preset (or any, for auto) can read.
@@ -56,8 +58,8 @@ def read_batches(path: str, *, preset: str, overrides: dict, region: str, refere
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     batches = context.Queue(maxsize=QUEUED_BATCHES)
-    child = context.Process(target=_produce, args=(batches, path, preset, overrides, region, reference_year, no_header),
-                            daemon=True, name="kin-voter-file-reader")
+    child = context.Process(target=_produce, args=(batches, path, preset, overrides, region, reference_year, no_header,
+                                                   priority_column), daemon=True, name="kin-voter-file-reader")
     child.start()
     try:
         while True:
@@ -79,11 +81,13 @@ def read_batches(path: str, *, preset: str, overrides: dict, region: str, refere
         batches.close()
 
 
-def _produce(batches, path, preset, overrides, region, reference_year, no_header) -> None:
+def _produce(batches, path, preset, overrides, region, reference_year, no_header, priority_column) -> None:
     try:
-        with open_voter_file(path, preset=preset, overrides=overrides, region=region,
-                             reference_year=reference_year, no_header=no_header) as reader:
-            batches.put(("opened", Opened(reader.preset.name, reader.total_bytes, reader.unused)))
+        with open_voter_file(path, preset=preset, overrides=overrides, region=region, reference_year=reference_year,
+                             no_header=no_header, priority_column=priority_column) as reader:
+            warnings = tuple((p.line, p.column, p.reason, False, p.code, p.params) for p in reader.warnings)
+            batches.put(("opened", Opened(reader.preset.name, reader.total_bytes, reader.unused, warnings,
+                                          reader.priority_column)))
             batch, size = Batch(), FIRST_BATCH_ROWS
             for row in reader:
                 _add(batch, row)
@@ -100,7 +104,8 @@ def _produce(batches, path, preset, overrides, region, reference_year, no_header
 
 def _add(batch: Batch, row) -> None:
     batch.rows_read += 1
-    batch.problems.extend((p.line, p.column, p.reason[:500], row.voter is None) for p in row.problems)
+    batch.problems.extend((p.line, p.column, p.reason[:500], row.voter is None, p.code, p.params)
+                          for p in row.problems)
     if row.voter is None:
         batch.rows_rejected += 1
         return

@@ -31,6 +31,7 @@ from server.voters.models import (
     staged_identifier,
     staged_voter,
 )
+from server.voters.reasons import english
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def create_import(campaign_id: int, upload_path: Path, filename: str, requested_
     job = VoterImport(campaign_id=campaign_id, upload_path=str(upload_path), filename=filename,
                       requested_format=requested_format, column_map=column_map or {}, created_by_id=created_by_id,
                       allow_shrink=allow_shrink, no_header=no_header,
+                      priority_column=db.session.get(Campaign, campaign_id).priority_column,
                       bytes_total=Path(upload_path).stat().st_size)
     db.session.add(job)
     db.session.commit()
@@ -107,10 +109,13 @@ def _stage(job: VoterImport, progress: Progress | None) -> None:
     """Copy the file's rows into the staging tables, batch by batch, committing progress as it goes."""
     campaign = db.session.get(Campaign, job.campaign_id)
     batches = read_batches(job.upload_path, preset=job.requested_format, overrides=job.column_map,
-                           region=campaign.phone_region, reference_year=utcnow().year, no_header=job.no_header)
+                           region=campaign.phone_region, reference_year=utcnow().year, no_header=job.no_header,
+                           priority_column=job.priority_column)
     try:
         opened = next(batches)
         job.format, job.bytes_total, job.unused_columns = opened.format, opened.bytes_total, opened.unused
+        job.priority_column = opened.priority_column
+        _write_problems(job, opened.warnings)
         for batch in batches:
             _write_batch(job, batch, progress)
             _check_threshold(job, final=False)
@@ -125,10 +130,7 @@ def _write_batch(job: VoterImport, batch: Batch, progress: Progress | None) -> N
     bulk_insert(staged_voter, ("import_id", *STAGED_COLUMNS), [(job.id, *row) for row in batch.voters])
     bulk_insert(staged_identifier, ("import_id", "line", "external_id", "kind", "value"),
           [(job.id, *row) for row in batch.identifiers])
-    if batch.problems:
-        db.session.execute(insert(VoterImportProblem), [
-            {"import_id": job.id, "line": line, "column": column, "reason": reason, "rejected": rejected}
-            for line, column, reason, rejected in batch.problems])
+    _write_problems(job, batch.problems)
     job.rows_read += batch.rows_read
     job.rows_rejected += batch.rows_rejected
     job.rows_with_warnings += batch.rows_with_warnings
@@ -138,6 +140,15 @@ def _write_batch(job: VoterImport, batch: Batch, progress: Progress | None) -> N
         progress(job)
     if db.session.execute(select(VoterImport.cancel_requested).where(VoterImport.id == job.id)).scalar_one():
         raise ImportStopped("Cancelled; the previous voter file is unchanged.", ImportStatus.CANCELLED)
+
+
+def _write_problems(job: VoterImport, problems) -> None:
+    """Problems as the reader's process sends them: (line, column, reason, rejected, code, params)."""
+    if problems:
+        db.session.execute(insert(VoterImportProblem), [
+            {"import_id": job.id, "line": line, "column": column, "reason": reason, "rejected": rejected,
+             "code": code, "params": params or None}
+            for line, column, reason, rejected, code, params in problems])
 
 
 def _analyze_staging() -> None:
@@ -159,8 +170,8 @@ def _drop_duplicates(job: VoterImport) -> None:
     if not duplicates:
         return
     db.session.execute(insert(VoterImportProblem), [
-        {"import_id": job.id, "line": line, "column": None, "rejected": True,
-         "reason": "This voter id is already on an earlier line; this row was left out."}
+        {"import_id": job.id, "line": line, "column": None, "rejected": True, "code": "duplicate_voter_id",
+         "reason": english("duplicate_voter_id", {}), "params": None}
         for line, _ in duplicates
     ])
     lines = [line for line, _ in duplicates]

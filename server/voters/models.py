@@ -146,6 +146,9 @@ class VoterImport(CampaignScoped, db.Model):
     # the file's first row is a voter, not column names: columns are "Column 1", "Column 2"... and mapped by number
     no_header: Mapped[bool] = mapped_column(default=False, server_default=false())
     unused_columns: Mapped[list | None] = mapped_column(JSON)  # the file's columns the layout leaves out
+    # the campaign's priority column when the import was made; once the file is opened, None unless priority was
+    # read from it (the upload picked its own, or the file lacks it: a problem on line 1 says so)
+    priority_column: Mapped[str | None] = mapped_column(String(100))
     # set when the shrink check stopped the import: how many of how many active voters the file would deactivate
     would_deactivate: Mapped[int | None]
     active_before: Mapped[int | None]
@@ -165,8 +168,12 @@ class VoterImportProblem(db.Model):
     import_id: Mapped[int] = mapped_column(ForeignKey("voter_import.id", ondelete="CASCADE"), index=True)
     line: Mapped[int]
     column: Mapped[str | None] = mapped_column(String(100))
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(500))  # in English, for problems.csv and the CLI
     rejected: Mapped[bool]  # False: the row was imported without the bad value
+    # the reason as a code and its values (server/voters/reasons.py), for the console's languages; no code: a
+    # problem stored before codes were, shown in English
+    code: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict | None] = mapped_column(JSON)
 
 
 def _staging_table(name: str, columns) -> Table:

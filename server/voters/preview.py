@@ -17,7 +17,7 @@ SAMPLES = 3  # values shown under each column
 
 def preview_file(head: bytes, *, preset: str = "auto", overrides: dict | None = None, no_header: bool = False,
                  region: str = "US", reference_year: int, whole_size: int | None = None,
-                 rows: int = PREVIEW_ROWS) -> dict:
+                 rows: int = PREVIEW_ROWS, priority_column: str | None = None) -> dict:
     """The preview of a file whose first bytes are ``head`` (``whole_size``: the file's size, when larger).
 
     A file the layout cannot read yet (no voter id column picked, say) still answers its columns and first rows,
@@ -26,16 +26,16 @@ def preview_file(head: bytes, *, preset: str = "auto", overrides: dict | None = 
     if whole_size is not None and whole_size > len(head) and b"\n" in head:
         head = head[:head.rindex(b"\n") + 1]  # the last line was cut where the slice ended
     try:
-        return _preview(head, preset, overrides, no_header, region, reference_year, rows)
+        return _preview(head, preset, overrides, no_header, region, reference_year, rows, priority_column)
     except csv.Error as exc:  # a cell past the csv module's limit, in the first rows: no table a person can read
         raise VoterFileError(f"The first rows cannot be read as a table ({exc}).") from exc
 
 
 def _preview(head: bytes, preset: str, overrides: dict | None, no_header: bool, region: str, reference_year: int,
-             rows: int) -> dict:
+             rows: int, priority_column: str | None) -> dict:
     try:
         reader = open_voter_file(io.BytesIO(head), preset=preset, overrides=overrides, region=region,
-                                 reference_year=reference_year, no_header=no_header)
+                                 reference_year=reference_year, no_header=no_header, priority_column=priority_column)
     except VoterFileError as exc:
         return _unreadable(head, preset, no_header, str(exc), rows)
     with reader:
@@ -53,6 +53,8 @@ def _preview(head: bytes, preset: str, overrides: dict | None, no_header: bool, 
                         for i, name in enumerate(columns)],
             "unused": reader.unused,
             "rows": parsed,
+            "priority_column": reader.priority_column,
+            "warnings": [_problem(warning) for warning in reader.warnings],
         }
 
 
@@ -62,8 +64,12 @@ def _row(row, cells: list[str]) -> dict:
         "line": row.line, "rejected": row.voter is None, "cells": cells,
         "values": {name: value for name, value in voter.items() if value not in ("", None, False)},
         "phones": list(row.phones), "emails": list(row.emails),
-        "problems": [{"column": problem.column, "reason": problem.reason} for problem in row.problems],
+        "problems": [_problem(problem) for problem in row.problems],
     }
+
+
+def _problem(problem) -> dict:
+    return {"column": problem.column, "reason": problem.reason, "code": problem.code, "params": problem.params}
 
 
 def _unreadable(head: bytes, preset: str, no_header: bool, problem: str, rows: int) -> dict:
@@ -82,4 +88,5 @@ def _unreadable(head: bytes, preset: str, no_header: bool, problem: str, rows: i
         "unused": names,
         "rows": [{"line": n + (1 if no_header else 2), "rejected": True, "cells": row, "values": {}, "phones": [],
                   "emails": [], "problems": []} for n, row in enumerate(body[:rows])],
+        "priority_column": None, "warnings": [],
     }

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.voters.models import VoterImportProblem
 
-HEADER = ["line", "column", "reason", "rejected"]
+HEADER = ["line", "column", "reason", "rejected", "code"]  # code last: a reader of the first four keeps working
 
 
 def problem_rows(import_id: int) -> Iterator[list]:
@@ -17,4 +17,5 @@ def problem_rows(import_id: int) -> Iterator[list]:
         .order_by(VoterImportProblem.line, VoterImportProblem.id).execution_options(yield_per=1000)
     ).scalars()
     for problem in problems:
-        yield [problem.line, problem.column or "", problem.reason, "yes" if problem.rejected else "no"]
+        yield [problem.line, problem.column or "", problem.reason, "yes" if problem.rejected else "no",
+               problem.code or ""]

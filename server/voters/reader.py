@@ -15,6 +15,7 @@ What the import engine must know:
 
 import codecs
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -26,6 +27,7 @@ from typing import BinaryIO
 from server.identifiers import InvalidIdentifier, normalize_email, normalize_phone
 from server.voters.models import VOTER_FIELDS, Voter
 from server.voters.presets import FIELDS, IGNORE, MULTI_FIELDS, PRESETS, Preset, squash
+from server.voters.reasons import VALUE_CHARS, english
 
 SAMPLE_BYTES = 1 << 18  # read first to recognise the encoding, the delimiter, the header and the layout
 SAMPLE_ROWS = 200
@@ -64,6 +66,14 @@ class RowError:
     line: int            # 1-based physical line number in the file (header is line 1 when present)
     column: str | None   # the source column name (or Kin field if no header), None for whole-row problems
     reason: str          # a sentence an organizer can act on: "Not a valid phone number for region US."
+    # the reason as a stable code and its values (server/voters/reasons.py), for saying it in another language
+    code: str = dataclasses.field(default="", compare=False)
+    params: dict = dataclasses.field(default_factory=dict, compare=False)
+
+
+def row_error(line: int, column: str | None, code: str, /, **params) -> RowError:
+    """A problem by its code (server/voters/reasons.py), with the English sentence made from it."""
+    return RowError(line, column, english(code, params), code, params)
 
 
 @dataclass(frozen=True)
@@ -86,12 +96,15 @@ def describe_presets() -> list[tuple[str, str]]:
 
 def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto",
                     overrides: Mapping[str, str] | None = None, region: str = "US",
-                    reference_year: int, no_header: bool = False) -> "VoterFileReader":
+                    reference_year: int, no_header: bool = False,
+                    priority_column: str | None = None) -> "VoterFileReader":
     """Recognise the file and get ready to read it; only its first 256 KB are read here.
 
     ``overrides`` maps a source column to a Kin field (``--map column=field``); a column is named by its header
     or by its number from 1. ``no_header``: the first row is a voter, and the columns are "Column 1", "Column 2"...
-    unless the chosen preset names them. ``reference_year`` turns ages into birth years.
+    unless the chosen preset names them. ``reference_year`` turns ages into birth years. ``priority_column``: the
+    campaign's setting, the column read as ``priority`` unless ``overrides`` pick a priority column or give that
+    column another field; a file without it is read as its layout reads it, with a warning in ``warnings``.
     :raise VoterFileError: when the file cannot be read as a voter file at all.
     """
     if preset != "auto" and preset not in PRESETS:
@@ -107,8 +120,12 @@ def open_voter_file(source: str | os.PathLike | BinaryIO, *, preset: str = "auto
         stream, owned, total = source, False, _remaining_size(source)
     try:
         head = _read_head(stream)
-        return VoterFileReader(_Bytes(head, stream, owned), total,
-                               _recognise(head, total, preset, overrides, no_header), region, reference_year)
+        found = _recognise(head, total, preset, overrides, no_header)
+        layout, warning = _with_priority_column(found, priority_column)
+        reader = VoterFileReader(_Bytes(head, stream, owned), total, layout, region, reference_year)
+        reader.priority_column = priority_column if layout is not found else None
+        reader.warnings = [warning] if warning else []
+        return reader
     except BaseException:
         if owned:
             stream.close()
@@ -128,6 +145,8 @@ class VoterFileReader:
     unused: list[str]                      # the columns no field reads, said out loud rather than dropped quietly
     fields_at: dict[int, list[str]]        # a column's position -> the fields read from it
     last_cells: list[str] | None           # the cells of the row just yielded, for a preview
+    priority_column: str | None = None     # the campaign's priority column, when it is what priority is read from
+    warnings: list[RowError] = []          # about the file as a whole (line 1), not a row
 
     def __init__(self, source: "_Bytes", total_bytes: int | None, layout: "_Layout", region: str,
                  reference_year: int):
@@ -175,8 +194,8 @@ class VoterFileReader:
                 except StopIteration:
                     return
                 except csv.Error as exc:  # the reader goes on after the lines it gave up on
-                    yield _rejected(line, None, f"Cannot read lines {line}-{rows.line_num} ({exc}); check for an "
-                                                "unclosed quote.")
+                    yield _rejected(row_error(line, None, "unreadable_lines", first=line, last=rows.line_num,
+                                              detail=str(exc)[:200]))
                     continue
                 if row:
                     parsed = parse(line, row, rows.line_num - line)
@@ -187,8 +206,8 @@ class VoterFileReader:
             text.close()
 
 
-def _rejected(line: int, column: str | None, reason: str) -> ParsedRow:
-    return ParsedRow(line, None, (), (), (RowError(line, column, reason),))
+def _rejected(problem: RowError) -> ParsedRow:
+    return ParsedRow(problem.line, None, (), (), (problem,))
 
 
 class _Bytes(io.RawIOBase):
@@ -451,6 +470,16 @@ def _check_columns(layout: _Layout) -> None:
                              "--map COLUMN=first_name or --map COLUMN=last_name.")
 
 
+def _with_priority_column(layout: _Layout, column: str | None) -> tuple[_Layout, RowError | None]:
+    """The campaign's priority column as the default mapping for ``priority``: the upload's own choices win."""
+    if not column or "priority" in layout.overrides.values() or any(
+            squash(picked) == squash(column) for picked in layout.overrides):
+        return layout, None
+    if squash(column) not in _column_index(layout.columns):
+        return layout, row_error(1, column[:100], "no_priority_column", column=column)
+    return dataclasses.replace(layout, overrides={**layout.overrides, column: "priority"}), None
+
+
 def _column_index(columns: tuple[str, ...]) -> dict[str, int]:
     index = {}
     for i, column in enumerate(columns):
@@ -543,20 +572,21 @@ class _Plan:
             if self.positional or extra_lines or (len(row) > width and any(cell.strip() for cell in row[width:])):
                 if not any(cell.strip() for cell in row):
                     return None
-                hint = (f" The row runs over lines {line}-{line + extra_lines}: check for an unclosed quote."
-                        if extra_lines else "")
-                return _rejected(line, None, f"Expected {width} columns, found {len(row)}.{hint}")
+                if extra_lines:
+                    return _rejected(row_error(line, None, "wrong_width_lines", expected=width, found=len(row),
+                                               first=line, last=line + extra_lines))
+                return _rejected(row_error(line, None, "wrong_width", expected=width, found=len(row)))
             row = row[:width] + [""] * (width - len(row))
 
         external_id = _value(row, self.id_at)
         if not external_id:
             if not any(cell.strip() for cell in row):
                 return None
-            return _rejected(line, self.id_label, "No voter id; the row was skipped.")
+            return _rejected(row_error(line, self.id_label, "no_voter_id"))
         if len(external_id) > _LIMITS["external_id"]:
-            return _rejected(line, self.id_label, f"The voter id is longer than {_LIMITS['external_id']} characters.")
+            return _rejected(row_error(line, self.id_label, "voter_id_too_long", limit=_LIMITS["external_id"]))
         if not ((self.first_at and _value(row, self.first_at)) or (self.last_at and _value(row, self.last_at))):
-            return _rejected(line, self.names_label, "Neither a first nor a last name; the row was skipped.")
+            return _rejected(row_error(line, self.names_label, "no_name"))
 
         problems = []
         voter = self.blank.copy()
@@ -564,7 +594,7 @@ class _Plan:
         for name, where, column, limit in self.text:
             value = " ".join(row[where[0]].split()) if len(where) == 1 else _value(row, where)
             if len(value) > limit:
-                problems.append(RowError(line, column, f"Longer than {limit} characters; cut to fit."))
+                problems.append(row_error(line, column, "cut_to_fit", limit=limit))
                 value = value[:limit]
             voter[name] = value
         if self.address:
@@ -574,9 +604,9 @@ class _Plan:
             if raw:
                 year, reason, fatal = self.birth(raw)
                 if fatal:
-                    return _rejected(line, self.birth_label, reason)
+                    return _rejected(row_error(line, self.birth_label, reason[0], **reason[1]))
                 if reason:
-                    problems.append(RowError(line, self.birth_label, reason))
+                    problems.append(row_error(line, self.birth_label, reason[0], **reason[1]))
                 voter["birth_year"] = year
 
         for name, where, column, bound in self.place:
@@ -584,7 +614,7 @@ class _Plan:
             if raw:
                 degrees, reason = _degrees(raw, name, bound)
                 if reason:
-                    problems.append(RowError(line, column, reason))
+                    problems.append(row_error(line, column, reason[0], **reason[1]))
                 voter[name] = degrees
 
         if self.priority_at:
@@ -592,7 +622,7 @@ class _Plan:
             if raw in _YES:
                 voter["priority"] = True
             elif raw not in _NO:
-                problems.append(RowError(line, self.priority_label, f"Not yes or no: {raw[:20]!r}; read as no."))
+                problems.append(row_error(line, self.priority_label, "not_yes_no", value=raw[:20]))
 
         phones = []
         for where, column in self.phones:
@@ -601,7 +631,7 @@ class _Plan:
                 try:
                     phone = normalize_phone(raw, self.region)
                 except InvalidIdentifier as exc:
-                    problems.append(RowError(line, column, str(exc)))
+                    problems.append(row_error(line, column, exc.code, **exc.params))
                 else:
                     if phone not in phones:
                         phones.append(phone)
@@ -612,7 +642,7 @@ class _Plan:
                 try:
                     email = normalize_email(raw)
                 except InvalidIdentifier as exc:
-                    problems.append(RowError(line, column, str(exc)))
+                    problems.append(row_error(line, column, exc.code, **exc.params))
                 else:
                     if email not in emails:
                         emails.append(email)
@@ -623,8 +653,7 @@ class _Plan:
         number, street = match.groups() if match else ("", value)
         for name, part in (("house_number", number), ("street", street)):
             if len(part) > _LIMITS[name]:
-                problems.append(RowError(line, self.address_label, f"Longer than {_LIMITS[name]} characters; "
-                                                                    "cut to fit."))
+                problems.append(row_error(line, self.address_label, "cut_to_fit", limit=_LIMITS[name]))
                 part = part[:_LIMITS[name]]
             voter[name] = part
 
@@ -632,14 +661,14 @@ class _Plan:
 _DEGREES = {"latitude": 90.0, "longitude": 180.0}
 
 
-def _degrees(raw: str, name: str, bound: float) -> tuple[float | None, str | None]:
+def _degrees(raw: str, name: str, bound: float) -> tuple[float | None, tuple[str, dict] | None]:
     """A latitude or longitude in decimal degrees, or None and why not (the row is kept without it)."""
     try:
         degrees = float(raw)
     except ValueError:
-        return None, f"The {name} {raw[:30]!r} is not a number of degrees; left empty."
+        return None, ("not_degrees", {"field": name, "value": raw[:30]})
     if not -bound <= degrees <= bound:  # NaN fails this too
-        return None, f"The {name} {raw[:30]} is outside -{bound:g} to {bound:g} degrees; left empty."
+        return None, ("degrees_out_of_range", {"field": name, "value": raw[:30], "bound": bound})
     return degrees, None
 
 
@@ -656,10 +685,11 @@ class _BirthReader:
     def __init__(self, spec: str, reference_year: int):
         self.reference_year = reference_year
         self.kinds = [_date_reader(kind[5:]) if kind.startswith("date:") else kind for kind in spec.split("|")]
-        self.expected = " or ".join(_describe_birth(kind) for kind in spec.split("|"))
-        self.cache: dict[str, tuple[int | None, str | None, bool]] = {}  # few distinct values: dates of birth
+        self.expected = [_birth_example(kind) for kind in spec.split("|")]
+        # few distinct values: dates of birth
+        self.cache: dict[str, tuple[int | None, tuple[str, dict] | None, bool]] = {}
 
-    def __call__(self, raw: str) -> tuple[int | None, str | None, bool]:
+    def __call__(self, raw: str) -> tuple[int | None, tuple[str, dict] | None, bool]:
         known = self.cache.get(raw)
         if known is None:
             known = self._read(raw)
@@ -668,7 +698,7 @@ class _BirthReader:
             self.cache[raw] = known
         return known
 
-    def _read(self, raw: str) -> tuple[int | None, str | None, bool]:
+    def _read(self, raw: str) -> tuple[int | None, tuple[str, dict] | None, bool]:
         year = None
         for kind in self.kinds:
             if kind == "year":
@@ -682,9 +712,9 @@ class _BirthReader:
             if year is not None:
                 break
         if year is None:
-            return None, f"Cannot read the birth date {raw!r}: expected {self.expected}.", True
+            return None, ("unreadable_birth_date", {"value": raw[:VALUE_CHARS], "expected": self.expected}), True
         if not self.reference_year - 130 <= year <= self.reference_year:
-            return None, f"Birth year {year} is not plausible; left empty.", False
+            return None, ("implausible_birth_year", {"year": year}), False
         return year, None, False
 
 
@@ -708,9 +738,8 @@ def _date_reader(fmt: str):
     return read
 
 
-def _describe_birth(kind: str) -> str:
-    if kind == "year":
-        return "a year like 1980"
-    if kind == "age":
-        return "an age"
-    return "a date like " + kind[5:].replace("%Y", "1980").replace("%m", "01").replace("%d", "31")
+def _birth_example(kind: str) -> str:
+    """How a problem names a way of writing a birth date: "year", "age", or a date written that way."""
+    if kind in ("year", "age"):
+        return kind
+    return kind[5:].replace("%Y", "1980").replace("%m", "01").replace("%d", "31")

@@ -4,6 +4,7 @@ from server.columns import utcnow
 from server.voters.models import VOTER_FIELDS, ImportStatus
 from server.voters.presets import IGNORE, PRESETS
 
+REASON_CODE = "The reason as a stable code (server/voters/reasons.py), for saying it in another language."
 MAPPABLE = ("external_id", *VOTER_FIELDS, "phones", "emails", "address")  # address: house number + street
 
 
@@ -55,7 +56,10 @@ def column_map(pairs: list[str]) -> dict[str, str]:
 class ProblemSchema(Schema):
     line = fields.Integer()
     column = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "In English."})
+    code = fields.String(allow_none=True, metadata={"description": REASON_CODE})
+    params = fields.Dict(keys=fields.String(), allow_none=True, dump_default=None,
+                         metadata={"description": "The values the reason names, by the code's parameter names."})
     rejected = fields.Boolean()
 
 
@@ -96,6 +100,8 @@ class VoterImportSchema(Schema):
     no_header = fields.Boolean()
     unused_columns = fields.List(fields.String(), allow_none=True,
                                  metadata={"description": "The file's columns the layout does not read."})
+    priority_column = fields.String(allow_none=True, metadata={
+        "description": "The campaign's priority column (its settings), when this import read priority from it."})
     would_deactivate = fields.Integer(allow_none=True, metadata={
         "description": "Set when the import stopped because it would mark more than half of the active voters "
                        "inactive: how many; upload again with allow_shrink to go on."})
@@ -169,7 +175,9 @@ class PreviewColumnSchema(Schema):
 
 class RowProblemSchema(Schema):
     column = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "In English."})
+    code = fields.String(metadata={"description": REASON_CODE})
+    params = fields.Dict(keys=fields.String(), metadata={"description": "The values the reason names."})
 
 
 class PreviewRowSchema(Schema):
@@ -191,3 +199,7 @@ class VoterFilePreviewResultSchema(Schema):
     columns = fields.List(fields.Nested(PreviewColumnSchema))
     unused = fields.List(fields.String(), metadata={"description": "The columns no field reads."})
     rows = fields.List(fields.Nested(PreviewRowSchema))
+    priority_column = fields.String(allow_none=True, metadata={
+        "description": "The campaign's priority column (its settings), when this file's priority is read from it."})
+    warnings = fields.List(fields.Nested(RowProblemSchema), metadata={
+        "description": "About the file as a whole: the campaign's priority column missing from it, say."})

@@ -97,7 +97,8 @@ class VoterFilePreview(MethodView):
         try:
             return preview_file(head, preset=options["format"], overrides=column_map(options["map"]),
                                 no_header=options["no_header"], region=current_campaign().phone_region,
-                                reference_year=utcnow().year, whole_size=options.get("file_size"))
+                                reference_year=utcnow().year, whole_size=options.get("file_size"),
+                                priority_column=current_campaign().priority_column)
         except VoterFileError as exc:
             abort(422, message=str(exc), errors={"form": {"file": [str(exc)]}})
 

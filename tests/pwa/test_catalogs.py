@@ -146,3 +146,18 @@ def test_the_console_adds_words_and_takes_none_of_the_apps():
     app_en, console_en = read_catalogs(MESSAGES / "en.js", MESSAGES / "console-en.js")
     assert sorted(app_en.keys() & console_en.keys()) == []
     assert all(key.startswith("console.") for key in console_en)
+
+
+def test_every_voter_file_problem_code_has_words_reading_only_its_values():
+    """The console says each import problem from its code (server/voters/reasons.py); a code without words would
+    fall back to English, and words reading a value the server does not send would say "undefined"."""
+    from string import Formatter
+
+    from server.voters.reasons import ENGLISH
+
+    (en,) = read_catalogs(MESSAGES / "console-en.js")
+    for code, sentence in ENGLISH.items():
+        key = f"console.voterFile.problem.{code}"
+        assert key in en, f"no words for the problem code {code!r}"
+        given = {name for _, name, _, _ in Formatter().parse(sentence) if name}
+        assert set(en[key]) <= given, f"{key} reads {en[key]}; the server sends {sorted(given)}"

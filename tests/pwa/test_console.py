@@ -95,6 +95,8 @@ def test_every_console_screen_has_no_violations(browser, base_url, team, size, l
         page.locator("#signin-form button[type=submit]").click()
         scan("campaigns", "#campaigns .campaign")  # two campaigns and no choice yet: the picker
         page.locator("#campaigns a", has_text="Console Campaign").click()
+        expect(page.locator("#dashboard h1")).to_be_visible()  # a campaign opens on its dashboard
+        page.locator("#console-nav a[href$='/volunteers']").click()
         expect(page.locator("#roster")).to_be_visible()
         page.locator("#invite-list .invite").first.locator(".show-qr").click()
         expect(page.locator("#invite-list .qr svg").first).to_be_visible()
@@ -121,7 +123,7 @@ def test_the_console_remembers_the_campaign_chosen(page, team):
     expect(page.locator("#nav-campaign")).to_have_text("Second Campaign")
     page.goto("/console")  # straight to it, without asking again
     expect(page.locator("#nav-campaign")).to_have_text("Second Campaign")
-    assert page.url == f"{page.url.split('/console')[0]}/console/{team['other']}/volunteers"
+    assert page.url == f"{page.url.split('/console')[0]}/console/{team['other']}/dashboard"
 
 
 def test_an_organizer_invites_someone_who_joins_with_the_link(browser, base_url, live_server, team):
@@ -130,6 +132,7 @@ def test_an_organizer_invites_someone_who_joins_with_the_link(browser, base_url,
     organizer.grant_permissions(["clipboard-read", "clipboard-write"])
     page = organizer.new_page()
     console_sign_in(page, team["organizer"])
+    page.locator("#console-nav a[href$='/volunteers']").click()
     page.locator("#invite-uses").fill("2")
     page.locator("#invite-days").fill("3")
     page.locator("#invite-form button[type=submit]").click()
@@ -212,6 +215,7 @@ def test_an_organizer_makes_a_reset_link_that_works(browser, base_url, live_serv
     organizer = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = organizer.new_page()
     console_sign_in(page, team["organizer"])
+    page.locator("#console-nav a[href$='/volunteers']").click()
     page.locator("#roster a", has_text="Fern Forgetful").click()
     page.locator("#make-reset-link").click()
     expect(page.locator("#reset-link")).to_contain_text("It works once")
@@ -241,7 +245,8 @@ def test_an_organizer_makes_a_reset_link_that_works(browser, base_url, live_serv
 def test_an_organizer_goes_from_the_app_to_the_console_and_back(page, team):
     sign_in(page, team["organizer"])
     page.locator("#console-link").click()
-    expect(page.locator("#roster")).to_be_visible()  # their one campaign, straight away
+    expect(page.locator("#dashboard h1")).to_be_visible()  # their one campaign's dashboard, straight away
+    assert page.url.endswith(f"/console/{team['campaign']}/dashboard")
     page.locator("#console-nav a", has_text="Volunteer app").click()
     page.locator("#home").wait_for()
 

@@ -76,7 +76,7 @@ def test_an_organizer_exports_for_van_and_then_only_what_changed(live_server, pa
     assert rows[0] == [*VAN_COLUMNS, "Support", "housing", "transit"]
     assert [row[1:3] + row[4:] for row in rows[1:]] == [["Walk", "Canvassed", "Vera Volunteer", "Strong Support",
                                                           "housing", ""]]
-    expect(page.locator("#export-van [role=status]")).to_contain_text("van-canvass-results-")
+    expect(page.locator("#export-van [role=status]")).to_contain_text("van-canvass-results.csv")
     expect(page.locator("#exports-history tbody tr")).to_have_count(1)
     expect(page.locator("#exports-history tbody tr").first.locator("td").nth(2)).to_have_text("1")
 

@@ -326,6 +326,7 @@ def test_the_volunteer_page_lists_what_they_logged_and_links_to_its_review(brows
     desk = browser.new_context(base_url=base_url, **DESKTOP)
     page = desk.new_page()
     console_sign_in(page, crew["organizer"])
+    page.locator("#console-nav a[href$='/volunteers']").click()
     page.locator("#roster a", has_text="Vera Volunteer").click()
     logged = page.locator("#volunteer-conversations .conversation")
     expect(logged).to_have_count(3)

@@ -136,7 +136,8 @@ def test_a_bad_file_shows_its_problems_as_a_table_and_as_problems_csv(page, live
         page.locator("#download-problems").click()
     saved = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert download.value.suggested_filename.endswith("-problems.csv")
-    assert saved[0] == "line,column,reason,rejected" and saved[1].startswith("3,phone,") and saved[2].endswith(",yes")
+    assert saved[0] == "line,column,reason,rejected,code" and saved[1].startswith("3,phone,")
+    assert saved[2].endswith(",yes,unreadable_birth_date")
     assert set(voters(live_server, campaign)) == {"B1", "B2", "B3", "B4"}
 
 

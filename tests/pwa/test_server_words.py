@@ -33,8 +33,11 @@ from server.auth.models import PasswordReset, ResetOrigin, User
 from server.auth.reset import GONE, NOT_VALID
 from server.auth.service import WRONG_CREDENTIALS
 from server.auth.views import NO_MAIL
+from server.basemaps.service import install_file
 from server.campaigns import service as campaigns
 from server.campaigns.models import Campaign, Invite, Membership, Role
+from server.canvass import households
+from server.canvass.models import Household
 from server.columns import utcnow
 from server.extensions import db
 from server.matching import oprf
@@ -43,6 +46,7 @@ from server.matching.tags import tag_new_identifiers
 from server.sync_api.views import UPDATE_THE_APP
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import MAX_DRIFT_MS, Stamp
+from tests.basemap_town import write_town
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,7 +249,8 @@ def request_schema(spec: dict, path: str, method: str) -> dict:
 def api_js_paths() -> set[str]:
     """The API paths pwa/lib/api.js calls, each parameter as {}: '/campaigns/{}/sync/push'."""
     text = (ROOT / "pwa" / "lib" / "api.js").read_text()
-    return {re.sub(r"\$\{[^}]*\}", "{}", path) for path in re.findall(r"(?:send|authed)\(\s*[`']([^`'?]+)", text)}
+    return {re.sub(r"\$\{[^}]*\}", "{}", path) for path in re.findall(r"(?:send|authed|authedFile)\(\s*[`']([^`'?]+)",
+                                                                           text)}
 
 
 # ---- the volunteer's calls -----------------------------------------------------------------------------------
@@ -267,6 +272,7 @@ class Volunteer:
         self.headers = self.bearer(self.me.email)
         self.voter = self.voter_with("+19195550101")
         self.other_voter = self.voter_with("+19195550102")
+        self.household = self.household_of(self.voter)
         self.device = str(uuid.uuid4())
 
     def sign_in(self, email: str) -> str:
@@ -290,10 +296,22 @@ class Volunteer:
             db.session.commit()
             return str(voter.public_id)
 
+    def household_of(self, public_id: str) -> str:
+        """The voter placed at 12 Oak Avenue and grouped into a household: what a door visit names."""
+        with self.app.app_context():
+            voter = db.session.execute(select(Voter).where(Voter.public_id == uuid.UUID(public_id))).scalar_one()
+            voter.house_number, voter.street, voter.zip = "12", "Oak Avenue", "27601"
+            db.session.flush()
+            households.assign(self.campaign)
+            db.session.commit()
+            return str(db.session.get(Household, voter.household_id).public_id)
+
     def call(self, method: str, path: str, what: str, url: str | None = None, client=None, **kwargs):
         """One request to the documented ``path`` (at ``url``, its parameters filled in); its error is heard."""
         response = (client or self.client).open(url or self.url(path), method=method, **kwargs)
         self.heard.error(response, f"{method} {path}", what)
+        if response.is_streamed:  # a file (a map extract): its body is not read here
+            response.close()
         return response
 
     def url(self, path: str) -> str:
@@ -497,6 +515,24 @@ class Volunteer:
         self.queries(path, {"name": "ana"}, self.headers)
         self.rate_limited("VOTER_SEARCH_RATE_LIMIT", "GET", path, query_string={"name": "ana"}, headers=self.headers)
 
+    # -- the map's basemap --
+
+    def basemap(self, tmp_path) -> None:
+        info, extract = "/api/campaigns/{campaign_id}/basemap", "/api/campaigns/{campaign_id}/basemap/extract"
+        box = {"bbox": "-78.902,35.993,-78.899,35.995"}
+        self.call("GET", info, "no basemap yet", headers=self.headers)
+        self.call("GET", extract, "no basemap yet", query_string=box, headers=self.headers)
+        with self.app.app_context():
+            install_file(db.session.get(Campaign, self.campaign), write_town(tmp_path / "town.pmtiles"), None)
+        self.tokens("GET", info)
+        self.queries(extract, box, self.headers)
+        for what, bbox in [("three numbers", "1,2,3"), ("west past east", "10,0,5,1"), ("south past north", "0,5,1,4"),
+                           ("a latitude past the map's", "0,0,1,89"), ("a longitude past 180", "-200,0,1,1"),
+                           ("a box elsewhere", "2.29,48.85,2.30,48.86")]:
+            self.call("GET", extract, what, query_string={"bbox": bbox}, headers=self.headers)
+        self.app.config["BASEMAP_EXTRACT_MAX_TILES"] = 3
+        self.call("GET", extract, "a box of too many tiles", query_string=box, headers=self.headers)
+
     # -- private matching --
 
     def matching(self) -> None:
@@ -571,6 +607,9 @@ class Volunteer:
         variants = resolve(self.spec, request_schema(self.spec, path, "POST"))["properties"]["ops"]["items"]["oneOf"]
         base_ops = {("relationship", "upsert"): self.op("relationship", relationship),
                     ("conversation", "upsert"): self.op("conversation", conversation),
+                    ("door_visit", "upsert"): self.op("door_visit", {
+                        "household_id": self.household, "voter_id": self.voter, "result": "talked", "support": 2,
+                        "happened_at": "2026-10-03T11:02:00-04:00", "notes": "Asked about buses."}),
                     ("relationship", "delete"): self.op("relationship", action="delete")}
         cases = []
         for variant in variants:
@@ -648,7 +687,7 @@ def b64(raw: bytes) -> str:
 
 
 def test_every_sentence_the_server_gives_a_volunteer_has_its_own_spanish(
-        app, client, make_campaign, make_member, make_user, make_invite, monkeypatch):
+        app, client, make_campaign, make_member, make_user, make_invite, monkeypatch, tmp_path):
     for setting in RATE_LIMITS:
         app.config[setting] = "100000 per minute"
     heard = Heard()
@@ -662,6 +701,7 @@ def test_every_sentence_the_server_gives_a_volunteer_has_its_own_spanish(
     volunteer.search()
     volunteer.matching()
     volunteer.sync()
+    volunteer.basemap(tmp_path)
     volunteer.leave(monkeypatch)
 
     # the collection is real: every call of the app was driven into errors, and what it found includes sentences

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from server import create_app
 from server.auth.models import ResetOrigin, User
 from server.auth.reset import make_link
-from server.campaigns.models import Role
+from server.basemaps.service import install_file
+from server.campaigns.models import Campaign, Role
 from server.canvass import households
 from server.canvass.models import Turf, TurfHousehold
 from server.columns import utcnow
@@ -25,6 +26,7 @@ from server.extensions import db
 from server.matching import oprf
 from server.sync_api.models import SyncRecord
 from server.voters.models import ImportStatus, Voter, VoterImport
+from tests.basemap_town import write_town
 from tests.conftest import PASSWORD, TEST_CONFIG
 
 PUBLIC, SIGNED_IN, REFRESH_COOKIE = "public", "signed in", "refresh cookie"
@@ -39,6 +41,7 @@ class Entry:
     body: dict | None = field(default=None, hash=False)
     query: dict | None = field(default=None, hash=False)
     upload: bool = False  # send a small voter file as multipart form data
+    pmtiles: bool = False  # send the test town's basemap as the body
 
 
 CAMPAIGN = "/api/campaigns/<int:campaign_id>"
@@ -114,6 +117,13 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/exports"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/exports/conversations.csv"): Entry(Role.ORGANIZER, 200, query={"notes": "true"}),
     ("GET", f"{CAMPAIGN}/exports/van-canvass-results.csv"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/exports/tickets"): Entry(Role.ORGANIZER, 201, {"file": "conversations.csv"}),
+    # the ticket is the credential, not a token or a role: a made-up one is 404 to anyone (tests/server/exports)
+    ("GET", f"{CAMPAIGN}/exports/download/<ticket>"): Entry(PUBLIC, 404),
+    ("GET", f"{CAMPAIGN}/basemap"): Entry(Role.VOLUNTEER, 200),
+    ("PUT", f"{CAMPAIGN}/basemap"): Entry(Role.ORGANIZER, 200, pmtiles=True),
+    ("GET", f"{CAMPAIGN}/basemap/file"): Entry(Role.VOLUNTEER, 200),
+    ("GET", f"{CAMPAIGN}/basemap/extract"): Entry(Role.VOLUNTEER, 200, query={"bbox": "-78.902,35.993,-78.899,35.995"}),
     # a volunteer sees the turfs they hold (the world's turf is held by the volunteer who calls)
     ("GET", f"{CAMPAIGN}/turfs"): Entry(Role.VOLUNTEER, 200),
     ("POST", f"{CAMPAIGN}/turfs"): Entry(Role.ORGANIZER, 201, {"name": "Cut", "precinct": "FREE"}),
@@ -176,11 +186,16 @@ def expected_status(entry: Entry, caller: Role | None, scope: str) -> int:
     return entry.ok
 
 
+@pytest.fixture(scope="module")
+def town(tmp_path_factory) -> bytes:
+    return write_town(tmp_path_factory.mktemp("town") / "town.pmtiles").read_bytes()
+
+
 @pytest.fixture
-def world(app, make_campaign, make_member, make_invite, make_user):
+def world(app, make_campaign, make_member, make_invite, make_user, town, tmp_path):
     """Two campaigns, each with an owner, an organizer, two volunteers, an invite, a voter, a volunteer's reset
-    link and an import whose worker died a day ago (so it can be cancelled, and a new upload is not refused as
-    busy)."""
+    link, a basemap and an import whose worker died a day ago (so it can be cancelled, and a new upload is not
+    refused as busy)."""
     make_user(email="outsider@example.org")
     campaigns = {}
     for name in ("own", "other"):
@@ -204,7 +219,9 @@ def world(app, make_campaign, make_member, make_invite, make_user):
             db.session.commit()
             voter_id, import_id, conversation_id = voter.public_id, job.id, conversation.entity_id
         volunteer = make_member(campaign_id, Role.VOLUNTEER)
+        (tmp_path / "town.pmtiles").write_bytes(town)
         with app.app_context():
+            install_file(db.session.get(Campaign, campaign_id), tmp_path / "town.pmtiles", None)
             reset_token = make_link(db.session.get(User, volunteer.user_id), ResetOrigin.OPERATOR)["token"]
             db.session.commit()
         campaigns[name] = {
@@ -257,6 +274,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
         "<token>": own["reset_token"],
+        "<ticket>": "a-ticket-nobody-bought",
         "<path:filename>": "index.html",
         "<path:_rest>": "campaigns/1/invites/-1",
     }
@@ -266,7 +284,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
 
 
 @pytest.mark.parametrize(("method", "rule", "entry", "caller", "scope"), list(_cases()))
-def test_access(client, auth_headers, login, world, method, rule, entry, caller, scope):
+def test_access(client, auth_headers, login, world, town, method, rule, entry, caller, scope):
     campaign = world["other"] if scope == OTHER else world["own"]
     objects = world["other"] if scope in (OTHER, FOREIGN_OBJECT) else world["own"]
     headers = {}
@@ -292,6 +310,9 @@ def test_access(client, auth_headers, login, world, method, rule, entry, caller,
     if entry.upload:
         response = client.open(url, method=method, headers=headers, content_type="multipart/form-data",
                                data={"file": (io.BytesIO(VOTER_FILE), "voters.csv")})
+    elif entry.pmtiles:
+        response = client.open(url, method=method, headers=headers, content_type="application/vnd.pmtiles",
+                               data=town)
     else:
         response = client.open(url, method=method, json=body, query_string=entry.query, headers=headers)
     response.close()  # static files are streamed

@@ -109,6 +109,7 @@ def attacker(app, client, make_campaign, make_member, auth_headers):
                     "RESET_REQUEST_RATE_LIMIT", "RESET_REQUEST_ACCOUNT_RATE_LIMIT", "RESET_TOKEN_RATE_LIMIT"):
         app.config[setting] = "100000 per minute"
     app.config["VOTER_FILE_MAX_BYTES"] = HUGE // 4  # so the upload route's own, larger limit is tested too
+    app.config["BASEMAP_MAX_BYTES"] = HUGE // 4  # the same for the basemap upload
     owner = make_member(make_campaign(), Role.OWNER)
     spec = client.get("/api/openapi.json").json
     return Attacker(client, auth_headers(owner.user_id), owner.campaign_id, spec)

@@ -14,7 +14,7 @@ export default function campaignsScreen(ctx) {
     <h1 tabindex="-1">${t('console.campaigns.title')}</h1>
     <p class="lead">${t('console.campaigns.intro')}</p>
     <ul class="campaigns">${campaignsRun().map(({ campaign, role }) => html`<li class="campaign">
-      <h2><a class="link" href=${`/console/${campaign.id}/volunteers`}>${campaign.name}</a></h2>
+      <h2><a class="link" href=${`/console/${campaign.id}/dashboard`}>${campaign.name}</a></h2>
       <p>${t('home.role', { role: t(`role.${role}`) })}</p>
     </li>`)}</ul>
   </section>`;

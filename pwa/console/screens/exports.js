@@ -4,8 +4,8 @@
 import { formatDateTime, t } from '../../lib/i18n.js';
 import { explain } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
-import { exportFile, getCampaign, listExports, listMembers } from '../api.js';
-import { saveFile } from '../save-file.js';
+import { exportTicket, getCampaign, listExports, listMembers } from '../api.js';
+import { saveFromUrl } from '../save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
 import { failed, loading, notYours } from '../ui/states.js';
@@ -54,15 +54,28 @@ export default function exportsScreen(ctx) {
     state[kind] = { busy: true };
     ctx.update();
     try {
-      const { blob, name } = await exportFile(run.campaign.id, file, { since: since ? lastComplete(kind)?.id : null,
-        notes: notes || null });
-      saveFile(blob, name);
-      exports = await listExports(run.campaign.id);
-      state[kind] = { done: name };
+      const newest = exports?.[0]?.id ?? 0;
+      const { url } = await exportTicket(run.campaign.id, file, { since: since ? lastComplete(kind)?.id : null,
+        notes: Boolean(notes) });
+      saveFromUrl(url); // the browser streams it to disk
+      state[kind] = { done: file };
+      ctx.update();
+      exports = await exportsAfter(newest);
     } catch (problem) {
       state[kind] = { problem: explain(problem) };
     }
     ctx.update();
+  }
+
+  /** The list once the export the browser is downloading has ended on the server (or after a few seconds). */
+  async function exportsAfter(newest) {
+    let list = exports;
+    for (let tries = 0; tries < 20 && !ctx.signal.aborted; tries += 1) {
+      await new Promise((resolve) => { setTimeout(resolve, 500); });
+      list = await listExports(run.campaign.id);
+      if (list[0]?.id > newest && list[0].finished_at) break;
+    }
+    return list;
   }
 
   return () => html`<section class="screen wide" id="exports">

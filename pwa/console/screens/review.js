@@ -179,6 +179,22 @@ export default function reviewScreen(ctx) {
     });
   }
 
+  /** Take a reply back: the volunteer's phone stops showing it at its next sync. Undo sends the same words again. */
+  async function clearReply(c) {
+    if (busy.has(c.id)) return;
+    const words = c.review_reply;
+    const now = await review(c, { review_reply: '' });
+    if (!now) return;
+    replies.delete(c.id);
+    ctx.update();
+    focusCard(c.id);
+    const toast = ctx.toasts.show('console.review.replyCleared', { values: { name: now.volunteer.display_name },
+      buttons: ['undo'], duration: UNDO_MS });
+    if (await toast.answer === 'undo' && (await review(now, { review_reply: words }))) {
+      ctx.toasts.show('console.review.undone', { duration: 4000 });
+    }
+  }
+
   function select(c, on) {
     if (on) selected.add(c.id);
     else selected.delete(c.id);
@@ -378,7 +394,7 @@ export default function reviewScreen(ctx) {
       <ol class="review-list" id="review-list" aria-label=${t('console.review.listLabel', {
         filters: describe() })}>${items.map((c) => reviewCard(c, { selected: selected.has(c.id), busy: busy.has(c.id),
         replyForm: replies.get(c.id) ?? null, volunteerPath: volunteerPath(c.volunteer.id),
-        actions: { toggleReviewed, toggleFlag, openReply, closeReply, sendReply, select } }))}</ol>
+        actions: { toggleReviewed, toggleFlag, openReply, closeReply, sendReply, clearReply, select } }))}</ol>
       ${page.more ? html`<button type="button" class="button secondary" id="review-more"
         aria-disabled=${loadingMore ? 'true' : nothing} @click=${more}>${
         t(loadingMore ? 'app.loading' : 'console.more')}</button>` : html`<p class="note" id="review-end">${

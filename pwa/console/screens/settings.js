@@ -1,5 +1,6 @@
 // /console/<id>/settings: the campaign's name, phone region, time zone, election day, issues, talking points and the
-// message volunteers start from (each in both languages), and matching's daily quotas. Owners change them (each
+// message volunteers start from (each in both languages), matching's daily quotas and the voter file's priority
+// column. Owners change them (each
 // change is audited on the server); organizers read them.
 import { LANGUAGES, formatDay, t } from '../../lib/i18n.js';
 import { Form, field, formAlert, selectField, submitButton, textareaField } from '../../ui/forms.js';
@@ -46,6 +47,7 @@ export default function settingsScreen(ctx) {
       message_template: Object.fromEntries(LANGUAGES.map((lang) => [lang, value(`message_template.${lang}`).trim()])),
       match_daily_quota: Number(value('match_daily_quota')),
       match_daily_card_quota: Number(value('match_daily_card_quota')),
+      priority_column: value('priority_column').trim() || null,
     };
   }
 
@@ -123,6 +125,9 @@ export default function settingsScreen(ctx) {
           label: 'console.settings.cardQuota', required: true, min: '0', max: '10000',
           value: String(c.match_daily_card_quota), inputmode: 'numeric' })}
       </div>
+      <h2 id="settings-voter-file">${t('console.settings.voterFile')}</h2>
+      ${field(form, { id: 'settings-priority', name: 'priority_column', label: 'console.settings.priority',
+        hint: 'console.settings.priority.hint', maxlength: '100', value: c.priority_column ?? '' })}
       ${formAlert(form)}
       ${submitButton(form, 'console.settings.save', 'console.saving', 'button inline')}
     </form>`;
@@ -146,6 +151,8 @@ export default function settingsScreen(ctx) {
           c.message_template[lang] || t('console.settings.none')}</dd></div>`)}
       <div><dt>${t('console.settings.quota')}</dt><dd>${c.match_daily_quota}</dd></div>
       <div><dt>${t('console.settings.cardQuota')}</dt><dd>${c.match_daily_card_quota}</dd></div>
+      <div><dt>${t('console.settings.priority')}</dt><dd id="settings-priority-read">${c.priority_column
+        ?? t('console.settings.priority.none')}</dd></div>
     </dl>${nothing}`;
   }
 }

@@ -13,7 +13,7 @@ import { saveFile } from '../save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
 import { failed, loading, notYours } from '../ui/states.js';
-import { MAPPABLE, PRESETS, importProgress, mapPairs } from '../voter-file.js';
+import { MAPPABLE, PRESETS, importProgress, mapPairs, problemReason } from '../voter-file.js';
 
 export const title = 'console.voterFile.title';
 const POLL_MS = 1000;
@@ -210,6 +210,8 @@ export default function voterFileScreen(ctx) {
         : job.would_deactivate != null ? html`<p class="notice-error" id="import-message">${t(
           'console.voterFile.shrink.stopped', { leaving: job.would_deactivate, total: job.active_before })}</p>`
           : html`<p class="notice-error" id="import-message">${job.message}</p>`}
+      ${job.priority_column ? html`<p class="note" id="import-priority">${t('console.voterFile.priorityRead', {
+        column: job.priority_column })}</p>` : nothing}
       ${job.unused_columns?.length ? html`<p class="note" id="import-unused">${t('console.voterFile.unused', {
         columns: job.unused_columns })}</p>` : nothing}
       ${job.problems?.length ? problemsView(job) : nothing}
@@ -227,7 +229,7 @@ export default function voterFileScreen(ctx) {
             t('console.voterFile.field')}</th><th scope="col">${t('console.voterFile.problem')}</th></tr></thead>
           <tbody>${job.problems.map((problem) => html`<tr class=${problem.rejected ? 'rejected' : ''}>
             <td>${problem.line}</td><td>${problem.column ?? '—'}</td>
-            <td class="wrap">${problem.reason}${problem.rejected ? html` <strong>${
+            <td class="wrap">${problemReason(problem)}${problem.rejected ? html` <strong>${
               t('console.voterFile.rejected')}</strong>` : nothing}</td></tr>`)}</tbody>
         </table>
       </div>
@@ -266,6 +268,10 @@ export default function voterFileScreen(ctx) {
         <p id="preview-layout" role="status">${!preview.format ? nothing : preview.no_header
           && preview.format === 'generic' ? t('console.voterFile.readByNumber') : t('console.voterFile.readAs', {
           label: t(`console.voterFile.format.${preview.format}`) })}</p>
+        ${preview.priority_column ? html`<p class="note" id="preview-priority">${t('console.voterFile.priorityColumn',
+          { column: preview.priority_column })}</p>` : nothing}
+        ${preview.warnings?.length ? html`<ul class="notice preview-warnings" id="preview-warnings">${preview.warnings.map(
+          (warning) => html`<li>${problemReason(warning)}</li>`)}</ul>` : nothing}
         ${preview.problem ? html`<p class="notice-error" id="preview-problem">${preview.problem}</p>
           <p class="hint">${t(preview.no_header ? 'console.voterFile.pickById' : 'console.voterFile.pickOrFormat')}</p>`
           : nothing}
@@ -320,7 +326,7 @@ export default function voterFileScreen(ctx) {
           <tbody>${preview.rows.map((row) => html`<tr class=${row.rejected ? 'rejected' : ''}>
             <td>${row.line}</td>
             <td class="wrap">${row.rejected ? html`<strong>${t('console.voterFile.rejected')}</strong> ` : nothing}${
-              row.problems.map((problem) => problem.reason).join(' ')}</td>
+              row.problems.map(problemReason).join(' ')}</td>
             ${row.rejected ? html`<td colspan="7" class="wrap raw">${row.cells.join(' · ')}</td>` : html`
               <td>${cell(row, 'external_id')}</td>
               <td>${cell(row, 'first_name', 'middle_name', 'last_name', 'name_suffix')}</td>

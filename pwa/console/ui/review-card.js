@@ -20,6 +20,7 @@ export function voterName(conversation) {
  * @property {(c: any) => void} openReply
  * @property {(c: any) => void} closeReply
  * @property {(c: any, event: SubmitEvent) => void} sendReply
+ * @property {(c: any) => void} clearReply
  * @property {(c: any, selected: boolean) => void} select
  */
 
@@ -89,6 +90,9 @@ export function reviewCard(c, { selected, busy, replyForm, volunteerPath, action
             ${submitButton(replyForm, 'console.review.send', 'console.review.sending', 'button inline')}
             <button type="button" class="button secondary inline" @click=${() => actions.closeReply(c)}>${
               t('dialog.cancel')}</button>
+            ${c.review_reply ? html`<button type="button" class="button secondary inline reply-clear"
+              aria-disabled=${busy ? 'true' : nothing} @click=${() => actions.clearReply(c)}>${
+              t('console.review.clearReply')}</button>` : nothing}
           </div>
         </form>` : nothing}
       </div>

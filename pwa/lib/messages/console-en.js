@@ -144,6 +144,12 @@ export default {
     + 'day. The limits keep anyone from copying the voter file.',
   'console.settings.quota': 'Contacts checked a day',
   'console.settings.cardQuota': 'Voter cards a day',
+  'console.settings.voterFile': 'Voter file',
+  'console.settings.priority': 'Priority column',
+  'console.settings.priority.hint': 'The voter file’s column, by its header, that marks the campaign’s priority '
+    + 'voters with yes or no. Every import reads it, unless a column is picked for priority in that upload’s '
+    + 'preview, which wins for that upload. Empty: the layout’s own priority column, if it has one.',
+  'console.settings.priority.none': 'The layout’s own',
   'console.settings.save': 'Save the settings',
   'console.settings.saved': 'Settings saved.',
   'console.settings.none': 'None',
@@ -332,6 +338,9 @@ export default {
   'console.review.flag': 'Flag for follow-up',
   'console.review.reply': 'Reply',
   'console.review.changeReply': 'Change the reply',
+  'console.review.clearReply': 'Take the reply back',
+  'console.review.replyCleared': ({ name }) => `Reply taken back. ${name}’s phone stops showing it after its next `
+    + 'sync.',
   'console.review.replyLabel': 'Your reply to the volunteer',
   'console.review.replyHint': 'They see it beside this conversation on their phone, after its next sync.',
   'console.review.send': 'Send the reply',
@@ -363,6 +372,10 @@ export default {
   'console.voterFile.format.van': 'NGP VAN or EveryAction export',
   'console.voterFile.format.generic': 'Columns matched by name',
   'console.voterFile.noHeader': 'The first row is a voter, not column names',
+  'console.voterFile.priorityColumn': ({ column }) => `Priority voters are read from the column “${column}”, as the `
+    + 'campaign settings say. A field you pick for a column below wins for this upload.',
+  'console.voterFile.priorityRead': ({ column }) => `Priority voters were read from the column “${column}” (campaign `
+    + 'settings).',
   'console.voterFile.readAs': ({ label }) => `Read as: ${label}.`,
   'console.voterFile.readByNumber': 'Read by column number: pick a field for each column below.',
   'console.voterFile.pickById': 'Pick which column holds the voter id, and the first or last name.',
@@ -385,6 +398,38 @@ export default {
   'console.voterFile.contact': 'Phones and e-mails',
   'console.voterFile.problem': 'Problem',
   'console.voterFile.field': 'Field',
+  'console.voterFile.problem.unreadable_lines': ({ first, last, detail }) => `Cannot read lines ${first}-${last} `
+    + `(${detail}); check for an unclosed quote.`,
+  'console.voterFile.problem.wrong_width': ({ expected, found }) => `Expected ${num(expected)} columns, found `
+    + `${num(found)}.`,
+  'console.voterFile.problem.wrong_width_lines': ({ expected, found, first, last }) => `Expected ${num(expected)} `
+    + `columns, found ${num(found)}. The row runs over lines ${first}-${last}: check for an unclosed quote.`,
+  'console.voterFile.problem.no_voter_id': 'No voter id; the row was skipped.',
+  'console.voterFile.problem.voter_id_too_long': ({ limit }) => `The voter id is longer than ${num(limit)} `
+    + 'characters.',
+  'console.voterFile.problem.duplicate_voter_id': 'This voter id is already on an earlier line; this row was left '
+    + 'out.',
+  'console.voterFile.problem.no_name': 'Neither a first nor a last name; the row was skipped.',
+  'console.voterFile.problem.cut_to_fit': ({ limit }) => `Longer than ${num(limit)} characters; cut to fit.`,
+  'console.voterFile.problem.unreadable_birth_date': ({ value, expected }) => `Cannot read the birth date “${value}”: `
+    + `expected ${expected}.`,
+  'console.voterFile.problem.expect.year': 'a year like 1980',
+  'console.voterFile.problem.expect.age': 'an age',
+  'console.voterFile.problem.expect.date': ({ example }) => `a date like ${example}`,
+  'console.voterFile.problem.implausible_birth_year': ({ year }) => `Birth year ${year} is not plausible; left empty.`,
+  'console.voterFile.problem.not_degrees': ({ field, value }) => `The ${field} “${value}” is not a number of `
+    + 'degrees; left empty.',
+  'console.voterFile.problem.degrees_out_of_range': ({ field, value, bound }) => `The ${field} ${value} is outside `
+    + `-${bound} to ${bound} degrees; left empty.`,
+  'console.voterFile.problem.field.latitude': 'latitude',
+  'console.voterFile.problem.field.longitude': 'longitude',
+  'console.voterFile.problem.not_yes_no': ({ value }) => `Not yes or no: “${value}”; read as no.`,
+  'console.voterFile.problem.not_a_phone': 'Not a phone number.',
+  'console.voterFile.problem.invalid_phone': ({ region }) => `Not a valid phone number for region ${region}.`,
+  'console.voterFile.problem.invalid_email': 'Not a valid e-mail address.',
+  'console.voterFile.problem.no_priority_column': ({ column }) => `This file has no column “${column}”, which the `
+    + 'campaign settings name for priority voters; priority is read as the layout reads it.',
+  'console.voterFile.problem.email_too_long': ({ limit }) => `Longer than ${num(limit)} characters.`,
   'console.voterFile.rejected': 'Left out.',
   'console.voterFile.import': 'Import',
   'console.voterFile.uploading': 'Sending the file…',

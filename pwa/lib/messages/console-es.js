@@ -150,6 +150,13 @@ export default {
     + 'voluntario al día. Los límites impiden que alguien copie la lista de votantes.',
   'console.settings.quota': 'Contactos comparados al día',
   'console.settings.cardQuota': 'Fichas de votantes al día',
+  'console.settings.voterFile': 'Lista de votantes',
+  'console.settings.priority': 'Columna de prioridad',
+  'console.settings.priority.hint': 'La columna de la lista de votantes, por su encabezado, que marca con sí o no a '
+    + 'los votantes prioritarios de la campaña. Cada importación la lee, a menos que en la vista previa de esa '
+    + 'subida elijas otra columna para la prioridad, que manda en esa subida. Vacía: la propia columna de '
+    + 'prioridad del formato, si la tiene.',
+  'console.settings.priority.none': 'La del formato',
   'console.settings.save': 'Guardar la configuración',
   'console.settings.saved': 'Se guardó la configuración.',
   'console.settings.none': 'Ninguno',
@@ -343,6 +350,9 @@ export default {
   'console.review.flag': 'Marcar para seguimiento',
   'console.review.reply': 'Responder',
   'console.review.changeReply': 'Cambiar la respuesta',
+  'console.review.clearReply': 'Retirar la respuesta',
+  'console.review.replyCleared': ({ name }) => `Respuesta retirada. El teléfono de ${name} dejará de mostrarla `
+    + 'después de la próxima sincronización.',
   'console.review.replyLabel': 'Tu respuesta a la persona voluntaria',
   'console.review.replyHint': 'La verá junto a esta conversación en su teléfono, después de la próxima sincronización.',
   'console.review.send': 'Enviar la respuesta',
@@ -374,6 +384,11 @@ export default {
   'console.voterFile.format.van': 'Exportación de NGP VAN o EveryAction',
   'console.voterFile.format.generic': 'Columnas por su nombre',
   'console.voterFile.noHeader': 'La primera fila es una persona, no los nombres de las columnas',
+  'console.voterFile.priorityColumn': ({ column }) => `Los votantes prioritarios se leen de la columna `
+    + `«${column}», como indica la configuración de la campaña. Si eliges un campo para una columna abajo, eso manda `
+    + 'en esta subida.',
+  'console.voterFile.priorityRead': ({ column }) => `Los votantes prioritarios se leyeron de la columna «${column}» `
+    + '(configuración de la campaña).',
   'console.voterFile.readAs': ({ label }) => `Se lee como: ${label}.`,
   'console.voterFile.readByNumber': 'Se lee por número de columna: elige abajo un campo para cada columna.',
   'console.voterFile.pickById': 'Elige la columna con el identificador de votante y la del nombre o el apellido.',
@@ -396,6 +411,42 @@ export default {
   'console.voterFile.contact': 'Teléfonos y correos',
   'console.voterFile.problem': 'Problema',
   'console.voterFile.field': 'Campo',
+  'console.voterFile.problem.unreadable_lines': ({ first, last, detail }) => `No se pueden leer las líneas `
+    + `${first}-${last} (${detail}); revisa si quedaron unas comillas sin cerrar.`,
+  'console.voterFile.problem.wrong_width': ({ expected, found }) => `Se esperaban ${num(expected)} columnas y hay `
+    + `${num(found)}.`,
+  'console.voterFile.problem.wrong_width_lines': ({ expected, found, first, last }) => `Se esperaban `
+    + `${num(expected)} columnas y hay ${num(found)}. La fila ocupa las líneas ${first}-${last}: revisa si quedaron `
+    + 'unas comillas sin cerrar.',
+  'console.voterFile.problem.no_voter_id': 'No tiene identificador de votante; se omitió la fila.',
+  'console.voterFile.problem.voter_id_too_long': ({ limit }) => `El identificador de votante tiene más de `
+    + `${num(limit)} caracteres.`,
+  'console.voterFile.problem.duplicate_voter_id': 'Este identificador de votante ya está en una línea anterior; se '
+    + 'omitió esta fila.',
+  'console.voterFile.problem.no_name': 'No tiene nombre ni apellido; se omitió la fila.',
+  'console.voterFile.problem.cut_to_fit': ({ limit }) => `Tiene más de ${num(limit)} caracteres; se recortó.`,
+  'console.voterFile.problem.unreadable_birth_date': ({ value, expected }) => `No se puede leer la fecha de `
+    + `nacimiento «${value}»: se esperaba ${expected}.`,
+  'console.voterFile.problem.expect.year': 'un año como 1980',
+  'console.voterFile.problem.expect.age': 'una edad',
+  'console.voterFile.problem.expect.date': ({ example }) => `una fecha como ${example}`,
+  'console.voterFile.problem.implausible_birth_year': ({ year }) => `El año de nacimiento ${year} no es creíble; se `
+    + 'dejó vacío.',
+  'console.voterFile.problem.not_degrees': ({ field, value }) => `La ${field} «${value}» no es un número de grados; `
+    + 'se dejó vacía.',
+  'console.voterFile.problem.degrees_out_of_range': ({ field, value, bound }) => `La ${field} ${value} está fuera `
+    + `del rango de -${bound} a ${bound} grados; se dejó vacía.`,
+  'console.voterFile.problem.field.latitude': 'latitud',
+  'console.voterFile.problem.field.longitude': 'longitud',
+  'console.voterFile.problem.not_yes_no': ({ value }) => `No es sí ni no: «${value}»; se leyó como no.`,
+  'console.voterFile.problem.not_a_phone': 'No es un número de teléfono.',
+  'console.voterFile.problem.invalid_phone': ({ region }) => `No es un número de teléfono válido para la región `
+    + `${region}.`,
+  'console.voterFile.problem.invalid_email': 'No es un correo electrónico válido.',
+  'console.voterFile.problem.no_priority_column': ({ column }) => `Este archivo no tiene la columna «${column}», que `
+    + 'la configuración de la campaña indica para los votantes prioritarios; la prioridad se lee como la lee el '
+    + 'formato.',
+  'console.voterFile.problem.email_too_long': ({ limit }) => `Tiene más de ${num(limit)} caracteres.`,
   'console.voterFile.rejected': 'Se omitió.',
   'console.voterFile.import': 'Importar',
   'console.voterFile.uploading': 'Enviando el archivo…',

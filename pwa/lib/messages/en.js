@@ -240,6 +240,9 @@ export default {
   'fields.conversation.vote_on': 'When will they vote? (optional)',
   'log.more': 'Vote plan and more',
 
+  'map.label': 'Map of the doors',
+  'map.whereIAm': 'Show where I am',
+  'map.whereUnknown': 'Your location is not available',
   'privacy.title': 'Privacy',
   'privacy.phone': 'What stays on this phone',
   'privacy.phone.body': 'Your contacts: names, phone numbers and e-mails. Kin keeps them in this browser only, '

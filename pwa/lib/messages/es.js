@@ -245,6 +245,9 @@ export default {
   'fields.conversation.vote_on': '¿Cuándo va a votar esta persona? (opcional)',
   'log.more': 'Plan de voto y más',
 
+  'map.label': 'Mapa de las puertas',
+  'map.whereIAm': 'Mostrar dónde estoy',
+  'map.whereUnknown': 'Tu ubicación no está disponible',
   'privacy.title': 'Privacidad',
   'privacy.phone': 'Qué se queda en este teléfono',
   'privacy.phone.body': 'Tus contactos: nombres, números y correos. Kin los guarda solo en este navegador, nunca los '

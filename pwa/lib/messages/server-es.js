@@ -135,6 +135,16 @@ const EXACT = {
   'Lists an item twice.': 'Repite un elemento.',
   'Only organizers can change this.': 'Solo el equipo organizador puede cambiar esto.',
   'Only the volunteer who logged this can change this.': 'Solo quien lo registró puede cambiar esto.',
+
+  // the map's basemap (server/basemaps/): the phone asks for the area it keeps offline
+  'This campaign has no basemap yet: an organizer can upload one (docs/maps.md).':
+    'Esta campaña aún no tiene mapa base: el equipo organizador puede subir uno. El mapa muestra las puertas sin él.',
+  'Give four numbers: west,south,east,north.': 'Kin pidió una zona del mapa que no es válida. Recarga la app.',
+  'West and east are longitudes from -180 to 180, west smaller than east.':
+    'Kin pidió una zona del mapa que no es válida. Recarga la app.',
+  'South and north are latitudes from -85.05 to 85.05, south smaller than north.':
+    'Kin pidió una zona del mapa que no es válida. Recarga la app.',
+  'The basemap has no tiles in this box.': 'El mapa base de la campaña no cubre esta zona.',
 };
 
 const UNITS = { second: { one: 'segundo', other: 'segundos' }, minute: { one: 'minuto', other: 'minutos' },
@@ -168,6 +178,11 @@ const PATTERNS = [
   [/^More than (\d+) items\.$/, (max) => `Demasiados: como máximo ${number(max)}.`],
   [/^The body is larger than this request takes \(([\d,]+) bytes\)\.$/,
     (bytes) => `Lo que intentas enviar es demasiado grande (el límite es de ${bytes} bytes).`],
+
+  [/^The box is outside the basemap's area \(.*\)\.$/, () => 'El mapa base de la campaña no cubre esta zona.'],
+  [/^The box covers ([\d,]+) tiles of the basemap; an extract holds at most ([\d,]+)\. Choose a smaller box\.$/,
+    (tiles, most) => `Esta zona necesita ${tiles} partes del mapa y se pueden guardar como máximo ${most}: elige una `
+      + 'zona más pequeña.'],
 
   // rate limits: flask-limiter's description of the limit reached, such as "10 per 1 minute"
   [/^Too many requests \(limit: (\d+) per (\d+) (second|minute|hour|day|month|year)s?\); wait and try again\.$/,

@@ -4,7 +4,7 @@ Buildings and households start empty: the next voter import fills them for the v
 `flask kin voters households --campaign ID` for everyone (SQLite copies the voter table to add the column).
 
 Revision ID: d107021d0f94
-Revises: 5b10cfb657ca
+Revises: 53eec888c392
 Create Date: 2026-12-06 10:32:56.536762
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd107021d0f94'
-down_revision = '5b10cfb657ca'
+down_revision = '53eec888c392'
 branch_labels = None
 depends_on = None
 

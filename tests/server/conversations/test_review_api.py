@@ -126,6 +126,28 @@ def test_a_review_is_audited_without_the_replys_words(app, team, voter, log, org
         assert "Lovely" not in str(event.details)
 
 
+def test_a_reply_is_changed_then_cleared_and_the_phone_learns_each(app, team, voter, log, organizer, phone_of):
+    conversation_id = log(team["volunteer"], voter(team["campaign_id"]))
+
+    def on_the_phone():
+        changes = phone_of(team["volunteer"]).pull().json["changes"]
+        return [c["fields"].get("review_reply") for c in changes if c["entity_id"] == conversation_id]
+
+    assert organizer.patch(conversation_id, review_reply="Great call!").status_code == 200
+    assert on_the_phone() == ["Great call!"]
+    changed = organizer.patch(conversation_id, review_reply="Great call: ask about the bus too.")
+    assert changed.json["review_reply"] == "Great call: ask about the bus too."
+    assert on_the_phone() == ["Great call: ask about the bus too."]
+    cleared = organizer.patch(conversation_id, review_reply="")
+    assert cleared.status_code == 200 and cleared.json["review_reply"] == ""
+    assert on_the_phone() == [""]
+    assert organizer.get(conversation_id).json["review_reply"] == ""
+    with app.app_context():
+        details = db.session.execute(select(AuditEvent.details).where(
+            AuditEvent.action == "conversation.reviewed")).scalars().all()
+    assert details == [{"fields": ["review_reply"], "bulk": False}] * 3  # what changed, never the words
+
+
 def test_bulk_review_marks_each_audits_each_and_reaches_the_phones(app, team, voter, log, organizer, phone_of):
     ana = voter(team["campaign_id"])
     mine = [log(team["volunteer"], ana) for _ in range(3)]

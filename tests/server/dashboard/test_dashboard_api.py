@@ -2,6 +2,7 @@
 reviews, under each filter, and never another campaign's. The counts are kept at push time; each test also checks
 them against counts made again from scratch (``rollup.rebuild``), so upkeep and definition cannot drift apart."""
 
+import uuid
 from collections import Counter
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from server.campaigns.models import Role
 from server.dashboard import rollup
-from server.dashboard.models import DashboardDay, VolunteerTally, VoterProgress
+from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import db
 from tests.server.dashboard.conftest import days_ago, today
 
@@ -35,9 +36,11 @@ def snapshot(app, campaign_id) -> tuple:
                      tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(select(VoterProgress).where(
                          VoterProgress.campaign_id == campaign_id)).scalars()}
         tallies = {(r.volunteer_id, r.priority, r.relationships, r.contacted_relationships, r.conversations,
-                    r.last_active_at, tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(
+                    r.last_active_at) for r in db.session.execute(
                         select(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id)).scalars()}
-        return days, progress, tallies
+        follow_ups = {(r.volunteer_id, r.priority, r.day, r.n) for r in db.session.execute(
+            select(VolunteerFollowUp).where(VolunteerFollowUp.campaign_id == campaign_id)).scalars()}
+        return days, progress, tallies, follow_ups
 
 
 def assert_counts_match_a_rebuild(app, campaign_id):
@@ -204,6 +207,23 @@ def test_the_volunteers_table_sorts_and_pages(team, program, dashboard):
     assert rates[0]["id"] == team["volunteer"].user_id and rates[-1]["contact_rate"] is None
 
 
+def test_every_order_of_the_volunteers_table_is_whole_and_pages_alike(team, program, dashboard):
+    """The database sorts and pages the table: in either direction values run in order, rows without one last,
+    and the pages one row at a time are the same rows in the same order as the whole table."""
+    for sort in ("relationships", "conversations", "last_active_at", "contact_rate", "follow_ups_overdue", "name"):
+        for desc in ("true", "false"):
+            whole = dashboard(sort=sort, desc=desc, limit=200)["volunteers"]
+            rows = whole["rows"]
+            assert len(rows) == whole["total"] == 4
+            key = "display_name" if sort == "name" else sort
+            values = [row[key].casefold() if sort == "name" else row[key] for row in rows if row[key] is not None]
+            assert values == sorted(values, reverse=desc == "true"), (sort, desc)
+            assert [row[key] is None for row in rows] == sorted(row[key] is None for row in rows), (sort, desc)
+            pages = [dashboard(sort=sort, desc=desc, limit=1, offset=n)["volunteers"]["rows"]
+                     for n in range(len(rows))]
+            assert [page[0]["id"] for page in pages] == [row["id"] for row in rows], (sort, desc)
+
+
 def test_a_reimport_that_marks_a_voter_priority_moves_their_work(app, team, voter, log, dashboard, tmp_path):
     """The counts split by priority are made again when a new file changes a known voter's mark (and only then: a
     file that changes no mark leaves them as they were kept)."""
@@ -226,4 +246,43 @@ def test_a_reimport_that_marks_a_voter_priority_moves_their_work(app, team, vote
     import_file("yes")
     assert tiles(dashboard(priority="true"))["contacted"] == (1, 1)
     assert tiles(dashboard(priority="true"))["supporters"] == (1, 1)
+    assert_counts_match_a_rebuild(app, campaign_id)
+
+
+def test_pushes_about_the_same_voters_at_once_keep_every_count(app, team, voter, make_member, auth_headers,
+                                                                 dashboard):
+    """Six volunteers' phones push at the same moment, each about the same three voters, with supports that
+    change who is a supporter: each push counts its voters' progress before it holds the campaign's counter, so
+    one that another push overtook must count them again there. The counts then are what a rebuild makes."""
+    import threading
+
+    from tests.server.sync.conftest import Phone, conversation_fields
+
+    campaign_id = team["campaign_id"]
+    voters = [voter(campaign_id, name, external_id=f"S{n}") for n, name in enumerate(("Ana", "Ben", "Cleo"))]
+    members = [make_member(campaign_id, Role.VOLUNTEER) for _ in range(6)]
+    phones = [Phone(app.test_client(), auth_headers(member.user_id), campaign_id) for member in members]
+    start, failures = threading.Barrier(len(phones)), []
+
+    def knock(n: int, phone: Phone) -> None:
+        start.wait()
+        for round_ in range(4):
+            voter_id = voters[(n + round_) % len(voters)]
+            fields = conversation_fields(voter_id=voter_id, support=(n + round_) % 5 + 1,
+                                         happened_at=days_ago(round_, hour=8 + n),
+                                         follow_up_on=today(n % 3 - 1) if round_ % 2 else None)
+            answer = phone.push(phone.op("conversation", str(uuid.uuid4()), fields))
+            if answer.status_code != 200 or answer.json["results"][0]["status"] != "applied":
+                failures.append(answer.json)
+
+    threads = [threading.Thread(target=knock, args=(n, phone)) for n, phone in enumerate(phones)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    answer = dashboard()
+    assert tiles(answer)["contacted"][0] == 3
+    assert sum(row["voters"] for row in answer["support"]) == 3  # each voter once, at their latest support
+    assert sum(row["conversations"] for row in answer["volunteers"]["rows"]) == 24
     assert_counts_match_a_rebuild(app, campaign_id)

@@ -128,10 +128,11 @@ def test_cli_writes_the_problems_to_a_local_csv_and_prints_its_path(make_campaig
     (written,) = tmp_path.glob("voter-import-*-problems.csv")
     assert f"Problems (3): {written}" in result.output.replace("\n", "")
     lines = written.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "line,column,reason,rejected"
-    assert lines[1].startswith("3,lat,") and "outside -90 to 90" in lines[1] and lines[1].endswith(",no")
-    assert lines[2].startswith("4,lon,") and "not a number" in lines[2]
-    assert lines[3].startswith("5,") and lines[3].endswith(",yes")
+    assert lines[0] == "line,column,reason,rejected,code"
+    assert lines[1].startswith("3,lat,") and "outside -90 to 90" in lines[1]
+    assert lines[1].endswith(",no,degrees_out_of_range")
+    assert lines[2].startswith("4,lon,") and "not a number" in lines[2] and lines[2].endswith(",not_degrees")
+    assert lines[3].startswith("5,") and ",yes," in lines[3]
 
     elsewhere = tmp_path / "mine.csv"
     again = import_file(PLACES, campaign_id, "--problems", str(elsewhere))

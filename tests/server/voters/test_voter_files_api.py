@@ -45,12 +45,18 @@ def test_upload_imports_in_the_background_and_reports_progress_and_problems(
     assert (job["format"], job["rows_read"], job["rows_rejected"], job["voters_added"]) == ("generic", 5, 1, 4)
     assert job["bytes_read"] == job["bytes_total"] > 0
     assert [(p["line"], p["rejected"]) for p in job["problems"]] == [(4, False), (5, True), (6, False)]
+    # each reason also as a code and its values, for the console to say it in the organizer's language
+    assert [(p["code"], p["params"], p["reason"]) for p in job["problems"]] == [
+        ("invalid_phone", {"region": "US"}, "Not a valid phone number for region US."),
+        ("no_voter_id", None, "No voter id; the row was skipped."),
+        ("invalid_email", None, "Not a valid e-mail address."),
+    ]
     assert len(voters_of(organizer.campaign_id)) == 4
 
     csv_response = client.get(f"{url}/problems.csv", headers=headers)
     lines = csv_response.get_data(as_text=True).splitlines()
-    assert csv_response.mimetype == "text/csv" and lines[0] == "line,column,reason,rejected"
-    assert len(lines) == 4 and lines[2].startswith("5,") and lines[2].endswith(",yes")
+    assert csv_response.mimetype == "text/csv" and lines[0] == "line,column,reason,rejected,code"
+    assert len(lines) == 4 and lines[2] == "5,voter_id,No voter id; the row was skipped.,yes,no_voter_id"
 
 
 def test_a_second_upload_while_one_runs_is_409(app, client, auth_headers, organizer, voter_file):
