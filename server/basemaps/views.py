@@ -31,7 +31,7 @@ def _basemap():
 class Basemap(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.response(200, BasemapSchema)
-    @blp.links(200, ReadFile=("get", "/basemap/file", {}), ReadExtract=("get", "/basemap/extract", {}))
+    @blp.links(200, ReadFile=("get", "/file", {}), ReadExtract=("get", "/extract", {}))
     def get(self):
         """What the campaign's basemap covers: bounds, zooms, tile type, size, when it was uploaded.
 
@@ -43,6 +43,7 @@ class Basemap(MethodView):
     @upload("BASEMAP_MAX_BYTES")
     @blp.doc(requestBody={"required": True, "content": {PMTILES: BINARY, "application/octet-stream": BINARY}})
     @blp.response(200, BasemapSchema)
+    @blp.errors(413, 422)  # the body is raw bytes, not a schema's: the errors a body brings, said here
     def put(self):
         """Upload the campaign's basemap, a PMTiles v3 archive as the body; it replaces the one before.
 
