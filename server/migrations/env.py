@@ -93,6 +93,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one (batch mode), and with foreign keys on,
+            # that DROP first deletes every row and fires ON DELETE SET NULL / CASCADE in the tables that point at
+            # it: off for the migrations (outside their transaction, where SQLite honours it), checked after
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the transaction the PRAGMA began: the migrations open their own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -102,6 +109,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migrations left {len(broken)} rows whose references do not hold")
 
 
 if context.is_offline_mode():
