@@ -25,6 +25,23 @@ SIZES = {"desktop": {"viewport": {"width": 1280, "height": 800}},
 SHOTS = os.environ.get("KIN_CONSOLE_SCREENSHOTS")  # a folder: save a picture of each screen scanned
 
 
+def read_qr(page, selector: str) -> str | None:
+    """What the QR code drawn as SVG at ``selector`` says, read back from its pixels by a decoder of its own."""
+    page.add_script_tag(path=str(JSQR))
+    return page.evaluate("""async (selector) => {
+      const svg = document.querySelector(selector);
+      const image = new Image();
+      image.src = 'data:image/svg+xml,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+      await image.decode();
+      const canvas = Object.assign(document.createElement('canvas'), {width: 400, height: 400});
+      const draw = canvas.getContext('2d');
+      draw.fillStyle = '#fff';
+      draw.fillRect(0, 0, 400, 400);
+      draw.drawImage(image, 0, 0, 400, 400);
+      return jsQR(draw.getImageData(0, 0, 400, 400).data, 400, 400)?.data ?? null;
+    }""", selector)
+
+
 def unique(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:8]}@example.org"
 
@@ -145,19 +162,7 @@ def test_an_organizer_invites_someone_who_joins_with_the_link(browser, base_url,
     assert page.evaluate("navigator.clipboard.readText()") == link
     # the QR code shown is the link: read back from its pixels by a decoder of its own
     made.locator(".show-qr").click()
-    page.add_script_tag(path=str(JSQR))
-    decoded = page.evaluate("""async () => {
-      const svg = document.querySelector('#invite-list .qr svg');
-      const image = new Image();
-      image.src = 'data:image/svg+xml,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
-      await image.decode();
-      const canvas = Object.assign(document.createElement('canvas'), {width: 400, height: 400});
-      const draw = canvas.getContext('2d');
-      draw.fillStyle = '#fff';
-      draw.fillRect(0, 0, 400, 400);
-      draw.drawImage(image, 0, 0, 400, 400);
-      return jsQR(draw.getImageData(0, 0, 400, 400).data, 400, 400)?.data ?? null;
-    }""")
+    decoded = read_qr(page, "#invite-list .qr svg")
     assert decoded == link
 
     newcomer = browser.new_context(base_url=base_url, **PHONE)

@@ -16,7 +16,7 @@ from server.columns import utcnow
 from server.extensions import db
 from server.voters.models import Voter
 from tests.conftest import PASSWORD
-from tests.pwa.test_console import JSQR, SHOTS, SIZES, axe, console_sign_in, unique
+from tests.pwa.test_console import SHOTS, SIZES, axe, console_sign_in, read_qr, unique
 
 pytestmark = pytest.mark.browser
 
@@ -143,19 +143,7 @@ def organizer_flow(browser, base_url, turf_team, page):
     link = oak.locator(".share-url").input_value()
     assert f"/take/{turf_team['campaign']}/" in link
     oak.locator(".show-qr").click()
-    page.add_script_tag(path=str(JSQR))
-    decoded = page.evaluate("""async (id) => {
-      const svg = document.querySelector(`#${id} .qr svg`);
-      const image = new Image();
-      image.src = 'data:image/svg+xml,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
-      await image.decode();
-      const canvas = Object.assign(document.createElement('canvas'), {width: 400, height: 400});
-      const draw = canvas.getContext('2d');
-      draw.fillStyle = '#fff';
-      draw.fillRect(0, 0, 400, 400);
-      draw.drawImage(image, 0, 0, 400, 400);
-      return jsQR(draw.getImageData(0, 0, 400, 400).data, 400, 400)?.data ?? null;
-    }""", oak.get_attribute("id"))
+    decoded = read_qr(page, f"#{oak.get_attribute('id')} .qr svg")
     assert decoded == link
 
     # the volunteer takes it with the link's token; the organizer's list then says so
