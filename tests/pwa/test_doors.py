@@ -13,9 +13,10 @@ from sqlalchemy import select
 from server.basemaps.service import install_file
 from server.campaigns.models import Campaign, Membership
 from server.canvass import households
-from server.canvass.models import Household, Turf, TurfHousehold
+from server.canvass.models import DoorVisit, Household, Turf, TurfHousehold
 from server.columns import utcnow
 from server.extensions import db
+from server.sync_api.models import AppliedOp
 from server.voters.models import Voter
 from tests.basemap_town import write_town
 from tests.conftest import PASSWORD
@@ -152,3 +153,120 @@ def test_a_volunteer_without_the_turf_cannot_fetch_it(page, live_server, tmp_pat
                               headers={"Authorization": f"Bearer {token['access_token']}"})
     assert answer.status == 404
     assert "Family" not in answer.text()
+
+
+def door_title(page) -> str:
+    return page.locator("#door-title").inner_text()
+
+
+def next_door(page, click) -> None:
+    """Do what moves on to another door, and wait until it shows."""
+    before = door_title(page)
+    click()
+    expect(page.locator("#door-title")).not_to_have_text(before)
+
+
+def talk(page, support, issues=(), literature="Yes", notes=""):
+    """The first voter at the door: Talked, then the support level (two taps); then the optional details."""
+    voter = page.locator(".door-voter").first
+    voter.locator("[data-result=talked]").click()
+    voter.get_by_role("button", name=support, exact=True).click()
+    expect(voter.locator(".visit .visit-what")).to_contain_text("Talked")
+    if issues or notes:
+        details = voter.locator("details.details")
+        details.locator("summary").click()
+        for issue in issues:
+            details.get_by_label(issue, exact=True).check()
+        details.get_by_label(literature, exact=True).check()
+        details.get_by_label("Notes").fill(notes)
+        details.get_by_role("button", name="Save these details").click()
+        expect(page.locator("#toasts")).to_contain_text("Details saved")
+    return voter
+
+
+def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_once(page, live_server, tmp_path):
+    doors = 10
+    town = Canvass(live_server, tmp_path, doors=doors)
+    turf, _ = town.turf("Mill Street", range(101, 101 + doors), holder=town.membership(town.volunteer))
+    sign_in(page, town.volunteer)
+    page.goto("/doors")
+    page.locator(".take-offline").click()
+    expect(page.locator(".ready")).to_be_visible()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        page.get_by_role("link", name="Open the walk list").click()
+        expect(page.locator("#walk-progress")).to_have_text(f"0 of {doors} doors knocked.")
+        # the street as the server normalised it, one side at a time
+        expect(page.locator(".street-run h2").first).to_have_text("MILL ST, odd numbers")
+        shoot(page, "walk-360-en")
+        page.locator("#next-door").click()
+
+        next_door(page, lambda: page.locator("#not-home").click())  # door 1: one tap, and on to the next
+        voter = talk(page, "2: Leaning support", issues=["housing"], notes="Worried about rent.")  # door 2
+        voter.get_by_role("button", name="They said yes: add to my people").click()
+        expect(voter.locator(".in-touch")).to_contain_text("is in your people")
+        shoot(page, "door-talked-360-en")
+        next_door(page, lambda: page.locator("#door-next").click())
+
+        page.locator("#new-person summary").click()  # door 3: someone not on the list, and a refusal
+        form = page.locator("#new-person-form")
+        form.get_by_label("First name").fill("Nia")
+        form.get_by_label("Last name").fill("Newcomer")
+        form.get_by_label("Phone").fill("919 555 0142")
+        form.locator("#new-support").select_option("1")
+        form.get_by_role("button", name="Save this person").click()
+        expect(page.locator(".door-voter.added")).to_contain_text("Nia Newcomer")
+        page.locator(".door-voter").first.locator("[data-result=refused]").click()
+        expect(page.locator(".door-voter").first.locator(".visit")).to_contain_text("Refused")
+        next_door(page, lambda: page.locator("#door-next").click())
+
+        voter = page.locator(".door-voter").first  # door 4: come back later, at a time
+        voter.locator("[data-result=come_back]").click()
+        voter.get_by_role("button", name="Save").click()
+        expect(voter.locator(".visit")).to_contain_text("Come back later")
+        next_door(page, lambda: page.locator("#door-next").click())
+
+        talk(page, "1: Strong support", issues=["schools"], notes="Ask about the school bus.")  # door 5
+        next_door(page, lambda: page.locator("#door-next").click())
+        for _ in range(doors - 6):
+            next_door(page, lambda: page.locator("#not-home").click())
+        page.locator("#not-home").click()  # the last door: back to the walk list, all knocked
+        expect(page.locator("#walk-done")).to_be_visible()
+        expect(page.locator("#walk-progress")).to_have_text(f"{doors} of {doors} doors knocked.")
+        waiting = idb_all(page, "outbox")  # every visit and its details, and the person to stay in touch with
+        assert {op["entity"] for op in waiting} == {"door_visit", "relationship"}
+        page.goto(f"/doors/{town.campaign}/{turf}")
+        expect(page.locator(".door-item .door-status").first).to_contain_text("Not home")
+    finally:
+        town.live.configure(town.campaign, issue_tags=["housing", "transit"])  # an organizer dropped "schools"
+        page.context.set_offline(False)
+
+    # back online, the sync loop sends everything; only the details naming "schools" are refused, and stay
+    for _ in range(300):
+        left = idb_all(page, "outbox")
+        if len(left) == 1 and left[0].get("rejected"):
+            break
+        page.wait_for_timeout(100)
+    [refused] = idb_all(page, "outbox")
+    assert refused["rejected"]["errors"].keys() == {"issue_tags"}
+    expect(page.locator(".door-voter .visit.rejected")).to_have_count(0)  # on the walk list: not a door's screen
+
+    visits = live_server.synced(town.campaign, "door_visit", town.volunteer)
+    assert len(visits) == doors + 1  # a visit per door, and the person met at door 3
+    assert sorted(v["result"] for v in visits).count("not_home") == doors - 4  # door 1 and doors 6 on
+    talked = [v for v in visits if v["result"] == "talked" and v.get("voter_id")]
+    assert [(v["support"], v.get("issue_tags"), v.get("agreed_to")) for v in talked
+            if v.get("notes")] == [(2, ["housing"], ["stay_in_touch"])]
+    [newcomer] = [v for v in visits if v.get("person_first_name")]
+    assert (newcomer["person_last_name"], newcomer["person_phone"], newcomer["support"]) == (
+        "Newcomer", "919 555 0142", 1)
+    [person] = live_server.synced(town.campaign, "relationship", town.volunteer)
+    assert person["source"] == "door"
+    with live_server.app.app_context():
+        rows = db.session.execute(select(DoorVisit).where(DoorVisit.campaign_id == town.campaign)).scalars().all()
+        assert len(rows) == doors + 1  # the read model the console counts from
+        applied = db.session.execute(select(AppliedOp.op_id).where(AppliedOp.campaign_id == town.campaign)).all()
+        assert len(applied) == len(waiting) - 1  # every op the phone made, but the refused one

@@ -11,7 +11,7 @@ import { getProfile } from '../../lib/session.js';
 import { html, nothing } from '../../ui/screen.js';
 import { Form, formAlert } from '../../ui/forms.js';
 import { addressOf, nextDoor, sideOf, visitsByHousehold, walkListOf } from '../doors.js';
-import { addPerson, cardValues, liveRecords, voterName } from '../people.js';
+import { addPerson, liveRecords, voterName } from '../people.js';
 import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOffset } from '../ui/entity-form.js';
 import { rejectionLines } from '../ui/rejections.js';
 
@@ -123,7 +123,8 @@ export default function doorScreen(ctx) {
     const id = `voter-${voter.id}`;
     return html`<li class="card door-voter" id=${id} data-voter=${voter.id}>
       <h3 id=${`${id}-name`}>${voterName(voter)}</h3>
-      <p class="hint">${t('voter.card', cardValues(voter))}${voter.priority ? html` · ${t('people.priority')}` : nothing}</p>
+      <p class="hint">${[voter.age, voter.city, voter.priority ? t('people.priority') : null].filter(Boolean)
+        .join(' · ')}</p>
       ${visits.map((visit) => visitLine(visit))}
       ${last ? afterVisit(voter, last) : resultChoices(voter.id, `${id}-name`)}
     </li>`;
