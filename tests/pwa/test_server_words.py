@@ -36,6 +36,8 @@ from server.auth.views import NO_MAIL
 from server.basemaps.service import install_file
 from server.campaigns import service as campaigns
 from server.campaigns.models import Campaign, Invite, Membership, Role
+from server.canvass import households
+from server.canvass.models import Household, Turf
 from server.columns import utcnow
 from server.extensions import db
 from server.matching import oprf
@@ -520,6 +522,28 @@ class Volunteer:
         self.app.config["BASEMAP_EXTRACT_MAX_TILES"] = 3
         self.call("GET", extract, "a box of too many tiles", query_string=box, headers=self.headers)
 
+    # -- door to door: the turfs held, taking one by its link, its walk list --
+
+    def turfs(self) -> None:
+        listing, take = "/api/campaigns/{campaign_id}/turfs", "/api/campaigns/{campaign_id}/turfs/take"
+        walk = "/api/campaigns/{campaign_id}/turfs/{turf_id}/walk-list"
+        with self.app.app_context():
+            turfs = {name: Turf(campaign_id=self.campaign, name=name, cut="precinct", area={}, holder_id=holder,
+                                expires_at=utcnow() + timedelta(days=days))
+                     for name, holder, days in [("held", self.other.id, 7), ("expired", self.me.id, -1)]}
+            db.session.add_all(turfs.values())
+            db.session.commit()
+            ids = {name: (turf.id, turf.take_token) for name, turf in turfs.items()}
+        self.tokens("GET", listing)
+        self.queries(listing, {}, self.headers)
+        self.bodies("POST", take, {"token": "no-such-token"}, self.headers)
+        for what, token in [("no such token", "no-such-token"), ("held by another", ids["held"][1]),
+                            ("expired", ids["expired"][1])]:
+            self.call("POST", take, what, json={"token": token}, headers=self.headers)
+        for what, name in [("held by another", "held"), ("expired", "expired")]:
+            self.call("GET", walk, what, url=self.url(walk).replace("{turf_id}", str(ids[name][0])),
+                      headers=self.headers)
+
     # -- private matching --
 
     def matching(self) -> None:
@@ -580,6 +604,16 @@ class Volunteer:
         self.heard.pushed(response, f"POST {path}", [what for what, _ in whats_and_ops])
         return response.json["results"]
 
+    def household(self) -> str:
+        """The public id of the household of self.voter, given an address."""
+        with self.app.app_context():
+            voter = db.session.execute(select(Voter).where(Voter.public_id == uuid.UUID(self.voter))).scalar_one()
+            voter.house_number, voter.street, voter.zip = "12", "Mill Street", "27701"
+            db.session.flush()
+            households.assign(self.campaign)
+            db.session.commit()
+            return str(db.session.get(Household, voter.household_id).public_id)
+
     def sync(self) -> None:
         path = "/api/campaigns/{campaign_id}/sync/push"
         relationship = {"voter_id": self.voter, "source": "search", "kind": "friend", "closeness": 3, "notes": "Hi"}
@@ -592,8 +626,11 @@ class Volunteer:
 
         # every op, each with one thing wrong, read from the document's declaration of each kind of op
         variants = resolve(self.spec, request_schema(self.spec, path, "POST"))["properties"]["ops"]["items"]["oneOf"]
+        visit = {"household_id": self.household(), "voter_id": self.voter, "result": "talked",
+                 "happened_at": "2026-10-01T18:30:00-04:00", "support": 2, "issue_tags": ["housing"]}
         base_ops = {("relationship", "upsert"): self.op("relationship", relationship),
                     ("conversation", "upsert"): self.op("conversation", conversation),
+                    ("door_visit", "upsert"): self.op("door_visit", visit),
                     ("relationship", "delete"): self.op("relationship", action="delete")}
         cases = []
         for variant in variants:
@@ -686,6 +723,7 @@ def test_every_sentence_the_server_gives_a_volunteer_has_its_own_spanish(
     volunteer.matching()
     volunteer.sync()
     volunteer.basemap(tmp_path)
+    volunteer.turfs()
     volunteer.leave(monkeypatch)
 
     # the collection is real: every call of the app was driven into errors, and what it found includes sentences
