@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     tuple_,
     update,
 )
@@ -158,6 +159,9 @@ def add_staged(campaign_id: int, staged: Table, where: ColumnElement[bool]) -> N
     buildings the file gives coordinates for (the mean of its voters'): three set statements for the whole file."""
     s, building, household = staged.c, Building.__table__, Household.__table__
     rows = and_(where, s.building_key.is_not(None))
+    postgresql = db.session.connection().dialect.name == "postgresql"
+    if postgresql:  # a file's worth of keys sorts and hashes in memory, not in temporary files (this transaction)
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
     db.session.execute(upsert(building).from_select(
         ["campaign_id", "key", "street", "house_number", "zip", "city"],
         select(literal(campaign_id), s.building_key, func.min(s.building_street), func.min(s.building_number),
@@ -175,6 +179,8 @@ def add_staged(campaign_id: int, staged: Table, where: ColumnElement[bool]) -> N
         .where(rows, ~exists().where(household.c.building_id == building.c.id, household.c.unit == s.unit_key))
         .group_by(building.c.id, s.unit_key),
     ).on_conflict_do_nothing(index_elements=["building_id", "unit"]))
+    if postgresql:  # the voter upsert joins the new rows: without statistics it plans for empty tables
+        db.session.execute(text("ANALYZE building, household"))
     points = (select(s.building_key.label("key"), func.avg(s.latitude).label("latitude"),
                      func.avg(s.longitude).label("longitude"))
               .where(rows, s.latitude.is_not(None), s.longitude.is_not(None)).group_by(s.building_key).subquery())

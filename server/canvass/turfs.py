@@ -189,17 +189,22 @@ def cut_automatically(campaign: Campaign, membership: Membership, data: dict) ->
                             Conversation.deleted.is_(False)),
             ~exists().where(DoorVisit.campaign_id == campaign.id, DoorVisit.household_id == Voter.household_id,
                             DoorVisit.result == "talked", DoorVisit.deleted.is_(False)))
+    living = (select(Voter.household_id, func.count().label("voters")).where(_active_voters(campaign.id))
+              .group_by(Voter.household_id).subquery())  # every active voter of a door, not only the universe's
     rows = db.session.execute(
         select(Building.id, Building.street, Building.zip, Building.house_number, Building.latitude,
-               Building.longitude, Household.id)
+               Building.longitude, Household.id, living.c.voters)
         .join(Household, Household.building_id == Building.id)
+        .join(living, living.c.household_id == Household.id)
         .where(Building.campaign_id == campaign.id, Household.id.in_(voters.distinct()), _free(campaign.id, now))
     ).all()
     homes: dict[int, list[int]] = {}
     places: dict[int, tuple] = {}
-    for building, street, zip_code, number, lat, lon, household in rows:
+    living_in: dict[int, int] = {}
+    for building, street, zip_code, number, lat, lon, household, count in rows:
         homes.setdefault(building, []).append(household)
         places[building] = (street, zip_code, number, lat, lon)
+        living_in[household] = count
     try:
         groups = cut.cut([cut.Place(b, s, z, n, len(homes[b]), lat, lon) for b, (s, z, n, lat, lon) in places.items()],
                          data["count"])
@@ -210,7 +215,8 @@ def cut_automatically(campaign: Campaign, membership: Membership, data: dict) ->
     for number, group in enumerate(groups, start=1):
         turf = _new_turf(campaign, membership, f"{data['name']} {number}", "auto", {"universe": universe},
                          data.get("days"), now)
-        _add_doors(turf, [household for place in group for household in homes[place.id]])
+        doors = [household for place in group for household in homes[place.id]]
+        _add_doors(turf, doors, sum(living_in[household] for household in doors))
         turfs.append(turf)
     return Cut(turfs, 0, cut.balance(groups))
 
@@ -224,11 +230,12 @@ def _new_turf(campaign: Campaign, membership: Membership, name: str, kind: str, 
     return turf
 
 
-def _add_doors(turf: Turf, households: list[int]) -> None:
+def _add_doors(turf: Turf, households: list[int], voters: int | None = None) -> None:
+    """Put the households in the turf and count its doors and (unless the caller did) its active voters."""
     bulk_insert(TurfHousehold.__table__, ("turf_id", "household_id", "campaign_id"),
                 [(turf.id, household, turf.campaign_id) for household in households])
     turf.doors = len(households)
-    turf.voters = db.session.execute(select(func.count()).select_from(Voter).where(
+    turf.voters = voters if voters is not None else db.session.execute(select(func.count()).select_from(Voter).where(
         _active_voters(turf.campaign_id), Voter.household_id.in_(
             select(TurfHousehold.household_id).where(TurfHousehold.turf_id == turf.id)))).scalar_one()
 

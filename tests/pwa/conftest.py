@@ -366,6 +366,13 @@ def log_conversation(page, person, channel="At the door", support="2: Leaning su
     page.locator("#home").wait_for()
 
 
+def wait_for_service_worker(page, timeout: float = 15.0) -> None:
+    """The page controlled by the app's service worker: first its install, however long precaching the whole shell
+    takes on a loaded machine (awaited, not polled against a clock), then its claim of the page."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout)
+
+
 def wait_until(page, expression: str, timeout: float = 15.0) -> None:
     """Poll a JavaScript condition from outside the page. Playwright's wait_for_function polls with eval inside
     the page, which the app's strict CSP (rightly) refuses whenever the condition is not true at once."""

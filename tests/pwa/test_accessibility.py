@@ -10,7 +10,7 @@ from sqlalchemy import select
 from server.auth.models import ResetOrigin, User
 from server.auth.reset import make_link
 from server.extensions import db
-from tests.pwa.conftest import PHONE, log_conversation, sign_in, vcard, wait_until
+from tests.pwa.conftest import PHONE, log_conversation, sign_in, vcard, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -76,7 +76,7 @@ def test_home_with_a_log_waiting_and_the_log_screen_have_no_violations(scan, liv
     live_server.relationship(campaign, email, live_server.voter(campaign), notes="Maria, my aunt")
     page = scan.page
     sign_in(page, email)
-    wait_until(page, "navigator.serviceWorker.controller !== null")  # it serves /log to a direct visit
+    wait_for_service_worker(page)  # it serves /log to a direct visit
     expect(page.locator("#sync-last")).to_contain_text("Last synced")
     page.context.set_offline(True)
     log_conversation(page, "Maria, my aunt", notes="Talked about the bus line.")

@@ -30,6 +30,8 @@ def test_a_reply_changed_then_taken_back_reaches_the_volunteers_phone(browser, b
     desk = browser.new_context(base_url=base_url, **SIZES["desktop"])
     try:
         sign_in(phone, vera)
+        # her people come down with the first sync: before it ends, the log screen has no one to search
+        expect(phone.locator("#sync-pending")).to_have_text("Everything is sent.")
         log_conversation(phone, "Cleo P.", notes="Cleo again: asked about the bus line.")
         expect(phone.locator("#sync-pending")).to_have_text("Everything is sent.", timeout=15_000)
 

@@ -20,7 +20,7 @@ from server.sync_api.models import AppliedOp
 from server.voters.models import Voter
 from tests.basemap_town import write_town
 from tests.conftest import PASSWORD
-from tests.pwa.conftest import idb_all, sign_in, wait_until
+from tests.pwa.conftest import idb_all, sign_in, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-doors")
@@ -124,7 +124,7 @@ def test_a_volunteer_takes_a_turf_by_its_link_and_takes_it_offline_with_its_map(
     expect(page.locator(f"#turf-{town.campaign}-{assigned} .take-offline")).to_be_visible()  # not kept yet
     shoot(page, "doors-360-en")
 
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     try:
         page.reload()
@@ -192,7 +192,7 @@ def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_
     page.goto("/doors")
     page.locator(".take-offline").click()
     expect(page.locator(".ready")).to_be_visible()
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
 
     page.context.set_offline(True)
     try:

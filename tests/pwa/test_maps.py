@@ -8,7 +8,7 @@ from server.basemaps.service import install_file
 from server.campaigns.models import Campaign
 from server.extensions import db
 from tests.basemap_town import AVENUES, DOORS, STREETS, write_town
-from tests.pwa.conftest import sign_in, wait_until
+from tests.pwa.conftest import sign_in, wait_for_service_worker, wait_until
 
 pytestmark = pytest.mark.browser
 SHOTS = "/tmp/shots-maps"
@@ -74,7 +74,7 @@ def test_the_map_draws_the_basemap_and_the_doors_online_then_offline_from_indexe
     campaign_id, email = campaign
     sign_in(page, email)
     expect(page.locator("#toasts")).to_contain_text("Ready to work offline")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
 
     size = show(page, campaign_id, "fetch")
     assert 0 < size

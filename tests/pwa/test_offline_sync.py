@@ -8,7 +8,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.campaigns.models import Role
-from tests.pwa.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, idb_all, idb_put, log_conversation, sign_in, wait_until
+from tests.pwa.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    idb_all,
+    idb_put,
+    log_conversation,
+    sign_in,
+    wait_for_service_worker,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +58,7 @@ def test_twenty_logs_made_offline_survive_reload_and_restart_and_reach_the_serve
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     sign_in(page, email)
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     wait_until_synced(page)  # the two people came down in the first pull
 
     context.set_offline(True)

@@ -27,7 +27,7 @@ from server.matching.keys import active_key, secret_key
 from server.matching.models import TAG_BYTES, MatchUsage
 from server.matching.tags import bucket_of
 from server.voters.models import VoterIdentifier
-from tests.pwa.conftest import sign_in, vcard, wait_until
+from tests.pwa.conftest import sign_in, vcard, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -219,7 +219,7 @@ def test_no_contact_detail_leaves_the_phone(page, context, live_server):
           .catch(() => null),
         fetch('/api/health?from=' + where + '&who=' + encodeURIComponent(who)).catch(() => null)])"""
     page.evaluate(leak, ["page", "919-555-0199", "Zoe Privateer"])
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     service_worker = (context.service_workers or [context.wait_for_event("serviceworker")])[0]
     service_worker.evaluate(leak, ["sw", "(919) 555-0188", "zoe.privateer@example.com"])
     with page.expect_worker() as started:

@@ -272,6 +272,7 @@ class Volunteer:
         self.headers = self.bearer(self.me.email)
         self.voter = self.voter_with("+19195550101")
         self.other_voter = self.voter_with("+19195550102")
+        self.household = self.household_of(self.voter)
         self.device = str(uuid.uuid4())
 
     def sign_in(self, email: str) -> str:
@@ -294,6 +295,16 @@ class Volunteer:
             tag_new_identifiers(campaign, 0)
             db.session.commit()
             return str(voter.public_id)
+
+    def household_of(self, public_id: str) -> str:
+        """The voter placed at 12 Oak Avenue and grouped into a household: what a door visit names."""
+        with self.app.app_context():
+            voter = db.session.execute(select(Voter).where(Voter.public_id == uuid.UUID(public_id))).scalar_one()
+            voter.house_number, voter.street, voter.zip = "12", "Oak Avenue", "27601"
+            db.session.flush()
+            households.assign(self.campaign)
+            db.session.commit()
+            return str(db.session.get(Household, voter.household_id).public_id)
 
     def call(self, method: str, path: str, what: str, url: str | None = None, client=None, **kwargs):
         """One request to the documented ``path`` (at ``url``, its parameters filled in); its error is heard."""
@@ -604,16 +615,6 @@ class Volunteer:
         self.heard.pushed(response, f"POST {path}", [what for what, _ in whats_and_ops])
         return response.json["results"]
 
-    def household(self) -> str:
-        """The public id of the household of self.voter, given an address."""
-        with self.app.app_context():
-            voter = db.session.execute(select(Voter).where(Voter.public_id == uuid.UUID(self.voter))).scalar_one()
-            voter.house_number, voter.street, voter.zip = "12", "Mill Street", "27701"
-            db.session.flush()
-            households.assign(self.campaign)
-            db.session.commit()
-            return str(db.session.get(Household, voter.household_id).public_id)
-
     def sync(self) -> None:
         path = "/api/campaigns/{campaign_id}/sync/push"
         relationship = {"voter_id": self.voter, "source": "search", "kind": "friend", "closeness": 3, "notes": "Hi"}
@@ -626,11 +627,11 @@ class Volunteer:
 
         # every op, each with one thing wrong, read from the document's declaration of each kind of op
         variants = resolve(self.spec, request_schema(self.spec, path, "POST"))["properties"]["ops"]["items"]["oneOf"]
-        visit = {"household_id": self.household(), "voter_id": self.voter, "result": "talked",
-                 "happened_at": "2026-10-01T18:30:00-04:00", "support": 2, "issue_tags": ["housing"]}
         base_ops = {("relationship", "upsert"): self.op("relationship", relationship),
                     ("conversation", "upsert"): self.op("conversation", conversation),
-                    ("door_visit", "upsert"): self.op("door_visit", visit),
+                    ("door_visit", "upsert"): self.op("door_visit", {
+                        "household_id": self.household, "voter_id": self.voter, "result": "talked", "support": 2,
+                        "happened_at": "2026-10-03T11:02:00-04:00", "notes": "Asked about buses."}),
                     ("relationship", "delete"): self.op("relationship", action="delete")}
         cases = []
         for variant in variants:

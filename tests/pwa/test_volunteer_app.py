@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import ADDRESS_BOOK, PHONE, idb_all, sign_in, vcard, wait_until
+from tests.pwa.conftest import ADDRESS_BOOK, PHONE, idb_all, sign_in, vcard, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 VCARDS = Path(__file__).resolve().parents[1] / "fixtures" / "vcards"
@@ -223,7 +223,7 @@ def test_reach_out_in_your_own_words_from_your_own_phone(page, live_server, volu
 def test_log_in_three_taps_offline_then_follow_up_on_home_and_sync(page, context, live_server, volunteer):
     campaign, email, _ = volunteer
     confirm_ana(page, volunteer)
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     context.set_offline(True)
     page.locator("#log-person-link").click()  # tap 1
     save = page.get_by_role("button", name="Save")

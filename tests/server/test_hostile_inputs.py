@@ -141,7 +141,8 @@ class Attacker:
         return body_fields(self.spec, rule, method)
 
     def query(self, rule: str, method: str) -> list[str]:
-        params = [p["name"] for p in self.operation(rule, method).get("parameters", []) if p["in"] == "query"]
+        # (a parameter may be a $ref: the ETag decorator's If-None-Match, a header)
+        params = [p["name"] for p in self.operation(rule, method).get("parameters", []) if p.get("in") == "query"]
         return sorted(set(params) | set(EXTRA_QUERY))
 
     def send(self, method, url, **kwargs):

@@ -159,3 +159,26 @@ def test_another_volunteer_cannot_pull_or_change_my_visits(door, make_member, ph
     assert other.pull().json["changes"] == []
     [result] = other.push(other.op("door_visit", visit_id, {"result": "refused"})).json["results"]
     assert result["errors"] == {"entity_id": ["No such door_visit."]}
+
+
+def test_the_read_model_follows_a_visit_through_a_change_and_a_delete(app, door, phone_of):
+    from server.canvass.models import DoorVisit
+
+    phone = phone_of(door["volunteer"])
+    visit_id = str(uuid.uuid4())
+
+    def row():
+        with app.app_context():
+            found = db.session.execute(select(DoorVisit).where(DoorVisit.id == uuid.UUID(visit_id))).scalar_one()
+            return found.result, found.voter_id is not None, found.deleted
+
+    phone.push(phone.op("door_visit", visit_id, visit(door)))
+    assert row() == ("not_home", False, False)
+    phone.push(phone.op("door_visit", visit_id, {"result": "talked"}))
+    assert row() == ("talked", False, False)
+    phone.push(phone.op("door_visit", visit_id, action="delete"))
+    assert row() == ("talked", False, True)
+    rejected = phone.push(phone.op("door_visit", str(uuid.uuid4()), visit(door, result="maybe")))
+    assert rejected.json["results"][0]["status"] == "rejected"
+    with app.app_context():  # a rejected op leaves no row
+        assert db.session.execute(select(func.count()).select_from(DoorVisit)).scalar_one() == 1
