@@ -20,7 +20,7 @@ from server.sync_api.models import AppliedOp
 from server.voters.models import Voter
 from tests.basemap_town import write_town
 from tests.conftest import PASSWORD
-from tests.pwa.conftest import idb_all, sign_in, wait_for_service_worker
+from tests.pwa.conftest import PHONE, idb_all, sign_in, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-doors")
@@ -185,7 +185,7 @@ def talk(page, support, issues=(), literature="Yes", notes=""):
 
 
 def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_once(page, live_server, tmp_path):
-    doors = 10
+    doors = 50
     town = Canvass(live_server, tmp_path, doors=doors)
     turf, _ = town.turf("Mill Street", range(101, 101 + doors), holder=town.membership(town.volunteer))
     sign_in(page, town.volunteer)
@@ -270,3 +270,101 @@ def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_
         assert len(rows) == doors + 1  # the read model the console counts from
         applied = db.session.execute(select(AppliedOp.op_id).where(AppliedOp.campaign_id == town.campaign)).all()
         assert len(applied) == len(waiting) - 1  # every op the phone made, but the refused one
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SIZES = {"360": PHONE, "1280": {"viewport": {"width": 1280, "height": 800}}}
+
+
+def axe(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_doors_screens_have_no_violations(browser, base_url, live_server, tmp_path, size, language):
+    town = Canvass(live_server, tmp_path, doors=6)
+    turf, _ = town.turf("Mill Street", range(101, 107), holder=town.membership(town.volunteer))
+    town.turf("Mill Street last week", [], holder=town.membership(town.volunteer), days=-1)
+    context = browser.new_context(base_url=base_url, bypass_csp=True, **SIZES[size])  # axe is an inline script
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    shot = lambda name: shoot(page, f"{name}-{size}-{language}")  # noqa: E731
+
+    def scanned(what):
+        assert axe(page) == [], what
+
+    try:
+        sign_in(page, town.volunteer)
+        page.locator("#language").select_option(language)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        page.goto("/doors")
+        expect(page.locator(".take-offline")).to_be_visible()
+        scanned("doors")
+        page.locator(".take-offline").click()
+        expect(page.locator(".ready")).to_be_visible()
+        page.locator("#toasts").evaluate("toasts => toasts.replaceChildren()")  # the pictures show the screen
+        shot("doors")
+        scanned("doors, ready offline")
+
+        page.goto(f"/doors/{town.campaign}/{turf}")
+        expect(page.locator(".door-item")).to_have_count(6)
+        shot("walk")
+        scanned("walk list")
+        page.locator("#show-map").click()
+        expect(page.locator("#walk-map canvas")).to_be_visible()
+        expect(page.locator(".maplibregl-ctrl-attrib")).to_contain_text("OpenStreetMap")
+        page.wait_for_timeout(1500)  # the tiles drawn, for the picture
+        page.screenshot(path=str(SHOTS / f"walk-map-{size}-{language}.png"))  # a full page would clear the canvas
+        scanned("walk map")
+
+        page.goto(f"/doors/{town.campaign}/{turf}")
+        page.locator("#next-door").click()
+        voter = page.locator(".door-voter").first
+        shot("door")
+        scanned("door")
+        voter.locator("[data-result=talked]").click()
+        expect(voter.locator(".second-step")).to_be_visible()
+        shot("door-support")
+        scanned("door, support level")
+        voter.locator("[data-support='3']").click()
+        voter.locator("details.details summary").click()
+        page.locator("#new-person summary").click()
+        page.locator("#toasts").evaluate("toasts => toasts.replaceChildren()")
+        shot("door-talked")
+        scanned("door, after a talk, with the details and someone not on the list open")
+
+        page.goto(f"/take/{town.campaign}/no-such-token")
+        expect(page.locator("#take-problem")).to_be_visible()
+        shot("take-not-found")
+        scanned("take, a link that leads nowhere")
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_a_tap_on_a_door_of_the_map_opens_it_offline(page, live_server, tmp_path):
+    town = Canvass(live_server, tmp_path, doors=4)
+    turf, _ = town.turf("Mill Street, one door", [103], holder=town.membership(town.volunteer))
+    sign_in(page, town.volunteer)
+    page.goto("/doors")
+    page.locator(".take-offline").click()
+    expect(page.locator(".ready")).to_be_visible()
+    wait_for_service_worker(page)
+    page.context.set_offline(True)
+    try:
+        page.goto(f"/doors/{town.campaign}/{turf}")
+        page.locator("#show-map").click()
+        canvas = page.locator("#walk-map canvas")
+        expect(canvas).to_be_visible()
+        expect(page.locator(".maplibregl-ctrl-attrib")).to_contain_text("OpenStreetMap")  # the kept basemap
+        page.wait_for_timeout(500)  # drawn
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # one door: the map's middle
+        expect(page.locator("#door-title")).to_have_text("103 MILL ST")
+    finally:
+        page.context.set_offline(False)
