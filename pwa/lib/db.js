@@ -10,7 +10,8 @@
 //               in `hlc` order, the order they were made) and user (user_id).
 //   meta        keyed by name: device (this phone's id, the HLC node), clock (its HLC), profile (who last signed in
 //               here), cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
-//               messages/<user>/<campaign> (the volunteer's own message drafts)
+//               messages/<user>/<campaign> (the volunteer's own message drafts), card/<user> (what the volunteer
+//               chose to put on the contact card they show at a door: {name, phone, email})
 //   voters      voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
 // Private matching (version 2); none of it ever leaves the phone:
 //   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}.
@@ -147,6 +148,7 @@ function within(rules, ...args) {
 const startingWith = (...prefix) => IDBKeyRange.bound(prefix, [...prefix, []]);
 const cursorKey = (userId, campaignId) => `cursor/${userId}/${campaignId}`;
 const syncedKey = (userId) => `synced/${userId}`;
+const cardKey = (userId) => `card/${userId}`;
 
 /** This device's clock, read inside tx (with 'meta'): zero on a phone that never stamped anything. */
 async function readClock(tx) {
@@ -194,6 +196,15 @@ export function lastSynced(userId) {
 
 export function markSynced(userId, when) {
   return setMeta(syncedKey(userId), when);
+}
+
+/** The contact card a volunteer shows at doors ({name, phone, email}), as they last wrote it here; or undefined. */
+export function ownCard(userId) {
+  return getMeta(cardKey(userId));
+}
+
+export function keepOwnCard(userId, card) {
+  return setMeta(cardKey(userId), card);
 }
 
 // --- records and their outbox ---
@@ -500,6 +511,7 @@ export async function forgetUser(userId) {
       IDBKeyRange.bound(`cursor/${userId}/`, `cursor/${userId}/\uffff`),
       IDBKeyRange.bound(`messages/${userId}/`, `messages/${userId}/\uffff`),
       syncedKey(userId),
+      cardKey(userId),
       'profile',
     ]);
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   applyChange, candidatesOf, db, dropStaleTags, forgetContacts, forgetUser, getMeta, getRecord, getVoter, keptBasemap,
-  keptWalkList, keptWalkLists, outboxPage, pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence,
+  keepOwnCard, keptWalkList, keptWalkLists, outboxPage, ownCard, pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence,
   saveBasemap, saveCandidates, savePulledPage, saveTags, saveVoters, saveWalkList, setMeta, tagsOf, votersOf,
 } from './db.js';
 import { decode, encode, stamp } from './hlc.js';
@@ -254,6 +254,8 @@ test("forgetUser deletes everything of the person's, keeps others' work and this
     version: 'v1', doors: [{ household_id: 'h', voters: [{ first_name: 'Vera' }] }], questions: {}, basemap: true });
   await saveWalkList(walkList(40));
   await saveWalkList(walkList(41));
+  await keepOwnCard(40, { name: 'Vera', phone: '+1 919 555 0100', email: '' });
+  await keepOwnCard(41, { name: 'Otto', phone: '', email: 'otto@example.org' });
   const device = await getMeta('device');
   const clock = await getMeta('clock');
   await forgetUser(40);
@@ -265,6 +267,8 @@ test("forgetUser deletes everything of the person's, keeps others' work and this
   assert.deepEqual(await keptWalkLists(40), []); // voters' cards and addresses leave with their volunteer
   assert.deepEqual((await keptWalkLists(41)).map((kept) => kept.user_id), [41]);
   assert.equal((await keptWalkList(41, 1, 5)).doors[0].household_id, 'h');
+  assert.equal(await ownCard(40), undefined); // their phone number is theirs to take away
+  assert.equal((await ownCard(41)).name, 'Otto');
   assert.equal(await getMeta('device'), device);
   assert.equal(await getMeta('clock'), clock);
 });

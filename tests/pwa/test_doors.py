@@ -208,6 +208,10 @@ def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_
         voter = talk(page, "2: Leaning support", issues=["housing"], notes="Worried about rent.")  # door 2
         voter.get_by_role("button", name="They said yes: add to my people").click()
         expect(voter.locator(".in-touch")).to_contain_text("is in your people")
+        voter.locator(".share-card summary").click()  # and their own card, which the voter saves
+        voter.locator(".share-card form button[type=submit]").click()
+        voter.get_by_role("button", name="They saved my card").click()
+        expect(voter.locator(".in-touch").last).to_have_text("They saved your contact card.")
         shoot(page, "door-talked-360-en")
         next_door(page, lambda: page.locator("#door-next").click())
 
@@ -259,7 +263,7 @@ def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_
     assert sorted(v["result"] for v in visits).count("not_home") == doors - 4  # door 1 and doors 6 on
     talked = [v for v in visits if v["result"] == "talked" and v.get("voter_id")]
     assert [(v["support"], v.get("issue_tags"), v.get("agreed_to")) for v in talked
-            if v.get("notes")] == [(2, ["housing"], ["stay_in_touch"])]
+            if v.get("notes")] == [(2, ["housing"], ["stay_in_touch", "shared_card"])]
     [newcomer] = [v for v in visits if v.get("person_first_name")]
     assert (newcomer["person_last_name"], newcomer["person_phone"], newcomer["support"]) == (
         "Newcomer", "919 555 0142", 1)
@@ -273,8 +277,26 @@ def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+JSQR = Path(__file__).resolve().parents[2] / "node_modules" / "jsqr" / "dist" / "jsQR.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SIZES = {"360": PHONE, "1280": {"viewport": {"width": 1280, "height": 800}}}
+
+
+def read_qr(page, selector) -> str | None:
+    """The text of a QR code on the page, read back from its pixels by a decoder of its own (jsQR)."""
+    page.add_script_tag(path=str(JSQR))
+    return page.evaluate("""async (selector) => {
+      const svg = document.querySelector(selector);
+      const image = new Image();
+      image.src = 'data:image/svg+xml,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+      await image.decode();
+      const canvas = Object.assign(document.createElement('canvas'), {width: 400, height: 400});
+      const draw = canvas.getContext('2d');
+      draw.fillStyle = '#fff';
+      draw.fillRect(0, 0, 400, 400);
+      draw.drawImage(image, 0, 0, 400, 400);
+      return jsQR(draw.getImageData(0, 0, 400, 400).data, 400, 400)?.data ?? null;
+    }""", selector)
 
 
 def axe(page) -> list:
@@ -332,6 +354,16 @@ def test_the_doors_screens_have_no_violations(browser, base_url, live_server, tm
         shot("door-support")
         scanned("door, support level")
         voter.locator("[data-support='3']").click()
+        card = voter.locator(".share-card")
+        card.locator("summary").click()
+        card.locator("input[name=phone]").fill("+1 919 555 0100")
+        card.locator("form button[type=submit]").click()
+        expect(card.locator(".qr svg")).to_be_visible()
+        assert read_qr(page, f"#{card.get_attribute('id')} .qr svg") == (
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Walker;Vera;;;\r\nFN:Vera Walker\r\nTEL;TYPE=CELL:+1 919 555 0100\r\n"
+            "END:VCARD")
+        shot("door-card")
+        scanned("door, the volunteer's card as a QR code")
         voter.locator("details.details summary").click()
         page.locator("#new-person summary").click()
         page.locator("#toasts").evaluate("toasts => toasts.replaceChildren()")

@@ -13,6 +13,7 @@ import { Form, formAlert } from '../../ui/forms.js';
 import { addressOf, nextDoor, sideOf, visitsByHousehold, walkListOf } from '../doors.js';
 import { addPerson, liveRecords, voterName } from '../people.js';
 import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOffset } from '../ui/entity-form.js';
+import { CardShare } from '../ui/my-card.js';
 import { rejectionLines } from '../ui/rejections.js';
 
 export const title = 'door.title';
@@ -33,6 +34,7 @@ export default function doorScreen(ctx) {
   let choosing = new Map(); // voter id (or 'new') → the result tapped, while its second step shows
   const forms = new Map(); // visit id → the Form of its details
   const newPerson = new Form(ctx, 'new-person-form');
+  const myCard = new CardShare({ userId, name: profile.user.display_name ?? '', update: () => ctx.update() });
 
   async function load() {
     const list = await walkListOf(profile, campaignId, turfId);
@@ -175,7 +177,17 @@ export default function doorScreen(ctx) {
   /** After a voter's visit: what more to tell of it (optional), and, after a talk, the offer to stay in touch. */
   function afterVisit(voter, visit) {
     if (visit.values.result !== 'talked') return nothing;
-    return html`${stayInTouch(voter, visit)}${detailsForm(visit)}`;
+    return html`${stayInTouch(voter, visit)}${shareCard(visit)}${detailsForm(visit)}`;
+  }
+
+  /** The volunteer's own card as a QR code; "They saved my card" records it on the visit. */
+  function shareCard(visit) {
+    const agreed = visit.values.agreed_to ?? [];
+    if (agreed.includes('shared_card')) return html`<p class="in-touch">${t('card.savedOnVisit')}</p>`;
+    return myCard.view(`card-${visit.entity_id}`, async () => {
+      await keep(visit.entity_id, { agreed_to: [...new Set([...agreed, 'shared_card'])] });
+      ctx.toasts.show('door.details.saved', { duration: 3000 });
+    });
   }
 
   function stayInTouch(voter, visit) {

@@ -329,6 +329,16 @@ export default {
   'syncField.person_email': 'E-mail',
   'syncField.agreed_to': 'What they agreed to',
 
+  'card.show': 'Show my contact card',
+  'card.hint': 'If they would like your number, they scan this code with their phone’s camera and save you as a contact. Their phone keeps it; Kin sends it nowhere.',
+  'card.name': 'Your name on the card',
+  'card.phone': 'Your phone (optional)',
+  'card.email': 'Your e-mail (optional)',
+  'card.makeCode': 'Show the code',
+  'card.qr': 'QR code of your contact card',
+  'card.saved': 'They saved my card',
+  'card.savedOnVisit': 'They saved your contact card.',
+
   'map.label': 'Map of the doors',
   'map.whereIAm': 'Show where I am',
   'map.whereUnknown': 'Your location is not available',

@@ -334,6 +334,16 @@ export default {
   'syncField.person_email': 'Correo electrónico',
   'syncField.agreed_to': 'Lo que aceptó',
 
+  'card.show': 'Mostrar mi tarjeta de contacto',
+  'card.hint': 'Si quiere tu número, escanea este código con la cámara de su teléfono y te guarda como contacto. Su teléfono lo guarda; Kin no lo envía a ningún lado.',
+  'card.name': 'Tu nombre en la tarjeta',
+  'card.phone': 'Tu teléfono (opcional)',
+  'card.email': 'Tu correo electrónico (opcional)',
+  'card.makeCode': 'Mostrar el código',
+  'card.qr': 'Código QR de tu tarjeta de contacto',
+  'card.saved': 'Guardó mi tarjeta',
+  'card.savedOnVisit': 'Guardó tu tarjeta de contacto.',
+
   'map.label': 'Mapa de las puertas',
   'map.whereIAm': 'Mostrar dónde estoy',
   'map.whereUnknown': 'Tu ubicación no está disponible',
