@@ -29,6 +29,10 @@ MATCHING_WORKER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-
 @bp.get("/people", endpoint="people")
 @bp.get("/people/<uuid:relationship_id>", endpoint="person")
 @bp.get("/privacy", endpoint="privacy")
+@bp.get("/doors", endpoint="doors")
+@bp.get("/doors/<int:campaign_id>/<int:turf_id>", endpoint="walk_list")
+@bp.get("/doors/<int:campaign_id>/<int:turf_id>/<uuid:household_id>", endpoint="door")
+@bp.get("/take/<int:campaign_id>/<token>", endpoint="take")
 def app_shell(**_route_args):
     """The PWA's index.html for the paths it routes itself; the service worker caches it, not the browser."""
     response = send_from_directory(current_app.static_folder, "index.html")

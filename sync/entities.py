@@ -219,7 +219,7 @@ def _organizer(type_, **flags) -> FieldSpec:
 
 RELATIONSHIP = Entity("relationship", {
     "voter_id": _volunteer(Ref("voter"), required=True, fixed=True),
-    "source": _volunteer(Choice(("match", "search")), required=True, fixed=True),  # how the voter was found
+    "source": _volunteer(Choice(("match", "search", "door")), required=True, fixed=True),  # how they were found or met
     "kind": _volunteer(Choice(("family", "friend", "coworker", "neighbour", "other")), null=True),
     "closeness": _volunteer(IntRange(1, 5), null=True),  # 1 acquaintance … 5 very close
     "notes": _volunteer(Text(2000)),

@@ -35,7 +35,8 @@ function saveProfile() {
 function signedIn() {
   saveProfile();
   sync.start(); // stopped by signing out
-  router.navigate('/');
+  // a take link opened signed out: take the turf once signed in, rather than forget the link
+  router.navigate(location.pathname.startsWith('/take/') ? location.pathname : '/');
 }
 
 const outlet = document.getElementById('main');
@@ -96,11 +97,12 @@ async function resumeSession() {
 
 /** The tab bar: shown when signed in, the current screen's tab marked for screen readers. */
 const nav = document.getElementById('nav');
-/** @type {[string, string, 'home' | 'people' | 'contacts' | 'privacy'][]} */
-const TABS = [['/', 'nav.home', 'home'], ['/people', 'nav.people', 'people'], ['/contacts', 'nav.contacts', 'contacts'],
-  ['/privacy', 'nav.privacy', 'privacy']];
+/** @type {[string, string, 'home' | 'people' | 'doors' | 'contacts' | 'privacy'][]} */
+const TABS = [['/', 'nav.home', 'home'], ['/people', 'nav.people', 'people'], ['/doors', 'nav.doors', 'doors'],
+  ['/contacts', 'nav.contacts', 'contacts'], ['/privacy', 'nav.privacy', 'privacy']];
 function drawShell() {
-  const here = (path) => (path === '/' ? location.pathname === '/' : location.pathname.startsWith(path));
+  const here = (path) => (path === '/' ? location.pathname === '/' : location.pathname.startsWith(path)
+    || (path === '/doors' && location.pathname.startsWith('/take/')));
   nav.hidden = !isSignedIn();
   nav.setAttribute('aria-label', t('nav.label'));
   render(html`${TABS.map(([path, key, name]) => html`<a href=${path} aria-current=${here(path) ? 'page' : nothing}>${

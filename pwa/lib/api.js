@@ -102,11 +102,12 @@ async function doRefresh() {
 /**
  * The response to a call that needs the access token: on 401, refresh once and retry.
  * @param {string} path
- * @param {{method?: string, body?: unknown}} [options]
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>}} [options]
  */
 async function authedResponse(path, options = {}) {
   const used = getAccessToken();
-  const withToken = (token) => send(path, { ...options, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const withToken = (token) => send(path, { ...options,
+    headers: { ...options.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
   let response = await withToken(used);
   if (response.status === 401) {
     // another call may have refreshed while this one was in flight: use its token rather than refresh again
@@ -285,4 +286,31 @@ export async function basemapInfo(campaignId) {
  */
 export async function basemapExtract(campaignId, bbox) {
   return (await authedFile(`/campaigns/${campaignId}/basemap/extract?bbox=${bbox.join(',')}`)).blob;
+}
+
+// --- door to door (docs/canvassing.md) ---
+
+/** The turfs the volunteer holds in a campaign with their progress, expired ones too (to say so). */
+export async function myTurfs(campaignId) {
+  return authed(`/campaigns/${campaignId}/turfs?expired=true`);
+}
+
+/** Take the turf of a take link: it becomes the caller's (409: someone holds it; 410: it expired). */
+export async function takeTurf(campaignId, token) {
+  return authed(`/campaigns/${campaignId}/turfs/take`, { method: 'POST', body: { token } });
+}
+
+/**
+ * A turf's walk list, unless the phone keeps it as it is: {changed: false} on a 304, else {changed: true,
+ * walkList, etag}. 410: the turf expired.
+ * @param {number} campaignId
+ * @param {number} turfId
+ * @param {string | null} [etag] the ETag of the walk list kept
+ * @returns {Promise<{changed: boolean, walkList?: any, etag?: string | null}>}
+ */
+export async function walkList(campaignId, turfId, etag = null) {
+  const response = await authedResponse(`/campaigns/${campaignId}/turfs/${turfId}/walk-list`,
+    { headers: etag ? { 'If-None-Match': etag } : {} });
+  if (response.status === 304) return { changed: false };
+  return { changed: true, walkList: await read(response), etag: response.headers.get('ETag') };
 }

@@ -42,7 +42,8 @@ export const entities = {
           "kind": "Choice",
           "values": [
             "match",
-            "search"
+            "search",
+            "door"
           ]
         },
         "owner": "volunteer",

@@ -10,7 +10,8 @@
 //               in `hlc` order, the order they were made) and user (user_id).
 //   meta        keyed by name: device (this phone's id, the HLC node), clock (its HLC), profile (who last signed in
 //               here), cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
-//               messages/<user>/<campaign> (the volunteer's own message drafts)
+//               messages/<user>/<campaign> (the volunteer's own message drafts), card/<user> (what the volunteer
+//               chose to put on the contact card they show at a door: {name, phone, email})
 //   voters      voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
 // Private matching (version 2); none of it ever leaves the phone:
 //   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}.
@@ -25,6 +26,11 @@
 //   basemaps    the part of the campaign's basemap a phone keeps offline, keyed [campaign_id, key] (key: what the
 //               caller keeps it for, e.g. a turf): {campaign_id, key, bbox, blob (a PMTiles archive), saved_at}.
 //               Map tiles only, nothing about anyone; cleared with the rest when a person signs out.
+// Door to door (version 4):
+//   walklists   a turf taken offline, keyed [user_id, campaign_id, turf_id]: {user_id, campaign_id, turf_id, name,
+//               expires_at, version, etag (to ask whether it changed), doors (in walk order, with voters' cards),
+//               questions, basemap (whether an extract is kept under `turf/<id>`), saved_at}. The visits made
+//               there are door_visit records with the rest.
 // Rule from the idb README: never await anything but this database's requests inside a transaction. Where an
 // operation must run the caller's rules inside its transaction (a change stamped by the clock, a pulled page
 // merged, an import merged into the contacts here), it takes them as a synchronous function: values in, values out.
@@ -32,7 +38,7 @@ import { openDB, unwrap } from 'idb';
 import { decode, encode, stamp } from './hlc.js';
 
 const NAME = 'kin';
-const VERSION = 3;
+const VERSION = 4;
 let opening = null;
 
 /** The open database, opened once per page; after a failed open the next call tries again. */
@@ -59,6 +65,9 @@ export function db() {
       }
       if (oldVersion < 3) {
         database.createObjectStore('basemaps', { keyPath: ['campaign_id', 'key'] });
+      }
+      if (oldVersion < 4) {
+        database.createObjectStore('walklists', { keyPath: ['user_id', 'campaign_id', 'turf_id'] });
       }
     },
     // a newer app in another tab wants to upgrade: let it, and open again on next use
@@ -139,6 +148,7 @@ function within(rules, ...args) {
 const startingWith = (...prefix) => IDBKeyRange.bound(prefix, [...prefix, []]);
 const cursorKey = (userId, campaignId) => `cursor/${userId}/${campaignId}`;
 const syncedKey = (userId) => `synced/${userId}`;
+const cardKey = (userId) => `card/${userId}`;
 
 /** This device's clock, read inside tx (with 'meta'): zero on a phone that never stamped anything. */
 async function readClock(tx) {
@@ -186,6 +196,15 @@ export function lastSynced(userId) {
 
 export function markSynced(userId, when) {
   return setMeta(syncedKey(userId), when);
+}
+
+/** The contact card a volunteer shows at doors ({name, phone, email}), as they last wrote it here; or undefined. */
+export function ownCard(userId) {
+  return getMeta(cardKey(userId));
+}
+
+export function keepOwnCard(userId, card) {
+  return setMeta(cardKey(userId), card);
 }
 
 // --- records and their outbox ---
@@ -442,6 +461,27 @@ export async function keptBasemap(campaignId, key) {
   return (await db()).get('basemaps', [campaignId, key]);
 }
 
+// --- walk lists ---
+
+/**
+ * Keep a turf's walk list for a person, replacing the one kept before.
+ * @param {{user_id: number, campaign_id: number, turf_id: number, name: string, expires_at: string,
+ *   version: string, etag: string, doors: object[], questions: object, basemap: boolean}} walkList
+ */
+export async function saveWalkList(walkList) {
+  await write(['walklists'], (tx) => tx.objectStore('walklists').put({ ...walkList, saved_at: new Date().toISOString() }));
+}
+
+/** The walk list a person keeps for a turf, or undefined. */
+export async function keptWalkList(userId, campaignId, turfId) {
+  return (await db()).get('walklists', [userId, campaignId, turfId]);
+}
+
+/** Every walk list a person keeps, in any campaign. */
+export async function keptWalkLists(userId) {
+  return (await db()).getAll('walklists', startingWith(userId));
+}
+
 // --- the whole phone ---
 
 /** Ask the browser not to evict our data under storage pressure; true when it agrees. */
@@ -455,8 +495,10 @@ export async function requestPersistence() {
 
 /** Delete everything of a person's from this phone (on signing out), in one transaction. */
 export async function forgetUser(userId) {
-  await write(['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates', 'voters', 'basemaps'], async (tx) => {
+  const stores = ['records', 'outbox', 'meta', 'contacts', 'tags', 'candidates', 'voters', 'basemaps', 'walklists'];
+  await write(stores, async (tx) => {
     await deleteContacts(tx, userId);
+    deleteAll(tx.objectStore('walklists'), [startingWith(userId)]); // voters' cards and where they live
     tx.objectStore('voters').clear(); // cards of this person's people: the next one here pulls their own
     tx.objectStore('basemaps').clear(); // the next person here may not be in these campaigns
     const records = tx.objectStore('records').index('owner');
@@ -469,6 +511,7 @@ export async function forgetUser(userId) {
       IDBKeyRange.bound(`cursor/${userId}/`, `cursor/${userId}/\uffff`),
       IDBKeyRange.bound(`messages/${userId}/`, `messages/${userId}/\uffff`),
       syncedKey(userId),
+      cardKey(userId),
       'profile',
     ]);
   });

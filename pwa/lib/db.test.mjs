@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   applyChange, candidatesOf, db, dropStaleTags, forgetContacts, forgetUser, getMeta, getRecord, getVoter, keptBasemap,
-  outboxPage, pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence, saveBasemap, saveCandidates,
-  savePulledPage, saveTags, saveVoters, setMeta, tagsOf, votersOf,
+  keepOwnCard, keptWalkList, keptWalkLists, outboxPage, ownCard, pendingOps, pullCursor, recordsOf, rememberDecision, requestPersistence,
+  saveBasemap, saveCandidates, savePulledPage, saveTags, saveVoters, saveWalkList, setMeta, tagsOf, votersOf,
 } from './db.js';
 import { decode, encode, stamp } from './hlc.js';
 
@@ -45,6 +45,7 @@ const V2 = {
   voters: { keyPath: ['campaign_id', 'id'], indexes: {} },
 };
 const V3 = { ...V2, basemaps: { keyPath: ['campaign_id', 'key'], indexes: {} } };
+const V4 = { ...V3, walklists: { keyPath: ['user_id', 'campaign_id', 'turf_id'], indexes: {} } };
 
 /** Put rows into a store in one transaction, beside the module under test (to set a scene). */
 async function putRows(rows) {
@@ -60,8 +61,8 @@ const op = (userId, campaignId, hlc, extra = {}) => ({ op_id: crypto.randomUUID(
 test('from an empty database the upgrade makes every store and index, and one device id', async () => {
   const database = await db();
   assert.equal(database.name, 'kin');
-  assert.equal(database.version, 3);
-  assert.deepEqual(schemaOf(database), V3);
+  assert.equal(database.version, 4);
+  assert.deepEqual(schemaOf(database), V4);
   const device = await getMeta('device');
   assert.match(device, UUID);
   assert.equal(await db(), database); // opened once per page
@@ -88,8 +89,8 @@ test('a version 1 database is upgraded in place: its records, outbox and device 
   (await done(open)).close();
 
   const database = await db();
-  assert.equal(database.version, 3);
-  assert.deepEqual(schemaOf(database), V3);
+  assert.equal(database.version, 4);
+  assert.deepEqual(schemaOf(database), V4);
   assert.equal(await getMeta('device'), 'old-device');
   assert.deepEqual((await recordsOf(7, 1, 'relationship')).map((r) => r.values), [{ notes: 'kept' }]);
   assert.deepEqual((await pendingOps(7)).map((o) => o.op_id), ['o1']);
@@ -97,15 +98,15 @@ test('a version 1 database is upgraded in place: its records, outbox and device 
 
 test('a database that cannot be opened is not kept: the next use opens it again', async () => {
   await done(indexedDB.deleteDatabase('kin')); // db.js lets go of its connection, as for another tab
-  const newer = indexedDB.open('kin', 4); // a newer app's database: this one cannot open it
+  const newer = indexedDB.open('kin', 5); // a newer app's database: this one cannot open it
   (await done(newer)).close();
   await assert.rejects(db(), { name: 'VersionError' });
   await assert.rejects(getMeta('device'), { name: 'VersionError' });
 
   await done(indexedDB.deleteDatabase('kin')); // whatever was in the way has gone
   const database = await db();
-  assert.equal(database.version, 3);
-  assert.deepEqual(schemaOf(database), V3);
+  assert.equal(database.version, 4);
+  assert.deepEqual(schemaOf(database), V4);
   assert.match(await getMeta('device'), UUID);
 });
 
@@ -249,6 +250,12 @@ test("forgetUser deletes everything of the person's, keeps others' work and this
   await setMeta('profile', { user: { id: 40 } });
   await saveVoters(1, [{ id: 'v', first_name: 'Vera' }]);
   await saveBasemap({ campaign_id: 1, key: 'turf-1', bbox: [1, 2, 3, 4], blob: new Blob(['tiles']) });
+  const walkList = (userId) => ({ user_id: userId, campaign_id: 1, turf_id: 5, name: 'Mill Street', expires_at: '',
+    version: 'v1', doors: [{ household_id: 'h', voters: [{ first_name: 'Vera' }] }], questions: {}, basemap: true });
+  await saveWalkList(walkList(40));
+  await saveWalkList(walkList(41));
+  await keepOwnCard(40, { name: 'Vera', phone: '+1 919 555 0100', email: '' });
+  await keepOwnCard(41, { name: 'Otto', phone: '', email: 'otto@example.org' });
   const device = await getMeta('device');
   const clock = await getMeta('clock');
   await forgetUser(40);
@@ -257,6 +264,11 @@ test("forgetUser deletes everything of the person's, keeps others' work and this
   assert.equal(await getMeta('profile'), undefined);
   assert.equal((await votersOf(1)).size, 0); // cards of the person's people: the next person pulls their own
   assert.equal(await keptBasemap(1, 'turf-1'), undefined); // the next person here may not be in this campaign
+  assert.deepEqual(await keptWalkLists(40), []); // voters' cards and addresses leave with their volunteer
+  assert.deepEqual((await keptWalkLists(41)).map((kept) => kept.user_id), [41]);
+  assert.equal((await keptWalkList(41, 1, 5)).doors[0].household_id, 'h');
+  assert.equal(await ownCard(40), undefined); // their phone number is theirs to take away
+  assert.equal((await ownCard(41)).name, 'Otto');
   assert.equal(await getMeta('device'), device);
   assert.equal(await getMeta('clock'), clock);
 });

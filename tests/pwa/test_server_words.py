@@ -37,7 +37,7 @@ from server.basemaps.service import install_file
 from server.campaigns import service as campaigns
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.canvass import households
-from server.canvass.models import Household
+from server.canvass.models import Household, Turf
 from server.columns import utcnow
 from server.extensions import db
 from server.matching import oprf
@@ -533,6 +533,28 @@ class Volunteer:
         self.app.config["BASEMAP_EXTRACT_MAX_TILES"] = 3
         self.call("GET", extract, "a box of too many tiles", query_string=box, headers=self.headers)
 
+    # -- door to door: the turfs held, taking one by its link, its walk list --
+
+    def turfs(self) -> None:
+        listing, take = "/api/campaigns/{campaign_id}/turfs", "/api/campaigns/{campaign_id}/turfs/take"
+        walk = "/api/campaigns/{campaign_id}/turfs/{turf_id}/walk-list"
+        with self.app.app_context():
+            turfs = {name: Turf(campaign_id=self.campaign, name=name, cut="precinct", area={}, holder_id=holder,
+                                expires_at=utcnow() + timedelta(days=days))
+                     for name, holder, days in [("held", self.other.id, 7), ("expired", self.me.id, -1)]}
+            db.session.add_all(turfs.values())
+            db.session.commit()
+            ids = {name: (turf.id, turf.take_token) for name, turf in turfs.items()}
+        self.tokens("GET", listing)
+        self.queries(listing, {}, self.headers)
+        self.bodies("POST", take, {"token": "no-such-token"}, self.headers)
+        for what, token in [("no such token", "no-such-token"), ("held by another", ids["held"][1]),
+                            ("expired", ids["expired"][1])]:
+            self.call("POST", take, what, json={"token": token}, headers=self.headers)
+        for what, name in [("held by another", "held"), ("expired", "expired")]:
+            self.call("GET", walk, what, url=self.url(walk).replace("{turf_id}", str(ids[name][0])),
+                      headers=self.headers)
+
     # -- private matching --
 
     def matching(self) -> None:
@@ -702,6 +724,7 @@ def test_every_sentence_the_server_gives_a_volunteer_has_its_own_spanish(
     volunteer.matching()
     volunteer.sync()
     volunteer.basemap(tmp_path)
+    volunteer.turfs()
     volunteer.leave(monkeypatch)
 
     # the collection is real: every call of the app was driven into errors, and what it found includes sentences

@@ -61,6 +61,10 @@ EXPECTED = {
     ("GET", "/people"): Entry(PUBLIC, 200),
     ("GET", "/people/<uuid:relationship_id>"): Entry(PUBLIC, 200),
     ("GET", "/privacy"): Entry(PUBLIC, 200),
+    ("GET", "/doors"): Entry(PUBLIC, 200),
+    ("GET", "/doors/<int:campaign_id>/<int:turf_id>"): Entry(PUBLIC, 200),
+    ("GET", "/doors/<int:campaign_id>/<int:turf_id>/<uuid:household_id>"): Entry(PUBLIC, 200),
+    ("GET", "/take/<int:campaign_id>/<token>"): Entry(PUBLIC, 200),
     ("GET", "/console"): Entry(CONSOLE_PAGE, 200),
     ("GET", "/console/<path:_rest>"): Entry(CONSOLE_PAGE, 200),
     ("GET", "/api/openapi.json"): Entry(PUBLIC, 200),
@@ -272,6 +276,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<uuid:conversation_id>": objects["conversation_id"],
         "<int:turf_id>": objects["turf_id"],
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
+        "<uuid:household_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,
         "<token>": own["reset_token"],
         "<ticket>": "a-ticket-nobody-bought",

@@ -9,6 +9,7 @@ import { activeCampaigns, liveRecords, personName, today } from '../people.js';
 import { html, nothing } from '../../ui/screen.js';
 import { fieldText } from '../ui/entity-form.js';
 import { confirmDialog } from '../../ui/dialog.js';
+import { rejectionLines } from '../ui/rejections.js';
 import { updateNow } from '../ui/sw-bridge.js';
 
 export const title = null;
@@ -201,27 +202,13 @@ function rejectedItem(op, record, local, sync) {
   return html`<li class="rejected-op" data-op=${op.op_id}>
     <p id=${id} class="rejected-what">${op.entity === 'conversation' && record
       ? t('conversation.title', describe(record, local)) : t(`sync.rejected.${op.entity}`)}</p>
-    ${Object.entries(op.rejected.errors).map(([name, messages]) => html`<p class="notice-error">${t('sync.error', {
-      field: fieldLabel(name), message: problemText([].concat(messages)[0], op.rejected.codes?.[name]?.[0]) })}</p>`)}
+    ${rejectionLines(op.rejected).map((line) => html`<p class="notice-error">${line}</p>`)}
     <div class="row-buttons">
       ${op.entity === 'conversation' && record ? html`<a href=${`/log/${op.entity_id}`} class="button secondary"
         aria-describedby=${id}>${t('sync.fix')}</a>` : nothing}
       <button type="button" class="button secondary" aria-describedby=${id} @click=${discardOp}>${t('sync.discard')}</button>
     </div>
   </li>`;
-}
-
-/** What the server refused, in the volunteer's language: by its stable code when the catalog knows it. */
-function problemText(message, problem) {
-  const key = problem && `problem.${problem.code}`;
-  if (key && t(key) !== key) return t(key, problem.params ?? {});
-  return t('server.text', { message });
-}
-
-/** The words for a field the server named (as a noun: "Person: ..."); its own name if the catalog has none. */
-function fieldLabel(name) {
-  const label = t(`syncField.${name}`);
-  return label === `syncField.${name}` ? name : label;
 }
 
 function campaignItem({ campaign, role }) {

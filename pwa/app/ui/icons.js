@@ -1,6 +1,7 @@
 // The volunteer app's icons (drawn by pwa/ui/icons.js).
 /*! lucide-static icons, ISC License, Copyright (c) 2026 Lucide Icons and Contributors: https://lucide.dev */
 import bookUser from 'lucide-static/icons/book-user.svg';
+import doorOpen from 'lucide-static/icons/door-open.svg';
 import fileUp from 'lucide-static/icons/file-up.svg';
 import house from 'lucide-static/icons/house.svg';
 import layoutDashboard from 'lucide-static/icons/layout-dashboard.svg';
@@ -12,7 +13,7 @@ import shieldCheck from 'lucide-static/icons/shield-check.svg';
 import users from 'lucide-static/icons/users.svg';
 import { svgIcon } from '../../ui/icons.js';
 
-const ICONS = { home: house, people: users, contacts: bookUser, privacy: shieldCheck,
+const ICONS = { home: house, people: users, doors: doorOpen, contacts: bookUser, privacy: shieldCheck,
   text: messageCircle, file: fileUp, call: phone, email: mail, log: notebookPen, console: layoutDashboard };
 
 /** @param {keyof typeof ICONS} name */

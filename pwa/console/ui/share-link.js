@@ -24,7 +24,7 @@ export class LinkShare {
 
   async toggleQr(url) {
     if (this.codes.has(url)) this.codes.delete(url);
-    else this.codes.set(url, (await import('./qr.js')).qrSvg(url));
+    else this.codes.set(url, (await import('../../ui/qr.js')).qrSvg(url));
     this.ctx.update();
   }
 
