@@ -17,6 +17,7 @@ volunteers x batch / rate seconds); 0 pushes flat out, to find the ceiling. Seve
 import argparse
 import http.client
 import os
+import random
 import resource
 import sys
 import tempfile
@@ -42,9 +43,11 @@ STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 class Volunteer(threading.Thread):
     """Push a batch, pull since the cursor, wait for the next turn; until ``end``."""
 
-    def __init__(self, phone: Phone, voter_id: str, args, interval: float, first_at: float, end: float):
+    def __init__(self, phone: Phone, voter_ids: tuple[str, ...], seed: int, args, interval: float, first_at: float,
+                 end: float):
         super().__init__(daemon=True)
-        self.phone, self.voter_id, self.batch = phone, voter_id, args.batch
+        self.phone, self.voter_ids, self.batch = phone, voter_ids, args.batch
+        self.random = random.Random(seed)  # which voters each batch is about: the same on every run
         self.interval, self.next_at, self.end = interval, first_at, end
         self.pushes, self.pulls = [], []  # (started at, seconds, ops) and (started at, seconds)
         self.tally = Counter()  # errors by kind, stale connections reopened, turns started late
@@ -82,9 +85,10 @@ class Volunteer(threading.Thread):
             return request()
 
     def push(self):
-        fields = {"voter_id": self.voter_id, "channel": "door", "happened_at": "2026-10-01T18:30:00-04:00",
-                  "support": 2, "notes": "Worried about rent; will vote early."}
-        ops = [self.phone.op(str(uuid.uuid4()), fields) for _ in range(self.batch)]
+        fields = {"channel": "door", "happened_at": "2026-10-01T18:30:00-04:00", "support": 2,
+                  "notes": "Worried about rent; will vote early."}
+        ops = [self.phone.op(str(uuid.uuid4()), {**fields, "voter_id": self.random.choice(self.voter_ids)})
+               for _ in range(self.batch)]
         start = time.monotonic()
         status, body = self.call(lambda: self.phone.push(ops))
         finished = time.monotonic()
@@ -158,7 +162,7 @@ def run(server: LiveServer, postmaster: int, database_url: str, volunteers, args
     print(f"  {label}, {args.seconds} s measured after {args.warmup} s warm-up:")
     start = time.monotonic() + 0.5
     end = start + args.warmup + args.seconds
-    threads = [Volunteer(Phone(volunteer, server.port, timeout=30), volunteer.voter_ids[0], args, interval,
+    threads = [Volunteer(Phone(volunteer, server.port, timeout=30), volunteer.voter_ids, n, args, interval,
                          start + interval * n / len(volunteers), end) for n, volunteer in enumerate(volunteers)]
     for thread in threads:
         thread.start()
@@ -207,6 +211,9 @@ def main() -> None:
     parser.add_argument("--volunteers", type=int, default=100)
     parser.add_argument("--campaigns", type=int, default=1, help="spread the volunteers over this many campaigns")
     parser.add_argument("--batch", type=int, default=20, help="ops per push")
+    parser.add_argument("--voters", type=int, default=2000,
+                        help="voters per campaign; each op is about one drawn at random (1: every conversation about "
+                             "one voter, the worst case for the dashboard's per-voter counts)")
     parser.add_argument("--rate", type=float, nargs="+", default=[TARGET_OPS_PER_S, 0],
                         help="offered ops/s over all volunteers; 0 pushes flat out")
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per rate")
@@ -232,7 +239,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as instance:
         server = LiveServer(uri, Path(instance), workers=args.workers, threads=args.threads)
         server.migrate()
-        volunteers = seed(uri, Path(instance), campaigns=args.campaigns, volunteers=args.volunteers)
+        volunteers = seed(uri, Path(instance), campaigns=args.campaigns, volunteers=args.volunteers,
+                          voters_per_campaign=args.voters)
         with server:
             server.start()
             postmaster = postmaster_pid(admin)
