@@ -38,6 +38,9 @@ class VoterProgress(db.Model):
     support_on: Mapped[date | None]
     vote_plan_on: Mapped[date | None]
     follow_ups: Mapped[dict] = mapped_column(JSON, default=dict)  # volunteer's user id -> the day they set
+    # which conversations the columns above come from (tally.Marks), so a push adds new ones without reading the
+    # voter's others; None in rows written before they were kept: the next push that touches the voter recounts
+    marks: Mapped[dict | None] = mapped_column(JSON)
 
 
 class VolunteerTally(db.Model):

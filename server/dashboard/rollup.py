@@ -14,7 +14,7 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
@@ -61,18 +61,22 @@ def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session:
 @dataclass
 class Ready:
     """A push's changes to the counts, worked out before it holds the campaign's counter: what to add to the days,
-    and each touched voter's progress as it was read (``stored``) and as it is now (``progress``)."""
+    each touched voter's progress as it was read (``stored``) and as it is now (``progress``), and the
+    conversations the push only added for each voter it could count from those alone (``added``)."""
 
     campaign_id: int
     zone: ZoneInfo
     delta: Counter
     stored: dict[int, tally.Progress | None]
     progress: dict[int, tally.Progress | None]
+    added: dict[int, list[tally.Conv]]
 
 
 def prepare(pending: Pending, session: Session | None = None) -> Ready:
     """Count what the push changed, before it takes the counter (so the pushes of a campaign do this side by side):
-    the difference between before and now of each conversation and relationship, and of each voter they touched."""
+    the difference between before and now of each conversation and relationship, and of each voter they touched.
+    A voter the push only logged new conversations with moves on from their stored progress
+    (``tally.progress_with``); one whose conversation it edited or deleted is counted again from all of theirs."""
     session = session or db.session
     campaign_id = pending.campaign_id
     zone = _zone(session, campaign_id)
@@ -82,38 +86,53 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
         for record_id, conv, deleted in _convs(session, campaign_id, Conversation.record_id.in_(ids),
                                                with_deleted=True):
             new[record_id] = (conv, deleted)
-    voters = set()
     for states, sign in ((pending.old, -1), (new, 1)):
         for conv, deleted in states.values():
-            if conv.voter_id is not None:
-                voters.add(conv.voter_id)
             if not deleted:
                 _add(delta, tally.conversation_counts(conv, zone), sign)
     priorities = _priorities(session, campaign_id, [r.values.get("voter_id") for r, _ in pending.relationships])
     for row, was_live in pending.relationships:
         rel = _rel(row, priorities)
         _add(delta, tally.relationship_counts(rel, zone), int(not row.deleted) - int(was_live))
+    recount = {conv.voter_id for conv, _ in pending.old.values() if conv.voter_id is not None}
+    added = defaultdict(list)
+    for record_id, (conv, deleted) in new.items():
+        if conv.voter_id is None:
+            continue
+        if record_id in pending.old:  # an edit, a delete, or a conversation moved to another voter
+            recount.add(conv.voter_id)
+        elif not deleted:
+            added[conv.voter_id].append(conv)
+    voters = recount | set(added)
     stored = _stored_progress(session, campaign_id, voters)
-    progress = _progress_now(session, campaign_id, voters, zone)
+    recount |= {voter_id for voter_id in added if _unmarked(stored[voter_id])}
+    added = {voter_id: convs for voter_id, convs in added.items() if voter_id not in recount}
+    progress = _progress_now(session, campaign_id, recount, zone)
+    for voter_id, convs in added.items():
+        progress[voter_id] = tally.progress_with(stored[voter_id], convs, convs[0].priority, zone)
     for voter_id in voters:
         _add(delta, tally.progress_counts(stored[voter_id]), -1)
         _add(delta, tally.progress_counts(progress[voter_id]), 1)
-    return Ready(campaign_id, zone, delta, stored, progress)
+    return Ready(campaign_id, zone, delta, stored, progress, added)
 
 
 def settle(ready: Ready, session: Session | None = None) -> None:
     """Write the push's counts, holding the campaign's counter (so pushes write them one at a time). A voter whose
     stored progress changed since ``prepare`` read it was touched by a push that settled meanwhile: their progress
-    is counted again here, from every conversation now committed; for the others ``prepare``'s work stands (their
-    progress is a first, a latest or a per-volunteer latest of their conversations, and any push that changed it
-    changed the stored row)."""
+    is worked out again here from the progress now stored (or from every conversation now committed, for a voter
+    ``prepare`` counted that way); for the others ``prepare``'s work stands (their progress is a first, a latest or
+    a per-volunteer latest of their conversations, and any push that changed it changed the stored row)."""
     session = session or db.session
     campaign_id, delta, progress = ready.campaign_id, ready.delta, dict(ready.progress)
     now_stored = _stored_progress(session, campaign_id, progress)
     moved = {voter_id for voter_id in progress if now_stored[voter_id] != ready.stored[voter_id]}
     if moved:
-        fresh = _progress_now(session, campaign_id, moved, ready.zone)
+        fresh = _progress_now(session, campaign_id, {voter_id for voter_id in moved if voter_id not in ready.added
+                                                     or _unmarked(now_stored[voter_id])}, ready.zone)
         for voter_id in moved:
+            if voter_id not in fresh:
+                convs = ready.added[voter_id]
+                fresh[voter_id] = tally.progress_with(now_stored[voter_id], convs, convs[0].priority, ready.zone)
             _add(delta, tally.progress_counts(ready.stored[voter_id]), 1)
             _add(delta, tally.progress_counts(progress[voter_id]), -1)
             _add(delta, tally.progress_counts(now_stored[voter_id]), -1)
@@ -128,6 +147,11 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     if rows:
         session.execute(insert(VoterProgress), rows)
     _apply(session, campaign_id, delta)
+
+
+def _unmarked(state: tally.Progress | None) -> bool:
+    """A stored progress without marks (written before they were kept), which new conversations cannot move on."""
+    return state is not None and state.marks is None
 
 
 def tallies(pending: Pending, session: Session | None = None) -> None:
@@ -225,7 +249,7 @@ def _convs(session: Session, campaign_id: int, *where, with_deleted: bool = Fals
         query = query.where(Conversation.deleted.is_(False))
     for row in session.execute(query):
         yield row[0], tally.Conv(row[1], row[2], row[3], row[4], row[5], row[6], tuple(row[7] or ()), row[8],
-                                 bool(row[9])), row[10]
+                                 bool(row[9]), row[0]), row[10]
 
 
 def relationships(session: Session, campaign_id: int, *where) -> list[tally.Rel]:
@@ -284,20 +308,42 @@ def _add(total: Counter, counts: Counter, sign: int) -> None:
 
 
 PROGRESS_COLUMNS = (VoterProgress.voter_id, VoterProgress.priority, VoterProgress.contacted_on, VoterProgress.support,
-                    VoterProgress.support_on, VoterProgress.vote_plan_on, VoterProgress.follow_ups)
+                    VoterProgress.support_on, VoterProgress.vote_plan_on, VoterProgress.follow_ups,
+                    VoterProgress.marks)
 
 
 def _progress_of(row) -> tally.Progress | None:
     if row is None:
         return None
     follow_ups = tuple(sorted((int(v), _date(day)) for v, day in (row.follow_ups or {}).items()))
-    return tally.Progress(row.priority, row.contacted_on, row.support, row.support_on, row.vote_plan_on, follow_ups)
+    return tally.Progress(row.priority, row.contacted_on, row.support, row.support_on, row.vote_plan_on, follow_ups,
+                          _marks_of(row.marks))
 
 
 def _progress_values(campaign_id: int, voter_id: int, state: tally.Progress) -> dict:
     return {"campaign_id": campaign_id, "voter_id": voter_id, "priority": state.priority,
             "contacted_on": state.contacted_on, "support": state.support, "support_on": state.support_on,
-            "vote_plan_on": state.vote_plan_on, "follow_ups": {str(v): day.isoformat() for v, day in state.follow_ups}}
+            "vote_plan_on": state.vote_plan_on, "follow_ups": {str(v): day.isoformat() for v, day in state.follow_ups},
+            "marks": _marks_values(state.marks)}
+
+
+def _marks_values(marks: tally.Marks | None) -> dict | None:
+    """Marks as JSON: each order as [ISO time, record id]."""
+    if marks is None:
+        return None
+    def plain(order):
+        return None if order is None else [order[0].isoformat(), order[1]]
+    return {"first": plain(marks.first), "support": plain(marks.support), "plan": plain(marks.plan),
+            "latest": {str(v): plain(order) for v, order in marks.latest}}
+
+
+def _marks_of(values: dict | None) -> tally.Marks | None:
+    if values is None:
+        return None
+    def order(value):
+        return None if value is None else (datetime.fromisoformat(value[0]), value[1])
+    return tally.Marks(order(values["first"]), order(values["support"]), order(values["plan"]),
+                       tuple(sorted((int(v), order(value)) for v, value in values["latest"].items())))
 
 
 def _progress_row(campaign_id: int, voter_id: int, state: tally.Progress) -> VoterProgress:

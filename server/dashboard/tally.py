@@ -3,7 +3,7 @@ and a single volunteer's dashboard all count with these, so they cannot disagree
 in words."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,11 @@ class Conv:
     issues: tuple
     follow_up_on: date | None
     priority: bool
+    record_id: int = 0  # orders conversations logged at the same moment (the order the server took them in)
+
+    @property
+    def order(self) -> "Order":
+        return self.happened_at, self.record_id
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,20 @@ class Rel:
     priority: bool
 
 
+Order = tuple[datetime, int]  # (happened_at, record id): where a conversation stands among a voter's
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Which of a voter's conversations their progress comes from, by order: enough to add new conversations to
+    the progress without reading the voter's others again."""
+
+    first: Order
+    support: Order | None
+    plan: Order | None
+    latest: tuple  # ((volunteer_id, Order), ...), sorted: each volunteer's latest conversation with the voter
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where one voter stands (``VoterProgress``'s columns)."""
@@ -46,6 +65,7 @@ class Progress:
     support_on: date | None = None
     vote_plan_on: date | None = None
     follow_ups: tuple = ()  # ((volunteer_id, day), ...), sorted
+    marks: Marks | None = field(default=None)  # None: not known (a row written before they were kept)
 
 
 Key = tuple[date, bool, str]  # (day, priority, metric)
@@ -56,7 +76,7 @@ def day_of(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def _in_order(convs):
-    return sorted(convs, key=lambda c: c.happened_at)
+    return sorted(convs, key=lambda c: c.order)
 
 
 def progress(convs: list[Conv], priority: bool, zone: ZoneInfo) -> Progress | None:
@@ -74,7 +94,37 @@ def progress(convs: list[Conv], priority: bool, zone: ZoneInfo) -> Progress | No
         support=supported[-1].support if supported else None,
         support_on=day_of(supported[-1].happened_at, zone) if supported else None,
         vote_plan_on=day_of(plans[0].happened_at, zone) if plans else None,
-        follow_ups=tuple(sorted((v, c.follow_up_on) for v, c in latest_by_volunteer.items() if c.follow_up_on)))
+        follow_ups=tuple(sorted((v, c.follow_up_on) for v, c in latest_by_volunteer.items() if c.follow_up_on)),
+        marks=Marks(convs[0].order, supported[-1].order if supported else None, plans[0].order if plans else None,
+                    tuple(sorted((v, c.order) for v, c in latest_by_volunteer.items()))))
+
+
+def progress_with(state: Progress | None, added: list[Conv], priority: bool, zone: ZoneInfo) -> Progress | None:
+    """``progress`` of a voter's conversations plus ``added`` (new, live ones), from ``state`` (their progress
+    without them, marks known) and ``added`` alone: a first only moves earlier and a latest later, so a push reads
+    none of the voter's other conversations, however many there are."""
+    if state is None:
+        return progress(added, priority, zone)
+    marks = state.marks
+    first, contacted_on = marks.first, state.contacted_on
+    support_at, support, support_on = marks.support, state.support, state.support_on
+    plan_at, plan_on = marks.plan, state.vote_plan_on
+    latest, follow_ups = dict(marks.latest), dict(state.follow_ups)
+    for conv in added:
+        at, day = conv.order, day_of(conv.happened_at, zone)
+        if at < first:
+            first, contacted_on = at, day
+        if conv.support is not None and (support_at is None or at > support_at):
+            support_at, support, support_on = at, conv.support, day
+        if conv.vote_method in PLAN_METHODS and (plan_at is None or at < plan_at):
+            plan_at, plan_on = at, day
+        if conv.volunteer_id not in latest or at > latest[conv.volunteer_id]:
+            latest[conv.volunteer_id] = at
+            follow_ups.pop(conv.volunteer_id, None)
+            if conv.follow_up_on:
+                follow_ups[conv.volunteer_id] = conv.follow_up_on
+    return Progress(priority, contacted_on, support, support_on, plan_on, tuple(sorted(follow_ups.items())),
+                    Marks(first, support_at, plan_at, tuple(sorted(latest.items()))))
 
 
 def progress_counts(state: Progress | None) -> Counter:

@@ -12,6 +12,7 @@ from server.campaigns.models import Role
 from server.dashboard import rollup
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import db
+from server.voters.models import Voter
 from tests.server.dashboard.conftest import days_ago, today
 
 
@@ -33,8 +34,9 @@ def snapshot(app, campaign_id) -> tuple:
         days = Counter({(r.day, r.priority, r.metric): r.n for r in db.session.execute(select(DashboardDay).where(
             DashboardDay.campaign_id == campaign_id)).scalars() if r.n})
         progress = {(r.voter_id, r.priority, r.contacted_on, r.support, r.support_on, r.vote_plan_on,
-                     tuple(sorted(r.follow_ups.items()))) for r in db.session.execute(select(VoterProgress).where(
-                         VoterProgress.campaign_id == campaign_id)).scalars()}
+                     tuple(sorted(r.follow_ups.items())), rollup._marks_of(r.marks))
+                    for r in db.session.execute(select(VoterProgress).where(
+                        VoterProgress.campaign_id == campaign_id)).scalars()}
         tallies = {(r.volunteer_id, r.priority, r.relationships, r.contacted_relationships, r.conversations,
                     r.last_active_at) for r in db.session.execute(
                         select(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id)).scalars()}
@@ -156,6 +158,25 @@ def test_a_deleted_relationship_leaves_the_counts(app, team, voter, befriend, ph
     phone.push(phone.op("relationship", relationship_id, action="delete"))
     answer = dashboard()
     assert tiles(answer)["relationships"] == (0, 0) and row_of(answer, team["volunteer"])["relationships"] == 0
+    assert_counts_match_a_rebuild(app, team["campaign_id"])
+
+
+def test_progress_kept_before_its_marks_is_counted_again_from_every_conversation(app, team, program, log,
+                                                                                 dashboard):
+    """Rows an older Kin wrote have no marks (the upgrade leaves them NULL): the next conversation with that voter
+    counts their progress from all of theirs, not from the row, and writes the marks."""
+    ana = select(Voter.id).where(Voter.public_id == uuid.UUID(program["ana"])).scalar_subquery()
+
+    def anas_marks():
+        with app.app_context():
+            return db.session.execute(select(VoterProgress.marks).where(VoterProgress.voter_id == ana)).scalar_one()
+
+    with app.app_context():
+        db.session.execute(VoterProgress.__table__.update().where(VoterProgress.voter_id == ana).values(marks=None))
+        db.session.commit()
+    log(team["volunteer"], program["ana"], channel="call", happened_at=days_ago(1), support=3)
+    assert {row["level"]: row["voters"] for row in dashboard()["support"]}.get(3) == 1
+    assert anas_marks() is not None
     assert_counts_match_a_rebuild(app, team["campaign_id"])
 
 
