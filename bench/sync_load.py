@@ -7,8 +7,8 @@ push and pull latency, errors, and the CPU that gunicorn, PostgreSQL and this lo
 share the machine). Targets on 2 cores: at least 1,000 ops/s sustained with p99 push latency at most 250 ms
 at 100 concurrent volunteers.
 
-    python bench/sync_load.py [--volunteers 100] [--campaigns 1] [--batch 20] [--rate 1000 0] [--seconds 20]
-                              [--workers 2] [--threads 8] [--cold]
+    python bench/sync_load.py [--volunteers 100] [--campaigns 1] [--voters 2000] [--batch 20] [--rate 1000 0]
+                              [--seconds 20] [--workers 2] [--threads 8] [--cold]
 
 ``--rate`` is the load offered by all volunteers together, in ops/s (each pushes a batch every
 volunteers x batch / rate seconds); 0 pushes flat out, to find the ceiling. Several rates run one after another.
