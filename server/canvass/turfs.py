@@ -3,7 +3,8 @@
 A door is a household with at least one active voter. A turf is cut from a precinct, from streets picked from a
 list, from a polygon drawn on the map, or automatically from a universe (priority voters, not yet contacted, a
 precinct) into N turfs of balanced door counts (``cut.py``). Doors already in a live (unexpired) turf are left
-out of a new one, so two volunteers are not sent to the same door; the answer says how many were.
+out of a new one, so two volunteers are not sent to the same door; the answer says how many were. A campaign's
+cuts take turns (``_one_cut_at_a_time``), or two at once would both take the doors they both found free.
 
 Every query here is scoped to the campaign it is given; the views check the caller's role and, for a volunteer,
 that they hold the turf.
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 import shapely
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import and_, distinct, exists, func, select, tuple_
+from sqlalchemy import and_, distinct, exists, func, select, tuple_, update
 from sqlalchemy.sql import Select
 
 from server.auth.models import User
@@ -147,11 +148,22 @@ def _households_of(campaign_id: int, data: dict) -> Select:
                    exists().where(Voter.household_id == Household.id, _active_voters(campaign_id))))
 
 
+def _one_cut_at_a_time(campaign_id: int) -> None:
+    """Hold the campaign's row until the cut commits, before reading which doors are free: FOR NO KEY UPDATE, so
+    the rows that only refer to the campaign (a push's, an import's) are not held up, only another cut (and a
+    change of the campaign's settings). SQLite has one writer: a write first takes it, before anything is read."""
+    if db.session.connection().dialect.name == "sqlite":
+        db.session.execute(update(Campaign).where(Campaign.id == campaign_id).values(name=Campaign.name))
+    else:
+        db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=True))
+
+
 def cut_turf(campaign: Campaign, membership: Membership, data: dict) -> Cut:
     """One turf from a precinct, picked streets or a polygon, of the doors there not in a live turf.
 
     :raise 409: when every door there is already in a live turf (or there is none).
     """
+    _one_cut_at_a_time(campaign.id)
     now = utcnow()
     if "polygon" in data:
         everyone, _, _ = _in_polygon(campaign.id, polygon_shape(data["polygon"]))
@@ -177,6 +189,7 @@ def cut_automatically(campaign: Campaign, membership: Membership, data: dict) ->
 
     :raise 409: when the universe has fewer buildings than turfs asked for.
     """
+    _one_cut_at_a_time(campaign.id)
     now, universe = utcnow(), data["universe"]
     voters = select(Voter.household_id).where(_active_voters(campaign.id))
     if universe.get("priority"):

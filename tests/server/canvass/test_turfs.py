@@ -277,6 +277,37 @@ def test_the_walk_list_answers_304_until_something_in_it_changes(app, client, to
     assert changed.json["version"] != first.json["version"] and changed.headers["ETag"] != etag
 
 
+def test_cuts_at_the_same_moment_never_put_a_door_in_two_turfs(app, town):
+    """Two organizers cut the same doors at once (a precinct and its streets, four times over): each door ends in
+    one live turf, the cuts that came second say the doors were taken or cut only what was left."""
+    import threading
+
+    from sqlalchemy import func
+
+    from server.canvass.models import TurfHousehold
+
+    bodies = [{"precinct": "P1"}, {"streets": [{"street": "OAK AVE", "zip": "27601"}]},
+              {"polygon": AROUND_OAK}, {"universe": {}, "count": 2}] * 2
+    start, answers = threading.Barrier(len(bodies)), []
+
+    def cut(body):
+        client = app.test_client()
+        path = town.url + ("/auto" if "universe" in body else "")
+        start.wait()
+        answers.append(client.post(path, json={"name": "Turf", **body}, headers=town.org))
+
+    threads = [threading.Thread(target=cut, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted({answer.status_code for answer in answers}) in ([201], [201, 409]), [a.json for a in answers]
+    with app.app_context():
+        doubled = db.session.execute(select(TurfHousehold.household_id).where(TurfHousehold.campaign_id == town.id)
+                                     .group_by(TurfHousehold.household_id).having(func.count() > 1)).all()
+    assert doubled == []
+
+
 def test_deleting_a_turf_frees_its_doors(client, town):
     turf = first_turf(town)
     assert client.delete(f"{town.url}/{turf['id']}", headers=town.org).status_code == 204
