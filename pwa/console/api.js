@@ -116,6 +116,9 @@ export const listTurfs = (campaignId, { expired = false } = {}) => authed(
 /** The campaign's streets (a street within a ZIP), each with its doors and voters. */
 export const listStreets = (campaignId) => authed(`${at(campaignId)}/turfs/streets`);
 
+/** Each canvasser's doors, contacts, pace and signals over the last ``days``. */
+export const listCanvassers = (campaignId, days) => authed(`${at(campaignId)}/turfs/canvassers?${query({ days })}`);
+
 /** The voter file's precincts, each with its doors and voters. */
 export const listPrecincts = (campaignId) => authed(`${at(campaignId)}/turfs/precincts`);
 

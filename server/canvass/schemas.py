@@ -152,3 +152,26 @@ class WalkListSchema(Schema):
     version = fields.String(metadata={"description": "Changes whenever anything in this answer changes (the ETag)."})
     doors = fields.List(fields.Nested(WalkDoorSchema))
     questions = fields.Nested(QuestionsSchema)
+
+
+class CanvasserQuerySchema(Schema):
+    days = fields.Integer(load_default=14, validate=validate.Range(min=1, max=365),
+                          metadata={"description": "Door visits of the last this many days (14 when not given)."})
+
+
+class CanvasserSchema(Schema):
+    """One volunteer's doors, and the signals that their results need a word with them."""
+
+    volunteer_id = fields.Integer()
+    name = fields.String()
+    doors = fields.Integer(metadata={"description": "Doors (households) knocked."})
+    visits = fields.Integer(metadata={"description": "Visits logged (a door may have one per voter)."})
+    contacts = fields.Integer(metadata={"description": "Doors where someone talked."})
+    contact_rate = fields.Float()
+    doors_per_hour = fields.Float(allow_none=True, metadata={
+        "description": "New doors per hour of walking (pauses over 30 minutes are breaks); null before two doors."})
+    first_at = fields.DateTime()
+    last_at = fields.DateTime()
+    signals = fields.List(fields.String(validate=validate.OneOf(["fast", "all_contacts"])), metadata={
+        "description": "fast: over 3 times the campaign's median doors per hour, on 10 doors or more (with 3 "
+                       "canvassers of 10 doors to compare); all_contacts: someone talked at every door, 20 or more."})

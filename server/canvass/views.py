@@ -6,9 +6,11 @@ from flask_smorest import abort
 from server.audit.models import record
 from server.blueprint import Blueprint
 from server.campaigns.models import Role
-from server.canvass import turfs
+from server.canvass import quality, turfs
 from server.canvass.models import Turf
 from server.canvass.schemas import (
+    CanvasserQuerySchema,
+    CanvasserSchema,
     CountSchema,
     CutResultSchema,
     PolygonSchema,
@@ -103,6 +105,17 @@ class Precincts(MethodView):
     def get(self):
         """The voter file's precincts with their doors and voters."""
         return turfs.precincts(current_campaign())
+
+
+@blp.route("/canvassers")
+class Canvassers(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.arguments(CanvasserQuerySchema, location="query")
+    @blp.response(200, CanvasserSchema(many=True))
+    def get(self, query):
+        """Each volunteer's doors, contacts and pace over the last days, with the signals worth a word with them
+        (far faster than the others, someone at every door)."""
+        return quality.canvassers(current_campaign().id, utcnow() - timedelta(days=query["days"]))
 
 
 @blp.route("/count")

@@ -71,6 +71,11 @@ def test_the_turfs_screen_has_no_violations(browser, base_url, turf_team, size, 
         page.goto(f"/console/{turf_team['campaign']}/turfs")
         ash = page.locator("#turf-list .turf", has_text="Ash Street")
         expect(ash.locator(".turf-progress")).to_contain_text("2")
+        # canvass quality: Vera knocked two doors and talked at one; two doors make no pace yet
+        vera = page.locator("#canvassers-table tr", has_text="Vera Volunteer")
+        expect(vera.locator("td").nth(0)).to_have_text("2")
+        expect(vera.locator("td").nth(1)).to_contain_text("50")
+        expect(vera.locator("td").nth(2)).to_have_text("—")
         ash.locator(".show-qr").click()
         expect(ash.locator(".qr svg")).to_be_visible()
         if SHOTS:

@@ -5,8 +5,10 @@ import { formatDateTime, formatNumber, formatPercent, t } from '../../lib/i18n.j
 import { confirmDialog } from '../../ui/dialog.js';
 import { Form, field, formAlert, selectField, submitButton } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
-import { changeTurf, cutTurf, cutTurfs, deleteTurf, listMembers, listPrecincts, listStreets, listTurfs } from '../api.js';
+import { changeTurf, cutTurf, cutTurfs, deleteTurf, listCanvassers, listMembers, listPrecincts, listStreets,
+  listTurfs } from '../api.js';
 import { campaignRun } from '../campaigns.js';
+import { DAYS, canvassersSection } from '../ui/canvassers.js';
 import { LinkShare } from '../ui/share-link.js';
 import { failed, loading, notYours } from '../ui/states.js';
 
@@ -23,6 +25,7 @@ export default function turfsScreen(ctx) {
   let turfs = null;
   let areas = null; // {precincts, streets}
   let members = [];
+  let canvassers = [];
   let error = null;
   let streetFilter = '';
   const picked = new Set(); // "zip|street" of the streets ticked
@@ -33,9 +36,10 @@ export default function turfsScreen(ctx) {
     error = null;
     try {
       const id = run.campaign.id;
-      const [list, precincts, streets, people] = await Promise.all([listTurfs(id), listPrecincts(id),
-        listStreets(id), listMembers(id)]);
+      const [list, precincts, streets, people, walkers] = await Promise.all([listTurfs(id), listPrecincts(id),
+        listStreets(id), listMembers(id), listCanvassers(id, DAYS)]);
       turfs = list;
+      canvassers = walkers;
       areas = { precincts, streets };
       members = people.filter((m) => m.active);
     } catch (problem) {
@@ -248,6 +252,7 @@ export default function turfsScreen(ctx) {
         <h2 id="turf-list-title">${t('console.turfs.list')}</h2>
         ${turfs.length ? html`<ul class="turf-list" id="turf-list">${turfs.map(item)}</ul>`
           : html`<p id="turfs-empty">${t('console.turfs.none')}</p>`}
-      </section>`}
+      </section>
+      ${canvassersSection(canvassers)}`}
   </section>`;
 }
