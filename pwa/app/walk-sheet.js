@@ -31,7 +31,7 @@ export function walkSheet({ campaign, list, printedAt = new Date() }) {
       ${legend()}
       <p class="sheet-privacy">${t('sheet.privacy')}</p>
     </header>
-    ${streetRuns(list.doors).map((run, i, runs) => html`<section aria-labelledby=${`sheet-run-${i}`}
+    ${streetRuns(list.doors).map((run, i, runs) => html`<section
       class=${i && runs[i - 1].street !== run.street ? 'sheet-run new-street' : 'sheet-run'}>
       <h2 id=${`sheet-run-${i}`}>${t(`walk.side.${run.side}`, { street: run.street })}</h2>
       <div class="sheet-scroll" tabindex="0" role="region" aria-labelledby=${`sheet-run-${i}`}>
