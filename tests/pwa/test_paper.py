@@ -89,7 +89,7 @@ def test_the_printed_sheet_keeps_the_walk_lists_order_with_a_box_per_voter_per_r
     page.evaluate("localStorage.clear()")
     console_sign_in(page, organizer)
     page.goto(f"/console/{town.campaign}/turfs")
-    page.get_by_role("link", name="Print the walk list of Mill Street").click()
+    page.get_by_role("link", name="Print walk list: Mill Street").click()
     expect(page).to_have_url(f"{live_server.url}/console/{town.campaign}/turfs/{turf}/print")
     assert sheet_order(page) == (runs, doors)  # the same order as the phone's, from the same server answer
     assert_boxes_per_voter(page, 12)
@@ -222,7 +222,6 @@ def test_the_paper_screens_have_no_violations(browser, base_url, live_server, tm
         doors.nth(0).locator(".household").click()
         talked(doors.nth(1), 2)
         expect(page.locator(".paper-voter .state").first).to_be_visible()
-        page.locator("#toasts").evaluate("toasts => toasts.replaceChildren()")
         shot("paper-talked")
         scanned("paper entry, a household not home and a talk with its support level")
 

@@ -631,7 +631,7 @@ export default {
   'console.turfs.linkFor': ({ name }) => `the take link of ${name}`,
   'console.turfs.delete': 'Delete',
   'console.turfs.print': 'Print walk list',
-  'console.turfs.printFor': ({ name }) => `Print the walk list of ${name}`,
+  'console.turfs.printFor': ({ name }) => `Print walk list: ${name}`,
   'console.turfPrint.back': 'Back to turfs',
   'console.turfPrint.gone': 'This turf has expired or was deleted, so there is no walk list to print.',
   'console.turfs.delete.title': 'Delete this turf?',

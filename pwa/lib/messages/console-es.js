@@ -648,7 +648,7 @@ export default {
   'console.turfs.linkFor': ({ name }) => `el enlace para tomar ${name}`,
   'console.turfs.delete': 'Eliminar',
   'console.turfs.print': 'Imprimir lista de puertas',
-  'console.turfs.printFor': ({ name }) => `Imprimir la lista de puertas de ${name}`,
+  'console.turfs.printFor': ({ name }) => `Imprimir lista de puertas: ${name}`,
   'console.turfPrint.back': 'Volver a las zonas',
   'console.turfPrint.gone': 'Esta zona venció o se eliminó, así que no hay lista de puertas que imprimir.',
   'console.turfs.delete.title': '¿Eliminar esta zona?',
