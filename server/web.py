@@ -32,6 +32,8 @@ MATCHING_WORKER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-
 @bp.get("/doors", endpoint="doors")
 @bp.get("/doors/<int:campaign_id>/<int:turf_id>", endpoint="walk_list")
 @bp.get("/doors/<int:campaign_id>/<int:turf_id>/<uuid:household_id>", endpoint="door")
+@bp.get("/doors/<int:campaign_id>/<int:turf_id>/print", endpoint="walk_sheet")
+@bp.get("/doors/<int:campaign_id>/<int:turf_id>/paper", endpoint="paper_sheet")
 @bp.get("/take/<int:campaign_id>/<token>", endpoint="take")
 def app_shell(**_route_args):
     """The PWA's index.html for the paths it routes itself; the service worker caches it, not the browser."""

@@ -7,6 +7,8 @@ import { keepBasemap } from '../lib/basemap.js';
 import { keptWalkList, keptWalkLists, saveWalkList } from '../lib/db.js';
 import { activeCampaigns, liveRecords } from './people.js';
 
+export { addressOf, sideOf, streetRuns } from './streets.js';
+
 const MARGIN = 0.002; // degrees (about 200 m) around a turf's doors: the streets that lead to them
 
 /** Where a basemap extract of a turf is kept (pwa/lib/basemap.js). */
@@ -100,34 +102,6 @@ export function hasPlace(door) {
 /** A kept walk list, or undefined. */
 export function walkListOf(profile, campaignId, turfId) {
   return keptWalkList(profile.user.id, campaignId, turfId);
-}
-
-/** "102 Mill Street, APT 4": a door as a canvasser reads it. */
-export function addressOf(door) {
-  const street = [door.house_number, door.street].filter(Boolean).join(' ');
-  return door.unit ? `${street}, ${door.unit}` : street;
-}
-
-/** 'odd', 'even' or 'none' (no house number): the side of the street a door is on. */
-export function sideOf(door) {
-  const number = /^\d+/.exec(door.house_number ?? '')?.[0];
-  if (!number) return 'none';
-  return Number(number) % 2 ? 'odd' : 'even';
-}
-
-/**
- * The doors in walk order cut into runs of one street and side, as the volunteer walks them: [{street, side,
- * doors: [{door, index}]}] (index: the door's place in the walk).
- */
-export function streetRuns(doors) {
-  const runs = [];
-  doors.forEach((door, index) => {
-    const side = sideOf(door);
-    const last = runs.at(-1);
-    if (last && last.street === door.street && last.side === side) last.doors.push({ door, index });
-    else runs.push({ street: door.street, side, doors: [{ door, index }] });
-  });
-  return runs;
 }
 
 /** The volunteer's door visits in a campaign by household id, each household's in the order they were made. */

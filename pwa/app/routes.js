@@ -18,6 +18,8 @@ export const ROUTING = {
     { path: /^\/doors\/?$/, load: () => import('./screens/doors.js'), signedInOnly: true },
     { path: /^\/doors\/(\d+)\/(\d+)\/?$/, load: () => import('./screens/walk.js'), signedInOnly: true },
     { path: new RegExp(`^/doors/(\\d+)/(\\d+)/${UUID}/?$`), load: () => import('./screens/door.js'), signedInOnly: true },
+    { path: /^\/doors\/(\d+)\/(\d+)\/print\/?$/, load: () => import('./screens/print.js'), signedInOnly: true },
+    { path: /^\/doors\/(\d+)\/(\d+)\/paper\/?$/, load: () => import('./screens/paper.js'), signedInOnly: true },
     { path: /^\/take\/(\d+)\/([^/]+)\/?$/, load: () => import('./screens/take.js'), signedInOnly: true },
   ],
   signIn: { load: () => import('./screens/signin.js') },

@@ -64,6 +64,8 @@ EXPECTED = {
     ("GET", "/doors"): Entry(PUBLIC, 200),
     ("GET", "/doors/<int:campaign_id>/<int:turf_id>"): Entry(PUBLIC, 200),
     ("GET", "/doors/<int:campaign_id>/<int:turf_id>/<uuid:household_id>"): Entry(PUBLIC, 200),
+    ("GET", "/doors/<int:campaign_id>/<int:turf_id>/print"): Entry(PUBLIC, 200),
+    ("GET", "/doors/<int:campaign_id>/<int:turf_id>/paper"): Entry(PUBLIC, 200),
     ("GET", "/take/<int:campaign_id>/<token>"): Entry(PUBLIC, 200),
     ("GET", "/console"): Entry(CONSOLE_PAGE, 200),
     ("GET", "/console/<path:_rest>"): Entry(CONSOLE_PAGE, 200),

@@ -1,6 +1,6 @@
 def test_deep_links_get_the_app_shell_with_a_strict_csp(client):
     for path in ("/", "/signin", "/join/abc123", "/reset", "/reset/abc", "/log",
-                 "/log/0b1e2b8e-7a41-4c2f-9c11-2a6f3c1d9e55"):
+                 "/log/0b1e2b8e-7a41-4c2f-9c11-2a6f3c1d9e55", "/doors/1/2/print", "/doors/1/2/paper"):
         response = client.get(path)
         response.close()
         assert response.status_code == 200 and response.mimetype == "text/html"

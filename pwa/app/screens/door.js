@@ -6,10 +6,11 @@
 // sent once by the sync loop, shown as waiting until it is, and kept here with the server's reasons if refused.
 import { pendingOps, saveVoters } from '../../lib/db.js';
 import { formatDateTime, t } from '../../lib/i18n.js';
-import { onRecordsChange, recordChange } from '../../lib/outbox.js';
+import { onRecordsChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
 import { html, nothing } from '../../ui/screen.js';
 import { Form, formAlert } from '../../ui/forms.js';
+import { keepVisit, visitFields as newVisit } from '../door-visits.js';
 import { addressOf, nextDoor, sideOf, visitsByHousehold, walkListOf } from '../doors.js';
 import { addPerson, liveRecords, voterName } from '../people.js';
 import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOffset } from '../ui/entity-form.js';
@@ -55,11 +56,11 @@ export default function doorScreen(ctx) {
 
   /** Keep a visit (new, or more about one made) with its op; the sync loop sends it. */
   async function keep(visitId, fields) {
-    await recordChange({ userId, campaignId, entity: 'door_visit', entityId: visitId, fields });
+    await keepVisit({ userId, campaignId, visitId, fields });
     ctx.sync.request();
   }
 
-  const visitFields = (fields) => ({ household_id: householdId, happened_at: withOffset(new Date()), ...fields });
+  const visitFields = (fields) => newVisit(householdId, fields);
 
   async function notHome() {
     await keep(crypto.randomUUID(), visitFields({ result: 'not_home' }));

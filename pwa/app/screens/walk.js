@@ -1,7 +1,7 @@
 // /doors/<campaign>/<turf>: a turf's walk list, from IndexedDB (so offline too): the doors in walk order, in runs of
 // one street and side, each with its address, its voters and how it went; the next door not knocked always one tap
 // away; and a map of the doors (over the kept basemap, or dots) when they have coordinates, where a tap on a dot
-// opens that door.
+// opens that door. The same doors print as a paper sheet (print.js), entered afterwards on paper.js.
 import { formatNumber, t } from '../../lib/i18n.js';
 import { onRecordsChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
@@ -68,6 +68,10 @@ export default function walkScreen(ctx) {
       <p id="walk-progress">${t('walk.progress', { knocked: formatNumber(knocked), doors: formatNumber(list.doors.length) })}</p>
       ${next ? html`<a class="button next-door" id="next-door" href=${doorPath(next)}>${t('walk.next', {
         address: addressOf(next) })}</a>` : html`<p class="notice" id="walk-done">${t('walk.done')}</p>`}
+      <div class="row-buttons paper-links">
+        <a class="button secondary" id="print-link" href=${`/doors/${campaignId}/${turfId}/print`}>${t('walk.print')}</a>
+        <a class="button secondary" id="paper-link" href=${`/doors/${campaignId}/${turfId}/paper`}>${t('walk.paper')}</a>
+      </div>
       ${placed ? html`<div class="view-switch" role="group" aria-label=${t('walk.view')}>
         <button type="button" class="button secondary" id="show-list" aria-pressed=${view === 'list' ? 'true' : 'false'}
           @click=${() => showView('list')}>${t('walk.list')}</button>

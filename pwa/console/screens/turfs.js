@@ -1,5 +1,6 @@
 // /console/<id>/turfs: cut turfs (by precinct, by streets picked from the list, or N balanced turfs automatically),
-// see each with its progress, assign it to a member, hand out its take link as a QR code, or delete it. Drawing a
+// see each with its progress, assign it to a member, hand out its take link as a QR code, print its walk list
+// (screens/turf-print.js), or delete it. Drawing a
 // turf on a map is the map's screen (it needs the basemap); the server already counts and cuts polygons.
 import { formatDateTime, formatNumber, formatPercent, t } from '../../lib/i18n.js';
 import { confirmDialog } from '../../ui/dialog.js';
@@ -223,8 +224,12 @@ export default function turfsScreen(ctx) {
       </form>
       ${turf.take_url ? html`<p class="hint">${t('console.turfs.take.about')}</p>
         ${share.view({ id: `${id}-link`, url: turf.take_url, label })}` : nothing}
-      <button type="button" class="button secondary inline delete" @click=${() => remove(turf)}>${
-        t('console.turfs.delete')}</button>
+      <div class="row-buttons turf-actions">
+        <a class="button secondary inline print" href=${`/console/${run.campaign.id}/turfs/${turf.id}/print`}
+          aria-label=${t('console.turfs.printFor', { name: turf.name })}>${t('console.turfs.print')}</a>
+        <button type="button" class="button secondary inline delete" @click=${() => remove(turf)}>${
+          t('console.turfs.delete')}</button>
+      </div>
     </li>`;
   }
 
