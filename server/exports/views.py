@@ -43,10 +43,20 @@ def conversations_file(campaign: Campaign, membership: Membership, since: str | 
 
 def van_file(campaign: Campaign, membership: Membership, since: str | None) -> Response:
     layout = van.layout(campaign.van_mapping, campaign.issue_tags or [])
-    export = service.start(membership, ExportKind.VAN, since, False, omitted=list(layout.omitted))
+    omitted = []
+
+    def left_out(export: Export) -> list[str]:
+        """The mapping's gaps, and the door visits of people not in the file, counted in the export's range."""
+        unnamed = service.visits_without_voter(export)
+        visits = f"{unnamed} door visit{'' if unnamed == 1 else 's'}"
+        omitted.extend([*layout.omitted, *([f"{visits} naming no one in the voter file (a whole household, or "
+                                            "someone not in it)"] if unnamed else [])])
+        return omitted
+
+    export = service.start(membership, ExportKind.VAN, since, False, omitted=left_out)
     header, rows = files.van(export, campaign, layout)
     return files.stream(export, f"van-canvass-results-{export.id}.csv", header, rows,
-                        {"X-Kin-Omitted": "; ".join(layout.omitted)})
+                        {"X-Kin-Omitted": "; ".join(omitted)})
 
 
 @blp.route("/conversations.csv")
