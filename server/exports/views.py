@@ -78,8 +78,9 @@ class VanExport(MethodView):
         "X-Kin-Omitted": {"description": "What has no column, for want of a mapping ('; ' between them).",
                           "schema": {"type": "string"}}})
     def get(self, query):
-        """Conversations in NGP VAN's canvass-results bulk-upload shape (VANID, ContactType, Result, DateCanvassed,
-        CanvassedBy, then the support question and activist codes the campaign mapped), streamed; audited."""
+        """Conversations, then door visits, with voters from the file, in NGP VAN's canvass-results bulk-upload shape
+        (VANID, ContactType, Result, DateCanvassed, CanvassedBy, then the support question and activist codes the
+        campaign mapped), streamed; audited."""
         return van_file(current_campaign(), current_membership(), query.get("since"))
 
 

@@ -189,3 +189,14 @@ def test_a_door_results_change_is_audited(client, auth_headers, team, app):
                                    .order_by(AuditEvent.id.desc())).scalars().first()
         assert (event.action, event.actor_id, event.details) == (
             "campaign.updated", team["owner"].user_id, {"fields": ["van_mapping"]})
+
+
+def test_a_long_export_reads_every_batch_of_visits_once(team, street, knock, van_export, monkeypatch):
+    from server.exports import service
+
+    doors = street(team["campaign_id"], *(f"90{n}" for n in range(7)))
+    for door in doors.values():
+        knock(team["volunteer"], door["door"], door["voter"], "refused")
+    monkeypatch.setattr(service, "BATCH", 2)
+    _, _, rows = van_export()
+    assert sorted(row["VANID"] for row in rows) == sorted(doors)
