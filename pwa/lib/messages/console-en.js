@@ -236,7 +236,7 @@ export default {
   'console.exports.stopped': 'Stopped before the end',
   'console.exports.running': 'In progress',
   'console.van.title': 'How the VAN file names things',
-  'console.van.intro': 'Use the names of your committee’s survey question, responses and activist codes in VAN exactly. Leave a name blank to leave that column out.',
+  'console.van.intro': 'Use the names of your committee’s survey question, responses, activist codes and result codes in VAN exactly. Leave a name blank to leave that column out.',
   'console.van.readOnly': 'The campaign’s owners set these names to match your committee’s VAN.',
   'console.van.question': 'Survey question for support',
   'console.van.question.hint': 'Blank: the file has no support column.',

@@ -244,7 +244,7 @@ export default {
   'console.exports.stopped': 'Se detuvo antes del final',
   'console.exports.running': 'En curso',
   'console.van.title': 'Cómo nombra las cosas el archivo de VAN',
-  'console.van.intro': 'Usa exactamente los nombres de la pregunta de encuesta, las respuestas y los códigos de activista de tu comité en VAN. Deja un nombre en blanco para dejar fuera esa columna.',
+  'console.van.intro': 'Usa exactamente los nombres de la pregunta de encuesta, las respuestas, los códigos de activista y los códigos de resultado de tu comité en VAN. Deja un nombre en blanco para dejar fuera esa columna.',
   'console.van.readOnly': 'Las personas a cargo de la campaña eligen estos nombres según el VAN de tu comité.',
   'console.van.question': 'Pregunta de encuesta sobre el apoyo',
   'console.van.question.hint': 'En blanco: el archivo no tiene columna de apoyo.',
