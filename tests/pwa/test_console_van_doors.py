@@ -56,12 +56,18 @@ def doors(live_server):
 def download_van(page) -> list[list[str]]:
     """Everything, not only what changed since the last download: the rows of the VAN file the browser saved."""
     expect(page.locator("#van-mapping-form")).to_be_visible()  # the exports made so far are loaded with it
-    if page.locator("#export-van [name=since]").count():
-        page.locator("#export-van [name=since]").uncheck()
+    since, made = page.locator("#export-van [name=since]"), page.locator("#exports-history tbody tr")
+    if since.count():
+        since.uncheck()
+    before = made.count()
     with page.expect_download() as saved:
         page.locator("#export-van button[type=submit]").click()
     with open(saved.value.path(), newline="", encoding="utf-8") as file:
-        return list(csv.reader(file))
+        rows = list(csv.reader(file))
+    # the screen lists the new export (and offers "only what changed since" it) after the download, not with it:
+    # wait for that, or the next download would find the box ticked as it appears
+    expect(made).to_have_count(before + 1)
+    return rows
 
 
 @pytest.mark.parametrize("size", SIZES)
