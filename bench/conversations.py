@@ -7,7 +7,8 @@ have written, with their issue rows), then runs the app under gunicorn and print
 - the review list's first page, p95 over ``--rounds`` requests, for each filter (target <= 100 ms), and a later
   page by cursor;
 - the conversations export's rate, from the first byte asked to the last received (target >= 50,000 rows/s), and
-  the VAN export's;
+  the VAN export's (with ``--door-visits N``: N door visits too, which the VAN export carries after the
+  conversations);
 - the peak memory (RSS) of the gunicorn worker that served each export (target < 100 MB);
 - the plan (EXPLAIN ANALYZE) of every review-list query: none may read the conversation or voter table whole
   (no Seq Scan over either), whatever the timing.
@@ -16,7 +17,8 @@ Each part prints the load average and the cores the machine was busy with meanwh
 machine skews the numbers, and the CPU that gunicorn and PostgreSQL spent (per request, per row), which it skews
 much less.
 
-    python bench/conversations.py [--scale 1.0] [--rounds 40] [--workers 2] [--threads 4]
+    python bench/conversations.py [--scale 1.0] [--rounds 40] [--workers 2] [--threads 4] [--door-visits 0]
+                                  [--only review|exports|plans ...]
 
 ``--scale`` multiplies every count (0.1: 100,000 voters ...), for a quicker run on a busy machine.
 """
@@ -43,6 +45,7 @@ from tests.server.sync.live import SECRET_KEY, LiveServer  # noqa: E402
 
 TARGET_PAGE_MS, TARGET_ROWS_PER_S, TARGET_MB = 100, 50_000, 100
 
+PARTS = ("review", "exports", "plans")
 FILTERS = {  # name → query string of the first page
     "none": "",
     "volunteer": "volunteer={volunteer}",
@@ -179,7 +182,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="requests per filter")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--door-visits", type=int, default=0, help="door visits to add (not scaled)")
+    parser.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
     args = parser.parse_args()
+    parts = args.only or PARTS
     admin = os.environ.get("KIN_TEST_POSTGRES_URL")
     if not admin:
         sys.exit("Run under scripts/with-postgres.sh (or set KIN_TEST_POSTGRES_URL).")
@@ -196,7 +202,7 @@ def main() -> None:
             print(f"Generating at scale {args.scale:g} (fixed seed):", flush=True)
             with Load() as load:
                 started = time.monotonic()
-                world = generate(url, args.scale)
+                world = generate(url, args.scale, args.door_visits)
             print(f"  done in {time.monotonic() - started:.0f} s {load}")
             with psycopg.connect(url) as conn:
                 sizes = conn.execute("SELECT (SELECT count(*) FROM voter), (SELECT count(*) FROM \"user\"), "
@@ -210,39 +216,42 @@ def main() -> None:
             token = token_for(database_uri, instance, 1)
             postmaster = postmaster_pid(admin)
 
-            print(f"\nReview list, first page (50), p95 of {args.rounds} requests, "
-                  f"gunicorn {args.workers} workers x {args.threads} threads:")
-            with Load() as load:
-                results = review_list(server, postmaster, token, world["volunteer"], args.rounds)
-            for label, (p95, count, _cursor, server_ms) in results.items():
-                print(f"  {label:<24} p95 {p95:7.1f} ms  ({count} rows; server CPU {server_ms:5.1f} ms a request)  "
-                      f"target <= {TARGET_PAGE_MS} ms  {verdict(p95 <= TARGET_PAGE_MS)}")
-            print(f"  {load}")
-
-            print("\nExports (streamed; memory is the RSS of the gunicorn worker that served it):")
-            for path in ("conversations.csv", "conversations.csv?notes=true", "van-canvass-results.csv"):
+            if "review" in parts:
+                print(f"\nReview list, first page (50), p95 of {args.rounds} requests, "
+                      f"gunicorn {args.workers} workers x {args.threads} threads:")
                 with Load() as load:
-                    done = export(server, postmaster, token, path)
-                rate = done["rows"] / done["seconds"]
-                print(f"  {path:<30} {done['rows']:,} rows in {done['seconds']:.1f} s = {rate:,.0f} rows/s  "
-                      f"target >= {TARGET_ROWS_PER_S:,}  {verdict(rate >= TARGET_ROWS_PER_S)}  "
-                      f"(first byte after {done['first_byte'] * 1000:.0f} ms, status {done['status']})")
-                print(f"  {'':<30} CPU: web worker {done['web_cpu']:.1f} s "
-                      f"({done['rows'] / max(done['web_cpu'], 1e-9):,.0f} rows per core-second), "
-                      f"PostgreSQL {done['db_cpu']:.1f} s ({done['rows'] / max(done['db_cpu'], 1e-9):,.0f})")
-                print(f"  {'':<30} worker RSS {done['before']:.0f} MB before, peak {done['peak']:.0f} MB  "
-                      f"target < {TARGET_MB} MB  {verdict(done['peak'] < TARGET_MB)}  {load}")
+                    results = review_list(server, postmaster, token, world["volunteer"], args.rounds)
+                for label, (p95, count, _cursor, server_ms) in results.items():
+                    print(f"  {label:<24} p95 {p95:7.1f} ms  ({count} rows; server CPU {server_ms:5.1f} ms a request)  "
+                          f"target <= {TARGET_PAGE_MS} ms  {verdict(p95 <= TARGET_PAGE_MS)}")
+                print(f"  {load}")
 
-            print("\nPlans of the review list's queries (EXPLAIN ANALYZE):")
-            scans = []
-            for label, lines in plans(database_uri, instance, url, world["volunteer"]).items():
-                seq = [line.strip() for line in lines if "Seq Scan on conversation" in line
-                       or "Seq Scan on voter" in line]
-                scans += seq
-                print(f"  -- {label}: {'no Seq Scan over conversation or voter' if not seq else 'SEQ SCAN'}")
-                for line in lines:
-                    print(f"     {line}")
-            print(f"\nNo review-list query reads every conversation or voter: {verdict(not scans)}")
+            if "exports" in parts:
+                print("\nExports (streamed; memory is the RSS of the gunicorn worker that served it):")
+                for path in ("conversations.csv", "conversations.csv?notes=true", "van-canvass-results.csv"):
+                    with Load() as load:
+                        done = export(server, postmaster, token, path)
+                    rate = done["rows"] / done["seconds"]
+                    print(f"  {path:<30} {done['rows']:,} rows in {done['seconds']:.1f} s = {rate:,.0f} rows/s  "
+                          f"target >= {TARGET_ROWS_PER_S:,}  {verdict(rate >= TARGET_ROWS_PER_S)}  "
+                          f"(first byte after {done['first_byte'] * 1000:.0f} ms, status {done['status']})")
+                    print(f"  {'':<30} CPU: web worker {done['web_cpu']:.1f} s "
+                          f"({done['rows'] / max(done['web_cpu'], 1e-9):,.0f} rows per core-second), "
+                          f"PostgreSQL {done['db_cpu']:.1f} s ({done['rows'] / max(done['db_cpu'], 1e-9):,.0f})")
+                    print(f"  {'':<30} worker RSS {done['before']:.0f} MB before, peak {done['peak']:.0f} MB  "
+                          f"target < {TARGET_MB} MB  {verdict(done['peak'] < TARGET_MB)}  {load}")
+
+            if "plans" in parts:
+                print("\nPlans of the review list's queries (EXPLAIN ANALYZE):")
+                scans = []
+                for label, lines in plans(database_uri, instance, url, world["volunteer"]).items():
+                    seq = [line.strip() for line in lines if "Seq Scan on conversation" in line
+                           or "Seq Scan on voter" in line]
+                    scans += seq
+                    print(f"  -- {label}: {'no Seq Scan over conversation or voter' if not seq else 'SEQ SCAN'}")
+                    for line in lines:
+                        print(f"     {line}")
+                print(f"\nNo review-list query reads every conversation or voter: {verdict(not scans)}")
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,7 +1,8 @@
 """One campaign at the issue's scale, generated (fixed seed) straight into a migrated PostgreSQL database with COPY,
 for the benchmarks that read it (bench/conversations.py: the review list and exports; bench/console.py: the
 dashboard): voters, volunteers, relationships and conversations as sync records and the conversation read model that
-a push would have written, and the machine's load meanwhile."""
+a push would have written, optionally door visits (sync records, their read model and the households they name),
+and the machine's load meanwhile."""
 
 import json
 import os
@@ -19,6 +20,8 @@ from tests.server.sync.live import SECRET_KEY
 VOTERS, VOLUNTEERS, RELATIONSHIPS, CONVERSATIONS = 1_000_000, 2_000, 200_000, 500_000
 ISSUES = ["housing", "schools", "transit", "health care", "jobs", "climate", "safety", "taxes"]
 CHANNELS = ["in_person", "door", "call", "text", "other"]
+DOOR_RESULTS = ["talked", "not_home", "not_home", "not_home", "refused", "come_back", "moved", "inaccessible",
+                "wrong_address", "deceased"]  # not home the likeliest, as at real doors
 PLANS = ["mail", "election_day", "early_in_person", "undecided", None, None, None, None]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START = datetime(2026, 8, 1, tzinfo=UTC)  # conversations spread over the 90 days after this
@@ -81,8 +84,9 @@ def copy(conn: psycopg.Connection, table: str, columns: tuple[str, ...], rows) -
             out.write_row(row)
 
 
-def generate(url: str, scale: float) -> dict:
-    """Fill the migrated database; returns what the requests need (ids, a volunteer with many conversations)."""
+def generate(url: str, scale: float, door_visits: int = 0) -> dict:
+    """Fill the migrated database; returns what the requests need (ids, a volunteer with many conversations).
+    ``door_visits`` (not scaled) adds that many visits, one in ten naming nobody in the voter file."""
     rng = random.Random(12)
     voters, volunteers = int(VOTERS * scale), max(int(VOLUNTEERS * scale), 10)
     relationships, conversations = int(RELATIONSHIPS * scale), int(CONVERSATIONS * scale)
@@ -154,9 +158,12 @@ def generate(url: str, scale: float) -> dict:
             "review_reply", "flagged_for_follow_up", "reviewed_at", "reviewed_by_id", "deleted", "seq",
             "updated_at"), read_model)
         copy(conn, "conversation_issue", ("campaign_id", "conversation_id", "issue", "happened_at"), issue_rows)
-        conn.execute("INSERT INTO sync_counter (campaign_id, last_seq) VALUES (1, %s)",
-                     [relationships + conversations])
-        for table in ("user", "membership", "voter", "sync_record"):
+        last_seq = relationships + conversations
+        if door_visits:
+            print(f"  {door_visits:,} door visits ...", flush=True)
+            last_seq = _door_visits(conn, rng, door_visits, public_ids, volunteers, last_seq, now)
+        conn.execute("INSERT INTO sync_counter (campaign_id, last_seq) VALUES (1, %s)", [last_seq])
+        for table in ("user", "membership", "voter", "sync_record", "building", "household"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                          f"(SELECT max(id) FROM \"{table}\"))")
         conn.commit()
@@ -165,6 +172,38 @@ def generate(url: str, scale: float) -> dict:
         busiest = conn.execute("SELECT volunteer_id FROM conversation GROUP BY volunteer_id "
                                "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
     return {"conversations": conversations, "volunteer": busiest}
+
+
+def _door_visits(conn, rng: random.Random, count: int, public_ids: list, volunteers: int, last_seq: int,
+                 now: datetime) -> int:
+    """Door visits with their sync records and read model, at a household each of their own; returns the last
+    change number given."""
+    households = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(count)]
+    copy(conn, "building", ("id", "campaign_id", "key", "street", "house_number", "zip", "city"),
+         ((n + 1, 1, f"27701|MAIN ST|{n}", "MAIN ST", str(n), "27701", "Durham") for n in range(count)))
+    copy(conn, "household", ("id", "campaign_id", "building_id", "unit", "unit_label", "public_id"),
+         ((n + 1, 1, n + 1, "", "", households[n]) for n in range(count)))
+    stamp = f"{int(START.timestamp() * 1000):015d}-00000-bench"
+    first_record = conn.execute("SELECT max(id) FROM sync_record").fetchone()[0]
+    records, read_model = [], []
+    for n in range(count):
+        voter = rng.randrange(len(public_ids)) if rng.random() < 0.9 else None
+        result, volunteer = rng.choice(DOOR_RESULTS), rng.randint(2, volunteers + 1)
+        happened_at = START + timedelta(seconds=rng.randrange(90 * 86400))
+        values = {"household_id": str(households[n]), "result": result, "happened_at": happened_at.isoformat(),
+                  **({"voter_id": str(public_ids[voter])} if voter is not None else {}),
+                  **({"support": rng.choice((1, 2, 3, 4, 5, None)),
+                      "issue_tags": rng.sample(ISSUES, rng.choice((0, 1, 1, 2)))} if result == "talked" else {})}
+        record_id, entity_id = first_record + n + 1, uuid.UUID(int=rng.getrandbits(128), version=4)
+        records.append((record_id, 1, "door_visit", entity_id, volunteer, json.dumps(values),
+                        json.dumps(dict.fromkeys(values, stamp)), False, 1, last_seq + n + 1, now, now))
+        read_model.append((1, entity_id, record_id, volunteer, n + 1, voter + 1 if voter is not None else None,
+                           result, happened_at, False))
+    copy(conn, "sync_record", ("id", "campaign_id", "entity", "entity_id", "owner_id", "values", "stamps",
+                               "deleted", "version", "seq", "created_at", "updated_at"), records)
+    copy(conn, "door_visit", ("campaign_id", "id", "record_id", "volunteer_id", "household_id", "voter_id",
+                              "result", "happened_at", "deleted"), read_model)
+    return last_seq + count
 
 
 def token_for(database_uri: str, instance: Path, user_id: int) -> str:

@@ -58,11 +58,13 @@ class CampaignSchema(MatchingSettings, Schema):
     message_template = message_template(load_default=dict)
     priority_column = priority_column(load_default=None)
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
-        "description": "How the VAN export names support and issues; null: the defaults (docs/exports.md)."})
+        "description": "How the VAN export names support, issues, contact types and door results; null: the defaults "
+                       "(docs/exports.md)."})
     van_columns = fields.Function(lambda c: van.layout(c.van_mapping, c.issue_tags or []).mapping(), dump_only=True,
                                   metadata={
         "description": "The VAN export's mapping in force: van_mapping over the defaults; a null question or a "
-                       "missing response or activist code is a column the export leaves out."})
+                       "missing response or activist code is a column the export leaves out, a null door result "
+                       "code leaves those visits out."})
 
 
 class CampaignUpdateSchema(MatchingSettings, Schema):

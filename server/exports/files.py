@@ -14,12 +14,14 @@ from sqlalchemy import DateTime, Text, cast, type_coerce
 
 from server.auth.models import User
 from server.campaigns.models import Campaign
+from server.canvass.models import DoorVisit
 from server.conversations.models import Conversation
 from server.exports import service
 from server.exports.models import Export
 from server.exports.readahead import read_ahead
 from server.exports.van import Layout
 from server.extensions import db
+from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
 CONVERSATION_COLUMNS = ("conversation_id", "voter_external_id", "voter_name", "volunteer_id", "volunteer", "date",
@@ -46,6 +48,11 @@ PARSED = 4096  # combinations kept parsed: bounds an export's memory whatever th
 # the time as the driver gives it, without UTCDateTime's conversion on every row: PostgreSQL's is aware, SQLite's
 # naive UTC (``_local`` tells them apart)
 HAPPENED_AT = type_coerce(Conversation.happened_at, DateTime(timezone=True))
+VISITED_AT = type_coerce(DoorVisit.happened_at, DateTime(timezone=True))
+# a visit's support and issues are only in its sync record's JSON (the read model keeps what turfs count): read in
+# the database, the issues as JSON text, like a conversation's, so each combination is parsed once
+VISIT_SUPPORT = SyncRecord.values["support"].as_integer()
+VISIT_ISSUES = cast(SyncRecord.values["issue_tags"], Text)
 
 
 def _ahead(result):
@@ -85,17 +92,27 @@ def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Genera
 
 
 def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], Generator[list]]:
-    """One row per live conversation with a voter from the file, in VAN's canvass-results shape."""
+    """One row per live conversation with a voter from the file, then one per live door visit with one, in VAN's
+    canvass-results shape: each source in the order things happened, one after the other (one cursor at a time)."""
     zone = ZoneInfo(campaign.time_zone)
-    columns = [Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
-               Conversation.support, ISSUES_TEXT]
-    answers = lru_cache(PARSED)(lambda support, text: layout.answers(support, json.loads(text)))  # few distinct pairs
+    conversation_columns = [Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
+                            Conversation.support, ISSUES_TEXT]
+    visit_columns = [Voter.external_id, DoorVisit.result, VISITED_AT, User.display_name, VISIT_SUPPORT,
+                     VISIT_ISSUES]
+    answers = lru_cache(PARSED)(lambda support, text: layout.answers(support, json.loads(text or "null") or []))
+    unanswered = answers(None, None)
 
     def each():
-        with closing(service.rows(export, *columns, voters_required=True)) as result:
+        with closing(service.rows(export, *conversation_columns, voters_required=True)) as result:
             for external_id, channel, happened_at, volunteer, support, issues in _ahead(result):
                 yield [*layout.contact(external_id, channel, _local(happened_at, zone).strftime("%m/%d/%Y"),
                                        text(volunteer)), *answers(support, issues)]
+        with closing(service.visit_rows(export, *visit_columns)) as result:
+            for external_id, door_result, happened_at, volunteer, support, issues in _ahead(result):
+                contact = layout.visit(external_id, door_result, _local(happened_at, zone).strftime("%m/%d/%Y"),
+                                       text(volunteer))
+                if contact:  # only a talk answers the survey question: VAN takes responses as "Canvassed"
+                    yield [*contact, *(answers(support, issues) if door_result == "talked" else unanswered)]
 
     return layout.header(), each()
 

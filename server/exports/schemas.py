@@ -3,8 +3,8 @@ from marshmallow import Schema, fields, validate
 from server.exports.models import ExportKind
 
 SINCE = fields.String(validate=validate.Length(min=1, max=64), metadata={
-    "description": "Only conversations changed since then: an earlier export's id of the same kind (exact), or an "
-                   "ISO 8601 time with its offset."})
+    "description": "Only conversations (and, for VAN, door visits) changed since then: an earlier export's id of the "
+                   "same kind (exact), or an ISO 8601 time with its offset."})
 
 
 class VanExportQuerySchema(Schema):

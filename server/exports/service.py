@@ -1,34 +1,38 @@
 """Making an export: where it starts (``?since=``), its record and audit events, and its rows, read a batch at a
 time so memory stays flat whatever the campaign's size.
 
-An export reads every conversation whose latest change is numbered at most the campaign's change counter when it
-began (its ``high_water``), and, with ``?since=<export id>``, above that export's: change numbers are handed out in
-commit order (server/sync_api/service.py), so a change is in exactly one of two exports that follow each other.
+An export reads every conversation (and, for VAN, every door visit) whose latest change is numbered at most the
+campaign's change counter when it began (its ``high_water``), and, with ``?since=<export id>``, above that
+export's: change numbers are handed out in commit order (server/sync_api/service.py), so a change is in exactly one
+of two exports that follow each other.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.audit.models import record
 from server.auth.models import User
 from server.campaigns.models import Membership
+from server.canvass.models import DoorVisit
 from server.columns import utcnow
 from server.conversations.models import Conversation
 from server.exports.models import Export, ExportKind
 from server.extensions import db
 from server.request_input import MAX_ID
-from server.sync_api.models import SyncCounter
+from server.sync_api.models import SyncCounter, SyncRecord
 from server.voters.models import Voter
 
 BATCH = 1000  # rows fetched at a time: with the read-ahead, the memory an export holds, whatever its size
 
 
-def start(membership: Membership, kind: ExportKind, since: str | None, with_notes: bool, **details) -> Export:
-    """Record the export and audit who asked for what, committed before the first byte leaves."""
+def start(membership: Membership, kind: ExportKind, since: str | None, with_notes: bool,
+          omitted: Callable[[Export], list[str]] | None = None) -> Export:
+    """Record the export and audit who asked for what, committed before the first byte leaves; ``omitted`` says,
+    once the export's range is known, what the file leaves out (audited too)."""
     since_export, since_time = resolve_since(membership.campaign_id, kind, since)
     high_water = db.session.execute(select(SyncCounter.last_seq).where(
         SyncCounter.campaign_id == membership.campaign_id)).scalar_one_or_none() or 0
@@ -37,6 +41,7 @@ def start(membership: Membership, kind: ExportKind, since: str | None, with_note
                     with_notes=with_notes)
     db.session.add(export)
     db.session.flush()
+    details = {"omitted": omitted(export)} if omitted else {}
     record(membership.campaign_id, membership.user_id, "export.started", "export", export.id, kind=kind.value,
            since_export_id=export.since_export_id, since_time=since_time and since_time.isoformat(),
            notes=with_notes, **details)
@@ -93,6 +98,32 @@ def rows(export: Export, *columns, voters_required: bool = False) -> Iterator:
     stmt = stmt.order_by(Conversation.happened_at, Conversation.id)
     # Core, not the ORM: plain rows cost a third less to make, which is most of an export's time
     return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
+
+
+def visit_rows(export: Export, *columns) -> Iterator:
+    """The export's live door visits that name a voter from the file, with ``columns``, in the order they happened,
+    ``BATCH`` at a time; their change numbers are their sync records' (the read model has none of its own)."""
+    stmt = (_visits(export, *columns)
+            .join(User, User.id == DoorVisit.volunteer_id).join(Voter, Voter.id == DoorVisit.voter_id)
+            .order_by(DoorVisit.happened_at, DoorVisit.id))
+    return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
+
+
+def visits_without_voter(export: Export) -> int:
+    """How many of the export's live door visits name nobody in the voter file: a whole household's (nobody home),
+    or someone met at the door who is not in it."""
+    return db.session.execute(_visits(export, func.count()).where(DoorVisit.voter_id.is_(None))).scalar_one()
+
+
+def _visits(export: Export, *columns):
+    stmt = (select(*columns).select_from(DoorVisit).join(SyncRecord, SyncRecord.id == DoorVisit.record_id)
+            .where(DoorVisit.campaign_id == export.campaign_id, DoorVisit.deleted.is_(False),
+                   SyncRecord.seq <= export.high_water))
+    if export.since_export_id is not None:
+        stmt = stmt.where(SyncRecord.seq > db.session.get(Export, export.since_export_id).high_water)
+    if export.since_time is not None:
+        stmt = stmt.where(SyncRecord.updated_at > export.since_time)
+    return stmt
 
 
 def finish(export_id: int, row_count: int, complete: bool) -> None:

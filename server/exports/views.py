@@ -43,10 +43,20 @@ def conversations_file(campaign: Campaign, membership: Membership, since: str | 
 
 def van_file(campaign: Campaign, membership: Membership, since: str | None) -> Response:
     layout = van.layout(campaign.van_mapping, campaign.issue_tags or [])
-    export = service.start(membership, ExportKind.VAN, since, False, omitted=list(layout.omitted))
+    omitted = []
+
+    def left_out(export: Export) -> list[str]:
+        """The mapping's gaps, and the door visits of people not in the file, counted in the export's range."""
+        unnamed = service.visits_without_voter(export)
+        visits = f"{unnamed} door visit{'' if unnamed == 1 else 's'}"
+        omitted.extend([*layout.omitted, *([f"{visits} naming no one in the voter file (a whole household, or "
+                                            "someone not in it)"] if unnamed else [])])
+        return omitted
+
+    export = service.start(membership, ExportKind.VAN, since, False, omitted=left_out)
     header, rows = files.van(export, campaign, layout)
     return files.stream(export, f"van-canvass-results-{export.id}.csv", header, rows,
-                        {"X-Kin-Omitted": "; ".join(layout.omitted)})
+                        {"X-Kin-Omitted": "; ".join(omitted)})
 
 
 @blp.route("/conversations.csv")
@@ -68,8 +78,9 @@ class VanExport(MethodView):
         "X-Kin-Omitted": {"description": "What has no column, for want of a mapping ('; ' between them).",
                           "schema": {"type": "string"}}})
     def get(self, query):
-        """Conversations in NGP VAN's canvass-results bulk-upload shape (VANID, ContactType, Result, DateCanvassed,
-        CanvassedBy, then the support question and activist codes the campaign mapped), streamed; audited."""
+        """Conversations, then door visits, with voters from the file, in NGP VAN's canvass-results bulk-upload shape
+        (VANID, ContactType, Result, DateCanvassed, CanvassedBy, then the support question and activist codes the
+        campaign mapped), streamed; audited."""
         return van_file(current_campaign(), current_membership(), query.get("since"))
 
 

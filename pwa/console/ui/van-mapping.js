@@ -1,5 +1,5 @@
 // How the VAN export names things: the survey question support levels answer, its response for each level, the
-// activist code for each issue, VAN's contact type for each channel. The campaign answers the mapping in force
+// activist code for each issue, VAN's contact type for each channel, VAN's result code for each door result. The campaign answers the mapping in force
 // (van_columns: the owner's mapping over the defaults); owners change it, organizers read it. A blank name is a
 // column the export leaves out, and the screen says so rather than letting the file drop it in silence.
 import { t } from '../../lib/i18n.js';
@@ -9,6 +9,8 @@ import { updateCampaign } from '../api.js';
 
 const LEVELS = ['1', '2', '3', '4', '5'];
 const CHANNELS = ['in_person', 'door', 'call', 'text', 'other'];
+const DOOR_RESULTS = ['talked', 'not_home', 'refused', 'come_back', 'moved', 'inaccessible', 'wrong_address',
+  'deceased'];
 
 export class VanMapping {
   /**
@@ -39,6 +41,8 @@ export class VanMapping {
       support_responses: named(LEVELS, 'response'),
       issue_activist_codes: named(this.campaign.issue_tags, 'code'),
       contact_types: named(CHANNELS, 'contact'),
+      // over the defaults on the server: a blank is sent as null, which leaves such visits out
+      door_results: Object.fromEntries(DOOR_RESULTS.map((result) => [result, value(`door.${result}`) || null])),
     };
   }
 
@@ -68,6 +72,8 @@ export class VanMapping {
     }
     const issues = this.campaign.issue_tags.filter((tag) => !columns.issue_activist_codes[tag]);
     if (issues.length) out.push(t('console.van.omitted.issues', { issues }));
+    const results = DOOR_RESULTS.filter((result) => !columns.door_results[result]);
+    if (results.length) out.push(t('console.van.omitted.doorResults', { results: results.map(doorResultName) }));
     return out;
   }
 
@@ -108,6 +114,12 @@ export class VanMapping {
           name: `contact.${channel}`, label: `fields.conversation.channel.${channel}`, maxlength: '50',
           value: columns.contact_types[channel] ?? '' }))}</div>
       </fieldset>
+      <fieldset class="language-set"><legend>${t('console.van.doorResults')}</legend>
+        <p class="hint">${t('console.van.doorResults.hint')}</p>
+        <div class="form-row">${DOOR_RESULTS.map((result) => field(form, { id: `van-door-${result}`,
+          name: `door.${result}`, label: `fields.door_visit.result.${result}`, maxlength: '100',
+          value: columns.door_results[result] ?? '' }))}</div>
+      </fieldset>
       ${formAlert(form)}
       <div class="actions-row">
         ${submitButton(form, 'console.van.save', 'console.saving', 'button inline')}
@@ -127,8 +139,11 @@ export class VanMapping {
         columns.issue_activist_codes[tag] ?? none}</dd></div>`)}
       ${CHANNELS.map((channel) => html`<div><dt>${t(`fields.conversation.channel.${channel}`)}</dt><dd>${
         columns.contact_types[channel]}</dd></div>`)}
+      ${DOOR_RESULTS.map((result) => html`<div><dt>${doorResultName(result)}</dt><dd>${
+        columns.door_results[result] ?? none}</dd></div>`)}
     </dl>`;
   }
 }
 
 const supportName = (level) => t(`fields.conversation.support.${level}`);
+const doorResultName = (result) => t(`fields.door_visit.result.${result}`);

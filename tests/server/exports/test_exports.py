@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEvent
 from server.exports.files import CONVERSATION_COLUMNS
+from server.exports.van import DOOR_RESULT_CODES
 from server.extensions import db
 
 
@@ -81,7 +82,8 @@ def test_the_van_export_follows_the_campaigns_mapping_and_says_what_it_leaves_ou
                           headers=auth_headers(team["owner"].user_id))
     assert answer.status_code == 200 and answer.json["van_mapping"] == mapping
     assert answer.json["van_columns"] == {**mapping, "contact_types": {
-        "in_person": "Walk", "door": "Walk", "call": "Phone", "text": "SMS Text", "other": "Relational"}}
+        "in_person": "Walk", "door": "Walk", "call": "Phone", "text": "SMS Text", "other": "Relational"},
+        "door_results": DOOR_RESULT_CODES}
     response, rows = export("van-canvass-results.csv")
     assert rows[0] == ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "Candidate Support",
                        "Housing Justice"]
