@@ -13,7 +13,6 @@ that they hold the turf.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import shapely
 from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import and_, distinct, exists, func, select, tuple_, update
@@ -29,7 +28,6 @@ from server.extensions import bulk_insert, db
 from server.voters.models import Voter
 
 DEFAULT_DAYS = 14  # a turf left unwalked is freed for others after two weeks, unless the organizer says otherwise
-MAX_POLYGON_POINTS = 5_000
 
 
 def take_url(turf: Turf) -> str:
@@ -75,30 +73,12 @@ def precincts(campaign: Campaign) -> list[dict]:
 # polygons
 
 
-def polygon_shape(geometry: dict):
-    """A GeoJSON Polygon or MultiPolygon (longitude, latitude) as a prepared shapely geometry.
+def _polygons():
+    """``polygons.py``, imported when a polygon is first drawn: shapely and numpy under it add some 19 MB to every
+    worker, which only polygon cuts and counts need (an export's worker stays under 100 MB)."""
+    from server.canvass import polygons
 
-    :raise 422: naming the ``polygon`` field, for anything else or an invalid ring.
-    """
-    def refuse(reason: str):
-        abort(422, message="Not a polygon on the map.", errors={"json": {"polygon": [reason]}})
-
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        refuse("A GeoJSON geometry of type Polygon or MultiPolygon.")
-    try:
-        points = shapely.get_coordinates(shape := shapely.geometry.shape(geometry))
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.ShapelyError):
-        refuse("Rings of [longitude, latitude] points, each closed and of at least four points.")
-    if len(points) > MAX_POLYGON_POINTS:
-        refuse(f"At most {MAX_POLYGON_POINTS:,} points.")
-    if not len(points) or not (abs(points[:, 0]) <= 180).all() or not (abs(points[:, 1]) <= 90).all():
-        refuse("Longitudes from -180 to 180 and latitudes from -90 to 90 degrees.")
-    if not shape.is_valid:
-        refuse("The outline crosses itself.")
-    if shape.area == 0:
-        refuse("The polygon has no area.")
-    shapely.prepare(shape)
-    return shape
+    return polygons
 
 
 def _in_polygon(campaign_id: int, shape, now: datetime | None = None) -> tuple[list[int], int, int]:
@@ -116,14 +96,14 @@ def _in_polygon(campaign_id: int, shape, now: datetime | None = None) -> tuple[l
     rows = db.session.execute(query).all()
     if not rows:
         return [], 0, 0
-    inside = shapely.contains_xy(shape, [r[2] for r in rows], [r[1] for r in rows])
+    inside = _polygons().contains_xy(shape, [r[2] for r in rows], [r[1] for r in rows])
     households = [r[3] for r, yes in zip(rows, inside, strict=True) if yes]
     return households, len(households), sum(r[4] for r, yes in zip(rows, inside, strict=True) if yes)
 
 
 def count_in_polygon(campaign: Campaign, geometry: dict) -> dict:
     """Doors and voters inside a polygon, for the live count while an organizer draws."""
-    _, doors, voters = _in_polygon(campaign.id, polygon_shape(geometry))
+    _, doors, voters = _in_polygon(campaign.id, _polygons().shape_of(geometry))
     return {"doors": doors, "voters": voters}
 
 
@@ -166,8 +146,9 @@ def cut_turf(campaign: Campaign, membership: Membership, data: dict) -> Cut:
     _one_cut_at_a_time(campaign.id)
     now = utcnow()
     if "polygon" in data:
-        everyone, _, _ = _in_polygon(campaign.id, polygon_shape(data["polygon"]))
-        free, _, _ = _in_polygon(campaign.id, polygon_shape(data["polygon"]), now)
+        shape = _polygons().shape_of(data["polygon"])
+        everyone, _, _ = _in_polygon(campaign.id, shape)
+        free, _, _ = _in_polygon(campaign.id, shape, now)
         kind, area = "polygon", {"polygon": data["polygon"]}
     else:
         selected = _households_of(campaign.id, data)
