@@ -21,15 +21,12 @@ from server.voters.models import Voter
 from tests.basemap_town import write_town
 from tests.conftest import PASSWORD
 from tests.pwa.conftest import PHONE, idb_all, sign_in, wait_for_service_worker
+from tests.pwa.test_console import axe, read_qr, unique
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-doors")
 MILL_LAT, FIRST_LON = 35.99365, -78.9040  # Mill Street in tests/basemap_town.py
 FIRST_NAMES = ["Ana", "Ben", "Cleo", "Dev", "Eva", "Femi", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lena"]
-
-
-def unique(name: str) -> str:
-    return f"{name}-{uuid.uuid4().hex[:8]}@example.org"
 
 
 class Canvass:
@@ -186,14 +183,19 @@ def talk(page, support, issues=(), literature="Yes", notes=""):
     return voter
 
 
-def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_once(page, live_server, tmp_path):
-    doors = 50
-    town = Canvass(live_server, tmp_path, doors=doors)
-    turf, _ = town.turf("Mill Street", range(101, 101 + doors), holder=town.membership(town.volunteer))
+def take_offline(page, town) -> None:
+    """The volunteer signs in and takes the turf they hold offline, from the Doors tab."""
     sign_in(page, town.volunteer)
     page.goto("/doors")
     page.locator(".take-offline").click()
     expect(page.locator(".ready")).to_be_visible()
+
+
+def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_once(page, live_server, tmp_path):
+    doors = 50
+    town = Canvass(live_server, tmp_path, doors=doors)
+    turf, _ = town.turf("Mill Street", range(101, 101 + doors), holder=town.membership(town.volunteer))
+    take_offline(page, town)
     wait_for_service_worker(page)
 
     page.context.set_offline(True)
@@ -278,33 +280,7 @@ def test_a_volunteer_canvasses_a_turf_offline_and_each_visit_reaches_the_server_
         assert len(applied) == len(waiting) - 1  # every op the phone made, but the refused one
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-JSQR = Path(__file__).resolve().parents[2] / "node_modules" / "jsqr" / "dist" / "jsQR.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SIZES = {"360": PHONE, "1280": {"viewport": {"width": 1280, "height": 800}}}
-
-
-def read_qr(page, selector) -> str | None:
-    """The text of a QR code on the page, read back from its pixels by a decoder of its own (jsQR)."""
-    page.add_script_tag(path=str(JSQR))
-    return page.evaluate("""async (selector) => {
-      const svg = document.querySelector(selector);
-      const image = new Image();
-      image.src = 'data:image/svg+xml,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
-      await image.decode();
-      const canvas = Object.assign(document.createElement('canvas'), {width: 400, height: 400});
-      const draw = canvas.getContext('2d');
-      draw.fillStyle = '#fff';
-      draw.fillRect(0, 0, 400, 400);
-      draw.drawImage(image, 0, 0, 400, 400);
-      return jsQR(draw.getImageData(0, 0, 400, 400).data, 400, 400)?.data ?? null;
-    }""", selector)
-
-
-def axe(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -386,10 +362,7 @@ def test_the_doors_screens_have_no_violations(browser, base_url, live_server, tm
 def test_a_tap_on_a_door_of_the_map_opens_it_offline(page, live_server, tmp_path):
     town = Canvass(live_server, tmp_path, doors=4)
     turf, _ = town.turf("Mill Street, one door", [103], holder=town.membership(town.volunteer))
-    sign_in(page, town.volunteer)
-    page.goto("/doors")
-    page.locator(".take-offline").click()
-    expect(page.locator(".ready")).to_be_visible()
+    take_offline(page, town)
     wait_for_service_worker(page)
     page.context.set_offline(True)
     try:

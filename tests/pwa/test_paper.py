@@ -14,8 +14,8 @@ from server.campaigns.models import Role
 from server.canvass.models import DoorVisit
 from server.extensions import db
 from tests.pwa.conftest import idb_all, sign_in, wait_for_service_worker
-from tests.pwa.test_console import console_sign_in
-from tests.pwa.test_doors import SIZES, Canvass, axe, unique
+from tests.pwa.test_console import axe, console_sign_in, unique
+from tests.pwa.test_doors import SIZES, Canvass, take_offline
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-paper")
@@ -25,13 +25,6 @@ RESULTS = ["talked", "not_home", "refused", "come_back", "moved", "other"]
 def shoot(page, name, full_page=True):
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
-
-
-def take_offline(page, town):
-    sign_in(page, town.volunteer)
-    page.goto("/doors")
-    page.locator(".take-offline").click()
-    expect(page.locator(".ready")).to_be_visible()
 
 
 def walk_order(page) -> tuple[list[str], list[str]]:
