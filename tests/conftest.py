@@ -50,6 +50,18 @@ def empty_database_uri(backend: str, folder) -> str:
     return admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
 
 
+def app_at_revision(backend: str, folder, revision: str):
+    """An app on a new database of ``backend`` migrated up to ``revision`` only: to put data in as it was then and
+    test what a later migration makes of it. A generator for a fixture: it yields the app, then lets go of the
+    database's connections."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_uri(backend, folder)})
+    with app.app_context():
+        upgrade(revision=revision)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_uri(request, tmp_path_factory):
     """A database migrated to the head revision, made once per backend for the session."""

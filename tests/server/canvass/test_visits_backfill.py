@@ -8,13 +8,12 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from server import create_app
 from server.auth.models import User
 from server.canvass.models import DoorVisit
 from server.extensions import db
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
-from tests.conftest import TEST_CONFIG, empty_database_uri
+from tests.conftest import app_at_revision
 
 BEFORE = "61bcdaa210a9"  # the revision before turfs and the door-visit read model
 STAMP = f"{1_790_000_000_000:015d}-00000-device"
@@ -36,13 +35,7 @@ HOUSEHOLD = table("household", "id", "campaign_id", "building_id", "unit", "unit
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_turfs(request, tmp_path):
-    uri = empty_database_uri(request.param, tmp_path)
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
-    with app.app_context():
-        upgrade(revision=BEFORE)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from app_at_revision(request.param, tmp_path, BEFORE)
 
 
 def test_the_upgrade_copies_every_synced_door_visit(database_before_turfs):

@@ -7,14 +7,13 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from server import create_app
 from server.auth.models import User
 from server.campaigns.models import Campaign
 from server.conversations.models import Conversation, ConversationIssue
 from server.extensions import db
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
-from tests.conftest import TEST_CONFIG, empty_database_uri
+from tests.conftest import app_at_revision
 
 BEFORE = "243d925fea16"  # the revision before the read model
 STAMP = f"{1_790_000_000_000:015d}-00000-device"
@@ -23,13 +22,7 @@ REVIEW_STAMP = f"{1_790_000_500_000:015d}-00000-server"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_the_read_model(request, tmp_path):
-    uri = empty_database_uri(request.param, tmp_path)
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
-    with app.app_context():
-        upgrade(revision=BEFORE)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from app_at_revision(request.param, tmp_path, BEFORE)
 
 
 def _record(campaign_id, owner_id, entity, values, deleted=False, seq=1, stamps=None):
