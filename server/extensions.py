@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from flask import Flask
+import click
+from flask import Flask, g
 from flask_compress import Compress
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,7 +34,6 @@ class Base(DeclarativeBase):
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 jwt = JWTManager()
 api = KinApi()
 limiter = Limiter(key_func=get_remote_address)
@@ -44,13 +43,59 @@ compress = Compress()  # the app shell, API answers (matching buckets) and the s
 def init_app(app: Flask) -> None:
     """Bind every extension to ``app``."""
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    app.extensions["migrate"] = _Migrations(app)
+    app.cli.add_command(_MigrationCommands(app, name="db", help="Upgrade or downgrade the database (Flask-Migrate)."))
     jwt.init_app(app)
     api.init_app(app)
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     limiter.init_app(app)
     compress.init_app(app)
+
+
+class _Migrations:
+    """Flask-Migrate's state for the app, made the first time something asks for it (``flask db ...``, or code that
+    upgrades): importing Alembic cost every web worker 10 MB for commands no worker runs, and put the export's worker
+    over its 100 MB target."""
+
+    def __init__(self, app: Flask):
+        self._app = app
+
+    def __getattr__(self, name: str):
+        return getattr(_bound_migrations(self._app), name)
+
+
+def _bound_migrations(app: Flask):
+    """Flask-Migrate's state for ``app``, binding Flask-Migrate (and so importing Alembic) the first time."""
+    if isinstance(app.extensions["migrate"], _Migrations):
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)  # puts itself in app.extensions
+    return app.extensions["migrate"]
+
+
+class _MigrationCommands(click.Group):
+    """``flask db``: Flask-Migrate's commands, imported when one is asked for (see ``_Migrations``)."""
+
+    def __init__(self, app: Flask, **kwargs):
+        super().__init__(callback=self._no_options, **kwargs)
+        self._app = app
+
+    @staticmethod
+    def _no_options():
+        g.directory, g.x_arg = None, ()  # what Flask-Migrate's own group sets from its -d and -x options
+
+    def _commands(self) -> click.Group:
+        from flask_migrate.cli import db as commands
+
+        _bound_migrations(self._app)
+        return commands
+
+    def list_commands(self, ctx):
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._commands().get_command(ctx, name)
 
 
 @event.listens_for(Engine, "connect")
