@@ -138,11 +138,18 @@ def test_the_question_editor_and_a_door_with_questions_have_no_violations(browse
             SurveyQuestion(campaign_id=town.campaign, label="Do you own your home?", kind="yes_no", options=[],
                            position=2, retired=True)])
         db.session.commit()
-    context = browser.new_context(base_url=base_url, bypass_csp=True,  # axe is an inline script
-                                  **(SIZES[size] if size == "desktop" else PHONE))
-    page = context.new_page()
     errors = []
-    page.on("pageerror", lambda error: errors.append(error))
+
+    def browse():
+        """A fresh browser (axe is an inline script): the console's owner and the phone's volunteer one after the
+        other, each signed in on their own."""
+        context = browser.new_context(base_url=base_url, bypass_csp=True,
+                                      **(SIZES[size] if size == "desktop" else PHONE))
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        return context, page
+
+    context, page = browse()
     try:
         console_sign_in(page, owner, language=language)
         page.goto(f"/console/{town.campaign}/settings")
@@ -156,12 +163,16 @@ def test_the_question_editor_and_a_door_with_questions_have_no_violations(browse
         assert axe(page) == [], "the question editor"
         page.goto(f"/console/{town.campaign}/exports")
         expect(page.locator("#van-survey")).to_be_visible()
-        page.locator("#van-survey").scroll_into_view_if_needed()
         shoot(page, f"console-van-questions-{size}-{language}")
         assert axe(page) == [], "the VAN names of the questions"
+    finally:
+        context.close()
 
+    context, page = browse()
+    try:
         sign_in(page, town.volunteer)
         page.locator("#language").select_option(language)
+        expect(page.locator("html")).to_have_attribute("lang", language)
         page.goto("/doors")
         page.locator(".take-offline").click()
         expect(page.locator(".ready")).to_be_visible()

@@ -104,7 +104,7 @@ export class SurveyQuestions {
   lists(questions) {
     const active = questions.filter((q) => !q.retired);
     const retired = questions.filter((q) => q.retired);
-    return html`<p id="questions-problem" class="notice-error" role="alert">${this.problem ? t(...this.problem)
+    return html`<p id="questions-problem" class="form-alert" role="alert">${this.problem ? t(...this.problem)
       : ''}</p>
       ${active.length ? html`<ol class="question-list" id="question-list">${active.map((q, i) => html`
         <li class="question" data-question=${q.id}>

@@ -156,15 +156,19 @@ export class VanMapping {
   surveyEditor(survey) {
     return html`<fieldset class="language-set" id="van-survey"><legend>${t('console.van.survey')}</legend>
       <p class="hint">${t('console.van.survey.hint')}</p>
-      ${this.questions.map((q) => html`<div class="form-row van-survey-question">
-        <div class="field">
-          <label for=${`van-survey-${q.id}`}>${q.label}</label>
-          <input id=${`van-survey-${q.id}`} name=${`survey.${q.id}`} maxlength="100" .value=${
-            survey[q.id]?.question ?? ''}></div>
-        ${answersOf(q).map((answer, i) => html`<div class="field">
-          <label for=${`van-survey-${q.id}-${i}`}>${t('console.van.survey.response', { answer: answerName(q, answer) })}</label>
-          <input id=${`van-survey-${q.id}-${i}`} name=${`survey.${q.id}.${answer}`} maxlength="100" .value=${
-            survey[q.id]?.responses?.[answer] ?? ''}></div>`)}
+      ${this.questions.map((q) => html`<div class="van-survey-question" role="group"
+        aria-labelledby=${`van-survey-${q.id}-title`}>
+        <p class="van-survey-title" id=${`van-survey-${q.id}-title`}>${q.label}</p>
+        <div class="form-row">
+          <div class="field">
+            <label for=${`van-survey-${q.id}`}>${t('console.van.survey.question')}</label>
+            <input id=${`van-survey-${q.id}`} name=${`survey.${q.id}`} maxlength="100" .value=${
+              survey[q.id]?.question ?? ''}></div>
+          ${answersOf(q).map((answer, i) => html`<div class="field">
+            <label for=${`van-survey-${q.id}-${i}`}>${t('console.van.survey.response', { answer: answerName(q, answer) })}</label>
+            <input id=${`van-survey-${q.id}-${i}`} name=${`survey.${q.id}.${answer}`} maxlength="100" .value=${
+              survey[q.id]?.responses?.[answer] ?? ''}></div>`)}
+        </div>
       </div>`)}
     </fieldset>`;
   }

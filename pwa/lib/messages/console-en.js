@@ -684,6 +684,7 @@ export default {
   'console.questions.error.tooMany': 'The campaign has as many questions as a door conversation can hold: retire one first.',
   'console.van.survey': 'VAN survey question for each of the campaign’s questions',
   'console.van.survey.hint': 'Blank: the question is left out of the file.',
+  'console.van.survey.question': 'VAN survey question',
   'console.van.survey.response': ({ answer }) => `Response for “${answer}”`,
   'console.van.omitted.questions': ({ questions }) => `the questions ${list(questions.map((q) => `“${q}”`))} (no survey question)`,
   'console.van.omitted.answers': ({ question, answers }) => `the answers ${list(answers.map((a) => `“${a}”`))} to “${question}” (no response)`,

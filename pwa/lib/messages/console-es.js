@@ -701,6 +701,7 @@ export default {
   'console.questions.error.tooMany': 'La campaña ya tiene todas las preguntas que caben en una conversación en la puerta: retira una primero.',
   'console.van.survey': 'Pregunta de encuesta de VAN para cada pregunta de la campaña',
   'console.van.survey.hint': 'En blanco: la pregunta queda fuera del archivo.',
+  'console.van.survey.question': 'Pregunta de encuesta de VAN',
   'console.van.survey.response': ({ answer }) => `Respuesta para «${answer}»`,
   'console.van.omitted.questions': ({ questions }) => `las preguntas ${lista(questions.map((q) => `«${q}»`))} (sin pregunta de encuesta)`,
   'console.van.omitted.answers': ({ question, answers }) => `las respuestas ${lista(answers.map((a) => `«${a}»`))} a «${question}» (sin respuesta de VAN)`,
