@@ -547,6 +547,7 @@ export default {
   'fields.door_visit.person_phone': 'Phone',
   'fields.door_visit.person_email': 'E-mail',
   'fields.door_visit.agreed_to': 'They agreed to',
+  'fields.door_visit.answers': 'Answers to the campaign’s questions',
   'fields.door_visit.agreed_to.stay_in_touch': 'Stay in touch',
   'fields.door_visit.agreed_to.shared_card': 'Take my contact card',
   'fields.door_visit.agreed_to.invited': 'Hear about volunteering',

@@ -552,6 +552,7 @@ export default {
   'fields.door_visit.person_phone': 'Teléfono',
   'fields.door_visit.person_email': 'Correo electrónico',
   'fields.door_visit.agreed_to': 'Aceptó',
+  'fields.door_visit.answers': 'Respuestas a las preguntas de la campaña',
   'fields.door_visit.agreed_to.stay_in_touch': 'Seguir en contacto',
   'fields.door_visit.agreed_to.shared_card': 'Guardar mi tarjeta de contacto',
   'fields.door_visit.agreed_to.invited': 'Saber cómo ser voluntario',
