@@ -10,6 +10,7 @@ from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTa
 from server.exports.models import DownloadTicket, Export
 from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.ratelimit import RateLimitCount
+from server.surveys.models import DoorAnswer, SurveyQuestion
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import (
     Voter,
@@ -21,8 +22,8 @@ from server.voters.models import (
 )
 
 __all__ = ["AppliedOp", "AuditEvent", "Basemap", "Building", "Campaign", "Conversation", "ConversationIssue",
-           "DashboardDay", "DoorVisit", "DownloadTicket", "Export", "Household", "Invite", "MatchKey", "MatchTag",
-           "MatchUsage", "Membership", "PasswordReset", "RateLimitCount", "RevokedToken", "SyncCounter",
-           "SyncHistory", "SyncRecord", "Turf", "TurfHousehold", "User", "VolunteerFollowUp", "VolunteerTally",
-           "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem", "VoterProgress", "staged_identifier",
-           "staged_voter"]
+           "DashboardDay", "DoorAnswer", "DoorVisit", "DownloadTicket", "Export", "Household", "Invite", "MatchKey",
+           "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount", "RevokedToken",
+           "SurveyQuestion", "SyncCounter", "SyncHistory", "SyncRecord", "Turf", "TurfHousehold", "User",
+           "VolunteerFollowUp", "VolunteerTally", "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem",
+           "VoterProgress", "staged_identifier", "staged_voter"]

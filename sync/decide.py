@@ -11,7 +11,7 @@ same state whatever the order of delivery, and a phone merging pulled records th
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from sync.entities import ENTITIES, ROLES, Entity, validate
+from sync.entities import ENTITIES, ROLES, Entity, Question, validate
 from sync.errors import Problem
 from sync.protocol import Action, Op, OpResult, Record, Status
 
@@ -69,14 +69,14 @@ def reject(op: Op, errors: dict[str, list[str]]) -> Decision:
 
 
 def decide(op: Op, *, role: str | None, current: Record | None, already: OpResult | None,
-           issue_tags: frozenset[str] | None = None) -> Decision:
+           issue_tags: frozenset[str] | None = None, questions: Mapping[str, Question] | None = None) -> Decision:
     """Judge ``op``, sent by someone acting as ``role`` ("volunteer": the record's own volunteer;
     "organizer": an organizer or owner of its campaign).
 
     ``current`` is the stored record (None if there is none); ``already`` is the stored result of this
     op_id from the same sender, if it was applied or in conflict before (store only those: a rejected op is
     judged again when the phone retries it). A duplicate is answered whatever the sender's role is now, so
-    ``role`` may be None then. ``issue_tags`` is the campaign's list.
+    ``role`` may be None then. ``issue_tags`` is the campaign's list, ``questions`` its survey questions by id.
     """
     if already is not None:
         if already.status not in (Status.APPLIED, Status.CONFLICT):
@@ -95,7 +95,7 @@ def decide(op: Op, *, role: str | None, current: Record | None, already: OpResul
             return reject(op, {"action": [f"Only the {entity.creator} who logged this can delete it."]})
         incoming = Record(op.entity, op.entity_id, {}, {}, True, stamp, 0)
     else:
-        errors = validate(entity, op.fields, role, issue_tags=issue_tags,
+        errors = validate(entity, op.fields, role, issue_tags=issue_tags, questions=questions,
                           current=None if current is None else current.values)
         if errors:
             return reject(op, errors)

@@ -30,14 +30,33 @@ def _is_date(year: str, month: str, day: str) -> bool:
     return y >= 1 and 1 <= m <= 12 and 1 <= d <= days[m - 1]
 
 
-# Each type's ``check(value, issue_tags)`` returns None for a good value, else what is wrong with it; its
-# ``json_schema()`` describes the values it takes, for the API's OpenAPI document (check() has the last word).
+# Each type's ``check(value, known)`` returns None for a good value, else what is wrong with it (``known``: the
+# campaign's own lists, which the server passes in); its ``json_schema()`` describes the values it takes, for the
+# API's OpenAPI document (check() has the last word).
+
+
+@dataclass(frozen=True)
+class Question:
+    """One of the campaign's survey questions as validation needs it: its words (to name it in an error) and the
+    answers it takes ("yes"/"no" for a yes/no question)."""
+
+    label: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Known:
+    """The campaign's lists that some values must come from: its issue tags (None: it has none) and its survey
+    questions by id (retired ones included: a phone that took its turf before may still answer them)."""
+
+    issue_tags: frozenset[str] | None = None
+    questions: Mapping[str, Question] = field(default_factory=dict)
 
 @dataclass(frozen=True)
 class Text:
     max_len: int
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         if not isinstance(value, str):
             return Problem("not_text", "Not text.")
         if "\x00" in value:  # PostgreSQL text cannot hold it
@@ -53,7 +72,7 @@ class Text:
 class Choice:
     values: tuple[str, ...]
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         if not isinstance(value, str) or value not in self.values:
             return Problem("not_one_of", f"Not one of: {', '.join(self.values)}.", choices=list(self.values))
 
@@ -66,7 +85,7 @@ class IntRange:
     lo: int
     hi: int
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         if type(value) is not int or not self.lo <= value <= self.hi:
             return Problem("not_in_range", f"Not a whole number from {self.lo} to {self.hi}.", min=self.lo, max=self.hi)
 
@@ -76,7 +95,7 @@ class IntRange:
 
 @dataclass(frozen=True)
 class Bool:
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         if not isinstance(value, bool):
             return Problem("not_bool", "Not true or false.")
 
@@ -88,7 +107,7 @@ class Bool:
 class Date:
     """A calendar day, ``YYYY-MM-DD``."""
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         match = re.fullmatch(_DATE, value) if isinstance(value, str) else None
         if not (match and _is_date(*match.groups())):
             return Problem("not_date", "Not a date (YYYY-MM-DD).")
@@ -101,7 +120,7 @@ class Date:
 class DateTime:
     """A moment with its offset, ``YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)``, as the phone saw it."""
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         match = _DATE_TIME.fullmatch(value) if isinstance(value, str) else None
         limits = (24, 60, 60, 24, 60)  # hour, minute, second, offset hours, offset minutes
         if not (match and _is_date(*match.groups()[:3])
@@ -119,7 +138,7 @@ class Ref:
 
     target: str
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         if not (isinstance(value, str) and UUID.fullmatch(value)):
             return Problem("not_id", f"Not a {self.target} id.", target=self.target)
 
@@ -131,8 +150,8 @@ class Ref:
 class IssueTag:
     """One of the issues in the campaign's own list, which the server passes in."""
 
-    def check(self, value, issue_tags):
-        if not isinstance(value, str) or value not in (issue_tags or ()):
+    def check(self, value, known):
+        if not isinstance(value, str) or value not in (known.issue_tags or ()):
             return Problem("not_issue", "Not one of this campaign's issues.")
 
     def json_schema(self):
@@ -144,7 +163,7 @@ class ListOf:
     item: object
     max_items: int
 
-    def check(self, value, issue_tags):
+    def check(self, value, known):
         if not isinstance(value, list):
             return Problem("not_list", "Not a list.")
         if len(value) > self.max_items:
@@ -152,11 +171,38 @@ class ListOf:
         if len(set(map(repr, value))) < len(value):
             return Problem("duplicate_item", "Lists an item twice.")
         for i, item in enumerate(value):
-            if problem := self.item.check(item, issue_tags):
+            if problem := self.item.check(item, known):
                 return Problem(problem.code, f"Item {i}: {problem}", **problem.params, item=i)
 
     def json_schema(self):
         return {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items, "uniqueItems": True}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Answers to the campaign's survey questions: {question id: answer}, each answer one of its question's
+    options. An error names the question by its words, so the volunteer knows which one to fix."""
+
+    max_items: int = 50
+
+    def check(self, value, known):
+        if not isinstance(value, dict):
+            return Problem("not_answers", "Not a set of answers.")
+        if len(value) > self.max_items:
+            return Problem("too_many", f"More than {self.max_items} items.", max=self.max_items)
+        for key, answer in value.items():
+            question = known.questions.get(key)
+            if question is None:
+                return Problem("no_such_question", f"Question {key}: no such question in this campaign.",
+                               question=key)
+            if not isinstance(answer, str) or answer not in question.options:
+                return Problem("not_an_option", f"“{question.label}”: not one of {', '.join(question.options)}.",
+                               question=key, label=question.label, choices=list(question.options))
+
+    def json_schema(self):
+        return {"type": "object", "maxProperties": self.max_items,
+                "additionalProperties": {"type": "string", "maxLength": 100},
+                "description": "Answers to the campaign's survey questions: {question id: one of its options}."}
 
 
 @dataclass(frozen=True)
@@ -263,13 +309,15 @@ DOOR_VISIT = Entity("door_visit", {
     # what they agreed to, each offered and never assumed: stay in touch (My people), the volunteer's card, an
     # invitation to volunteer
     "agreed_to": _volunteer(ListOf(Choice(("stay_in_touch", "shared_card", "invited")), 3)),
-}, only_with=(OnlyWith("come_back_at", "result", ("come_back",)),
+    # the campaign's survey questions (server/surveys/), each optional: only after a talk
+    "answers": _volunteer(Answers()),
+}, only_with=(OnlyWith("come_back_at", "result", ("come_back",)), OnlyWith("answers", "result", ("talked",)),
               *(OnlyWith(name, "voter_id", (None,)) for name in NEW_PERSON)))
 
 ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION, DOOR_VISIT)}
 
 
-def _field_problem(entity, name, value, role, issue_tags, current) -> str | None:
+def _field_problem(entity, name, value, role, known, current) -> str | None:
     spec = entity.fields.get(name)
     if spec is None:
         return Problem("unknown_field", "Unknown field.")
@@ -279,7 +327,7 @@ def _field_problem(entity, name, value, role, issue_tags, current) -> str | None
         return Problem("fixed", "Cannot be changed.")
     if value is None:
         return None if spec.null else Problem("empty", "Cannot be empty.")
-    return spec.type.check(value, issue_tags)
+    return spec.type.check(value, known)
 
 
 def _only_with(rule: OnlyWith) -> Problem:
@@ -291,21 +339,24 @@ def _only_with(rule: OnlyWith) -> Problem:
 
 
 def validate(entity: Entity, fields: Mapping[str, object], role: str, *, issue_tags: frozenset[str] | None,
-             current: Mapping[str, object] | None = None) -> dict[str, list[str]]:
+             current: Mapping[str, object] | None = None,
+             questions: Mapping[str, Question] | None = None) -> dict[str, list[str]]:
     """Errors naming each bad field of an upsert by ``role``; empty when the upsert is valid.
 
     ``current`` holds the record's values when it exists; None means this upsert creates it, so the
-    required and exactly-one rules apply. ``issue_tags`` is the campaign's list (None: it has none).
+    required and exactly-one rules apply. ``issue_tags`` is the campaign's list (None: it has none);
+    ``questions`` its survey questions by id.
     """
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}; pass one of {ROLES}.")
     errors: dict[str, list[str]] = {}
+    known = Known(issue_tags, questions or {})
     for name, value in fields.items():
-        if problem := _field_problem(entity, name, value, role, issue_tags, current):
+        if problem := _field_problem(entity, name, value, role, known, current):
             errors[name] = [problem]
     merged = {**(current or {}), **fields}
     for rule in entity.only_with:
-        if rule.field in fields and merged.get(rule.field) not in (None, "") \
+        if rule.field in fields and merged.get(rule.field) not in (None, "", {}) \
                 and merged.get(rule.other) not in rule.values and rule.field not in errors:
             errors[rule.field] = [_only_with(rule)]
     if current is None:

@@ -134,3 +134,18 @@ export const changeTurf = (campaignId, turfId, changes) => authed(`${at(campaign
   { method: 'PATCH', body: changes });
 
 export const deleteTurf = (campaignId, turfId) => authed(`${at(campaignId)}/turfs/${turfId}`, { method: 'DELETE' });
+
+/** The campaign's survey questions for the door: active ones in order, then retired ones, each with its answers. */
+export const listQuestions = (campaignId) => authed(`${at(campaignId)}/questions`);
+
+/** Add a question ({label, kind: 'yes_no' | 'choice', options}), last in the order. */
+export const addQuestion = (campaignId, question) => authed(`${at(campaignId)}/questions`,
+  { method: 'POST', body: question });
+
+/** Change a question's label, options (while unanswered), place or retirement. */
+export const changeQuestion = (campaignId, questionId, changes) => authed(`${at(campaignId)}/questions/${questionId}`,
+  { method: 'PATCH', body: changes });
+
+/** Delete a question no visit has answered (the server refuses one that has: retire it). */
+export const deleteQuestion = (campaignId, questionId) => authed(`${at(campaignId)}/questions/${questionId}`,
+  { method: 'DELETE' });

@@ -446,6 +446,17 @@ export const entities = {
         "null": false,
         "required": false,
         "fixed": false
+      },
+      "answers": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Answers",
+          "max_items": 50
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
       }
     },
     "creator": "volunteer",
@@ -457,6 +468,14 @@ export const entities = {
         "other": "result",
         "values": [
           "come_back"
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "answers",
+        "other": "result",
+        "values": [
+          "talked"
         ]
       },
       {

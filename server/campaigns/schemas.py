@@ -6,6 +6,7 @@ from server.campaigns.service import join_url
 from server.exports import van
 from server.exports.van import VanMappingSchema
 from server.matching.models import MAX_PREFIX_BITS, MIN_PREFIX_BITS
+from server.surveys import service as surveys
 from server.voters.presets import squash
 from server.voters.schemas import VoterCardSchema
 
@@ -60,7 +61,8 @@ class CampaignSchema(MatchingSettings, Schema):
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
         "description": "How the VAN export names support, issues, contact types and door results; null: the defaults "
                        "(docs/exports.md)."})
-    van_columns = fields.Function(lambda c: van.layout(c.van_mapping, c.issue_tags or []).mapping(), dump_only=True,
+    van_columns = fields.Function(lambda c: van.layout(c.van_mapping, c.issue_tags or [],
+                                                       surveys.for_van(c.id)).mapping(), dump_only=True,
                                   metadata={
         "description": "The VAN export's mapping in force: van_mapping over the defaults; a null question or a "
                        "missing response or activist code is a column the export leaves out, a null door result "

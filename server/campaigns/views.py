@@ -19,6 +19,7 @@ from server.campaigns.schemas import (
 )
 from server.extensions import db
 from server.scoping import current_campaign, current_membership, requires_role
+from server.surveys import service as surveys
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/campaigns/<int:campaign_id>",
                 description="A campaign's settings, members and invites.")
@@ -43,6 +44,9 @@ class CampaignView(MethodView):
         if unknown := sorted(mapped - issues):
             abort(422, message="Not one of the campaign's issues.", errors={"json": {"van_mapping": {
                 "issue_activist_codes": {tag: ["Not one of the campaign's issues."] for tag in unknown}}}})
+        if errors := surveys.mapping_errors(campaign.id, (data.get("van_mapping") or {}).get("survey_questions") or {}):
+            abort(422, message="Not one of the campaign's questions or answers.",
+                  errors={"json": {"van_mapping": {"survey_questions": errors}}})
         service.update_campaign(campaign, current_membership(), data)
         db.session.commit()
         return campaign

@@ -138,11 +138,20 @@ class WalkDoorSchema(Schema):
     voters = fields.List(fields.Nested(WalkVoterSchema))
 
 
+class SurveyQuestionSchema(Schema):
+    id = fields.String(metadata={"description": "What a visit's answers name the question by."})
+    label = fields.String(metadata={"description": "The words a volunteer reads at the door."})
+    kind = fields.String(metadata={"description": "yes_no or choice."})
+    options = fields.List(fields.String(), metadata={"description": "The answers it takes (yes and no for yes/no)."})
+
+
 class QuestionsSchema(Schema):
     results = fields.List(fields.String(), metadata={"description": "The door results a visit may record."})
     support = fields.Dict(metadata={"description": "The support scale: 1 strong support ... 5 strong oppose."})
     issues = fields.List(fields.String())
     talking_points = fields.Dict(metadata={"description": "Ideas per language: {\"en\": [...], \"es\": [...]}."})
+    survey = fields.List(fields.Nested(SurveyQuestionSchema), metadata={
+        "description": "The campaign's own questions, in order, each optional to answer after a talk."})
 
 
 class WalkListSchema(Schema):

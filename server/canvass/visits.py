@@ -4,11 +4,12 @@ JSON. ``server/sync_api/service.py`` calls ``follow`` with the door-visit record
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from server.canvass.models import DoorVisit, Household
 from server.conversations.readmodel import parse_time
 from server.extensions import db, upsert
+from server.surveys.models import DoorAnswer
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
@@ -32,6 +33,21 @@ def follow(campaign_id: int, records: list[SyncRecord]) -> None:
         stmt = upsert(table).values(rows[start:start + CHUNK])
         db.session.execute(stmt.on_conflict_do_update(
             index_elements=["campaign_id", "id"], set_={name: stmt.excluded[name] for name in CHANGING}))
+    _answers(campaign_id, records)
+
+
+def _answers(campaign_id: int, records: list[SyncRecord]) -> None:
+    """The visits' answers as they are now: a talk's, while it is not deleted (the push checked each names one of
+    the campaign's questions and one of its options)."""
+    ids = [r.entity_id for r in records]
+    for start in range(0, len(ids), CHUNK):
+        db.session.execute(delete(DoorAnswer).where(DoorAnswer.campaign_id == campaign_id,
+                                                    DoorAnswer.visit_id.in_(ids[start:start + CHUNK])))
+    rows = [{"campaign_id": campaign_id, "visit_id": r.entity_id, "question_id": int(key), "answer": answer}
+            for r in records if not r.deleted and r.values.get("result") == "talked"
+            for key, answer in (r.values.get("answers") or {}).items()]
+    for start in range(0, len(rows), CHUNK // 4):
+        db.session.execute(insert(DoorAnswer), rows[start:start + CHUNK // 4])
 
 
 def _ids(model, campaign_id: int, public_ids: set[str]) -> dict[uuid.UUID, int]:

@@ -1,6 +1,7 @@
 """A turf's walk list as the phone downloads it: its doors in walk order (``walk.py``), each with the voter cards
-the volunteer app shows, and the campaign's questions. Its ``version`` is a hash of the whole answer, so it is
-the ETag too: the phone asks with If-None-Match and hears 304 while nothing changed."""
+the volunteer app shows, and the campaign's questions (its own survey questions among them). Its ``version`` is a
+hash of the whole answer, so it is the ETag too: the phone asks with If-None-Match and hears 304 while nothing
+changed."""
 
 import hashlib
 import json
@@ -13,6 +14,7 @@ from server.canvass.models import Building, Household, Turf, TurfHousehold
 from server.canvass.walk import Door, walk_order
 from server.columns import utcnow
 from server.extensions import db
+from server.surveys import service as surveys
 from server.voters.models import Voter
 from server.voters.search import card
 from sync.entities import DOOR_RESULTS
@@ -47,7 +49,8 @@ def walk_list(campaign: Campaign, turf: Turf) -> dict:
     answer = {"turf_id": turf.id, "name": turf.name, "expires_at": turf.expires_at, "doors": doors,
               "questions": {"results": list(DOOR_RESULTS), "support": {"min": 1, "max": 5},
                             "issues": list(campaign.issue_tags or ()),
-                            "talking_points": dict(campaign.talking_points or {})}}
+                            "talking_points": dict(campaign.talking_points or {}),
+                            "survey": surveys.for_walk_list(campaign)}}
     answer["version"] = hashlib.sha256(json.dumps(answer, default=_text, sort_keys=True).encode()).hexdigest()[:32]
     return answer
 

@@ -53,6 +53,7 @@ VISITED_AT = type_coerce(DoorVisit.happened_at, DateTime(timezone=True))
 # the database, the issues as JSON text, like a conversation's, so each combination is parsed once
 VISIT_SUPPORT = SyncRecord.values["support"].as_integer()
 VISIT_ISSUES = cast(SyncRecord.values["issue_tags"], Text)
+VISIT_ANSWERS = cast(SyncRecord.values["answers"], Text)  # the campaign's own questions' answers
 
 
 def _ahead(result):
@@ -98,8 +99,9 @@ def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], 
     conversation_columns = [Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
                             Conversation.support, ISSUES_TEXT]
     visit_columns = [Voter.external_id, DoorVisit.result, VISITED_AT, User.display_name, VISIT_SUPPORT,
-                     VISIT_ISSUES]
-    answers = lru_cache(PARSED)(lambda support, text: layout.answers(support, json.loads(text or "null") or []))
+                     VISIT_ISSUES, VISIT_ANSWERS]
+    answers = lru_cache(PARSED)(lambda support, text, answered=None: layout.answers(
+        support, json.loads(text or "null") or [], json.loads(answered or "null") or {}))
     unanswered = answers(None, None)
 
     def each():
@@ -108,11 +110,11 @@ def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], 
                 yield [*layout.contact(external_id, channel, _local(happened_at, zone).strftime("%m/%d/%Y"),
                                        text(volunteer)), *answers(support, issues)]
         with closing(service.visit_rows(export, *visit_columns)) as result:
-            for external_id, door_result, happened_at, volunteer, support, issues in _ahead(result):
+            for external_id, door_result, happened_at, volunteer, support, issues, answered in _ahead(result):
                 contact = layout.visit(external_id, door_result, _local(happened_at, zone).strftime("%m/%d/%Y"),
                                        text(volunteer))
                 if contact:  # only a talk answers the survey question: VAN takes responses as "Canvassed"
-                    yield [*contact, *(answers(support, issues) if door_result == "talked" else unanswered)]
+                    yield [*contact, *(answers(support, issues, answered) if door_result == "talked" else unanswered)]
 
     return layout.header(), each()
 

@@ -1,7 +1,9 @@
 """NGP VAN's canvass-results bulk upload: its columns, and how Kin's fields become VAN's names through the
 campaign's mapping (``campaign.van_mapping``; docs/exports.md says how to load the file)."""
 
+import json
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -26,6 +28,14 @@ DEFAULT_RESPONSES = {"1": "Strong Support", "2": "Lean Support", "3": "Undecided
 _NAME = validate.Length(min=1, max=100)
 
 
+class SurveyQuestionMappingSchema(Schema):
+    question = fields.String(required=True, validate=_NAME, metadata={
+        "description": "VAN's survey question (the column the upload wizard maps to it)."})
+    responses = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
+                            values=fields.String(validate=_NAME), load_default=dict, metadata={
+        "description": "VAN's response for each of the question's answers (yes and no for a yes/no question)."})
+
+
 class VanMappingSchema(Schema):
     """How the VAN export names things; a key left out takes its default, a null or empty one leaves the columns
     out (and the export says which)."""
@@ -41,6 +51,10 @@ class VanMappingSchema(Schema):
     contact_types = fields.Dict(keys=fields.String(validate=validate.OneOf(CHANNELS)),
                                 values=fields.String(validate=validate.Length(min=1, max=50)), metadata={
         "description": f"VAN's contact type for a channel, over the defaults {CONTACT_TYPES}."})
+    survey_questions = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,9}$")),
+                                   values=fields.Nested(SurveyQuestionMappingSchema), metadata={
+        "description": "The VAN survey question and responses for each of the campaign's own questions, by its id; "
+                       "a question left out is left out of the export (and the export says so)."})
     door_results = fields.Dict(keys=fields.String(validate=validate.OneOf(DOOR_RESULTS)),
                                values=fields.String(allow_none=True, validate=_NAME), metadata={
         "description": f"VAN's result code for a door visit's result, over the defaults {DOOR_RESULT_CODES}; null: "
@@ -54,6 +68,13 @@ class VanMappingSchema(Schema):
         if clash := codes & {*FIXED_COLUMNS, data.get("support_question")}:
             raise ValidationError(f"Cannot also name another column: {', '.join(sorted(clash))}.",
                                   "issue_activist_codes")
+        taken, errors = {*FIXED_COLUMNS, data.get("support_question"), *codes}, {}
+        for key, mapped in sorted((data.get("survey_questions") or {}).items(), key=lambda item: int(item[0])):
+            if mapped["question"] in taken:
+                errors[key] = {"question": [f"Cannot also name another column: {mapped['question']}."]}
+            taken.add(mapped["question"])
+        if errors:
+            raise ValidationError(errors, "survey_questions")
 
 
 @dataclass(frozen=True)
@@ -66,15 +87,20 @@ class Layout:
     contact_types: dict[str, str]
     door_results: dict[str, str | None]  # a door result → its VAN result code; None: such visits are left out
     omitted: tuple[str, ...]
+    # the campaign's own questions that have a VAN survey question: (question id, VAN question, {answer: response})
+    survey: tuple[tuple[str, str, dict[str, str]], ...] = ()
+    survey_mapping: dict = dc_field(default_factory=dict)
 
     def mapping(self) -> dict:
         """The mapping in force, defaults filled in, as the console shows it (the shape of VanMappingSchema)."""
         return {"support_question": self.support_question, "support_responses": self.support_responses,
                 "issue_activist_codes": {tag: code for code, tags in self.activist_codes.items() for tag in tags},
-                "contact_types": self.contact_types, "door_results": self.door_results}
+                "contact_types": self.contact_types, "door_results": self.door_results,
+                "survey_questions": self.survey_mapping}
 
     def header(self) -> list[str]:
-        return [*FIXED_COLUMNS, *([self.support_question] if self.support_question else []), *self.activist_codes]
+        return [*FIXED_COLUMNS, *([self.support_question] if self.support_question else []),
+                *(question for _, question, _ in self.survey), *self.activist_codes]
 
     def contact(self, vanid: str, channel: str, day: str, canvassed_by: str) -> list[str]:
         """The fixed columns of a row."""
@@ -86,15 +112,20 @@ class Layout:
         code = self.door_results.get(result)
         return code and [vanid, self.contact_types["door"], code, day, canvassed_by]
 
-    def answers(self, support: int | None, issues: list[str]) -> list[str]:
-        """The survey response and activist code columns of a row."""
+    def answers(self, support: int | None, issues: list[str], answered: dict | None = None) -> list[str]:
+        """The survey response and activist code columns of a row; ``answered``: a door visit's answers to the
+        campaign's own questions ({question id: answer})."""
         cells = [self.support_responses.get(str(support), "") if support else ""] if self.support_question else []
+        answered = answered or {}
+        cells += [responses.get(answered.get(key), "") for key, _, responses in self.survey]
         tagged = set(issues)
         return cells + [code if tagged.intersection(of) else "" for code, of in self.activist_codes.items()]
 
 
-def layout(mapping: dict | None, issue_tags: list[str]) -> Layout:
-    """The campaign's mapping over the defaults; ``omitted`` names, in words, every Kin field with no column."""
+def layout(mapping: dict | None, issue_tags: list[str], questions: list[tuple[str, str, tuple[str, ...]]] = ()) \
+        -> Layout:
+    """The campaign's mapping over the defaults; ``omitted`` names, in words, every Kin field with no column.
+    ``questions``: the campaign's own survey questions, as (id, label, answers), retired ones too."""
     mapping = mapping or {}
     question = mapping.get("support_question", DEFAULT_QUESTION) or None
     responses = mapping.get("support_responses", DEFAULT_RESPONSES) or {}
@@ -110,5 +141,16 @@ def layout(mapping: dict | None, issue_tags: list[str]) -> Layout:
     by_code: dict[str, list[str]] = {}
     for tag, code in codes.items():
         by_code.setdefault(code, []).append(tag)
+    survey_mapping = mapping.get("survey_questions") or {}
+    survey = []
+    for key, label, answers in questions:
+        named = json.dumps(label, ensure_ascii=False)
+        mapped = survey_mapping.get(key)
+        if not mapped:
+            omitted.append(f"question {named} (no survey question mapped)")
+            continue
+        survey.append((key, mapped["question"], dict(mapped.get("responses") or {})))
+        omitted += [f"question {named} answer {json.dumps(answer, ensure_ascii=False)} (no response mapped)"
+                    for answer in answers if answer not in survey[-1][2]]
     return Layout(question, dict(responses), by_code, {**CONTACT_TYPES, **(mapping.get("contact_types") or {})},
-                  door_results, tuple(omitted))
+                  door_results, tuple(omitted), tuple(survey), dict(survey_mapping))

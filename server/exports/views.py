@@ -17,6 +17,7 @@ from server.exports.schemas import (
 )
 from server.extensions import db
 from server.scoping import current_campaign, current_membership, requires_role
+from server.surveys import service as surveys
 
 blp = Blueprint("exports", __name__, url_prefix="/api/campaigns/<int:campaign_id>/exports",
                 description="What volunteers logged, as CSV files for spreadsheets and NGP VAN (docs/exports.md).")
@@ -42,7 +43,7 @@ def conversations_file(campaign: Campaign, membership: Membership, since: str | 
 
 
 def van_file(campaign: Campaign, membership: Membership, since: str | None) -> Response:
-    layout = van.layout(campaign.van_mapping, campaign.issue_tags or [])
+    layout = van.layout(campaign.van_mapping, campaign.issue_tags or [], surveys.for_van(campaign.id))
     omitted = []
 
     def left_out(export: Export) -> list[str]:

@@ -27,6 +27,7 @@ from server.conversations import readmodel
 from server.dashboard import rollup
 from server.extensions import db, upsert
 from server.request_input import MAX_ID
+from server.surveys import service as surveys
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
 from server.voters.models import Voter
 from server.voters.search import card
@@ -101,6 +102,7 @@ class _Loaded:
     def __init__(self, membership: Membership, ops: list[Op]):
         self.membership, campaign_id = membership, membership.campaign_id
         self.issue_tags = frozenset(membership.campaign.issue_tags or ())
+        self.questions = surveys.for_sync(campaign_id) if any(op.fields.get("answers") for op in ops) else {}
         _ensure_counter(campaign_id)
         if db.session.connection().dialect.name == "sqlite":
             _take_counter(campaign_id)  # its single writer: take the write lock before anything is read
@@ -137,7 +139,8 @@ class _Loaded:
                     Problem("no_such", f"No such {op.entity}.", target=op.entity)]})
             if errors := self._reference_errors(op):
                 return OpResult(op.op_id, Status.REJECTED, errors)
-        decision = decide(op, role=role, current=_record(row), already=already, issue_tags=self.issue_tags)
+        decision = decide(op, role=role, current=_record(row), already=already, issue_tags=self.issue_tags,
+                          questions=self.questions)
         result = decision.result
         if decision.record is not None:
             row = self.rows[key] = self._store(row, decision.record)

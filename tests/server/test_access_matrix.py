@@ -24,6 +24,7 @@ from server.columns import utcnow
 from server.conversations import readmodel
 from server.extensions import db
 from server.matching import oprf
+from server.surveys.models import SurveyQuestion
 from server.sync_api.models import SyncRecord
 from server.voters.models import ImportStatus, Voter, VoterImport
 from tests.basemap_town import write_town
@@ -144,6 +145,11 @@ EXPECTED = {
     ("PATCH", f"{CAMPAIGN}/turfs/<int:turf_id>"): Entry(Role.ORGANIZER, 200, {"name": "Renamed"}),
     ("DELETE", f"{CAMPAIGN}/turfs/<int:turf_id>"): Entry(Role.ORGANIZER, 204),
     ("GET", f"{CAMPAIGN}/turfs/<int:turf_id>/walk-list"): Entry(Role.VOLUNTEER, 200),
+    # survey questions: organizers define them; volunteers get them with a walk list
+    ("GET", f"{CAMPAIGN}/questions"): Entry(Role.ORGANIZER, 200),
+    ("POST", f"{CAMPAIGN}/questions"): Entry(Role.ORGANIZER, 201, {"label": "Yard sign?", "kind": "yes_no"}),
+    ("PATCH", f"{CAMPAIGN}/questions/<int:question_id>"): Entry(Role.ORGANIZER, 200, {"retired": True}),
+    ("DELETE", f"{CAMPAIGN}/questions/<int:question_id>"): Entry(Role.ORGANIZER, 204),
 }
 VOTER_FILE = b"voter_id,first_name,last_name\nA1,Ana,Lopez\n"
 
@@ -242,6 +248,11 @@ def world(app, make_campaign, make_member, make_invite, make_user, town, tmp_pat
             "conversation_id": conversation_id,
         }
         campaigns[name].update(_turfs(app, campaign_id, campaigns[name]["members"][Role.VOLUNTEER].id))
+        with app.app_context():
+            question = SurveyQuestion(campaign_id=campaign_id, label="Yard sign?", kind="yes_no", options=[])
+            db.session.add(question)
+            db.session.commit()
+            campaigns[name]["question_id"] = question.id
     return campaigns
 
 
@@ -278,6 +289,7 @@ def _url(rule: str, own: dict, objects: dict) -> str:
         "<uuid:voter_id>": objects["voter_id"],
         "<uuid:conversation_id>": objects["conversation_id"],
         "<int:turf_id>": objects["turf_id"],
+        "<int:question_id>": objects["question_id"],
         "<uuid:relationship_id>": objects["conversation_id"],  # the page shell: any uuid
         "<uuid:household_id>": objects["conversation_id"],  # the page shell: any uuid
         "<code>": own["invite"].code,

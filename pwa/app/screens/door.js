@@ -1,6 +1,7 @@
 // /doors/<campaign>/<turf>/<household>: one door, from the walk list kept on this phone. "Not home" for the whole
 // household is one tap, and takes the volunteer on to the next door; a voter's result is one tap, and for
-// "talked" the support level is the second; then, optionally, issues, literature and notes, and, offered, never
+// "talked" the support level is the second; then, optionally, the campaign's own questions (a tap each, on chips),
+// issues, literature and notes, and, offered, never
 // assumed, "Stay in touch" (the voter joins My people, met at the door). Someone met who is not in the voter file
 // is added on the visit. Each is a door_visit record and its op in the outbox (pwa/lib/outbox.js): saved offline,
 // sent once by the sync loop, shown as waiting until it is, and kept here with the server's reasons if refused.
@@ -35,6 +36,7 @@ export default function doorScreen(ctx) {
   let choosing = new Map(); // voter id (or 'new') → the result tapped, while its second step shows
   const forms = new Map(); // visit id → the Form of its details
   const newPerson = new Form(ctx, 'new-person-form');
+  const answering = new Map(); // visit id → its answers as last tapped, so quick taps build on each other
   const myCard = new CardShare({ userId, name: profile.user.display_name ?? '', update: () => ctx.update() });
 
   async function load() {
@@ -178,7 +180,34 @@ export default function doorScreen(ctx) {
   /** After a voter's visit: what more to tell of it (optional), and, after a talk, the offer to stay in touch. */
   function afterVisit(voter, visit) {
     if (visit.values.result !== 'talked') return nothing;
-    return html`${stayInTouch(voter, visit)}${shareCard(visit)}${detailsForm(visit)}`;
+    return html`${survey(visit)}${stayInTouch(voter, visit)}${shareCard(visit)}${detailsForm(visit)}`;
+  }
+
+  /** The campaign's own questions, each optional: a tap answers it, the same tap again takes the answer back. */
+  function survey(visit) {
+    const questions = found.list.questions?.survey ?? [];
+    if (!questions.length) return nothing;
+    const answers = answering.get(visit.entity_id) ?? visit.values.answers ?? {};
+    const answer = async (question, option) => {
+      const next = { ...(answering.get(visit.entity_id) ?? visit.values.answers ?? {}) };
+      if (next[question.id] === option) delete next[question.id];
+      else next[question.id] = option;
+      answering.set(visit.entity_id, next);
+      ctx.update();
+      await keep(visit.entity_id, { answers: next });
+    };
+    const id = `survey-${visit.entity_id}`;
+    return html`<div class="survey" id=${id}>
+      <p class="step-title">${t('door.questions.title')}</p>
+      ${questions.map((question) => html`<div class="survey-question">
+        <p class="question-label" id=${`${id}-${question.id}`}>${question.label}</p>
+        <div class="chips" role="group" aria-labelledby=${`${id}-${question.id}`}>${question.options.map((option) =>
+          html`<button type="button" class="chip answer" data-question=${question.id} data-answer=${option}
+            aria-pressed=${answers[question.id] === option ? 'true' : 'false'}
+            @click=${() => answer(question, option)}>${question.kind === 'yes_no' ? t(`door.questions.${option}`)
+            : option}</button>`)}</div>
+      </div>`)}
+    </div>`;
   }
 
   /** The volunteer's own card as a QR code; "They saved my card" records it on the visit. */

@@ -4,7 +4,7 @@
 import { formatDateTime, t } from '../../lib/i18n.js';
 import { explain } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
-import { exportTicket, getCampaign, listExports, listMembers } from '../api.js';
+import { exportTicket, getCampaign, listExports, listMembers, listQuestions } from '../api.js';
 import { saveFromUrl } from '../save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
@@ -31,11 +31,11 @@ export default function exportsScreen(ctx) {
   async function load() {
     error = null;
     try {
-      const [made, members, campaign] = await Promise.all([listExports(run.campaign.id), listMembers(run.campaign.id),
-        getCampaign(run.campaign.id)]);
+      const [made, members, campaign, questions] = await Promise.all([listExports(run.campaign.id),
+        listMembers(run.campaign.id), getCampaign(run.campaign.id), listQuestions(run.campaign.id)]);
       exports = made;
       names = new Map(members.map((m) => [m.user_id, m.display_name]));
-      mapping.show(campaign);
+      mapping.show(campaign, questions);
     } catch (problem) {
       error = problem;
     }

@@ -1,13 +1,15 @@
 // /console/<id>/settings: the campaign's name, phone region, time zone, election day, issues, talking points and the
 // message volunteers start from (each in both languages), matching's daily quotas and the voter file's priority
 // column. Owners change them (each
-// change is audited on the server); organizers read them.
+// change is audited on the server); organizers read them. Below them, the campaign's questions for the door, which
+// organizers change too (pwa/console/ui/survey-questions.js).
 import { LANGUAGES, formatDay, t } from '../../lib/i18n.js';
 import { Form, field, formAlert, selectField, submitButton, textareaField } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import { getCampaign, updateCampaign } from '../api.js';
 import { campaignRun } from '../campaigns.js';
 import { failed, loading, notYours } from '../ui/states.js';
+import { SurveyQuestions } from '../ui/survey-questions.js';
 
 export const title = 'console.settings.title';
 /** The server's limits (server/campaigns/schemas.py), checked here first so the words are the person's. */
@@ -31,7 +33,11 @@ export default function settingsScreen(ctx) {
     }
     ctx.update();
   }
-  if (run) load();
+  const questions = run && new SurveyQuestions(ctx, run.campaign.id);
+  if (run) {
+    load();
+    questions.load();
+  }
 
   /** The form's values as the API takes them. */
   function read() {
@@ -84,6 +90,7 @@ export default function settingsScreen(ctx) {
     <h1 tabindex="-1">${t('console.settings.title')}</h1>
     ${!run ? notYours() : campaign ? (run.role === 'owner' ? editable(campaign) : readOnly(campaign))
       : error ? failed(error, load) : loading()}
+    ${questions ? questions.view() : nothing}
   </section>`;
 
   function editable(c) {

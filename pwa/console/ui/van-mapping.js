@@ -1,11 +1,13 @@
 // How the VAN export names things: the survey question support levels answer, its response for each level, the
-// activist code for each issue, VAN's contact type for each channel, VAN's result code for each door result. The campaign answers the mapping in force
+// activist code for each issue, VAN's contact type for each channel, VAN's result code for each door result, and
+// the survey question and responses for each of the campaign's own questions. The campaign answers the mapping in force
 // (van_columns: the owner's mapping over the defaults); owners change it, organizers read it. A blank name is a
 // column the export leaves out, and the screen says so rather than letting the file drop it in silence.
 import { t } from '../../lib/i18n.js';
 import { Form, field, formAlert, submitButton } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import { updateCampaign } from '../api.js';
+import { answerName } from './survey-questions.js';
 
 const LEVELS = ['1', '2', '3', '4', '5'];
 const CHANNELS = ['in_person', 'door', 'call', 'text', 'other'];
@@ -24,10 +26,21 @@ export class VanMapping {
     this.editable = editable;
     this.form = new Form(ctx, 'van-mapping-form');
     this.campaign = null;
+    this.questions = [];
   }
 
-  show(campaign) {
+  /** @param {object} campaign @param {object[]} [questions] the campaign's own, retired ones too */
+  show(campaign, questions = []) {
     this.campaign = campaign;
+    this.questions = questions;
+  }
+
+  /** Each question's VAN survey question and its responses; a question without one is left out. */
+  readSurvey(value) {
+    return Object.fromEntries(this.questions.map((q) => [String(q.id), value(`survey.${q.id}`), q])
+      .filter(([, name]) => name)
+      .map(([id, name, q]) => [id, { question: name, responses: Object.fromEntries(answersOf(q)
+        .map((answer) => [answer, value(`survey.${q.id}.${answer}`)]).filter(([, response]) => response)) }]));
   }
 
   /** The form's mapping as the API takes it: blanks left out (the export then has no such column). */
@@ -43,6 +56,7 @@ export class VanMapping {
       contact_types: named(CHANNELS, 'contact'),
       // over the defaults on the server: a blank is sent as null, which leaves such visits out
       door_results: Object.fromEntries(DOOR_RESULTS.map((result) => [result, value(`door.${result}`) || null])),
+      survey_questions: this.readSurvey(value),
     };
   }
 
@@ -74,6 +88,15 @@ export class VanMapping {
     if (issues.length) out.push(t('console.van.omitted.issues', { issues }));
     const results = DOOR_RESULTS.filter((result) => !columns.door_results[result]);
     if (results.length) out.push(t('console.van.omitted.doorResults', { results: results.map(doorResultName) }));
+    const survey = columns.survey_questions ?? {};
+    const unmapped = this.questions.filter((q) => !survey[q.id]);
+    if (unmapped.length) out.push(t('console.van.omitted.questions', { questions: unmapped.map((q) => q.label) }));
+    for (const q of this.questions.filter((question) => survey[question.id])) {
+      const answers = answersOf(q).filter((answer) => !survey[q.id].responses?.[answer]);
+      if (answers.length) {
+        out.push(t('console.van.omitted.answers', { question: q.label, answers: answers.map((a) => answerName(q, a)) }));
+      }
+    }
     return out;
   }
 
@@ -120,6 +143,7 @@ export class VanMapping {
           name: `door.${result}`, label: `fields.door_visit.result.${result}`, maxlength: '100',
           value: columns.door_results[result] ?? '' }))}</div>
       </fieldset>
+      ${this.questions.length ? this.surveyEditor(columns.survey_questions ?? {}) : nothing}
       ${formAlert(form)}
       <div class="actions-row">
         ${submitButton(form, 'console.van.save', 'console.saving', 'button inline')}
@@ -127,6 +151,26 @@ export class VanMapping {
           @click=${() => this.send(null)}>${t('console.van.defaults')}</button>` : nothing}
       </div>
     </form>`;
+  }
+
+  surveyEditor(survey) {
+    return html`<fieldset class="language-set" id="van-survey"><legend>${t('console.van.survey')}</legend>
+      <p class="hint">${t('console.van.survey.hint')}</p>
+      ${this.questions.map((q) => html`<div class="van-survey-question" role="group"
+        aria-labelledby=${`van-survey-${q.id}-title`}>
+        <p class="van-survey-title" id=${`van-survey-${q.id}-title`}>${q.label}</p>
+        <div class="form-row">
+          <div class="field">
+            <label for=${`van-survey-${q.id}`}>${t('console.van.survey.question')}</label>
+            <input id=${`van-survey-${q.id}`} name=${`survey.${q.id}`} maxlength="100" .value=${
+              survey[q.id]?.question ?? ''}></div>
+          ${answersOf(q).map((answer, i) => html`<div class="field">
+            <label for=${`van-survey-${q.id}-${i}`}>${t('console.van.survey.response', { answer: answerName(q, answer) })}</label>
+            <input id=${`van-survey-${q.id}-${i}`} name=${`survey.${q.id}.${answer}`} maxlength="100" .value=${
+              survey[q.id]?.responses?.[answer] ?? ''}></div>`)}
+        </div>
+      </div>`)}
+    </fieldset>`;
   }
 
   facts(columns) {
@@ -141,9 +185,12 @@ export class VanMapping {
         columns.contact_types[channel]}</dd></div>`)}
       ${DOOR_RESULTS.map((result) => html`<div><dt>${doorResultName(result)}</dt><dd>${
         columns.door_results[result] ?? none}</dd></div>`)}
+      ${this.questions.map((q) => html`<div><dt>${q.label}</dt><dd>${
+        columns.survey_questions?.[q.id]?.question ?? none}</dd></div>`)}
     </dl>`;
   }
 }
 
+const answersOf = (question) => (question.kind === 'yes_no' ? ['yes', 'no'] : question.options);
 const supportName = (level) => t(`fields.conversation.support.${level}`);
 const doorResultName = (result) => t(`fields.door_visit.result.${result}`);

@@ -83,7 +83,7 @@ def test_the_van_export_follows_the_campaigns_mapping_and_says_what_it_leaves_ou
     assert answer.status_code == 200 and answer.json["van_mapping"] == mapping
     assert answer.json["van_columns"] == {**mapping, "contact_types": {
         "in_person": "Walk", "door": "Walk", "call": "Phone", "text": "SMS Text", "other": "Relational"},
-        "door_results": DOOR_RESULT_CODES}
+        "door_results": DOOR_RESULT_CODES, "survey_questions": {}}  # the campaign has no questions of its own
     response, rows = export("van-canvass-results.csv")
     assert rows[0] == ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "Candidate Support",
                        "Housing Justice"]
