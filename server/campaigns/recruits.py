@@ -1,0 +1,74 @@
+"""Volunteers recruiting volunteers: each member's own recruit link, and who recruited whom.
+
+A recruit link is an ``Invite`` row with a ``recruiter``: a random code kept on the server, so the link names its
+recruiter without anything in the URL a person could edit to claim another's recruits, and joining through it
+goes through the organizers' join rules (expiry, uses counted in SQL, the join rate limits). It grants the
+volunteer role only. It stops working when its recruiter is removed or the campaign turns volunteer recruiting
+off (``Campaign.volunteer_recruiting``).
+"""
+
+from datetime import timedelta
+
+from flask import abort, current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, joinedload
+
+from server.audit.models import record
+from server.campaigns.models import Invite, Membership, Role
+from server.columns import utcnow
+from server.extensions import db
+
+RECRUITING_OFF = ("This campaign does not take new volunteers through volunteers' links; ask an organizer for an "
+                  "invite.")
+
+
+def link_for(member: Membership) -> Invite:
+    """The member's recruit link to show at doors: their newest one while it has uses and a third of its days
+    left, else a new one (the older one keeps working until it runs out, for a phone that still shows it).
+
+    :raise 409: when the campaign has turned volunteer recruiting off.
+    """
+    if not member.campaign.volunteer_recruiting:
+        abort(409, RECRUITING_OFF)
+    days = current_app.config["RECRUIT_LINK_DAYS"]
+    now = utcnow()
+    current = db.session.execute(
+        select(Invite).where(Invite.campaign_id == member.campaign_id, Invite.recruiter_id == member.id,
+                             Invite.revoked_at.is_(None), Invite.uses < Invite.max_uses,
+                             Invite.expires_at > now + timedelta(days=days / 3))
+        .order_by(Invite.id.desc()).limit(1)).scalar_one_or_none()
+    if current is not None:
+        return current
+    invite = Invite(campaign_id=member.campaign_id, role=Role.VOLUNTEER, recruiter_id=member.id,
+                    max_uses=current_app.config["RECRUIT_LINK_MAX_USES"], expires_at=now + timedelta(days=days),
+                    created_by_id=member.user_id)
+    db.session.add(invite)
+    db.session.flush()
+    record(member.campaign_id, member.user_id, "invite.created", "invite", invite.id, role=Role.VOLUNTEER.value,
+           max_uses=invite.max_uses, recruit_link=True)
+    return invite
+
+
+def check_recruiter(invite: Invite) -> None:
+    """:raise 410: when the link is a recruit link the campaign no longer honours."""
+    if invite.recruiter_id is None:
+        return
+    if not invite.campaign.volunteer_recruiting:
+        abort(410, RECRUITING_OFF)
+    if not invite.recruiter.active:
+        abort(410, "This invite has been withdrawn.")
+
+
+def tree(campaign_id: int) -> list[dict]:
+    """Every member with who recruited them and how many they recruited, oldest first: the console nests them."""
+    recruit = aliased(Membership)
+    counts = (select(recruit.recruited_by_id.label("id"), func.count().label("recruits"))
+              .where(recruit.campaign_id == campaign_id, recruit.recruited_by_id.is_not(None))
+              .group_by(recruit.recruited_by_id).subquery())
+    rows = db.session.execute(
+        select(Membership, func.coalesce(counts.c.recruits, 0)).options(joinedload(Membership.user))
+        .outerjoin(counts, and_(counts.c.id == Membership.id))
+        .where(Membership.campaign_id == campaign_id).order_by(Membership.id)).all()
+    return [{"id": member.id, "display_name": member.user.display_name, "role": member.role, "active": member.active,
+             "joined_at": member.created_at, "recruited_by_id": member.recruited_by_id, "recruits": recruits}
+            for member, recruits in rows]

@@ -1,0 +1,50 @@
+"""recruit links and who recruited whom
+
+A volunteer's own recruit link is an invite that names its recruiter (invite.recruiter_id); whoever joins through it
+has membership.recruited_by_id. Owners can turn the links off (campaign.volunteer_recruiting, on by default and for
+every campaign already there). Members who joined before keep no recruiter.
+
+Revision ID: 2a5fa1d9fee7
+Revises: f1bfd624fb87
+Create Date: 2026-12-06 19:27:46.402121
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '2a5fa1d9fee7'
+down_revision = 'f1bfd624fb87'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('volunteer_recruiting', sa.Boolean(), server_default=sa.true(), nullable=False))
+
+    with op.batch_alter_table('invite', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('recruiter_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_invite_recruiter_id'), ['recruiter_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_invite_recruiter_id_membership'), 'membership', ['recruiter_id'], ['id'], ondelete='CASCADE')
+
+    with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('recruited_by_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_membership_recruited_by_id'), ['recruited_by_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_membership_recruited_by_id_membership'), 'membership', ['recruited_by_id'], ['id'], ondelete='SET NULL')
+
+
+def downgrade():
+    with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_membership_recruited_by_id_membership'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_membership_recruited_by_id'))
+        batch_op.drop_column('recruited_by_id')
+
+    with op.batch_alter_table('invite', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_invite_recruiter_id_membership'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_invite_recruiter_id'))
+        batch_op.drop_column('recruiter_id')
+
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('volunteer_recruiting')
