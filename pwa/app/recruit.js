@@ -5,9 +5,9 @@ import { ApiError, recruitLink } from '../lib/api.js';
 import { keepOwnRecruitLink, ownRecruitLink } from '../lib/db.js';
 
 /**
- * Ask the server for the link and keep it; the kept one when the server cannot be asked. null when there is none
- * (the campaign turned recruiting off, which also forgets the kept one).
- * @returns {Promise<{url: string, expires_at: string} | null>}
+ * Ask the server for the link and keep it; the kept one when the server cannot be asked. {off: true} when the
+ * campaign turned recruiting off (kept too, so that a door offers nothing), null when the phone has no link.
+ * @returns {Promise<{url: string, expires_at: string} | {off: true} | null>}
  */
 export async function refreshRecruitLink(userId, campaignId) {
   try {
@@ -18,15 +18,15 @@ export async function refreshRecruitLink(userId, campaignId) {
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.status === 409) {
-      await keepOwnRecruitLink(userId, campaignId, null);
-      return null;
+      await keepOwnRecruitLink(userId, campaignId, { off: true });
+      return { off: true };
     }
     return keptRecruitLink(userId, campaignId); // offline, or the server had a problem: keep showing what works
   }
 }
 
-/** The kept link while it works; null when none is kept or it has expired. */
+/** The kept link while it works ({off: true} as kept); null when none is kept or it has expired. */
 export async function keptRecruitLink(userId, campaignId, now = Date.now()) {
   const link = await ownRecruitLink(userId, campaignId);
-  return link && Date.parse(link.expires_at) > now ? link : null;
+  return link && (link.off || Date.parse(link.expires_at) > now) ? link : null;
 }

@@ -12,7 +12,7 @@
 //               here), cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
 //               messages/<user>/<campaign> (the volunteer's own message drafts), card/<user> (what the volunteer
 //               chose to put on the contact card they show at a door: {name, phone, email}), recruit/<user>/<campaign>
-//               (the volunteer's own recruit link, kept to show at doors offline: {url, expires_at})
+//               (the volunteer's own recruit link, kept to show at doors offline: {url, expires_at}, or {off: true})
 //   voters      voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
 // Private matching (version 2); none of it ever leaves the phone:
 //   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}.
@@ -209,14 +209,14 @@ export function keepOwnCard(userId, card) {
   return setMeta(cardKey(userId), card);
 }
 
-/** The volunteer's own recruit link in a campaign ({url, expires_at}), as last fetched here; or undefined. */
+/** The volunteer's own recruit link in a campaign ({url, expires_at}, or {off: true}: the campaign turned
+ * recruiting off), as last fetched here; or undefined. */
 export function ownRecruitLink(userId, campaignId) {
   return getMeta(recruitKey(userId, campaignId));
 }
 
-/** Keep the volunteer's recruit link for a campaign, or forget it (null: the campaign turned recruiting off). */
 export function keepOwnRecruitLink(userId, campaignId, link) {
-  return link ? setMeta(recruitKey(userId, campaignId), link) : deleteMeta(recruitKey(userId, campaignId));
+  return setMeta(recruitKey(userId, campaignId), link);
 }
 
 // --- records and their outbox ---
