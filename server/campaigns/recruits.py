@@ -10,11 +10,12 @@ off (``Campaign.volunteer_recruiting``).
 from datetime import timedelta
 
 from flask import abort, current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from server.audit.models import record
 from server.campaigns.models import Invite, Membership, Role
+from server.canvass.models import DoorVisit
 from server.columns import utcnow
 from server.extensions import db
 
@@ -60,15 +61,22 @@ def check_recruiter(invite: Invite) -> None:
 
 
 def tree(campaign_id: int) -> list[dict]:
-    """Every member with who recruited them and how many they recruited, oldest first: the console nests them."""
+    """Every member with who recruited them, how many they recruited, and at how many door visits they invited
+    someone to volunteer, oldest first: the console nests them."""
     recruit = aliased(Membership)
     counts = (select(recruit.recruited_by_id.label("id"), func.count().label("recruits"))
               .where(recruit.campaign_id == campaign_id, recruit.recruited_by_id.is_not(None))
               .group_by(recruit.recruited_by_id).subquery())
+    invited = (select(DoorVisit.volunteer_id.label("user_id"), func.count().label("invited"))
+               .where(DoorVisit.campaign_id == campaign_id, DoorVisit.invited.is_(True), DoorVisit.deleted.is_(False))
+               .group_by(DoorVisit.volunteer_id).subquery())
     rows = db.session.execute(
-        select(Membership, func.coalesce(counts.c.recruits, 0)).options(joinedload(Membership.user))
-        .outerjoin(counts, and_(counts.c.id == Membership.id))
+        select(Membership, func.coalesce(counts.c.recruits, 0), func.coalesce(invited.c.invited, 0))
+        .options(joinedload(Membership.user))
+        .outerjoin(counts, counts.c.id == Membership.id)
+        .outerjoin(invited, invited.c.user_id == Membership.user_id)
         .where(Membership.campaign_id == campaign_id).order_by(Membership.id)).all()
     return [{"id": member.id, "display_name": member.user.display_name, "role": member.role, "active": member.active,
-             "joined_at": member.created_at, "recruited_by_id": member.recruited_by_id, "recruits": recruits}
-            for member, recruits in rows]
+             "joined_at": member.created_at, "recruited_by_id": member.recruited_by_id, "recruits": recruits,
+             "invited_at_doors": invited_at_doors}
+            for member, recruits, invited_at_doors in rows]

@@ -127,6 +127,8 @@ class RecruitSchema(Schema):
     recruited_by_id = fields.Integer(allow_none=True, metadata={
         "description": "The membership whose recruit link they joined through; null: an organizer's invite."})
     recruits = fields.Integer(metadata={"description": "How many joined through their recruit links."})
+    invited_at_doors = fields.Integer(metadata={
+        "description": "Their door visits that record inviting someone to volunteer (agreed_to holds invited)."})
 
 
 class RecruitTreeSchema(Schema):

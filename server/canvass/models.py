@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.campaigns.models import CampaignScoped
@@ -106,3 +106,5 @@ class DoorVisit(CampaignScoped, db.Model):
     result: Mapped[str] = mapped_column(String(16))
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted: Mapped[bool] = mapped_column(default=False)
+    # the person met agreed to hear about volunteering and was shown the volunteer's recruit link (agreed_to)
+    invited: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -105,7 +105,7 @@ def test_a_volunteer_offline_at_a_door_invites_someone_who_joins_under_them(brow
         page.locator("#console-nav a[href$='/volunteers']").click()
         recruiter = page.locator(f"#recruits li[data-member='{walker}']")
         expect(recruiter.locator(":scope > .recruit-who")).to_have_text("Vera Walker")
-        expect(recruiter.locator(":scope > .recruit-count")).to_have_text("1 recruit")
+        expect(recruiter.locator(":scope > .recruit-count")).to_have_text(["1 recruit", "invited at 1 door"])
         expect(recruiter.locator(".recruit-list > .recruit")).to_have_text("Rita Recruit")
         expect(page.locator("#recruits-total")).to_have_text("Joined through a volunteer's link: 1")
         shoot(page, "console-tree-1280-en")

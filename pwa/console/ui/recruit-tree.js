@@ -1,6 +1,6 @@
 // Who recruited whom (GET .../recruits): the members who joined through a volunteer's own recruit link, nested
-// under the member whose link it was, with each recruiter's count. Members who neither recruited nor were recruited
-// are left out (the roster above lists everyone).
+// under the member whose link it was, with each recruiter's count and how many door visits of theirs invited
+// someone. Members who neither recruited, invited nor were recruited are left out (the roster above lists everyone).
 import { formatNumber, t } from '../../lib/i18n.js';
 import { html, nothing } from '../../ui/screen.js';
 import { recruitTree } from '../api.js';
@@ -8,7 +8,7 @@ import { failed, loading } from './states.js';
 
 /**
  * The tree's roots and each member's recruits, from the flat list the server answers.
- * @param {{id: number, recruited_by_id: number | null, recruits: number}[]} members
+ * @param {{id: number, recruited_by_id: number | null, recruits: number, invited_at_doors: number}[]} members
  */
 export function nest(members) {
   const byId = new Map(members.map((member) => [member.id, member]));
@@ -18,7 +18,7 @@ export function nest(members) {
     if (parent != null && byId.has(parent)) children.set(parent, [...(children.get(parent) ?? []), member]);
   }
   const roots = members.filter((member) => (member.recruited_by_id == null || !byId.has(member.recruited_by_id))
-    && children.has(member.id));
+    && (children.has(member.id) || member.invited_at_doors > 0));
   return { roots, children };
 }
 
@@ -62,6 +62,8 @@ export class RecruitTree {
           t('console.recruits.removed')}</span>`}</span>
         ${member.recruits ? html`<span class="recruit-count">${t('console.recruits.count',
           { n: member.recruits })}</span>` : nothing}
+        ${member.invited_at_doors ? html`<span class="recruit-count invited">${t('console.recruits.invited',
+          { n: member.invited_at_doors })}</span>` : nothing}
         ${below.length ? html`<ul class="recruit-list">${below.map((child) => item(child, next))}</ul>` : nothing}
       </li>`;
     };

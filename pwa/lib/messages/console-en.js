@@ -659,6 +659,7 @@ export default {
   'console.recruits.none': 'Nobody has joined through a volunteer\'s link yet.',
   'console.recruits.total': ({ n }) => `Joined through a volunteer's link: ${n}`,
   'console.recruits.count': ({ n }) => plural(n, { one: 'recruit', other: 'recruits' }),
+  'console.recruits.invited': ({ n }) => `invited at ${plural(n, { one: 'door', other: 'doors' })}`,
   'console.recruits.removed': '(removed)',
   'console.recruits.setting.title': 'Volunteers recruiting volunteers',
   'console.recruits.setting': 'Volunteers can invite people to volunteer with their own link',

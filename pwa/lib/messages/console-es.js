@@ -676,6 +676,7 @@ export default {
   'console.recruits.none': 'Nadie se ha unido todavía con el enlace de un voluntario.',
   'console.recruits.total': ({ n }) => `Se unieron con el enlace de un voluntario: ${n}`,
   'console.recruits.count': ({ n }) => plural(n, { one: 'reclutado', other: 'reclutados' }),
+  'console.recruits.invited': ({ n }) => `invitó en ${plural(n, { one: 'puerta', other: 'puertas' })}`,
   'console.recruits.removed': '(retirado/a)',
   'console.recruits.setting.title': 'Voluntarios que reclutan voluntarios',
   'console.recruits.setting': 'Los voluntarios pueden invitar a otras personas con su propio enlace',

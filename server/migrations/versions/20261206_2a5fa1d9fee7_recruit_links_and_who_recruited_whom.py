@@ -2,7 +2,8 @@
 
 A volunteer's own recruit link is an invite that names its recruiter (invite.recruiter_id); whoever joins through it
 has membership.recruited_by_id. Owners can turn the links off (campaign.volunteer_recruiting, on by default and for
-every campaign already there). Members who joined before keep no recruiter.
+every campaign already there). Members who joined before keep no recruiter. The door-visit read model gains
+door_visit.invited (agreed_to holds "invited"), filled from the synced visits already there.
 
 Revision ID: 2a5fa1d9fee7
 Revises: f1bfd624fb87
@@ -34,8 +35,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_membership_recruited_by_id'), ['recruited_by_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_membership_recruited_by_id_membership'), 'membership', ['recruited_by_id'], ['id'], ondelete='SET NULL')
 
+    with op.batch_alter_table('door_visit', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('invited', sa.Boolean(), server_default=sa.false(), nullable=False))
+
+    # the visits already synced that record an invitation: read in Python, the same on both databases (JSON
+    # operators differ); door visits are few next to voters, and only the ids of those invited are kept
+    door_visit = sa.table('door_visit', sa.column('record_id', sa.Integer), sa.column('invited', sa.Boolean))
+    sync_record = sa.table('sync_record', sa.column('id', sa.Integer), sa.column('entity', sa.String),
+                           sa.column('values', sa.JSON))
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(sync_record.c.id, sync_record.c['values']).where(
+        sync_record.c.entity == 'door_visit'))
+    invited = [record_id for record_id, values in rows if 'invited' in ((values or {}).get('agreed_to') or ())]
+    for start in range(0, len(invited), 500):
+        connection.execute(door_visit.update().where(door_visit.c.record_id.in_(invited[start:start + 500]))
+                           .values(invited=True))
+
 
 def downgrade():
+    with op.batch_alter_table('door_visit', schema=None) as batch_op:
+        batch_op.drop_column('invited')
+
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_membership_recruited_by_id_membership'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_membership_recruited_by_id'))

@@ -1,5 +1,6 @@
 """A volunteer's own recruit link, joining through it, and the recruitment tree organizers read."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -7,9 +8,12 @@ from sqlalchemy import select, update
 
 from server.audit.models import AuditEvent
 from server.campaigns.models import Invite, Membership, Role
+from server.canvass.models import Household
 from server.columns import utcnow
 from server.extensions import db
 from tests.server.auth.test_join import join
+from tests.server.canvass.test_turfs import add_voters
+from tests.server.sync.conftest import Phone
 
 
 @pytest.fixture
@@ -136,3 +140,29 @@ def test_an_organizer_cannot_read_another_campaigns_tree(client, auth_headers, t
     assert tree(client, auth_headers, team[Role.ORGANIZER], campaign_id=other).status_code == 404
     ours = tree(client, auth_headers, team[Role.ORGANIZER]).json["members"]
     assert {member["id"] for member in ours} == {team[role].id for role in Role}  # nobody of the other campaign
+
+
+def test_the_tree_counts_each_members_door_visits_that_invited_someone(app, client, auth_headers, team):
+    """Through a real push: the read model follows agreed_to, an edit that takes "invited" back, and a deletion."""
+    volunteer = team[Role.VOLUNTEER]
+    add_voters(app, team["campaign_id"])
+    with app.app_context():
+        doors = [str(public_id) for public_id in db.session.execute(
+            select(Household.public_id).where(Household.campaign_id == team["campaign_id"])
+            .order_by(Household.id)).scalars()][:4]
+    phone = Phone(client, auth_headers(volunteer.user_id), team["campaign_id"])
+    ids = [str(uuid.uuid4()) for _ in doors]
+    agreed = [["invited"], ["stay_in_touch", "invited"], ["stay_in_touch"], ["invited"]]
+    answer = phone.push(*(phone.op("door_visit", entity_id, {
+        "household_id": door, "result": "talked", "agreed_to": agreed_to, "happened_at": "2026-10-01T10:00:00Z"})
+        for entity_id, door, agreed_to in zip(ids, doors, agreed, strict=True)))
+    assert {r["status"] for r in answer.json["results"]} == {"applied"}, answer.json
+    members = {m["id"]: m for m in tree(client, auth_headers, team[Role.ORGANIZER]).json["members"]}
+    assert members[volunteer.id]["invited_at_doors"] == 3
+    answer = phone.push(phone.op("door_visit", ids[3], {"agreed_to": []}),  # changed their mind
+                        phone.op("door_visit", ids[0], action="delete"))
+    assert {r["status"] for r in answer.json["results"]} == {"applied"}, answer.json
+
+    members = {m["id"]: m for m in tree(client, auth_headers, team[Role.ORGANIZER]).json["members"]}
+    assert members[volunteer.id]["invited_at_doors"] == 1
+    assert members[team[Role.OWNER].id]["invited_at_doors"] == 0
