@@ -3,8 +3,8 @@
 A campaign of ``--members`` members (default 5,000: each after the first hundred recruited by an earlier one, one
 in three), ``--visits`` door visits (default 200,000, one in 20 inviting someone) spread over them, and a second
 campaign of the same size beside it. Prints the request's median and p95 over ``--rounds`` requests through the app
-with a bearer token (ms) and the answer's size (kB), on SQLite and (under ``scripts/with-postgres.sh``) PostgreSQL,
-with the load average.
+with a bearer token (ms), the answer's size (kB) and the plan of its invitations count, on SQLite and (under
+``scripts/with-postgres.sh``) PostgreSQL, with the load average.
 
     python bench/recruits.py [--members 5000] [--visits 200000] [--rounds 20]
 """
@@ -91,6 +91,20 @@ def _campaign(db, members: int, visits: int, rng: random.Random) -> tuple[int, i
     return campaign.id, users[0]
 
 
+def _plan(db, campaign_id: int) -> str:
+    """How the database counts invitations per volunteer: it should read ix_door_visit_invited, not every visit."""
+    from sqlalchemy import false, func, select, text, true
+
+    from server.canvass.models import DoorVisit
+
+    stmt = (select(DoorVisit.volunteer_id, func.count()).where(
+        DoorVisit.campaign_id == campaign_id, DoorVisit.invited == true(), DoorVisit.deleted == false())
+        .group_by(DoorVisit.volunteer_id))
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    rows = db.session.execute(text(f"EXPLAIN {'QUERY PLAN ' if db.engine.dialect.name == 'sqlite' else ''}{sql}"))
+    return " | ".join(str(row[-1]).strip() for row in rows)
+
+
 def bench(backend: str, uri: str, members: int, visits: int, rounds: int, folder: Path) -> None:
     from flask_jwt_extended import create_access_token
     from flask_migrate import upgrade
@@ -117,6 +131,8 @@ def bench(backend: str, uri: str, members: int, visits: int, rounds: int, folder
         response = client.get(url, headers=headers)
         times.append((time.perf_counter() - started) * 1000)
         size = len(response.data)
+    with app.app_context():
+        print(f"{backend}: plan of the invitations count: {_plan(db, campaign_id)}")
     print(f"{backend}: recruitment tree of {members:,} members and {visits:,} door visits (two campaigns of that, "
           f"made in {made:.1f} s): median {statistics.median(times):.0f} ms, p95 {_p95(times):.0f} ms, "
           f"{size / 1000:.0f} kB; {load()}")

@@ -132,7 +132,8 @@ class RecruitSchema(Schema):
 
 
 class RecruitTreeSchema(Schema):
-    members = fields.List(fields.Nested(RecruitSchema))
+    members = fields.List(fields.Nested(RecruitSchema), metadata={
+        "description": "Each member who recruited, was recruited or invited someone at a door; oldest first."})
 
 
 class MemberChangeSchema(Schema):

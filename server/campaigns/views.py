@@ -179,5 +179,6 @@ class RecruitTree(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.response(200, RecruitTreeSchema)
     def get(self):
-        """Who recruited whom: every member with their recruiter and their count of recruits, oldest first."""
+        """Who recruited whom: each member who recruited, was recruited or invited someone at a door, with their
+        recruiter, their count of recruits and of door visits that invited someone, oldest first."""
         return {"members": recruits.tree(current_campaign().id)}

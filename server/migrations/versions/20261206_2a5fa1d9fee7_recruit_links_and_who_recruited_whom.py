@@ -37,6 +37,8 @@ def upgrade():
 
     with op.batch_alter_table('door_visit', schema=None) as batch_op:
         batch_op.add_column(sa.Column('invited', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index('ix_door_visit_invited', ['campaign_id', 'volunteer_id'], unique=False,
+                              sqlite_where=sa.text('invited = 1'), postgresql_where=sa.text('invited'))
 
     # the visits already synced that record an invitation: read in Python, the same on both databases (JSON
     # operators differ); door visits are few next to voters, and only the ids of those invited are kept
@@ -54,6 +56,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('door_visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_door_visit_invited')
         batch_op.drop_column('invited')
 
     with op.batch_alter_table('membership', schema=None) as batch_op:
