@@ -43,6 +43,10 @@ class Defaults:
     JOIN_RATE_LIMIT = "10 per minute; 50 per hour"
     INVITE_LOOKUP_RATE_LIMIT = "30 per minute"
     INVITE_DAYS = 14
+    # a volunteer's own recruit link (docs/canvassing.md#recruiting-volunteers): how long it works and for how many
+    # joins; the phone asks for it again whenever it is online, and gets a new one once a third of its days are left
+    RECRUIT_LINK_DAYS = 90
+    RECRUIT_LINK_MAX_USES = 100
 
     # password resets (docs/auth.md): links live RESET_LINK_HOURS; e-mailed ones only with SMTP_URL and MAIL_FROM
     RESET_LINK_HOURS = 24

@@ -6,6 +6,7 @@ import { ApiError, basemapInfo, myTurfs, walkList } from '../lib/api.js';
 import { keepBasemap } from '../lib/basemap.js';
 import { keptWalkList, keptWalkLists, saveWalkList } from '../lib/db.js';
 import { activeCampaigns, liveRecords } from './people.js';
+import { refreshRecruitLink } from './recruit.js';
 
 export { addressOf, sideOf, streetRuns } from './streets.js';
 
@@ -55,7 +56,8 @@ export async function newerWalkList(kept) {
 }
 
 /**
- * Take a turf offline: its walk list, then the basemap of its area when the campaign has one, then keep both. A
+ * Take a turf offline: its walk list, then the basemap of its area when the campaign has one, then keep both, and
+ * keep the volunteer's recruit link for the campaign too (pwa/app/recruit.js). A
  * walk list already fetched (an Update) is not fetched again. progress(step) is told 'list', 'map' and 'done'.
  * @param {{userId: number, campaignId: number, turfId: number, fetched?: {walkList: any, etag?: string | null}}} turf
  * @param {(step: 'list' | 'map' | 'done') => void} progress
@@ -68,6 +70,7 @@ export async function takeOffline({ userId, campaignId, turfId, fetched = null }
   await saveWalkList({ user_id: userId, campaign_id: campaignId, turf_id: turfId, name: list.name,
     expires_at: list.expires_at, version: list.version, etag: etag ?? null, doors: list.doors,
     questions: list.questions, basemap });
+  await refreshRecruitLink(userId, campaignId); // the link a door offers, kept for when there is no signal
   progress('done');
 }
 

@@ -59,6 +59,9 @@ export const createInvite = (campaignId, invite) => authed(`${at(campaignId)}/in
 export const withdrawInvite = (campaignId, inviteId) => authed(`${at(campaignId)}/invites/${inviteId}`,
   { method: 'DELETE' });
 
+/** Who recruited whom: {members: [{id, display_name, role, active, joined_at, recruited_by_id, recruits}]}. */
+export const recruitTree = (campaignId) => authed(`${at(campaignId)}/recruits`);
+
 /** A page of the audit trail, filtered: {actor_id?, action?, since?, until?}. */
 export const auditEvents = (campaignId, filters, { page = 1, pageSize = 25 } = {}) => authedPage(
   `${at(campaignId)}/audit-events?${query({ ...filters, page, page_size: pageSize })}`);

@@ -300,6 +300,11 @@ export async function takeTurf(campaignId, token) {
   return authed(`/campaigns/${campaignId}/turfs/take`, { method: 'POST', body: { token } });
 }
 
+/** The volunteer's own recruit link, to keep and show at doors: {code, url, expires_at} (409: recruiting is off). */
+export async function recruitLink(campaignId) {
+  return authed(`/campaigns/${campaignId}/recruit-link`, { method: 'POST' });
+}
+
 /**
  * A turf's walk list, unless the phone keeps it as it is: {changed: false} on a 304, else {changed: true,
  * walkList, etag}. 410: the turf expired.

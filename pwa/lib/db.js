@@ -11,7 +11,8 @@
 //   meta        keyed by name: device (this phone's id, the HLC node), clock (its HLC), profile (who last signed in
 //               here), cursor/<user>/<campaign> (where pull resumes), synced/<user> (when a sync last completed),
 //               messages/<user>/<campaign> (the volunteer's own message drafts), card/<user> (what the volunteer
-//               chose to put on the contact card they show at a door: {name, phone, email})
+//               chose to put on the contact card they show at a door: {name, phone, email}), recruit/<user>/<campaign>
+//               (the volunteer's own recruit link, kept to show at doors offline: {url, expires_at}, or {off: true})
 //   voters      voter cards the phone was shown (match, search, pull), keyed [campaign_id, id]
 // Private matching (version 2); none of it ever leaves the phone:
 //   contacts    the volunteer's imported contacts, keyed id: {id, user_id, name, phones, emails, source, updated_at}.
@@ -149,6 +150,7 @@ const startingWith = (...prefix) => IDBKeyRange.bound(prefix, [...prefix, []]);
 const cursorKey = (userId, campaignId) => `cursor/${userId}/${campaignId}`;
 const syncedKey = (userId) => `synced/${userId}`;
 const cardKey = (userId) => `card/${userId}`;
+const recruitKey = (userId, campaignId) => `recruit/${userId}/${campaignId}`;
 
 /** This device's clock, read inside tx (with 'meta'): zero on a phone that never stamped anything. */
 async function readClock(tx) {
@@ -205,6 +207,16 @@ export function ownCard(userId) {
 
 export function keepOwnCard(userId, card) {
   return setMeta(cardKey(userId), card);
+}
+
+/** The volunteer's own recruit link in a campaign ({url, expires_at}, or {off: true}: the campaign turned
+ * recruiting off), as last fetched here; or undefined. */
+export function ownRecruitLink(userId, campaignId) {
+  return getMeta(recruitKey(userId, campaignId));
+}
+
+export function keepOwnRecruitLink(userId, campaignId, link) {
+  return setMeta(recruitKey(userId, campaignId), link);
 }
 
 // --- records and their outbox ---
@@ -510,6 +522,7 @@ export async function forgetUser(userId) {
     deleteAll(tx.objectStore('meta'), [
       IDBKeyRange.bound(`cursor/${userId}/`, `cursor/${userId}/\uffff`),
       IDBKeyRange.bound(`messages/${userId}/`, `messages/${userId}/\uffff`),
+      IDBKeyRange.bound(`recruit/${userId}/`, `recruit/${userId}/\uffff`),
       syncedKey(userId),
       cardKey(userId),
       'profile',

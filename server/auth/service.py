@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from server.audit.models import record
 from server.auth.models import User
 from server.auth.passwords import hash_password, verify_password
+from server.campaigns import recruits
 from server.campaigns.models import Invite, InviteUnusable, Membership
 from server.columns import utcnow
 from server.extensions import db
@@ -43,6 +44,7 @@ def usable_invite(code: str) -> Invite:
         invite.check_usable(utcnow())
     except InviteUnusable as exc:
         abort(410, str(exc))
+    recruits.check_recruiter(invite)
     return invite
 
 
@@ -79,11 +81,13 @@ def join(code: str, email: str, password: str, display_name: str, language: str)
     if not consumed:
         db.session.rollback()
         abort(410, "This invite has been used up.")
-    membership = Membership(campaign_id=invite.campaign_id, user_id=user.id, role=invite.role)
+    membership = Membership(campaign_id=invite.campaign_id, user_id=user.id, role=invite.role,
+                            recruited_by_id=invite.recruiter_id)
     db.session.add(membership)
     db.session.flush()
     record(invite.campaign_id, user.id, "membership.joined", "membership", membership.id,
-           invite_id=invite.id, role=invite.role.value)
+           invite_id=invite.id, role=invite.role.value,
+           **({"recruited_by": invite.recruiter_id} if invite.recruiter_id else {}))
     try:
         db.session.commit()
     except IntegrityError:

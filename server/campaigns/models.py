@@ -4,7 +4,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.columns import UTCDateTime, enum_type, utcnow
@@ -48,6 +48,8 @@ class Campaign(db.Model):
     priority_column: Mapped[str | None] = mapped_column(String(100))
     # how the VAN canvass-results export names support and issues (server/exports/van.py); None: the defaults
     van_mapping: Mapped[dict | None] = mapped_column(JSON)
+    # whether volunteers' own recruit links let people join (server/campaigns/recruits.py); off: they answer 410
+    volunteer_recruiting: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="campaign")
@@ -77,6 +79,9 @@ class Membership(CampaignScoped, db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the member whose recruit link they joined through (docs/canvassing.md#recruiting-volunteers); None: an
+    # organizer's invite, or the campaign's start
+    recruited_by_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id", ondelete="SET NULL"), index=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
@@ -97,8 +102,11 @@ class Invite(CampaignScoped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a volunteer's own recruit link: whoever joins through it is recorded as their recruit, as a volunteer
+    recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"), index=True)
 
     campaign: Mapped[Campaign] = relationship()
+    recruiter: Mapped[Membership | None] = relationship()
 
     def check_usable(self, now: datetime) -> None:
         """:raise InviteUnusable: with the reason a person sees."""

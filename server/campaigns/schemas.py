@@ -58,6 +58,8 @@ class CampaignSchema(MatchingSettings, Schema):
     talking_points = talking_points(load_default=dict)
     message_template = message_template(load_default=dict)
     priority_column = priority_column(load_default=None)
+    volunteer_recruiting = fields.Boolean(dump_only=True, metadata={
+        "description": "Whether volunteers' own recruit links let people join (as volunteers)."})
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
         "description": "How the VAN export names support, issues, contact types and door results; null: the defaults "
                        "(docs/exports.md)."})
@@ -79,6 +81,7 @@ class CampaignUpdateSchema(MatchingSettings, Schema):
     message_template = message_template()
     priority_column = priority_column()
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True)
+    volunteer_recruiting = fields.Boolean()
 
 
 class MemberSchema(Schema):
@@ -107,6 +110,32 @@ class InviteSchema(Schema):
     uses = fields.Integer()
     created_at = fields.AwareDateTime()
     revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+class RecruitLinkSchema(Schema):
+    """A member's own recruit link: a join link for the volunteer role that records them as the recruiter."""
+
+    code = fields.String()
+    url = fields.Function(join_url)
+    expires_at = fields.AwareDateTime()
+
+
+class RecruitSchema(Schema):
+    id = fields.Integer(metadata={"description": "The membership's id."})
+    display_name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+    active = fields.Boolean()
+    joined_at = fields.AwareDateTime()
+    recruited_by_id = fields.Integer(allow_none=True, metadata={
+        "description": "The membership whose recruit link they joined through; null: an organizer's invite."})
+    recruits = fields.Integer(metadata={"description": "How many joined through their recruit links."})
+    invited_at_doors = fields.Integer(metadata={
+        "description": "Their door visits that record inviting someone to volunteer (agreed_to holds invited)."})
+
+
+class RecruitTreeSchema(Schema):
+    members = fields.List(fields.Nested(RecruitSchema), metadata={
+        "description": "Each member who recruited, was recruited or invited someone at a door; oldest first."})
 
 
 class MemberChangeSchema(Schema):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from server.auth import reset
 from server.auth.schemas import ResetLinkSchema
 from server.blueprint import Blueprint
-from server.campaigns import service
+from server.campaigns import recruits, service
 from server.campaigns.models import Invite, Membership, Role
 from server.campaigns.relationships import relationships_of
 from server.campaigns.schemas import (
@@ -15,6 +15,8 @@ from server.campaigns.schemas import (
     InviteSchema,
     MemberChangeSchema,
     MemberSchema,
+    RecruitLinkSchema,
+    RecruitTreeSchema,
     RelationshipCardSchema,
 )
 from server.extensions import db
@@ -131,9 +133,10 @@ class Invites(MethodView):
     @requires_role(Role.ORGANIZER)
     @blp.response(200, InviteSchema(many=True))
     def get(self):
-        """The campaign's invites, newest first."""
+        """The campaign's invites, newest first (volunteers' own recruit links are not listed)."""
         return db.session.execute(
-            select(Invite).where(Invite.campaign_id == current_campaign().id).order_by(Invite.id.desc())
+            select(Invite).where(Invite.campaign_id == current_campaign().id, Invite.recruiter_id.is_(None))
+            .order_by(Invite.id.desc())
         ).scalars()
 
     @requires_role(Role.ORGANIZER)
@@ -157,3 +160,29 @@ class InviteById(MethodView):
         """Withdraw an invite so its link stops working; writes an audit event."""
         service.revoke_invite(Invite.get_in_campaign(invite_id, current_campaign()), current_membership())
         db.session.commit()
+
+
+@blp.route("/recruit-link")
+class OwnRecruitLink(MethodView):
+    @requires_role(Role.VOLUNTEER)
+    @blp.response(200, RecruitLinkSchema)
+    @blp.errors(409)
+    def post(self):
+        """The caller's own recruit link, for the phone to keep and show at doors as a QR code: the same one while
+        it lasts, a new one as it runs out. Whoever joins through it joins as a volunteer recruited by the caller.
+
+        :raise 409: when the campaign has turned volunteer recruiting off.
+        """
+        invite = recruits.link_for(current_membership())
+        db.session.commit()
+        return invite
+
+
+@blp.route("/recruits")
+class RecruitTree(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(200, RecruitTreeSchema)
+    def get(self):
+        """Who recruited whom: each member who recruited, was recruited or invited someone at a door, with their
+        recruiter, their count of recruits and of door visits that invited someone, oldest first."""
+        return {"members": recruits.tree(current_campaign().id)}

@@ -14,7 +14,7 @@ from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound values
-CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted")
+CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted", "invited")
 
 
 def follow(campaign_id: int, records: list[SyncRecord]) -> None:
@@ -27,7 +27,7 @@ def follow(campaign_id: int, records: list[SyncRecord]) -> None:
              "household_id": households[uuid.UUID(r.values["household_id"])],
              "voter_id": voters.get(uuid.UUID(r.values["voter_id"])) if r.values.get("voter_id") else None,
              "result": r.values["result"], "happened_at": parse_time(r.values["happened_at"]),
-             "deleted": r.deleted} for r in records]
+             "deleted": r.deleted, "invited": invited(r.values)} for r in records]
     table = DoorVisit.__table__
     for start in range(0, len(rows), CHUNK):
         stmt = upsert(table).values(rows[start:start + CHUNK])
@@ -48,6 +48,11 @@ def _answers(campaign_id: int, records: list[SyncRecord]) -> None:
             for key, answer in (r.values.get("answers") or {}).items()]
     for start in range(0, len(rows), CHUNK // 4):
         db.session.execute(insert(DoorAnswer), rows[start:start + CHUNK // 4])
+
+
+def invited(values: dict) -> bool:
+    """Whether the visit records that the person was invited to volunteer (shown the recruit link)."""
+    return "invited" in (values.get("agreed_to") or ())
 
 
 def _ids(model, campaign_id: int, public_ids: set[str]) -> dict[uuid.UUID, int]:

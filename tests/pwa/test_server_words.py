@@ -555,6 +555,24 @@ class Volunteer:
             self.call("GET", walk, what, url=self.url(walk).replace("{turf_id}", str(ids[name][0])),
                       headers=self.headers)
 
+    # -- the volunteer's own recruit link, and joining through one the campaign no longer honours --
+
+    def recruiting(self) -> None:
+        path = "/api/campaigns/{campaign_id}/recruit-link"
+        self.tokens("POST", path)
+        code = self.call("POST", path, "the volunteer's own link", headers=self.headers).json["code"]
+        with self.app.app_context():
+            db.session.execute(update(Campaign).where(Campaign.id == self.campaign).values(volunteer_recruiting=False))
+            db.session.commit()
+        self.call("POST", path, "recruiting turned off", headers=self.headers)
+        self.call("GET", "/api/invites/{code}", "a recruit link, recruiting turned off", f"/api/invites/{code}")
+        self.call("POST", "/api/auth/join", "a recruit link, recruiting turned off", json={
+            "code": code, "email": "recruit@example.org", "password": PASSWORD, "display_name": "Ana",
+            "language": "es"})
+        with self.app.app_context():
+            db.session.execute(update(Campaign).where(Campaign.id == self.campaign).values(volunteer_recruiting=True))
+            db.session.commit()
+
     # -- private matching --
 
     def matching(self) -> None:
@@ -725,6 +743,7 @@ def test_every_sentence_the_server_gives_a_volunteer_has_its_own_spanish(
     volunteer.sync()
     volunteer.basemap(tmp_path)
     volunteer.turfs()
+    volunteer.recruiting()
     volunteer.leave(monkeypatch)
 
     # the collection is real: every call of the app was driven into errors, and what it found includes sentences

@@ -96,6 +96,8 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 200),
     ("POST", f"{CAMPAIGN}/invites"): Entry(Role.ORGANIZER, 201, {"role": "volunteer"}),
     ("DELETE", f"{CAMPAIGN}/invites/<int:invite_id>"): Entry(Role.ORGANIZER, 204),
+    ("POST", f"{CAMPAIGN}/recruit-link"): Entry(Role.VOLUNTEER, 200),
+    ("GET", f"{CAMPAIGN}/recruits"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/audit-events"): Entry(Role.ORGANIZER, 200,
                                                query={"action": "invite", "since": "2026-01-01"}),
     ("GET", f"{CAMPAIGN}/voter-files"): Entry(Role.ORGANIZER, 200),

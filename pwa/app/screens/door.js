@@ -1,10 +1,11 @@
 // /doors/<campaign>/<turf>/<household>: one door, from the walk list kept on this phone. "Not home" for the whole
 // household is one tap, and takes the volunteer on to the next door; a voter's result is one tap, and for
 // "talked" the support level is the second; then, optionally, the campaign's own questions (a tap each, on chips),
-// issues, literature and notes, and, offered, never
-// assumed, "Stay in touch" (the voter joins My people, met at the door). Someone met who is not in the voter file
-// is added on the visit. Each is a door_visit record and its op in the outbox (pwa/lib/outbox.js): saved offline,
-// sent once by the sync loop, shown as waiting until it is, and kept here with the server's reasons if refused.
+// issues, literature and notes, and, offered, never assumed, "Stay in touch" (the voter joins My people, met at
+// the door) and "Invite to volunteer" (the volunteer's recruit link as a QR code; "They scanned it" records
+// `invited` on the visit). Someone met who is not in the voter file is added on the visit. Each is a door_visit
+// record and its op in the outbox (pwa/lib/outbox.js): saved offline, sent once by the sync loop, shown as waiting
+// until it is, and kept here with the server's reasons if refused.
 import { pendingOps, saveVoters } from '../../lib/db.js';
 import { formatDateTime, t } from '../../lib/i18n.js';
 import { onRecordsChange } from '../../lib/outbox.js';
@@ -16,6 +17,7 @@ import { addressOf, nextDoor, sideOf, visitsByHousehold, walkListOf } from '../d
 import { addPerson, liveRecords, voterName } from '../people.js';
 import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOffset } from '../ui/entity-form.js';
 import { CardShare } from '../ui/my-card.js';
+import { RecruitShare } from '../ui/recruit-share.js';
 import { rejectionLines } from '../ui/rejections.js';
 
 export const title = 'door.title';
@@ -38,6 +40,7 @@ export default function doorScreen(ctx) {
   const newPerson = new Form(ctx, 'new-person-form');
   const answering = new Map(); // visit id → its answers as last tapped, so quick taps build on each other
   const myCard = new CardShare({ userId, name: profile.user.display_name ?? '', update: () => ctx.update() });
+  const recruiting = new RecruitShare({ userId, campaignId, update: () => ctx.update() });
 
   async function load() {
     const list = await walkListOf(profile, campaignId, turfId);
@@ -180,7 +183,8 @@ export default function doorScreen(ctx) {
   /** After a voter's visit: what more to tell of it (optional), and, after a talk, the offer to stay in touch. */
   function afterVisit(voter, visit) {
     if (visit.values.result !== 'talked') return nothing;
-    return html`${survey(visit)}${stayInTouch(voter, visit)}${shareCard(visit)}${detailsForm(visit)}`;
+    return html`${survey(visit)}${stayInTouch(voter, visit)}${inviteToVolunteer(visit)}${shareCard(visit)}${
+      detailsForm(visit)}`;
   }
 
   /** The campaign's own questions, each optional: a tap answers it, the same tap again takes the answer back. */
@@ -208,6 +212,17 @@ export default function doorScreen(ctx) {
             : option}</button>`)}</div>
       </div>`)}
     </div>`;
+  }
+  }
+
+  /** The volunteer's recruit link as a QR code, offered; "They scanned it" records `invited` on the visit. */
+  function inviteToVolunteer(visit) {
+    const agreed = visit.values.agreed_to ?? [];
+    if (agreed.includes('invited')) return html`<p class="in-touch">${t('door.invite.onVisit')}</p>`;
+    return recruiting.view(`invite-${visit.entity_id}`, async () => {
+      await keep(visit.entity_id, { agreed_to: [...new Set([...agreed, 'invited'])] });
+      ctx.toasts.show('door.invite.saved', { duration: 4000 });
+    });
   }
 
   /** The volunteer's own card as a QR code; "They saved my card" records it on the visit. */

@@ -7,6 +7,7 @@ import { formatDay, formatNumber, t } from '../../lib/i18n.js';
 import { getProfile } from '../../lib/session.js';
 import { html, nothing } from '../../ui/screen.js';
 import { expired, newerWalkList, takeOffline, turfsOfVolunteer } from '../doors.js';
+import { refreshRecruitLink } from '../recruit.js';
 
 export const title = 'doors.title';
 
@@ -22,6 +23,9 @@ export default function doorsScreen(ctx) {
     listing = await turfsOfVolunteer(profile);
     ctx.update();
     if (listing.offline) return;
+    for (const campaignId of new Set(listing.turfs.map((row) => row.campaign.id))) {
+      refreshRecruitLink(profile.user.id, campaignId).catch(() => {}); // what a door offers, kept for no signal
+    }
     for (const { kept } of listing.turfs) {
       if (!kept || expired(kept)) continue;
       newerWalkList(kept).then((newer) => {

@@ -1,6 +1,7 @@
 // /people/<id>: one person. Their voter card, how you know them, reaching out from your own phone (sms:, tel:,
 // mailto: links: Kin never sends anything itself), the campaign's ideas and your own message, the conversations
-// logged with them and the next step.
+// logged with them and the next step, and, offered, the volunteer's recruit link as a QR code to invite them to
+// volunteer (nothing is recorded: there is no visit to record it on).
 import { getContact } from '../../lib/contacts/store.js';
 import { getMeta, getRecord, getVoter, setMeta } from '../../lib/db.js';
 import { formatDateTime, formatDay, language, t } from '../../lib/i18n.js';
@@ -11,6 +12,7 @@ import { html, nothing } from '../../ui/screen.js';
 import { checkEntity, entityField, fieldText, readEntityForm } from '../ui/entity-form.js';
 import { Form, formAlert } from '../../ui/forms.js';
 import { icon } from '../ui/icons.js';
+import { RecruitShare } from '../ui/recruit-share.js';
 
 export const title = 'person.title';
 const ABOUT = ['kind', 'closeness', 'notes']; // the relationship's fields the volunteer tells here
@@ -21,6 +23,8 @@ export default function personScreen(ctx) {
   let found; // undefined while loading, null when not this volunteer's person
   let message = null; // the message as the volunteer is writing it, {name} filled in
   const about = new Form(ctx, 'about-form');
+  /** @type {RecruitShare | null} made once the person (and so the campaign) is known */
+  let recruiting = null;
 
   async function load() {
     found = await read(relationshipId);
@@ -45,8 +49,15 @@ export default function personScreen(ctx) {
       ${followUp ? html`<p class="notice" id="next-step">${t('person.nextStep', { date: formatDay(followUp) })}</p>`
         : nothing}
       ${reachOut(person)}
+      ${inviteToVolunteer(person)}
       ${history(conversations)}
       ${aboutForm(person)}`;
+  }
+
+  function inviteToVolunteer({ record }) {
+    recruiting ??= new RecruitShare({ userId: record.user_id, campaignId: record.campaign_id,
+      update: () => ctx.update() });
+    return recruiting.view('person-invite', null);
   }
 
   /**

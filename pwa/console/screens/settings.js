@@ -54,6 +54,7 @@ export default function settingsScreen(ctx) {
       match_daily_quota: Number(value('match_daily_quota')),
       match_daily_card_quota: Number(value('match_daily_card_quota')),
       priority_column: value('priority_column').trim() || null,
+      volunteer_recruiting: /** @type {HTMLInputElement} */ (controls.namedItem('volunteer_recruiting')).checked,
     };
   }
 
@@ -135,6 +136,11 @@ export default function settingsScreen(ctx) {
       <h2 id="settings-voter-file">${t('console.settings.voterFile')}</h2>
       ${field(form, { id: 'settings-priority', name: 'priority_column', label: 'console.settings.priority',
         hint: 'console.settings.priority.hint', maxlength: '100', value: c.priority_column ?? '' })}
+      <h2 id="settings-recruiting">${t('console.recruits.setting.title')}</h2>
+      <div class="check-field"><input type="checkbox" id="settings-recruiting-on" name="volunteer_recruiting"
+        aria-describedby="settings-recruiting-hint" .checked=${c.volunteer_recruiting}>
+        <label for="settings-recruiting-on">${t('console.recruits.setting')}</label></div>
+      <p class="hint" id="settings-recruiting-hint">${t('console.recruits.setting.hint')}</p>
       ${formAlert(form)}
       ${submitButton(form, 'console.settings.save', 'console.saving', 'button inline')}
     </form>`;
@@ -160,6 +166,8 @@ export default function settingsScreen(ctx) {
       <div><dt>${t('console.settings.cardQuota')}</dt><dd>${c.match_daily_card_quota}</dd></div>
       <div><dt>${t('console.settings.priority')}</dt><dd id="settings-priority-read">${c.priority_column
         ?? t('console.settings.priority.none')}</dd></div>
+      <div><dt>${t('console.recruits.setting')}</dt><dd id="settings-recruiting-read">${
+        t(c.volunteer_recruiting ? 'console.recruits.setting.on' : 'console.recruits.setting.off')}</dd></div>
     </dl>${nothing}`;
   }
 }

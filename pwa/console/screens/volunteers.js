@@ -1,9 +1,10 @@
-// /console/<id>/volunteers: the roster (sortable, searchable) and the invite links.
+// /console/<id>/volunteers: the roster (sortable, searchable), the invite links and who recruited whom.
 import { t } from '../../lib/i18n.js';
 import { html } from '../../ui/screen.js';
 import { listMembers } from '../api.js';
 import { campaignRun } from '../campaigns.js';
 import { Invites } from '../ui/invites.js';
+import { RecruitTree } from '../ui/recruit-tree.js';
 import { Roster } from '../ui/roster.js';
 import { failed, loading, notYours } from '../ui/states.js';
 
@@ -14,6 +15,7 @@ export default function volunteersScreen(ctx) {
   const run = campaignRun(ctx.params[0]);
   const roster = new Roster(ctx);
   const invites = run && new Invites(ctx, run.campaign.id, run.role);
+  const recruits = run && new RecruitTree(ctx, run.campaign.id);
   let members = null;
   let error = null;
 
@@ -29,6 +31,7 @@ export default function volunteersScreen(ctx) {
   if (run) {
     load();
     invites.load();
+    recruits.load();
   }
 
   return () => html`<section class="screen wide" id="volunteers">
@@ -38,6 +41,7 @@ export default function volunteersScreen(ctx) {
         <h2 id="roster-title">${t('console.roster.title')}</h2>
         ${members ? roster.view(members, run.campaign.id) : error ? failed(error, load) : loading()}
       </section>
-      ${invites.view()}`}
+      ${invites.view()}
+      ${recruits.view()}`}
   </section>`;
 }

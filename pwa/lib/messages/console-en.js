@@ -688,4 +688,18 @@ export default {
   'console.van.survey.response': ({ answer }) => `Response for “${answer}”`,
   'console.van.omitted.questions': ({ questions }) => `the questions ${list(questions.map((q) => `“${q}”`))} (no survey question)`,
   'console.van.omitted.answers': ({ question, answers }) => `the answers ${list(answers.map((a) => `“${a}”`))} to “${question}” (no response)`,
+  'console.recruits.title': 'Who recruited whom',
+  'console.recruits.intro': 'A volunteer can show their own invite link at a door, as a QR code. Whoever joins '
+    + 'through it joins as a volunteer, listed here under the person whose link it was.',
+  'console.recruits.none': 'Nobody has joined through a volunteer\'s link yet.',
+  'console.recruits.total': ({ n }) => `Joined through a volunteer's link: ${n}`,
+  'console.recruits.count': ({ n }) => plural(n, { one: 'recruit', other: 'recruits' }),
+  'console.recruits.invited': ({ n }) => `invited at ${plural(n, { one: 'door', other: 'doors' })}`,
+  'console.recruits.removed': '(removed)',
+  'console.recruits.setting.title': 'Volunteers recruiting volunteers',
+  'console.recruits.setting': 'Volunteers can invite people to volunteer with their own link',
+  'console.recruits.setting.hint': 'Off: the links volunteers already showed stop working, and the app stops '
+    + 'offering them. Organizers\' invite links are not affected.',
+  'console.recruits.setting.on': 'On',
+  'console.recruits.setting.off': 'Off',
 };

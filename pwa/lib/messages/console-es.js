@@ -705,4 +705,18 @@ export default {
   'console.van.survey.response': ({ answer }) => `Respuesta para «${answer}»`,
   'console.van.omitted.questions': ({ questions }) => `las preguntas ${lista(questions.map((q) => `«${q}»`))} (sin pregunta de encuesta)`,
   'console.van.omitted.answers': ({ question, answers }) => `las respuestas ${lista(answers.map((a) => `«${a}»`))} a «${question}» (sin respuesta de VAN)`,
+  'console.recruits.title': 'Quién reclutó a quién',
+  'console.recruits.intro': 'Un voluntario puede mostrar su propio enlace de invitación en una puerta, como código '
+    + 'QR. Quien se une con él entra como voluntario y aparece aquí bajo la persona dueña del enlace.',
+  'console.recruits.none': 'Nadie se ha unido todavía con el enlace de un voluntario.',
+  'console.recruits.total': ({ n }) => `Se unieron con el enlace de un voluntario: ${n}`,
+  'console.recruits.count': ({ n }) => plural(n, { one: 'reclutado', other: 'reclutados' }),
+  'console.recruits.invited': ({ n }) => `invitó en ${plural(n, { one: 'puerta', other: 'puertas' })}`,
+  'console.recruits.removed': '(retirado/a)',
+  'console.recruits.setting.title': 'Voluntarios que reclutan voluntarios',
+  'console.recruits.setting': 'Los voluntarios pueden invitar a otras personas con su propio enlace',
+  'console.recruits.setting.hint': 'Si lo desactivas, los enlaces que los voluntarios ya mostraron dejan de '
+    + 'funcionar y la app deja de ofrecerlos. Los enlaces de invitación del equipo organizador siguen igual.',
+  'console.recruits.setting.on': 'Activado',
+  'console.recruits.setting.off': 'Desactivado',
 };

@@ -315,6 +315,17 @@ export default {
   'door.stayInTouch': 'They said yes: add to my people',
   'door.stayInTouch.saved': ({ name }) => `${name} is in your people now, met at the door.`,
   'door.inMyPeople': ({ name }) => `${name} is in your people: open their page`,
+  'door.invite': 'Invite to volunteer',
+  'door.invite.ask': 'Would they like to volunteer with the campaign? Ask first, and show the code only if they say '
+    + 'yes. Their phone\'s camera opens your invite link: they join as a volunteer, and the campaign knows you '
+    + 'invited them.',
+  'door.invite.show': 'They said yes: show my invite code',
+  'door.invite.qr': 'QR code of your invite link to volunteer',
+  'door.invite.after': 'Hold the screen up to their phone\'s camera until it offers to open the link.',
+  'door.invite.scanned': 'They scanned it',
+  'door.invite.saved': 'Saved on the visit: you invited them to volunteer.',
+  'door.invite.onVisit': 'You invited them to volunteer.',
+  'door.invite.none': 'Your invite link is not on this phone yet. Open Doors once with a signal to keep it here.',
   'door.person': 'Someone not on the list',
   'door.person.hint': 'Someone you met at this door who is not in the voter file. Write down only what they agree to share.',
   'door.person.save': 'Save this person',

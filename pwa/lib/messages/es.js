@@ -320,6 +320,18 @@ export default {
   'door.stayInTouch': 'Dijo que sí: agregar a mi gente',
   'door.stayInTouch.saved': ({ name }) => `${name} ya está en tu gente; se conocieron en su puerta.`,
   'door.inMyPeople': ({ name }) => `${name} está en tu gente: abrir su página`,
+  'door.invite': 'Invitar a ser voluntario',
+  'door.invite.ask': '¿Le gustaría ser voluntario en la campaña? Pregúntale primero y muestra el código solo si '
+    + 'dice que sí. La cámara de su teléfono abre tu enlace de invitación: se une como voluntario y la campaña sabe '
+    + 'que tú lo invitaste.',
+  'door.invite.show': 'Dijo que sí: mostrar mi código de invitación',
+  'door.invite.qr': 'Código QR de tu enlace de invitación para ser voluntario',
+  'door.invite.after': 'Acerca la pantalla a la cámara de su teléfono hasta que ofrezca abrir el enlace.',
+  'door.invite.scanned': 'Ya lo escaneó',
+  'door.invite.saved': 'Guardado en la visita: lo invitaste a ser voluntario.',
+  'door.invite.onVisit': 'Lo invitaste a ser voluntario.',
+  'door.invite.none': 'Tu enlace de invitación todavía no está en este teléfono. Abre Puertas una vez con señal '
+    + 'para guardarlo aquí.',
   'door.person': 'Alguien que no está en la lista',
   'door.person.hint': 'Alguien que conociste en esta puerta y que no está en la lista de votantes. Anota solo lo que acepte compartir.',
   'door.person.save': 'Guardar a esta persona',

@@ -63,6 +63,9 @@ const EXACT = {
   'Wrong e-mail or password.': 'Correo o contraseña incorrectos.',
   'This invite link is not valid.': 'Este enlace de invitación no es válido.',
   'This invite has expired.': 'Esta invitación venció. Pide una nueva al equipo organizador de tu campaña.',
+  "This campaign does not take new volunteers through volunteers' links; ask an organizer for an invite.":
+    'Esta campaña no acepta nuevos voluntarios con los enlaces de los voluntarios. Pide una invitación al equipo '
+    + 'organizador.',
   'This invite has been withdrawn.': 'Esta invitación se retiró. Pide una nueva al equipo organizador de tu campaña.',
   'This invite has been used up.': 'Esta invitación ya se usó todas las veces que permitía. Pide una nueva al equipo '
     + 'organizador de tu campaña.',
