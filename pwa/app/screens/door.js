@@ -213,7 +213,6 @@ export default function doorScreen(ctx) {
       </div>`)}
     </div>`;
   }
-  }
 
   /** The volunteer's recruit link as a QR code, offered; "They scanned it" records `invited` on the visit. */
   function inviteToVolunteer(visit) {
