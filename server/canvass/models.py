@@ -95,7 +95,11 @@ class DoorVisit(CampaignScoped, db.Model):
     """The read model of synced door visits, for turf progress: one row per ``door_visit`` record, written in the
     transaction of every push that changes it (``server/canvass/visits.py``). The sync record stays the truth."""
 
-    __table_args__ = (Index("ix_door_visit_household", "campaign_id", "household_id", "happened_at"),)
+    __table_args__ = (
+        Index("ix_door_visit_household", "campaign_id", "household_id", "happened_at"),
+        # one volunteer's visits: the dashboard's volunteer filter counts them (hundreds, not the campaign's all)
+        Index("ix_door_visit_volunteer", "campaign_id", "volunteer_id", "happened_at"),
+    )
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the entity id the phone made
