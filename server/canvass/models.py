@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.campaigns.models import CampaignScoped
@@ -99,6 +99,9 @@ class DoorVisit(CampaignScoped, db.Model):
         Index("ix_door_visit_household", "campaign_id", "household_id", "happened_at"),
         # one volunteer's visits: the dashboard's volunteer filter counts them (hundreds, not the campaign's all)
         Index("ix_door_visit_volunteer", "campaign_id", "volunteer_id", "happened_at"),
+        # the corrections list: only the few visits that say an address is wrong
+        Index("ix_door_visit_address_fix", "campaign_id", "happened_at", postgresql_where=text("address_fix"),
+              sqlite_where=text("address_fix")),
     )
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
@@ -110,3 +113,9 @@ class DoorVisit(CampaignScoped, db.Model):
     result: Mapped[str] = mapped_column(String(16))
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted: Mapped[bool] = mapped_column(default=False)
+    # the address as the volunteer found it ("" where they gave none), and whether the visit says the voter file's
+    # is wrong (result wrong_address, or a correction given): the Turfs screen's corrections, for organizers
+    corrected_house_number: Mapped[str] = mapped_column(String(40), default="")
+    corrected_street: Mapped[str] = mapped_column(String(200), default="")
+    corrected_unit: Mapped[str] = mapped_column(String(60), default="")
+    address_fix: Mapped[bool] = mapped_column(default=False)

@@ -11,9 +11,11 @@ from server.conversations.readmodel import parse_time
 from server.extensions import db, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
+from sync.entities import CORRECTION
 
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound values
-CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted")
+CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted",
+            *CORRECTION, "address_fix")
 
 
 def follow(campaign_id: int, records: list[SyncRecord]) -> None:
@@ -26,12 +28,18 @@ def follow(campaign_id: int, records: list[SyncRecord]) -> None:
              "household_id": households[uuid.UUID(r.values["household_id"])],
              "voter_id": voters.get(uuid.UUID(r.values["voter_id"])) if r.values.get("voter_id") else None,
              "result": r.values["result"], "happened_at": parse_time(r.values["happened_at"]),
-             "deleted": r.deleted} for r in records]
+             "deleted": r.deleted, **_correction(r.values)} for r in records]
     table = DoorVisit.__table__
     for start in range(0, len(rows), CHUNK):
         stmt = upsert(table).values(rows[start:start + CHUNK])
         db.session.execute(stmt.on_conflict_do_update(
             index_elements=["campaign_id", "id"], set_={name: stmt.excluded[name] for name in CHANGING}))
+
+
+def _correction(values: dict) -> dict:
+    """The address as found at the door, and whether the visit says the file's is wrong."""
+    found = {name: (values.get(name) or "").strip() for name in CORRECTION}
+    return {**found, "address_fix": values["result"] == "wrong_address" or any(found.values())}
 
 
 def _ids(model, campaign_id: int, public_ids: set[str]) -> dict[uuid.UUID, int]:
