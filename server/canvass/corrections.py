@@ -30,7 +30,8 @@ def corrections(campaign_id: int) -> list[dict]:
              .outerjoin(Voter, Voter.id == DoorVisit.voter_id)
              .where(DoorVisit.campaign_id == campaign_id, DoorVisit.address_fix.is_(True),
                     DoorVisit.deleted.is_(False))
-             .order_by(DoorVisit.happened_at.desc(), DoorVisit.id).limit(LIMIT))
+             # a phone gives visits to the minute: ties go the order the server took them in
+             .order_by(DoorVisit.happened_at.desc(), DoorVisit.record_id.desc()).limit(LIMIT))
     return [{"id": row.id, "happened_at": row.happened_at, "result": row.result, "volunteer": row.volunteer,
              "voter": row.voter, "turf": row.turf,
              "in_file": {"house_number": row.house_number, "street": row.street, "unit": row.unit_label,
