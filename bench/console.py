@@ -179,7 +179,7 @@ def bench_dashboard(args) -> bool:
     try:
         with tempfile.TemporaryDirectory(prefix="kin-bench-dashboard-") as folder:
             return dashboard.run(admin, url, url.replace("postgresql://", "postgresql+psycopg://"), Path(folder),
-                                 args.scale, args.rounds, args.workers, args.threads)
+                                 args.scale, args.rounds, args.workers, args.threads, args.door_visits)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
     parser.add_argument("--scale", type=float, default=1.0, help="the dashboard's campaign: multiply every count")
     parser.add_argument("--rounds", type=int, default=40, help="dashboard requests per filter")
+    parser.add_argument("--door-visits", type=int, default=200_000,
+                        help="door visits in the dashboard's campaign (not scaled)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()

@@ -290,6 +290,9 @@ CONVERSATION = Entity("conversation", {
 
 DOOR_RESULTS = ("talked", "not_home", "refused", "come_back", "moved", "inaccessible", "wrong_address", "deceased")
 NEW_PERSON = ("person_first_name", "person_last_name", "person_phone", "person_email")
+# the address as the volunteer found it at the door, when the voter file's is wrong: for organizers to fix the file
+CORRECTION = ("corrected_house_number", "corrected_street", "corrected_unit")
+CORRECTED_WITH = ("wrong_address", "talked")  # "this address is wrong", or a talk where the unit or number was
 
 DOOR_VISIT = Entity("door_visit", {
     "household_id": _volunteer(Ref("household"), required=True, fixed=True),
@@ -311,8 +314,13 @@ DOOR_VISIT = Entity("door_visit", {
     "agreed_to": _volunteer(ListOf(Choice(("stay_in_touch", "shared_card", "invited")), 3)),
     # the campaign's survey questions (server/surveys/), each optional: only after a talk
     "answers": _volunteer(Answers()),
+    # the address as found at the door (each optional): Kin never changes the voter file with it
+    "corrected_house_number": _volunteer(Text(40)),
+    "corrected_street": _volunteer(Text(200)),
+    "corrected_unit": _volunteer(Text(60)),
 }, only_with=(OnlyWith("come_back_at", "result", ("come_back",)), OnlyWith("answers", "result", ("talked",)),
-              *(OnlyWith(name, "voter_id", (None,)) for name in NEW_PERSON)))
+              *(OnlyWith(name, "voter_id", (None,)) for name in NEW_PERSON),
+              *(OnlyWith(name, "result", CORRECTED_WITH) for name in CORRECTION)))
 
 ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION, DOOR_VISIT)}
 

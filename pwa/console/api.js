@@ -122,6 +122,9 @@ export const listStreets = (campaignId) => authed(`${at(campaignId)}/turfs/stree
 /** Each canvasser's doors, contacts, pace and signals over the last ``days``. */
 export const listCanvassers = (campaignId, days) => authed(`${at(campaignId)}/turfs/canvassers?${query({ days })}`);
 
+/** Addresses volunteers found wrong at the door, newest first. */
+export const listCorrections = (campaignId) => authed(`${at(campaignId)}/turfs/corrections`);
+
 /** The voter file's precincts, each with its doors and voters. */
 export const listPrecincts = (campaignId) => authed(`${at(campaignId)}/turfs/precincts`);
 

@@ -457,6 +457,39 @@ export const entities = {
         "null": false,
         "required": false,
         "fixed": false
+      },
+      "corrected_house_number": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 40
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "corrected_street": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 200
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "corrected_unit": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Text",
+          "max_len": 60
+        },
+        "owner": "volunteer",
+        "null": false,
+        "required": false,
+        "fixed": false
       }
     },
     "creator": "volunteer",
@@ -508,6 +541,33 @@ export const entities = {
         "other": "voter_id",
         "values": [
           null
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "corrected_house_number",
+        "other": "result",
+        "values": [
+          "wrong_address",
+          "talked"
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "corrected_street",
+        "other": "result",
+        "values": [
+          "wrong_address",
+          "talked"
+        ]
+      },
+      {
+        "kind": "OnlyWith",
+        "field": "corrected_unit",
+        "other": "result",
+        "values": [
+          "wrong_address",
+          "talked"
         ]
       }
     ]

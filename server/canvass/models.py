@@ -95,10 +95,17 @@ class DoorVisit(CampaignScoped, db.Model):
     """The read model of synced door visits, for turf progress: one row per ``door_visit`` record, written in the
     transaction of every push that changes it (``server/canvass/visits.py``). The sync record stays the truth."""
 
-    __table_args__ = (Index("ix_door_visit_household", "campaign_id", "household_id", "happened_at"),
-                      # the recruitment tree counts invitations per volunteer: a few rows in twenty, so only those
-                      Index("ix_door_visit_invited", "campaign_id", "volunteer_id", sqlite_where=text("invited = 1"),
-                            postgresql_where=text("invited")))
+    __table_args__ = (
+        Index("ix_door_visit_household", "campaign_id", "household_id", "happened_at"),
+        # one volunteer's visits: the dashboard's volunteer filter counts them (hundreds, not the campaign's all)
+        Index("ix_door_visit_volunteer", "campaign_id", "volunteer_id", "happened_at"),
+        # the recruitment tree counts invitations per volunteer: a few rows in twenty, so only those
+        Index("ix_door_visit_invited", "campaign_id", "volunteer_id", sqlite_where=text("invited = 1"),
+              postgresql_where=text("invited")),
+        # the corrections list: only the few visits that say an address is wrong
+        Index("ix_door_visit_address_fix", "campaign_id", "happened_at", postgresql_where=text("address_fix"),
+              sqlite_where=text("address_fix")),
+    )
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the entity id the phone made
@@ -111,3 +118,9 @@ class DoorVisit(CampaignScoped, db.Model):
     deleted: Mapped[bool] = mapped_column(default=False)
     # the person met agreed to hear about volunteering and was shown the volunteer's recruit link (agreed_to)
     invited: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # the address as the volunteer found it ("" where they gave none), and whether the visit says the voter file's
+    # is wrong (result wrong_address, or a correction given): the Turfs screen's corrections, for organizers
+    corrected_house_number: Mapped[str] = mapped_column(String(40), default="")
+    corrected_street: Mapped[str] = mapped_column(String(200), default="")
+    corrected_unit: Mapped[str] = mapped_column(String(60), default="")
+    address_fix: Mapped[bool] = mapped_column(default=False)

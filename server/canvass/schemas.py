@@ -163,6 +163,26 @@ class WalkListSchema(Schema):
     questions = fields.Nested(QuestionsSchema)
 
 
+class AddressSchema(Schema):
+    house_number = fields.String()
+    street = fields.String()
+    unit = fields.String()
+    zip = fields.String()
+
+
+class CorrectionSchema(Schema):
+    """A door visit that says the voter file's address is wrong."""
+
+    id = fields.UUID(metadata={"description": "The door visit's id."})
+    happened_at = fields.AwareDateTime()
+    result = fields.String(metadata={"description": "wrong_address, or talked with the address corrected."})
+    volunteer = fields.String(metadata={"description": "Who knocked."})
+    voter = fields.String(allow_none=True, metadata={"description": "First name and last initial; null: the door."})
+    turf = fields.String(allow_none=True, metadata={"description": "The turf the door was last cut into."})
+    in_file = fields.Nested(AddressSchema, metadata={"description": "The address as the voter file has it."})
+    found = fields.Nested(AddressSchema, metadata={"description": "As the volunteer found it (\"\": not given)."})
+
+
 class CanvasserQuerySchema(Schema):
     days = fields.Integer(load_default=14, validate=validate.Range(min=1, max=365),
                           metadata={"description": "Door visits of the last this many days (14 when not given)."})

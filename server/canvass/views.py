@@ -6,11 +6,12 @@ from flask_smorest import abort
 from server.audit.models import record
 from server.blueprint import Blueprint
 from server.campaigns.models import Role
-from server.canvass import quality, turfs
+from server.canvass import corrections, quality, turfs
 from server.canvass.models import Turf
 from server.canvass.schemas import (
     CanvasserQuerySchema,
     CanvasserSchema,
+    CorrectionSchema,
     CountSchema,
     CutResultSchema,
     PolygonSchema,
@@ -116,6 +117,15 @@ class Canvassers(MethodView):
         """Each volunteer's doors, contacts and pace over the last days, with the signals worth a word with them
         (far faster than the others, someone at every door)."""
         return quality.canvassers(current_campaign().id, utcnow() - timedelta(days=query["days"]))
+
+
+@blp.route("/corrections")
+class Corrections(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(200, CorrectionSchema(many=True))
+    def get(self):
+        """Addresses volunteers found wrong at the door, newest first (at most 200): to fix in the voter file."""
+        return corrections.corrections(current_campaign().id)
 
 
 @blp.route("/count")

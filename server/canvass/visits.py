@@ -12,9 +12,11 @@ from server.extensions import db, upsert
 from server.surveys.models import DoorAnswer
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
+from sync.entities import CORRECTION
 
 CHUNK = 500  # rows per statement: well under SQLite's limit on bound values
-CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted", "invited")
+CHANGING = ("record_id", "volunteer_id", "household_id", "voter_id", "result", "happened_at", "deleted", "invited",
+            *CORRECTION, "address_fix")
 
 
 def follow(campaign_id: int, records: list[SyncRecord]) -> None:
@@ -27,7 +29,7 @@ def follow(campaign_id: int, records: list[SyncRecord]) -> None:
              "household_id": households[uuid.UUID(r.values["household_id"])],
              "voter_id": voters.get(uuid.UUID(r.values["voter_id"])) if r.values.get("voter_id") else None,
              "result": r.values["result"], "happened_at": parse_time(r.values["happened_at"]),
-             "deleted": r.deleted, "invited": invited(r.values)} for r in records]
+             "deleted": r.deleted, "invited": invited(r.values), **_correction(r.values)} for r in records]
     table = DoorVisit.__table__
     for start in range(0, len(rows), CHUNK):
         stmt = upsert(table).values(rows[start:start + CHUNK])
@@ -53,6 +55,12 @@ def _answers(campaign_id: int, records: list[SyncRecord]) -> None:
 def invited(values: dict) -> bool:
     """Whether the visit records that the person was invited to volunteer (shown the recruit link)."""
     return "invited" in (values.get("agreed_to") or ())
+
+
+def _correction(values: dict) -> dict:
+    """The address as found at the door, and whether the visit says the file's is wrong."""
+    found = {name: (values.get(name) or "").strip() for name in CORRECTION}
+    return {**found, "address_fix": values["result"] == "wrong_address" or any(found.values())}
 
 
 def _ids(model, campaign_id: int, public_ids: set[str]) -> dict[uuid.UUID, int]:

@@ -14,20 +14,21 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from server.campaigns.models import Campaign, Membership
+from server.canvass.models import DoorVisit
 from server.conversations.models import Conversation
 from server.dashboard import tally
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import bulk_insert, db, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
-from sync.entities import CONVERSATION, RELATIONSHIP
+from sync.entities import CONVERSATION, DOOR_VISIT, RELATIONSHIP
 
 CHUNK = 500  # ids per IN list: under SQLite's limit on bound values
 
@@ -41,6 +42,8 @@ class Pending:
     old: dict[int, tuple]  # record id -> (Conv, deleted) as it was
     relationships: list[tuple[SyncRecord, bool]]  # each changed relationship and whether it was live before
     volunteers: set[int]
+    visit_ids: list[int]  # the door-visit records whose read-model rows change
+    old_visits: dict[int, tuple]  # record id -> (Visit without its door's priority, deleted) as it was
 
 
 def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session: Session | None = None) -> Pending:
@@ -55,7 +58,12 @@ def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session:
             old[record_id] = (conv, deleted)
     rels = [(row, was_live.get((row.entity, row.entity_id), False)) for row in changed
             if row.entity == RELATIONSHIP.name]
-    return Pending(campaign_id, [row.id for row in convs], old, rels, {row.owner_id for row in changed})
+    visit_ids = [row.id for row in changed if row.entity == DOOR_VISIT.name]
+    old_visits = {}
+    for ids in _chunks([record_id for record_id in visit_ids if record_id is not None]):
+        old_visits.update(_visits(session, campaign_id, DoorVisit.record_id.in_(ids), with_deleted=True))
+    return Pending(campaign_id, [row.id for row in convs], old, rels, {row.owner_id for row in changed}, visit_ids,
+                   old_visits)
 
 
 @dataclass
@@ -70,6 +78,7 @@ class Ready:
     stored: dict[int, tally.Progress | None]
     progress: dict[int, tally.Progress | None]
     added: dict[int, list[tally.Conv]]
+    visits: "Doors"
 
 
 def prepare(pending: Pending, session: Session | None = None) -> Ready:
@@ -113,7 +122,7 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
     for voter_id in voters:
         _add(delta, tally.progress_counts(stored[voter_id]), -1)
         _add(delta, tally.progress_counts(progress[voter_id]), 1)
-    return Ready(campaign_id, zone, delta, stored, progress, added)
+    return Ready(campaign_id, zone, delta, stored, progress, added, _doors(session, pending, zone))
 
 
 def settle(ready: Ready, session: Session | None = None) -> None:
@@ -138,6 +147,7 @@ def settle(ready: Ready, session: Session | None = None) -> None:
             _add(delta, tally.progress_counts(now_stored[voter_id]), -1)
             _add(delta, tally.progress_counts(fresh[voter_id]), 1)
             progress[voter_id] = fresh[voter_id]
+    _add(delta, _door_difference(session, campaign_id, ready.visits, ready.zone), 1)
     changed = sorted(voter_id for voter_id, state in progress.items() if state != now_stored[voter_id])
     for ids in _chunks(changed):
         session.execute(delete(VoterProgress).where(VoterProgress.campaign_id == campaign_id,
@@ -147,6 +157,90 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     if rows:
         session.execute(insert(VoterProgress), rows)
     _apply(session, campaign_id, delta)
+
+
+@dataclass
+class Doors:
+    """The door visits a push changed, as they were (``old``) and are (``new``), with the doors' priority: what
+    ``settle`` needs to count the doors and days they touch again."""
+
+    old: dict[int, tuple]  # record id -> (Visit, deleted)
+    new: dict[int, tuple]
+    priority: dict[int, bool]  # household id -> a priority voter lives there
+
+
+def _doors(session: Session, pending: Pending, zone: ZoneInfo) -> Doors:
+    new = {}
+    for ids in _chunks(pending.visit_ids):
+        new.update(_visits(session, pending.campaign_id, DoorVisit.record_id.in_(ids), with_deleted=True))
+    households = {visit.household_id for visit, _ in (*pending.old_visits.values(), *new.values())}
+    priority = priority_doors(session, pending.campaign_id, households)
+    return Doors({record_id: (_with_priority(visit, priority), deleted)
+                  for record_id, (visit, deleted) in pending.old_visits.items()},
+                 {record_id: (_with_priority(visit, priority), deleted) for record_id, (visit, deleted) in new.items()},
+                 priority)
+
+
+def _door_difference(session: Session, campaign_id: int, doors: Doors, zone: ZoneInfo) -> Counter:
+    """What the push changed in the door counts: every visit of each door on each day a changed visit was (or is)
+    on, counted as they are now (the push's own rows included, other pushes' committed ones too: this runs
+    holding the counter) and as they were without the push (its visits as they were before). Each door-day is
+    an index range on door_visit (campaign, household, time)."""
+    if not doors.old and not doors.new:
+        return Counter()
+    door_days = {(visit.household_id, tally.day_of(visit.happened_at, zone))
+                 for visit, _ in (*doors.old.values(), *doors.new.values())}
+    now = {}
+    by_household = defaultdict(set)
+    for household_id, day in door_days:
+        by_household[household_id].add(day)
+    for ids in _chunks(sorted(by_household)):
+        days = [day for household_id in ids for day in by_household[household_id]]
+        since = datetime.combine(min(days), time.min, zone)
+        until = datetime.combine(max(days) + timedelta(days=1), time.min, zone)
+        for record_id, (visit, _) in _visits(session, campaign_id, DoorVisit.household_id.in_(ids),
+                                             DoorVisit.happened_at >= since, DoorVisit.happened_at < until):
+            if (visit.household_id, tally.day_of(visit.happened_at, zone)) in door_days:
+                now[record_id] = _with_priority(visit, doors.priority)
+    was = {record_id: visit for record_id, visit in now.items() if record_id not in doors.new}
+    was.update({record_id: visit for record_id, (visit, deleted) in doors.old.items() if not deleted})
+    counts = tally.visit_counts(list(now.values()), zone)
+    _add(counts, tally.visit_counts(list(was.values()), zone), -1)
+    return counts
+
+
+def _with_priority(visit: tally.Visit, priority: dict[int, bool]) -> tally.Visit:
+    return tally.Visit(visit.household_id, visit.volunteer_id, visit.result, visit.happened_at,
+                       priority.get(visit.household_id, False))
+
+
+def _visits(session: Session, campaign_id: int, *where, with_deleted: bool = False):
+    """(record id, (Visit, deleted)) of the campaign's door visits that match ``where``; the Visit's priority is
+    not known here (False): ``_with_priority`` sets it."""
+    query = select(DoorVisit.record_id, DoorVisit.household_id, DoorVisit.volunteer_id, DoorVisit.result,
+                   DoorVisit.happened_at, DoorVisit.deleted).where(DoorVisit.campaign_id == campaign_id, *where)
+    if not with_deleted:
+        query = query.where(DoorVisit.deleted.is_(False))
+    for record_id, household_id, volunteer_id, result, happened_at, deleted in session.execute(query):
+        yield record_id, (tally.Visit(household_id, volunteer_id, result, happened_at, False), deleted)
+
+
+def priority_doors(session: Session, campaign_id: int, household_ids) -> dict[int, bool]:
+    """Household id -> whether the voter file lists a priority voter there (by the index on voter.household_id)."""
+    found = dict.fromkeys(household_ids, False)
+    for ids in _chunks(sorted(found)):
+        for household_id in session.execute(select(Voter.household_id).where(
+                Voter.campaign_id == campaign_id, Voter.household_id.in_(ids), Voter.priority.is_(True)).distinct()
+                ).scalars():
+            found[household_id] = True
+    return found
+
+
+def door_visits(session: Session, campaign_id: int, *where) -> list[tally.Visit]:
+    """The campaign's live door visits that match ``where``, each with its door's priority."""
+    visits = [visit for _, (visit, _) in _visits(session, campaign_id, *where)]
+    priority = priority_doors(session, campaign_id, {visit.household_id for visit in visits})
+    return [_with_priority(visit, priority) for visit in visits]
 
 
 def _unmarked(state: tally.Progress | None) -> bool:
@@ -214,7 +308,7 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
         session.execute(delete(model).where(model.campaign_id == campaign_id))
     convs = [conv for _, conv, _ in _convs(session, campaign_id)]
     rels = relationships(session, campaign_id)
-    counts = tally.day_counts(convs, rels, zone)
+    counts = tally.day_counts(convs, rels, zone) + tally.visit_counts(door_visits(session, campaign_id), zone)
     bulk_insert(DashboardDay.__table__, ("campaign_id", "day", "priority", "metric", "n"),
                 [(campaign_id, day, priority, metric, n) for (day, priority, metric), n in counts.items() if n],
                 session.connection())

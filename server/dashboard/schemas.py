@@ -29,6 +29,11 @@ class TileSchema(Schema):
     change = fields.Integer(required=True, metadata={"description": "Over the last 7 days of the range."})
 
 
+class RateTileSchema(Schema):
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "Null without a door knocked."})
+    change = fields.Float(allow_none=True, required=True, metadata={"description": "The rate in the last 7 days."})
+
+
 class TilesSchema(Schema):
     volunteers_joined = fields.Nested(TileSchema, required=True)
     volunteers_active = fields.Nested(TileSchema, required=True)
@@ -37,6 +42,9 @@ class TilesSchema(Schema):
     supporters = fields.Nested(TileSchema, required=True)
     vote_plans = fields.Nested(TileSchema, required=True)
     follow_ups_overdue = fields.Nested(TileSchema, required=True)
+    doors_knocked = fields.Nested(TileSchema, required=True)
+    door_contacts = fields.Nested(TileSchema, required=True)
+    door_contact_rate = fields.Nested(RateTileSchema, required=True)
 
 
 class StepSchema(Schema):
@@ -49,6 +57,7 @@ class SeriesSchema(Schema):
     conversations = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()), required=True,
                                 metadata={"description": "Per channel, one count per day."})
     relationships = fields.List(fields.Integer(), required=True)
+    door_visits = fields.List(fields.Integer(), required=True)
 
 
 class VolunteerRowSchema(Schema):
@@ -79,6 +88,12 @@ class IssueSchema(Schema):
     conversations = fields.Integer(required=True)
 
 
+class DoorResultSchema(Schema):
+    result = fields.String(required=True)
+    visits = fields.Integer(required=True)
+    change = fields.Integer(required=True, metadata={"description": "Over the last 7 days of the range."})
+
+
 class DashboardSchema(Schema):
     today = fields.Date(required=True)
     from_ = fields.Date(data_key="from", allow_none=True, required=True)
@@ -89,3 +104,4 @@ class DashboardSchema(Schema):
     volunteers = fields.Nested(VolunteersSchema, required=True)
     support = fields.List(fields.Nested(SupportSchema), required=True)
     issues = fields.List(fields.Nested(IssueSchema), required=True)
+    door_results = fields.List(fields.Nested(DoorResultSchema), required=True)

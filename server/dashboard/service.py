@@ -11,6 +11,7 @@ from sqlalchemy import Float, case, cast, exists, func, select, true
 
 from server.auth.models import User
 from server.campaigns.models import Campaign, Membership, Role
+from server.canvass.models import DoorVisit
 from server.columns import utcnow
 from server.conversations.models import Conversation
 from server.dashboard import rollup, tally
@@ -19,6 +20,7 @@ from server.extensions import db
 from server.matching.models import MatchUsage
 from server.sync_api.models import SyncRecord
 from server.voters.models import ImportStatus, VoterImport
+from sync.entities import DOOR_RESULTS
 
 WEEK = 7
 FUNNEL = ("voters", "volunteers", "ran_matching", "relationships", "contacted", "supporters", "vote_plans")
@@ -47,7 +49,11 @@ def dashboard(campaign: Campaign, filters: dict) -> dict:
         "follow_ups_overdue": {"value": counted.total("follow_up", None, today - timedelta(days=1)),
                                "change": counted.total("follow_up", today - timedelta(days=WEEK),
                                                        today - timedelta(days=1))},
+        "doors_knocked": counted.tile("door_knocked"),
+        "door_contacts": counted.tile("door_contact"),
     }
+    tiles["door_contact_rate"] = {key: tiles["door_contacts"][key] / tiles["doors_knocked"][key]
+                                  if tiles["doors_knocked"][key] else None for key in ("value", "change")}
     funnel = {"voters": _voters_in_file(campaign.id, priority), "volunteers": _volunteers(campaign.id, volunteer),
               "ran_matching": _ran_matching(campaign.id, volunteer),
               **{key: tiles[key]["value"] for key in ("relationships", "contacted", "supporters", "vote_plans")}}
@@ -61,7 +67,12 @@ def dashboard(campaign: Campaign, filters: dict) -> dict:
         "issues": sorted(({"issue": metric.removeprefix("issue:"), "conversations": n}
                           for metric, n in counted.totals("issue:", start, end).items() if n),
                          key=lambda row: (-row["conversations"], row["issue"])),
+        "door_results": [{"result": result, **_renamed(counted.tile(f"door:{result}"))} for result in DOOR_RESULTS],
     }
+
+
+def _renamed(tile: dict) -> dict:
+    return {"visits": tile["value"], "change": tile["change"]}
 
 
 class _Counted:
@@ -86,12 +97,15 @@ class _Counted:
                 "change": self.total(metric, max(week, self.start) if self.start else week, self.end)}
 
     def series(self, first: date) -> dict:
-        """One count per day from ``first`` to the range's end: conversations per channel, new relationships."""
+        """One count per day from ``first`` to the range's end: conversations per channel, new relationships, door
+        visits (every result)."""
         days = [first + timedelta(days=n) for n in range((self.end - first).days + 1)]
         channels = sorted(metric.removeprefix("conv:") for metric in self.by_metric if metric.startswith("conv:"))
+        results = [self.by_metric[f"door:{result}"] for result in DOOR_RESULTS]
         return {"days": days,
                 "conversations": {c: [self.by_metric[f"conv:{c}"][day] for day in days] for c in channels},
-                "relationships": [self.by_metric["relationship"][day] for day in days]}
+                "relationships": [self.by_metric["relationship"][day] for day in days],
+                "door_visits": [sum(by_day[day] for by_day in results) for day in days]}
 
 
 def _days(campaign_id: int, volunteer: int | None, priority: bool, zone: ZoneInfo) -> Counter:
@@ -105,13 +119,14 @@ def _days(campaign_id: int, volunteer: int | None, priority: bool, zone: ZoneInf
         return Counter({(day, priority, metric): int(n) for day, metric, n in db.session.execute(query)})
     convs = [conv for _, conv, _ in rollup._convs(db.session, campaign_id, Conversation.volunteer_id == volunteer)]
     rels = rollup.relationships(db.session, campaign_id, SyncRecord.owner_id == volunteer)
-    counts = tally.day_counts(convs, rels, zone)
+    visits = rollup.door_visits(db.session, campaign_id, DoorVisit.volunteer_id == volunteer)
+    counts = tally.day_counts(convs, rels, zone) + tally.visit_counts(visits, zone)
     return Counter({key: n for key, n in counts.items() if key[1] or not priority})
 
 
 def _first_day(campaign: Campaign, days: Counter, zone: ZoneInfo) -> date:
     """Where the daily series starts without a range: the campaign's first day, or its first activity before."""
-    active = [day for day, _, metric in days if metric.startswith("conv:") or metric == "relationship"]
+    active = [day for day, _, metric in days if metric.startswith(("conv:", "door:")) or metric == "relationship"]
     return min([campaign.created_at.astimezone(zone).date(), *active])
 
 

@@ -68,6 +68,17 @@ class Progress:
     marks: Marks | None = field(default=None)  # None: not known (a row written before they were kept)
 
 
+@dataclass(frozen=True)
+class Visit:
+    """A live door visit as the dashboard sees it: whose door, on whose round, how it went."""
+
+    household_id: int
+    volunteer_id: int
+    result: str
+    happened_at: datetime
+    priority: bool  # the door's: the voter file lists a priority voter in its household
+
+
 Key = tuple[date, bool, str]  # (day, priority, metric)
 
 
@@ -171,6 +182,24 @@ def day_counts(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> Counter:
         counts.update(progress_counts(progress(voter_convs, voter_convs[0].priority, zone)))
     for rel in rels:
         counts.update(relationship_counts(rel, zone))
+    return counts
+
+
+def visit_counts(visits: list[Visit], zone: ZoneInfo) -> Counter:
+    """What a set of live door visits adds to the days: each visit under its result (``door:<result>``); each door
+    knocked on a day once however many visits were logged there (``door_knocked``), and once more if someone talked
+    there that day (``door_contact``). Given every visit of the doors and days it names, its counts for those
+    door-days are exact, which is how a push counts its difference."""
+    counts = Counter()
+    doors = {}
+    for visit in visits:
+        day = day_of(visit.happened_at, zone)
+        counts[(day, visit.priority, f"door:{visit.result}")] += 1
+        key = (visit.household_id, day, visit.priority)
+        doors[key] = doors.get(key, False) or visit.result == "talked"
+    for (_, day, priority), talked in doors.items():
+        counts[(day, priority, "door_knocked")] += 1
+        counts[(day, priority, "door_contact")] += talked
     return counts
 
 

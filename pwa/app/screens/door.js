@@ -3,9 +3,11 @@
 // "talked" the support level is the second; then, optionally, the campaign's own questions (a tap each, on chips),
 // issues, literature and notes, and, offered, never assumed, "Stay in touch" (the voter joins My people, met at
 // the door) and "Invite to volunteer" (the volunteer's recruit link as a QR code; "They scanned it" records
-// `invited` on the visit). Someone met who is not in the voter file is added on the visit. Each is a door_visit
-// record and its op in the outbox (pwa/lib/outbox.js): saved offline, sent once by the sync loop, shown as waiting
-// until it is, and kept here with the server's reasons if refused.
+// `invited` on the visit). Someone met who is not in the voter file is added on the visit. "Wrong address", or a
+// talk where the number, street or unit was not the list's, takes the address as the volunteer found it, for
+// organizers to fix the voter file (Kin never does by itself). Each is a door_visit record and its op in the outbox
+// (pwa/lib/outbox.js): saved offline, sent once by the sync loop, shown as waiting until it is, and kept here with
+// the server's reasons if refused.
 import { pendingOps, saveVoters } from '../../lib/db.js';
 import { formatDateTime, t } from '../../lib/i18n.js';
 import { onRecordsChange } from '../../lib/outbox.js';
@@ -27,6 +29,8 @@ const SUPPORT = [1, 2, 3, 4, 5, null];
 const DETAILS = ['issue_tags', 'literature_left', 'notes'];
 const NEW_PERSON = ['person_first_name', 'person_last_name', 'person_phone', 'person_email'];
 const HOUR_MS = 60 * 60_000;
+/** The address as found at the door, each optional, with its declared length (sync/entities.py). */
+const CORRECTION = { corrected_house_number: 40, corrected_street: 200, corrected_unit: 60 };
 
 /** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function doorScreen(ctx) {
@@ -86,8 +90,8 @@ export default function doorScreen(ctx) {
   }
 
   function tap(voterId, value) {
-    if (value === 'talked' || value === 'come_back') {
-      choosing = new Map(choosing).set(voterId, value); // a second tap: the support level, or when
+    if (value === 'talked' || value === 'come_back' || value === 'wrong_address') {
+      choosing = new Map(choosing).set(voterId, value); // a second tap: the support level, when, or where
       ctx.update();
       /** @type {HTMLElement | null | undefined} */ (document.getElementById(`second-${voterId}`)
         ?.querySelector('button, input'))?.focus();
@@ -153,6 +157,24 @@ export default function doorScreen(ctx) {
         }}>${t('door.cancel')}</button>
       </div>`;
     }
+    if (chosen === 'wrong_address') {
+      const id = `second-${voterId}`;
+      return html`<form class="second-step" id=${id} aria-labelledby=${labelledBy} novalidate
+        @submit=${(/** @type {SubmitEvent} */ event) => {
+          event.preventDefault();
+          result(voterId, 'wrong_address', foundAddress(/** @type {HTMLFormElement} */ (event.target), true));
+        }}>
+        <p class="step-title">${t('door.fix.title')}</p>
+        ${addressFields(id, {})}
+        <div class="row-buttons">
+          <button type="button" class="button secondary" @click=${() => {
+            choosing.delete(voterId);
+            ctx.update();
+          }}>${t('door.cancel')}</button>
+          <button type="submit" class="button">${t('door.save')}</button>
+        </div>
+      </form>`;
+    }
     if (chosen === 'come_back') {
       return html`<form class="second-step" id=${`second-${voterId}`} aria-labelledby=${labelledBy}
         @submit=${(/** @type {SubmitEvent} */ event) => {
@@ -184,7 +206,7 @@ export default function doorScreen(ctx) {
   function afterVisit(voter, visit) {
     if (visit.values.result !== 'talked') return nothing;
     return html`${survey(visit)}${stayInTouch(voter, visit)}${inviteToVolunteer(visit)}${shareCard(visit)}${
-      detailsForm(visit)}`;
+      detailsForm(visit)}${fixForm(visit)}`;
   }
 
   /** The campaign's own questions, each optional: a tap answers it, the same tap again takes the answer back. */
@@ -222,6 +244,40 @@ export default function doorScreen(ctx) {
       await keep(visit.entity_id, { agreed_to: [...new Set([...agreed, 'invited'])] });
       ctx.toasts.show('door.invite.saved', { duration: 4000 });
     });
+  }
+
+  /** The address as found at the door: a number, street and unit, each optional, with what they are for. */
+  function addressFields(id, values) {
+    return html`<p class="hint" id=${`${id}-hint`}>${t('door.fix.hint')}</p>
+      ${Object.entries(CORRECTION).map(([name, max]) => html`<div class="field">
+        <label for=${`${id}-${name}`}>${fieldText('door_visit', name)}</label>
+        <input id=${`${id}-${name}`} name=${name} maxlength=${max} autocomplete="off" .defaultValue=${values[name] ?? ''}
+          aria-describedby=${`${id}-hint`}>
+      </div>`)}`;
+  }
+
+  /** The typed address, trimmed; without ``dropEmpty`` a blank clears what was given before. */
+  function foundAddress(form, dropEmpty = false) {
+    return Object.fromEntries(Object.keys(CORRECTION).map((name) => [name, String(
+      /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value).trim()])
+      .filter(([, value]) => value || !dropEmpty));
+  }
+
+  /** After a talk: "this address or unit is wrong", saved as one more op on the same visit. */
+  function fixForm(visit) {
+    const id = `fix-${visit.entity_id}`;
+    const save = async (/** @type {SubmitEvent} */ event) => {
+      event.preventDefault();
+      await keep(visit.entity_id, foundAddress(/** @type {HTMLFormElement} */ (event.target)));
+      ctx.toasts.show('door.details.saved', { duration: 3000 });
+    };
+    return html`<details class="fold address-fix">
+      <summary>${t('door.fix.title')}</summary>
+      <form id=${id} novalidate @submit=${save}>
+        ${addressFields(id, visit.values)}
+        <button type="submit" class="button secondary">${t('door.fix.save')}</button>
+      </form>
+    </details>`;
   }
 
   /** The volunteer's own card as a QR code; "They saved my card" records it on the visit. */
@@ -338,7 +394,10 @@ export default function doorScreen(ctx) {
     const what = [fieldText('door_visit', 'result', values.result),
       values.result === 'talked' && values.support !== undefined ? fieldText('door_visit', 'support', values.support)
         : null,
-      values.come_back_at ? t('door.comeBackAt', { time: formatDateTime(values.come_back_at) }) : null]
+      values.come_back_at ? t('door.comeBackAt', { time: formatDateTime(values.come_back_at) }) : null,
+      Object.keys(CORRECTION).some((name) => values[name]) ? t('door.fix.found', { address: [
+        values.corrected_house_number, values.corrected_street, values.corrected_unit].filter(Boolean).join(' ') })
+        : null]
       .filter(Boolean).join(' · ');
     return html`<div class=${`visit ${state}`} data-visit=${visit.entity_id}>
       <p class="visit-what">${what} · ${formatDateTime(values.happened_at)}</p>

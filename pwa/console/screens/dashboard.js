@@ -18,6 +18,8 @@ const COLUMNS = [['name', 'console.dashboard.col.name', false], ['relationships'
   true], ['conversations', 'console.dashboard.col.conversations', true], ['contact_rate',
   'console.dashboard.col.contactRate', true], ['last_active_at', 'console.dashboard.col.lastActive', true],
 ['follow_ups_overdue', 'console.dashboard.col.overdue', true]];
+/** Door numbers (docs/dashboard.md "Doors"): a section of their own under the key numbers. */
+const DOOR_TILES = ['doors_knocked', 'door_contacts'];
 const PAGE = 100;
 const FILTERS = ['from', 'to', 'volunteer', 'priority', 'sort', 'desc', 'offset'];
 
@@ -98,7 +100,7 @@ export default function dashboardScreen(ctx) {
 
   function view(d) {
     const empty = !filtered() && !d.tiles.relationships.value && !d.series.days.some((_, n) => Object.values(
-      d.series.conversations).some((counts) => counts[n]));
+      d.series.conversations).some((counts) => counts[n]) || d.series.door_visits[n]);
     return html`
       <p class="lead" id="dashboard-range">${d.from ? t('console.dashboard.range', { from: formatDay(d.from),
         to: formatDay(d.to) }) : t('console.dashboard.toDate', { to: formatDay(d.to) })}</p>
@@ -107,6 +109,7 @@ export default function dashboardScreen(ctx) {
           t('console.dashboard.invite')}</a></p></div>` : nothing}
       <ul class="tiles" id="dashboard-tiles" aria-label=${t('console.dashboard.tiles')}>${TILES.map((key) => tile(key,
         d.tiles[key]))}</ul>
+      ${doors(d)}
       <section aria-labelledby="funnel-title">
         <h2 id="funnel-title">${t('console.dashboard.funnel')}</h2>
         ${bars('funnel', d.funnel.map((step) => [t(`console.dashboard.step.${step.key}`), step.value]))}
@@ -132,14 +135,36 @@ export default function dashboardScreen(ctx) {
           ${d.issues.length ? bars('issues', d.issues.map((i) => [i.issue, i.conversations]))
             : html`<p>${t('console.dashboard.noIssues')}</p>`}
         </section>
+        <section aria-labelledby="door-results-title">
+          <h2 id="door-results-title">${t('console.dashboardDoors.results')}</h2>
+          ${d.door_results.some((row) => row.visits) ? bars('door-results', d.door_results.map((row) => [
+            t(`console.dashboardDoors.result.${row.result}`), row.visits]))
+            : html`<p id="door-results-none">${t('console.dashboardDoors.none')}</p>`}
+        </section>
       </div>`}`;
   }
 
-  function tile(key, { value, change }) {
+  /** Doors knocked, contacts there and the rate, beside the key numbers; the results are a breakdown below. */
+  function doors(d) {
+    const rate = d.tiles.door_contact_rate;
+    return html`<section aria-labelledby="doors-title" id="dashboard-doors">
+      <h2 id="doors-title">${t('console.dashboardDoors.title')}</h2>
+      <ul class="tiles" id="door-tiles" aria-label=${t('console.dashboardDoors.tiles')}>${DOOR_TILES.map((key) =>
+        tile(key, d.tiles[key], `console.dashboardDoors.tile.${key}`))}
+        <li class="tile" data-tile="door_contact_rate">
+          <p class="tile-label">${t('console.dashboardDoors.tile.door_contact_rate')}</p>
+          <p class="tile-value">${rate.value == null ? '—' : formatPercent(rate.value)}</p>
+          <p class="tile-change">${rate.change == null ? t('console.dashboardDoors.noRateWeek')
+            : t('console.dashboardDoors.rateWeek', { rate: formatPercent(rate.change) })}</p>
+        </li></ul>
+    </section>`;
+  }
+
+  function tile(key, { value, change }, label = `console.dashboard.tile.${key}`) {
     const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'same';
     const mark = { up: '▲', down: '▼', same: '' }[direction];
     return html`<li class="tile" data-tile=${key}>
-      <p class="tile-label">${t(`console.dashboard.tile.${key}`)}</p>
+      <p class="tile-label">${t(label)}</p>
       <p class="tile-value">${formatNumber(value)}</p>
       <p class="tile-change" data-direction=${direction}><span aria-hidden="true">${mark} </span>${
         t(`console.dashboard.change.${direction}`, { n: formatNumber(Math.abs(change)) })}</p>
@@ -163,10 +188,11 @@ export default function dashboardScreen(ctx) {
         <caption id="daily-caption" class="visually-hidden">${t('console.dashboard.dailyTable')}</caption>
         <thead><tr><th scope="col" class="plain">${t('console.dashboard.day')}</th>${channels.map((c) => html`
           <th scope="col" class="plain">${t(`console.dashboard.channel.${c}`)}</th>`)}
-          <th scope="col" class="plain">${t('console.dashboard.newRelationships')}</th></tr></thead>
+          <th scope="col" class="plain">${t('console.dashboard.newRelationships')}</th>
+          <th scope="col" class="plain">${t('console.dashboardDoors.visits')}</th></tr></thead>
         <tbody>${series.days.map((day, n) => html`<tr><th scope="row">${formatDay(day)}</th>${channels.map((c) => html`
           <td>${formatNumber(series.conversations[c][n])}</td>`)}<td>${formatNumber(series.relationships[n])}</td>
-        </tr>`)}</tbody>
+          <td>${formatNumber(series.door_visits[n])}</td></tr>`)}</tbody>
       </table></div>`;
   }
 

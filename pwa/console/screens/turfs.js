@@ -1,15 +1,18 @@
 // /console/<id>/turfs: cut turfs (by precinct, by streets picked from the list, or N balanced turfs automatically),
 // see each with its progress, assign it to a member, hand out its take link as a QR code, print its walk list
 // (screens/turf-print.js), or delete it. Drawing a
+// turf on a map is the map's screen. Below the list: how each canvasser's doors went, and the addresses volunteers
+// found wrong at the door (ui/corrections.js). Drawing a
 // turf on a map is the map's screen (it needs the basemap); the server already counts and cuts polygons.
 import { formatDateTime, formatNumber, formatPercent, t } from '../../lib/i18n.js';
 import { confirmDialog } from '../../ui/dialog.js';
 import { Form, field, formAlert, selectField, submitButton } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
-import { changeTurf, cutTurf, cutTurfs, deleteTurf, listCanvassers, listMembers, listPrecincts, listStreets,
-  listTurfs } from '../api.js';
+import { changeTurf, cutTurf, cutTurfs, deleteTurf, listCanvassers, listCorrections, listMembers, listPrecincts,
+  listStreets, listTurfs } from '../api.js';
 import { campaignRun } from '../campaigns.js';
 import { DAYS, canvassersSection } from '../ui/canvassers.js';
+import { correctionsSection } from '../ui/corrections.js';
 import { LinkShare } from '../ui/share-link.js';
 import { failed, loading, notYours } from '../ui/states.js';
 
@@ -27,6 +30,7 @@ export default function turfsScreen(ctx) {
   let areas = null; // {precincts, streets}
   let members = [];
   let canvassers = [];
+  let corrections = [];
   let error = null;
   let streetFilter = '';
   const picked = new Set(); // "zip|street" of the streets ticked
@@ -37,10 +41,11 @@ export default function turfsScreen(ctx) {
     error = null;
     try {
       const id = run.campaign.id;
-      const [list, precincts, streets, people, walkers] = await Promise.all([listTurfs(id), listPrecincts(id),
-        listStreets(id), listMembers(id), listCanvassers(id, DAYS)]);
+      const [list, precincts, streets, people, walkers, fixes] = await Promise.all([listTurfs(id), listPrecincts(id),
+        listStreets(id), listMembers(id), listCanvassers(id, DAYS), listCorrections(id)]);
       turfs = list;
       canvassers = walkers;
+      corrections = fixes;
       areas = { precincts, streets };
       members = people.filter((m) => m.active);
     } catch (problem) {
@@ -258,6 +263,7 @@ export default function turfsScreen(ctx) {
         ${turfs.length ? html`<ul class="turf-list" id="turf-list">${turfs.map(item)}</ul>`
           : html`<p id="turfs-empty">${t('console.turfs.none')}</p>`}
       </section>
-      ${canvassersSection(canvassers)}`}
+      ${canvassersSection(canvassers)}
+      ${correctionsSection(corrections)}`}
   </section>`;
 }

@@ -1,4 +1,4 @@
-// The dashboard's daily chart: conversations per channel and new relationships, one point a day, drawn by uPlot
+// The dashboard's daily chart: conversations per channel, new relationships and door visits, one point a day, drawn by uPlot
 // (about 20 KB gzipped, loaded when the chart first shows on the screen, never before: on a phone it sits below
 // the tiles, and the page is ready sooner without it). The chart owns its canvas and its resize
 // observer and is destroyed with its screen (ctx.watch). It is a picture for sighted people: the same numbers are a
@@ -40,8 +40,9 @@ export class DailyChart {
     this.drawn = series;
     const channels = Object.keys(series.conversations);
     const days = series.days.map((day) => Date.parse(`${day}T12:00:00Z`) / 1000);
-    const data = [days, ...channels.map((c) => series.conversations[c]), series.relationships];
-    const lines = [...channels.map((c) => t(`console.dashboard.channel.${c}`)), t('console.dashboard.newRelationships')]
+    const data = [days, ...channels.map((c) => series.conversations[c]), series.relationships, series.door_visits];
+    const lines = [...channels.map((c) => t(`console.dashboard.channel.${c}`)), t('console.dashboard.newRelationships'),
+      t('console.dashboardDoors.visits')]
       .map((label, n) => ({ label, stroke: COLORS[n % COLORS.length], width: 2, points: { show: days.length < 60 } }));
     const width = Math.max(element.clientWidth, 280);
     this.plot = new UPlot({ width, height: HEIGHT, series: [{ label: t('console.dashboard.day') }, ...lines],

@@ -77,7 +77,9 @@ def test_each_number_counts_what_volunteers_logged(app, team, program, dashboard
     assert tiles(answer) == {
         "volunteers_joined": (2, 2), "volunteers_active": (2, 2),
         "relationships": (2, 2), "contacted": (2, 1),  # Ana was first contacted 20 days ago, Ben 3
-        "supporters": (1, 1), "vote_plans": (1, 0), "follow_ups_overdue": (1, 1)}
+        "supporters": (1, 1), "vote_plans": (1, 0), "follow_ups_overdue": (1, 1),
+        # a conversation on the door channel is not a door visit: no door was knocked
+        "doors_knocked": (0, 0), "door_contacts": (0, 0), "door_contact_rate": (None, None)}
     assert funnel(answer) == {"voters": 0, "volunteers": 2, "ran_matching": 0, "relationships": 2, "contacted": 2,
                               "supporters": 1, "vote_plans": 1}
     assert {s["level"]: s["voters"] for s in answer["support"]} == {1: 0, 2: 1, 3: 0, 4: 1, 5: 0}
