@@ -134,3 +134,11 @@ export const changeTurf = (campaignId, turfId, changes) => authed(`${at(campaign
   { method: 'PATCH', body: changes });
 
 export const deleteTurf = (campaignId, turfId) => authed(`${at(campaignId)}/turfs/${turfId}`, { method: 'DELETE' });
+
+/** What the turf map draws: {buildings: [{latitude, longitude, street, doors, free}], unplaced, turfs: [{id,
+ * outline}]}: the doors by building (free: in no live turf) and each live turf's outline (GeoJSON, or null). */
+export const getTurfMap = (campaignId) => authed(`${at(campaignId)}/turfs/map`);
+
+/** Doors and voters inside a GeoJSON polygon, for the live count while one is drawn: {doors, voters}. */
+export const countInPolygon = (campaignId, polygon) => authed(`${at(campaignId)}/turfs/count`,
+  { method: 'POST', body: { polygon } });
