@@ -97,8 +97,10 @@ export async function baseMap(element, { basemap, kind = 'vector', language = 'e
   await setUp();
   let source = null;
   if (basemap) {
-    const key = `kin-basemap-${++archives}`; // a name per archive: the protocol finds it by this name
-    const archive = new PMTiles(basemap instanceof Blob ? new FileSource(new File([basemap], key)) : basemap);
+    // a name per archive: the protocol finds it by its source's key
+    const key = basemap instanceof Blob ? `kin-basemap-${++archives}` : `${basemap.getKey()}-${++archives}`;
+    const archive = new PMTiles(basemap instanceof Blob ? new FileSource(new File([basemap], key))
+      : new RangeSource(key, basemap.read));
     protocol.add(archive);
     source = { archive, key, header: await archive.getHeader() };
   }

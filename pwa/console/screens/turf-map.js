@@ -158,11 +158,11 @@ export default function turfMapScreen(ctx) {
 
   function cut(/** @type {SubmitEvent} */ event) {
     event.preventDefault();
-    if (!form.check()) return;
-    if (!closed) {
+    if (!closed) { // the outline first: a name is no use without it
       form.show(new Map(), ['console.turfmap.closeFirst']);
       return;
     }
+    if (!form.check()) return;
     const controls = /** @type {import('../../ui/forms.js').Controls} */ (form.element.elements);
     form.submit(async () => {
       const answer = await cutTurf(run.campaign.id, { name: controls.name.value.trim(),

@@ -79,25 +79,25 @@ export async function showTurfMap(element, { campaignId, basemap, language, labe
   map.addSource('draft', { type: 'geojson', data: draftData([], false) });
   const band = /** @type {any} */ (['match', ['get', 'band'], 'none', PROGRESS_COLORS.none, 'some',
     PROGRESS_COLORS.some, PROGRESS_COLORS.all]);
-  map.addLayer({ id: 'turfs-fill', type: 'fill', source: 'turfs', paint: { 'fill-color': band,
+  map.addLayer({ id: 'kin-turfs-fill', type: 'fill', source: 'turfs', paint: { 'fill-color': band,
     'fill-opacity': ['case', ['boolean', ['feature-state', 'picked'], false], 0.35, 0.18] } });
-  map.addLayer({ id: 'turfs-line', type: 'line', source: 'turfs', paint: { 'line-color': band,
+  map.addLayer({ id: 'kin-turfs-line', type: 'line', source: 'turfs', paint: { 'line-color': band,
     'line-width': ['case', ['boolean', ['feature-state', 'picked'], false], 4, 2] } });
-  map.addLayer({ id: 'streets', type: 'symbol', source: 'streets', layout: { 'text-field': ['get', 'name'],
+  map.addLayer({ id: 'kin-streets', type: 'symbol', source: 'streets', layout: { 'text-field': ['get', 'name'],
     'text-font': FONT, 'text-size': 13, 'text-allow-overlap': false },
   paint: { 'text-color': '#374151', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
-  map.addLayer({ id: 'buildings', type: 'circle', source: 'buildings', paint: {
+  map.addLayer({ id: 'kin-buildings', type: 'circle', source: 'buildings', paint: {
     'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 3, 18, 8],
     'circle-color': ['case', ['>', ['get', 'free'], 0], FREE, TAKEN],
     'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } });
-  map.addLayer({ id: 'turfs-label', type: 'symbol', source: 'turfs', layout: { 'text-field': ['get', 'name'],
+  map.addLayer({ id: 'kin-turfs-label', type: 'symbol', source: 'turfs', layout: { 'text-field': ['get', 'name'],
     'text-font': FONT, 'text-size': 13 },
   paint: { 'text-color': '#111827', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
-  map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', filter: ['==', ['geometry-type'], 'Polygon'],
+  map.addLayer({ id: 'kin-draft-fill', type: 'fill', source: 'draft', filter: ['==', ['geometry-type'], 'Polygon'],
     paint: { 'fill-color': DRAFT, 'fill-opacity': 0.12 } });
-  map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', filter: ['==', ['geometry-type'], 'LineString'],
+  map.addLayer({ id: 'kin-draft-line', type: 'line', source: 'draft', filter: ['==', ['geometry-type'], 'LineString'],
     paint: { 'line-color': DRAFT, 'line-width': 3, 'line-dasharray': [2, 1] } });
-  map.addLayer({ id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'],
+  map.addLayer({ id: 'kin-draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'],
     paint: { 'circle-radius': ['case', ['get', 'first'], 8, 5], 'circle-color': '#ffffff',
       'circle-stroke-color': DRAFT, 'circle-stroke-width': 3 } });
 
@@ -110,7 +110,7 @@ export async function showTurfMap(element, { campaignId, basemap, language, labe
   };
   map.on('click', (event) => {
     if (!drawing) {
-      const [turf] = map.queryRenderedFeatures(event.point, { layers: ['turfs-fill'] });
+      const [turf] = map.queryRenderedFeatures(event.point, { layers: ['kin-turfs-fill'] });
       if (turf) onTurf(Number(turf.properties.id));
       return;
     }
@@ -127,7 +127,7 @@ export async function showTurfMap(element, { campaignId, basemap, language, labe
     if (draft.points.length >= 3 && !draft.closed) onClose();
   });
   map.on('mousemove', (event) => {
-    const over = !drawing && map.queryRenderedFeatures(event.point, { layers: ['turfs-fill'] }).length > 0;
+    const over = !drawing && map.queryRenderedFeatures(event.point, { layers: ['kin-turfs-fill'] }).length > 0;
     map.getCanvas().style.cursor = drawing ? 'crosshair' : over ? 'pointer' : '';
   });
 
