@@ -191,7 +191,7 @@ export default function turfMapScreen(ctx) {
           @click=${() => setDrawing(true)}>${t('console.turfmap.draw')}</button>`;
     }
     return html`<p class="hint" id="turfmap-how">${t('console.turfmap.how')}</p>
-      <div class="row-buttons turfmap-tools">
+      <div class="turfmap-tools">
         <button type="button" class="button secondary inline" id="turfmap-centre" ?disabled=${closed}
           @click=${() => addPoint(handle.centre())}>${t('console.turfmap.addCentre')}</button>
         <button type="button" class="button secondary inline" id="turfmap-close"
