@@ -229,6 +229,9 @@ def test_the_turf_map_has_no_violations(browser, base_url, town, size, language)
         for corner in OAK_CORNERS[:3]:
             click_at(page, corner)
         expect(page.locator("#turfmap-count")).to_contain_text("Inside:" if language == "en" else "Adentro:")
+        click_at(page, OAK_CORNERS[3], click_count=2)  # a double-click adds its point and closes the outline
+        expect(page.locator("#turfmap-count .badge")).to_have_text("Closed" if language == "en" else "Cerrado")
+        expect(page.locator("#turfmap-count")).to_contain_text("13")
         idle(page)
         page.screenshot(path=f"{SHOTS}/drawing-{size}-{language}.png", full_page=True)
         assert axe(page) == [], "turf map, drawing"
