@@ -155,3 +155,11 @@ export const changeQuestion = (campaignId, questionId, changes) => authed(`${at(
 /** Delete a question no visit has answered (the server refuses one that has: retire it). */
 export const deleteQuestion = (campaignId, questionId) => authed(`${at(campaignId)}/questions/${questionId}`,
   { method: 'DELETE' });
+
+/** What the turf map draws: {buildings: [{latitude, longitude, street, doors, free}], unplaced, turfs: [{id,
+ * outline}]}: the doors by building (free: in no live turf) and each live turf's outline (GeoJSON, or null). */
+export const getTurfMap = (campaignId) => authed(`${at(campaignId)}/turfs/map`);
+
+/** Doors and voters inside a GeoJSON polygon, for the live count while one is drawn: {doors, voters}. */
+export const countInPolygon = (campaignId, polygon) => authed(`${at(campaignId)}/turfs/count`,
+  { method: 'POST', body: { polygon } });

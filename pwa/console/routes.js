@@ -15,6 +15,7 @@ export const ROUTING = {
     { path: new RegExp(`^${CAMPAIGN}/volunteers/(\\d+)/?$`), load: () => import('./screens/volunteer.js'),
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/turfs/?$`), load: () => import('./screens/turfs.js'), signedInOnly: true },
+    { path: new RegExp(`^${CAMPAIGN}/turfs/map/?$`), load: () => import('./screens/turf-map.js'), signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/turfs/(\\d+)/print/?$`), load: () => import('./screens/turf-print.js'),
       signedInOnly: true },
     { path: new RegExp(`^${CAMPAIGN}/voter-file/?$`), load: () => import('./screens/voter-file.js'),

@@ -279,6 +279,18 @@ export async function basemapInfo(campaignId) {
 }
 
 /**
+ * Bytes of the campaign's whole basemap, read in place by a Range request (the console's map: pmtiles asks for
+ * the parts it needs as it draws).
+ * @returns {Promise<ArrayBuffer>}
+ */
+export async function basemapBytes(campaignId, offset, length) {
+  const response = await authedResponse(`/campaigns/${campaignId}/basemap/file`,
+    { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+  if (!response.ok) await read(response); // throws the ApiError
+  return response.arrayBuffer();
+}
+
+/**
  * A PMTiles archive of the basemap's tiles covering a box, to keep offline.
  * @param {number} campaignId
  * @param {number[]} bbox west, south, east, north in degrees

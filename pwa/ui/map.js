@@ -20,7 +20,7 @@ export const ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright"
 const STATUS_COLORS = { todo: '#1d4ed8', done: '#047857', not_home: '#b45309', refused: '#be123c' };
 const OTHER_COLOR = '#6b7280';
 const BACKGROUND = '#f3f1ea';
-const FONT = ['sans-serif']; // a local font: there is no glyphs URL to name another
+export const FONT = ['sans-serif']; // a local font: there is no glyphs URL to name another
 let stylesheet = null;
 let protocol = null;
 let archives = 0;
@@ -58,6 +58,75 @@ function setUp() {
  */
 
 /**
+ * A pmtiles Source reading an archive through a function of (offset, length) → bytes: the console reads the
+ * campaign's whole basemap in place, by Range requests that carry the bearer token (pwa/lib/api.js basemapBytes).
+ */
+export class RangeSource {
+  /** @param {string} key @param {(offset: number, length: number) => Promise<ArrayBuffer>} read */
+  constructor(key, read) {
+    this.key = key;
+    this.read = read;
+  }
+
+  getKey() {
+    return this.key;
+  }
+
+  async getBytes(offset, length) {
+    return { data: await this.read(offset, length) };
+  }
+}
+
+/**
+ * @typedef {object} BaseMap
+ * @property {maplibregl.Map} map
+ * @property {{archive: PMTiles, key: string, header: any} | null} source the basemap, when there is one
+ * @property {() => void} close remove the map and forget its archive
+ */
+
+/**
+ * A map in ``element`` over the basemap (a Blob kept on the phone, or a RangeSource) or a plain background,
+ * with zoom buttons; resolves once its style is loaded, for the caller to add its own layers.
+ * @param {HTMLElement} element
+ * @param {{basemap: Blob | RangeSource | null, kind?: 'vector' | 'raster', language?: string,
+ *   places?: {lat: number, lon: number}[], label?: string}} options places: what the map opens on
+ * @returns {Promise<BaseMap>}
+ */
+export async function baseMap(element, { basemap, kind = 'vector', language = 'en', places = [],
+  label = t('map.label') }) {
+  await setUp();
+  let source = null;
+  if (basemap) {
+    // a name per archive: the protocol finds it by its source's key
+    const key = basemap instanceof Blob ? `kin-basemap-${++archives}` : `${basemap.getKey()}-${++archives}`;
+    const archive = new PMTiles(basemap instanceof Blob ? new FileSource(new File([basemap], key))
+      : new RangeSource(key, basemap.read));
+    protocol.add(archive);
+    source = { archive, key, header: await archive.getHeader() };
+  }
+  const map = new maplibregl.Map({
+    container: element,
+    style: source ? basemapStyle(source, kind, language) : plainStyle(),
+    bounds: boundsOf(places, source?.header),
+    fitBoundsOptions: { padding: 40, maxZoom: 18 },
+    attributionControl: { compact: false },
+    maxZoom: 19,
+    locale: { 'GeolocateControl.FindMyLocation': t('map.whereIAm'),
+      'GeolocateControl.LocationNotAvailable': t('map.whereUnknown') },
+  });
+  map.getCanvas().setAttribute('aria-label', label);
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  await map.once('load');
+  let closed = false;
+  return { map, source, close() {
+    if (closed) return;
+    closed = true;
+    map.remove(); // with it the controls: GeolocateControl clears its position watch
+    if (source) protocol.tiles.delete(source.key);
+  } };
+}
+
+/**
  * Draw a map of ``doors`` into ``element`` (which must have a size) and resolve once its style is loaded.
  * @param {HTMLElement} element
  * @param {{basemap: Blob | null, kind?: 'vector' | 'raster', doors: Door[], onDoor?: (id: string) => void,
@@ -65,30 +134,10 @@ function setUp() {
  * @returns {Promise<MapHandle>}
  */
 export async function showMap(element, { basemap, kind = 'vector', doors, onDoor = () => {}, language = 'en' }) {
-  await setUp();
-  let source = null;
-  if (basemap) {
-    const key = `kin-basemap-${++archives}`; // a name per archive: the protocol finds it by this name
-    const archive = new PMTiles(new FileSource(new File([basemap], key)));
-    protocol.add(archive);
-    source = { archive, key, header: await archive.getHeader() };
-  }
-  const map = new maplibregl.Map({
-    container: element,
-    style: source ? basemapStyle(source, kind, language) : plainStyle(),
-    bounds: boundsOf(doors, source?.header),
-    fitBoundsOptions: { padding: 40, maxZoom: 18 },
-    attributionControl: { compact: false },
-    maxZoom: 19,
-    locale: { 'GeolocateControl.FindMyLocation': t('map.whereIAm'),
-      'GeolocateControl.LocationNotAvailable': t('map.whereUnknown') },
-  });
-  map.getCanvas().setAttribute('aria-label', t('map.label'));
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  const { map, source, close } = await baseMap(element, { basemap, kind, language, places: doors });
   // asks for the place only when tapped (no trigger() here); its watch ends with map.remove()
   map.addControl(new maplibregl.GeolocateControl({ trackUserLocation: true, showAccuracyCircle: true,
     positionOptions: { enableHighAccuracy: true } }), 'top-right');
-  await map.once('load');
   map.addSource('doors', { type: 'geojson', data: doorsData(doors) });
   map.addSource('streets', { type: 'geojson', data: streetsData(source ? [] : doors) });
   map.addLayer({ id: 'streets', type: 'symbol', source: 'streets', layout: { 'text-field': ['get', 'name'],
@@ -106,19 +155,13 @@ export async function showMap(element, { basemap, kind = 'vector', doors, onDoor
   map.on('click', 'doors', tapped);
   map.on('mouseenter', 'doors', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'doors', () => { map.getCanvas().style.cursor = ''; });
-  let closed = false;
   return {
     map,
     setDoors(next) {
       /** @type {maplibregl.GeoJSONSource} */ (map.getSource('doors')).setData(doorsData(next));
       if (!source) /** @type {maplibregl.GeoJSONSource} */ (map.getSource('streets')).setData(streetsData(next));
     },
-    close() {
-      if (closed) return;
-      closed = true;
-      map.remove(); // with it the controls: GeolocateControl clears its position watch
-      if (source) protocol.tiles.delete(source.key);
-    },
+    close,
   };
 }
 
@@ -160,7 +203,7 @@ function doorsData(doors) {
 }
 
 /** Without a basemap: each street's name once, at the middle of its doors (the label's words after the number). */
-function streetsData(doors) {
+export function streetsData(doors) {
   const streets = new Map();
   for (const door of doors.filter(placed)) {
     const name = streetOf(door.label);

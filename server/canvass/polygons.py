@@ -36,3 +36,14 @@ def shape_of(geometry: dict):
 def contains_xy(shape, longitudes: list[float], latitudes: list[float]):
     """Whether each point is inside the (prepared) shape."""
     return shapely.contains_xy(shape, longitudes, latitudes)
+
+
+OUTLINE_MARGIN = 0.00015  # degrees, about 15 m: a turf of one building (a point) or one street (a line) still shows
+
+
+def outline_of(longitudes: list[float], latitudes: list[float]) -> dict:
+    """The GeoJSON outline a map draws for a turf cut without a polygon: the convex hull of its buildings, with a
+    small margin so that dots on its edge sit inside it."""
+    hull = shapely.MultiPoint(list(zip(longitudes, latitudes, strict=True))).convex_hull
+    outline = shapely.set_precision(hull.buffer(OUTLINE_MARGIN, quad_segs=2), 1e-6)  # six decimals: about 10 cm
+    return shapely.geometry.mapping(outline)

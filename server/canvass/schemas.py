@@ -31,6 +31,28 @@ class CountSchema(Schema):
     voters = fields.Integer()
 
 
+class MapBuildingSchema(Schema):
+    latitude = fields.Float()
+    longitude = fields.Float()
+    street = fields.String()
+    doors = fields.Integer(metadata={"description": "Its households with an active voter."})
+    free = fields.Integer(metadata={"description": "Of those, the doors in no live turf: free to cut."})
+
+
+class MapTurfSchema(Schema):
+    id = fields.Integer()
+    outline = fields.Dict(allow_none=True, metadata={
+        "description": "GeoJSON: the polygon the turf was cut with, else the hull of its buildings; null when none "
+                       "of its doors has coordinates."})
+
+
+class TurfMapSchema(Schema):
+    buildings = fields.List(fields.Nested(MapBuildingSchema), metadata={
+        "description": "Buildings with coordinates and at least one door."})
+    unplaced = fields.Integer(metadata={"description": "Doors whose building has no coordinates: not on the map."})
+    turfs = fields.List(fields.Nested(MapTurfSchema), metadata={"description": "Every live turf's outline."})
+
+
 class TurfCutSchema(Schema):
     """One turf: exactly one of a precinct, streets or a polygon."""
 

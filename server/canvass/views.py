@@ -6,7 +6,7 @@ from flask_smorest import abort
 from server.audit.models import record
 from server.blueprint import Blueprint
 from server.campaigns.models import Role
-from server.canvass import corrections, quality, turfs
+from server.canvass import corrections, quality, turfmap, turfs
 from server.canvass.models import Turf
 from server.canvass.schemas import (
     CanvasserQuerySchema,
@@ -22,6 +22,7 @@ from server.canvass.schemas import (
     TurfChangeSchema,
     TurfCutSchema,
     TurfListQuerySchema,
+    TurfMapSchema,
     TurfSchema,
     WalkListSchema,
 )
@@ -136,6 +137,15 @@ class PolygonCount(MethodView):
     def post(self, data):
         """Doors and voters inside a polygon, quick enough to count live while it is drawn."""
         return turfs.count_in_polygon(current_campaign(), data["polygon"])
+
+
+@blp.route("/map")
+class TurfMap(MethodView):
+    @requires_role(Role.ORGANIZER)
+    @blp.response(200, TurfMapSchema)
+    def get(self):
+        """The console's map: the campaign's doors by building and each live turf's outline."""
+        return turfmap.map_of(current_campaign())
 
 
 @blp.route("/take")

@@ -141,6 +141,7 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/turfs/precincts"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/turfs/canvassers"): Entry(Role.ORGANIZER, 200),
     ("GET", f"{CAMPAIGN}/turfs/corrections"): Entry(Role.ORGANIZER, 200),
+    ("GET", f"{CAMPAIGN}/turfs/map"): Entry(Role.ORGANIZER, 200),
     ("POST", f"{CAMPAIGN}/turfs/count"): Entry(Role.ORGANIZER, 200, {"polygon": {"type": "Polygon", "coordinates": [
         [[-78.7, 35.7], [-78.6, 35.7], [-78.6, 35.8], [-78.7, 35.7]]]}}),
     ("POST", f"{CAMPAIGN}/turfs/take"): Entry(Role.VOLUNTEER, 200, {"token": "<take_token>"}),

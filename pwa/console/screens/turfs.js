@@ -1,9 +1,9 @@
 // /console/<id>/turfs: cut turfs (by precinct, by streets picked from the list, or N balanced turfs automatically),
 // see each with its progress, assign it to a member, hand out its take link as a QR code, print its walk list
 // (screens/turf-print.js), or delete it. Drawing a
-// turf on a map is the map's screen. Below the list: how each canvasser's doors went, and the addresses volunteers
-// found wrong at the door (ui/corrections.js). Drawing a
-// turf on a map is the map's screen (it needs the basemap); the server already counts and cuts polygons.
+// turf on a map, and seeing the turfs' progress there, is the map's screen (screens/turf-map.js), linked from here.
+// Below the list: how each canvasser's doors went, and the addresses volunteers found wrong at the door
+// (ui/corrections.js).
 import { formatDateTime, formatNumber, formatPercent, t } from '../../lib/i18n.js';
 import { confirmDialog } from '../../ui/dialog.js';
 import { Form, field, formAlert, selectField, submitButton } from '../../ui/forms.js';
@@ -257,6 +257,8 @@ export default function turfsScreen(ctx) {
     <h1 tabindex="-1">${t('console.turfs.title')}</h1>
     ${!run ? notYours() : turfs === null || areas === null ? (error ? failed(error, load) : loading()) : html`
       <p>${t('console.turfs.intro')}</p>
+      <p><a class="button secondary inline" id="turfs-map-link" href=${`/console/${run.campaign.id}/turfs/map`}>${
+        t('console.turfmap.open')}</a></p>
       ${cutForm()}
       <section aria-labelledby="turf-list-title">
         <h2 id="turf-list-title">${t('console.turfs.list')}</h2>
