@@ -32,7 +32,7 @@ class Questions(MethodView):
     @blp.arguments(QuestionCreateSchema)
     @blp.response(201, QuestionSchema)
     @blp.errors(409)
-    @blp.links(201, ChangeQuestion=("patch", "/questions/{question_id}", {"question_id": "$response.body#/id"}))
+    @blp.links(201, ChangeQuestion=("patch", "/{question_id}", {"question_id": "$response.body#/id"}))
     def post(self, data):
         """Add a question, last in the order; writes an audit event."""
         question = service.create(current_campaign(), current_membership(), data)

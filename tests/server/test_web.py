@@ -25,6 +25,22 @@ def test_openapi_document_describes_the_api(client):
     assert "/api/auth/login" in spec["paths"] and "/api/campaigns/{campaign_id}/invites" in spec["paths"]
 
 
+def test_every_link_in_the_openapi_document_leads_to_an_operation_in_it(client):
+    """A client (and the fuzzer's stateful tests) follows a response's links: one to a path that is not there
+    (a survey question's once named /questions/questions/{id}) is a broken promise."""
+    spec = client.get("/api/openapi.json").json
+    links = [(f"{method.upper()} {path} {status}", name, link["operationRef"])
+             for path, methods in spec["paths"].items() for method, operation in methods.items()
+             if isinstance(operation, dict)  # not a path's shared "parameters"
+             for status, response in operation.get("responses", {}).items()
+             for name, link in response.get("links", {}).items()]
+    assert len(links) >= 10
+    for where, name, ref in links:
+        path, method = ref.removeprefix("#/paths/").rsplit("/", 1)
+        path = path.replace("~1", "/").replace("~0", "~")
+        assert method in spec["paths"].get(path, {}), f"{where}: link {name} leads to {method.upper()} {path}"
+
+
 def test_interactive_docs_load_their_assets_from_this_server(client):
     response = client.get("/api/docs")
     page = response.get_data(as_text=True)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 
 from server.auth.models import User
 from server.campaigns.models import Campaign
@@ -31,14 +31,21 @@ def _record(campaign_id, owner_id, entity, values, deleted=False, seq=1, stamps=
                       seq=seq)
 
 
+def _insert_as_then(model, **values) -> None:
+    """A row naming only these columns, with their types: a Core insert of the model's own table would also send the
+    Python defaults of columns added after that revision (the campaign's volunteer_recruiting)."""
+    columns = model.__table__.c
+    db.session.execute(table(model.__tablename__, *(column(name, columns[name].type) for name in values))
+                       .insert().values(**values))
+
+
 def test_the_upgrade_copies_every_synced_conversation(database_before_the_read_model):
     app = database_before_the_read_model
     with app.app_context():
         # Campaign's columns as they were at that revision (van_mapping came later)
-        db.session.execute(Campaign.__table__.insert().values(
-            id=1, name="Before", phone_region="US", time_zone="America/New_York", issue_tags=["housing", "schools"],
-            talking_points={}, match_prefix_bits=16, match_daily_quota=10, match_daily_card_quota=10,
-            created_at=datetime.now(UTC)))
+        _insert_as_then(Campaign, id=1, name="Before", phone_region="US", time_zone="America/New_York",
+                        issue_tags=["housing", "schools"], talking_points={}, message_template={}, match_prefix_bits=16,
+                        match_daily_quota=10, match_daily_card_quota=10, created_at=datetime.now(UTC))
         user = User(email="v@example.org", password_hash="x", display_name="V", language="en")
         db.session.add(user)
         # the voter's columns as they were at that revision too (coordinates came later)
