@@ -42,6 +42,12 @@ def conversations_file(campaign: Campaign, membership: Membership, since: str | 
     return files.stream(export, f"conversations-{export.id}.csv", header, rows, {})
 
 
+def _header_text(text: str) -> str:
+    """``text`` in ASCII, anything else escaped as Python writes it (a question's “ as \\u201c): a header carries
+    Latin-1 at most, and gunicorn refused the whole answer (a 500) for an organizer's question written in more."""
+    return text.encode("unicode_escape").decode("ascii")
+
+
 def van_file(campaign: Campaign, membership: Membership, since: str | None) -> Response:
     layout = van.layout(campaign.van_mapping, campaign.issue_tags or [], surveys.for_van(campaign.id))
     omitted = []
@@ -57,7 +63,7 @@ def van_file(campaign: Campaign, membership: Membership, since: str | None) -> R
     export = service.start(membership, ExportKind.VAN, since, False, omitted=left_out)
     header, rows = files.van(export, campaign, layout)
     return files.stream(export, f"van-canvass-results-{export.id}.csv", header, rows,
-                        {"X-Kin-Omitted": "; ".join(omitted)})
+                        {"X-Kin-Omitted": _header_text("; ".join(omitted))})
 
 
 @blp.route("/conversations.csv")

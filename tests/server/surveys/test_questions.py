@@ -209,6 +209,13 @@ def test_the_van_export_carries_mapped_answers_and_says_which_questions_it_leave
     assert "question \"How will you vote?\" (no survey question mapped)" in omitted
 
 
+def test_the_header_of_what_is_left_out_is_ascii_whatever_a_question_is_written_in(client, camp):
+    camp.ask(label="¿Votarás? “Sí” 🗳", kind="yes_no")
+    omitted, _, _ = van_rows(client, camp)
+    assert omitted.isascii()  # gunicorn answers 500 for a header it cannot send as Latin-1
+    assert '\\u201cS\\xed\\u201d \\U0001f5f3' in omitted
+
+
 @pytest.mark.parametrize(("mapping", "where"), [
     ({"999999": {"question": "Yard Sign"}}, ["999999"]),
     ({"<sign>": {"question": "Yard Sign", "responses": {"maybe": "Maybe"}}}, ["<sign>", "responses", "maybe"]),
