@@ -17,7 +17,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -112,13 +111,9 @@ def bench_idle(browser, site: pwa.Site, campaign_id: int) -> None:
 def main() -> None:
     load = os.getloadavg()
     print(f"CPU: {os.cpu_count()} cores, load average {load[0]:.2f} (other work skews these numbers)")
-    scratch = Path(tempfile.mkdtemp(prefix="kin-bench-maps-"))
-    os.environ["TMPDIR"] = str(scratch)
-    tempfile.tempdir = None
-    site = pwa.Site(scratch)
+    scratch = pwa.scratch("kin-bench-maps-")
+    site = pwa.Site(scratch, instance=True)
     try:
-        site.app.config["INSTANCE_PATH"] = str(scratch)
-        site.app.instance_path = str(scratch)
         with site.app.app_context():
             campaign = db.session.execute(db.select(Campaign)).scalars().first()
             install_file(campaign, write_town(scratch / "town.pmtiles", min_zoom=0, max_zoom=15), None)

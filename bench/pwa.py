@@ -224,11 +224,22 @@ def gzipped(app):
     return middleware
 
 
-class Site:
-    """Kin in threads on two local ports: as Flask serves it (uncompressed) and gzipped; one SQLite database."""
+def scratch(prefix: str) -> Path:
+    """A throwaway folder that is also $TMPDIR: Chromium, Lighthouse and chrome-launcher leave profiles there."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None
+    return folder
 
-    def __init__(self, folder: Path):
+
+class Site:
+    """Kin in threads on two local ports: as Flask serves it (uncompressed) and gzipped; one SQLite database in
+    ``folder``, which with ``instance`` also holds what the app keeps in its instance folder (basemaps)."""
+
+    def __init__(self, folder: Path, instance: bool = False):
         self.app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'kin.sqlite3'}"})
+        if instance:
+            self.app.config["INSTANCE_PATH"] = self.app.instance_path = str(folder)
         with self.app.app_context():
             logging.disable(logging.INFO)  # alembic's per-migration lines
             upgrade()
@@ -703,13 +714,10 @@ def main() -> None:
     started = time.perf_counter()
     load = os.getloadavg()
     print(f"CPU: {os.cpu_count()} cores, load average {load[0]:.2f} (other work skews these numbers)")
-    # Chromium, Lighthouse and chrome-launcher leave profiles in $TMPDIR: give them one that is removed at the end
-    scratch = Path(tempfile.mkdtemp(prefix="kin-bench-pwa-"))
-    os.environ["TMPDIR"] = str(scratch)
-    tempfile.tempdir = None
+    folder = scratch("kin-bench-pwa-")
     site = None
     try:
-        site = Site(scratch)
+        site = Site(folder)
         with sync_playwright() as playwright:
             if "import" in parts or "js" in parts:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -721,11 +729,11 @@ def main() -> None:
                 finally:
                     browser.close()
             if "lighthouse" in parts:
-                bench_lighthouse(playwright, site, scratch)
+                bench_lighthouse(playwright, site, folder)
     finally:
         if site:
             site.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
     load = os.getloadavg()
     print(f"\nCPU: load average {load[0]:.2f} at the end; {time.perf_counter() - started:.0f} s in all")
 

@@ -24,7 +24,6 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -262,13 +261,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="fresh phones taking the turf, at each rate")
     args = parser.parse_args()
     print(f"CPU: {os.cpu_count()} cores, {load()}")
-    scratch = Path(tempfile.mkdtemp(prefix="kin-bench-walk-"))
-    os.environ["TMPDIR"] = str(scratch)
-    tempfile.tempdir = None
-    site = pwa.Site(scratch)
+    scratch = pwa.scratch("kin-bench-walk-")
+    site = pwa.Site(scratch, instance=True)
     try:
-        site.app.config["INSTANCE_PATH"] = str(scratch)
-        site.app.instance_path = str(scratch)
         campaign_id, turf_id = make_turf(site, args.doors, scratch)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=pwa.CHROMIUM, args=pwa.CHROMIUM_ARGS)

@@ -205,7 +205,8 @@ export default function doorScreen(ctx) {
   /** After a voter's visit: what more to tell of it (optional), and, after a talk, the offer to stay in touch. */
   function afterVisit(voter, visit) {
     if (visit.values.result !== 'talked') return nothing;
-    return html`${survey(visit)}${stayInTouch(voter, visit)}${inviteToVolunteer(visit)}${shareCard(visit)}${
+    return html`${survey(visit)}${stayInTouch(voter, visit)}${offer(visit, 'invited', recruiting, 'door.invite.onVisit', 'door.invite.saved')}${
+      offer(visit, 'shared_card', myCard, 'card.savedOnVisit', 'door.details.saved')}${
       detailsForm(visit)}${fixForm(visit)}`;
   }
 
@@ -236,13 +237,14 @@ export default function doorScreen(ctx) {
     </div>`;
   }
 
-  /** The volunteer's recruit link as a QR code, offered; "They scanned it" records `invited` on the visit. */
-  function inviteToVolunteer(visit) {
+  /** Something a volunteer shows as a QR code after a talk (their recruit link, their own card), offered and never
+   * assumed: the share's confirm ("They scanned it", "They saved my card") adds ``choice`` to the visit's `agreed_to`. */
+  function offer(visit, choice, share, doneKey, savedKey) {
     const agreed = visit.values.agreed_to ?? [];
-    if (agreed.includes('invited')) return html`<p class="in-touch">${t('door.invite.onVisit')}</p>`;
-    return recruiting.view(`invite-${visit.entity_id}`, async () => {
-      await keep(visit.entity_id, { agreed_to: [...new Set([...agreed, 'invited'])] });
-      ctx.toasts.show('door.invite.saved', { duration: 4000 });
+    if (agreed.includes(choice)) return html`<p class="in-touch">${t(doneKey)}</p>`;
+    return share.view(`${choice}-${visit.entity_id}`, async () => {
+      await keep(visit.entity_id, { agreed_to: [...new Set([...agreed, choice])] });
+      ctx.toasts.show(savedKey, { duration: 4000 });
     });
   }
 
@@ -278,16 +280,6 @@ export default function doorScreen(ctx) {
         <button type="submit" class="button secondary">${t('door.fix.save')}</button>
       </form>
     </details>`;
-  }
-
-  /** The volunteer's own card as a QR code; "They saved my card" records it on the visit. */
-  function shareCard(visit) {
-    const agreed = visit.values.agreed_to ?? [];
-    if (agreed.includes('shared_card')) return html`<p class="in-touch">${t('card.savedOnVisit')}</p>`;
-    return myCard.view(`card-${visit.entity_id}`, async () => {
-      await keep(visit.entity_id, { agreed_to: [...new Set([...agreed, 'shared_card'])] });
-      ctx.toasts.show('door.details.saved', { duration: 3000 });
-    });
   }
 
   function stayInTouch(voter, visit) {
