@@ -1,7 +1,8 @@
 """Door to door on paper, in Chromium: the printable walk list (from the phone's walk list and from the console's
-turf) in the walk list's own order, with a box per voter per result and nothing of the app on paper; a paper
-sheet entered afterwards on a phone offline, each visit reaching the server once with the sheet's time; and no
-sheet of a turf the volunteer does not hold."""
+turf) in the walk list's own order, with a box per voter per result, a blank per campaign question and nothing of
+the app on paper; a paper sheet entered afterwards on a phone offline, answers to the campaign's questions
+included, each visit reaching the server once with the sheet's time; and no sheet of a turf the volunteer does
+not hold."""
 
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from server.campaigns.models import Role
 from server.canvass.models import DoorVisit
 from server.extensions import db
+from server.surveys.models import DoorAnswer, SurveyQuestion
 from tests.pwa.conftest import idb_all, sign_in, wait_for_service_worker
 from tests.pwa.test_console import axe, console_sign_in, unique
 from tests.pwa.test_doors import SIZES, Canvass, take_offline
@@ -20,6 +22,19 @@ from tests.pwa.test_doors import SIZES, Canvass, take_offline
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-paper")
 RESULTS = ["talked", "not_home", "refused", "come_back", "moved", "other"]
+SIGN = "Can we put a sign in your yard?"
+VOTE = "How will you vote?"
+
+
+def ask(live_server, campaign_id) -> dict[str, str]:
+    """The campaign's two questions for the door (a yes/no and a choice), by their words: their ids."""
+    with live_server.app.app_context():
+        questions = [SurveyQuestion(campaign_id=campaign_id, label=SIGN, kind="yes_no", options=[], position=0),
+                     SurveyQuestion(campaign_id=campaign_id, label=VOTE, kind="choice",
+                                    options=["Early", "By mail", "On the day"], position=1)]
+        db.session.add_all(questions)
+        db.session.commit()
+        return {question.label: str(question.id) for question in questions}
 
 
 def shoot(page, name, full_page=True):
@@ -64,6 +79,7 @@ def assert_only_the_sheet_prints(page, chrome, pdf):
 def test_the_printed_sheet_keeps_the_walk_lists_order_with_a_box_per_voter_per_result(page, live_server, tmp_path):
     town = Canvass(live_server, tmp_path, doors=8)
     turf, _ = town.turf("Mill Street", range(101, 109), holder=town.membership(town.volunteer))
+    ask(live_server, town.campaign)
     take_offline(page, town)
     page.goto(f"/doors/{town.campaign}/{turf}")
     runs, doors = walk_order(page)
@@ -74,6 +90,9 @@ def test_the_printed_sheet_keeps_the_walk_lists_order_with_a_box_per_voter_per_r
     expect(page.locator("#sheet-privacy-notice")).to_contain_text("personal data on paper")
     assert_boxes_per_voter(page, 12)  # one voter at odd numbers, two at even
     expect(page.locator(".sheet-door .sheet-nobody .box")).to_have_count(8)
+    expect(page.locator(".sheet-questions li")).to_have_text([
+        "Q1 Can we put a sign in your yard? (Yes · No)", "Q2 How will you vote? (Early · By mail · On the day)"])
+    expect(page.locator(".sheet-notes").first.locator(".sheet-answer")).to_have_text(["Q1", "Q2"])
     assert_only_the_sheet_prints(page, ["header.bar", "#nav", ".sheet-tools", "#toasts"], "print-app-en.pdf")
 
     organizer = unique("organizer")
@@ -118,6 +137,7 @@ def talked(door, support, nth=0):
 def test_a_volunteer_enters_a_paper_sheet_offline_and_each_visit_reaches_the_server_once(page, live_server, tmp_path):
     town = Canvass(live_server, tmp_path, doors=8)
     turf, _ = town.turf("Mill Street", range(101, 109), holder=town.membership(town.volunteer))
+    ids = ask(live_server, town.campaign)
     take_offline(page, town)
     wait_for_service_worker(page)
     sheet_time = (datetime.now() - timedelta(days=1)).replace(hour=18, minute=30).strftime("%Y-%m-%dT%H:%M")
@@ -134,11 +154,21 @@ def test_a_volunteer_enters_a_paper_sheet_offline_and_each_visit_reaches_the_ser
         # odd side first (one voter each), then the even side (two each), as the sheet lists them
         doors.nth(0).locator(".household").click()  # door 1: nobody home
         expect(doors.nth(0).locator(".household")).to_have_attribute("aria-pressed", "true")
-        talked(doors.nth(1), 2)  # door 2: a talk, leaning support
+        talked(doors.nth(1), 2)  # door 2: a talk, leaning support, and the sheet's answers to both questions
+        survey = doors.nth(1).locator(".paper-voter .survey")
+        expect(survey.locator(".question-label")).to_have_text([SIGN, VOTE])
+        survey.locator(f"[data-question='{ids[SIGN]}'][data-answer=yes]").click()
+        survey.locator(f"[data-question='{ids[VOTE]}'][data-answer='By mail']").click()
+        expect(survey.locator("[aria-pressed=true]")).to_have_text(["Yes", "By mail"])
         chip(doors.nth(2), "refused")  # door 3: a refusal
-        voter = chip(doors.nth(3), "not_home")  # door 4: a wrong tap, then the right one: the same visit
+        voter = chip(doors.nth(3), "talked")  # door 4: a wrong tap with an answer, then the right one: the same
+        voter.locator(f"[data-question='{ids[SIGN]}'][data-answer=no]").click()  # visit, and the answer goes
+        expect(voter.locator("[aria-pressed=true][data-answer]")).to_have_count(1)
+        chip(doors.nth(3), "not_home")
+        expect(voter.locator(".survey")).to_have_count(0)
         talked(doors.nth(3), 1)
         expect(voter.locator("[data-result=not_home]")).to_have_attribute("aria-pressed", "false")
+        expect(voter.locator("[aria-pressed=true][data-answer]")).to_have_count(0)
         talked(doors.nth(4), 5)  # door 5, two voters: one talks, the other was moved away
         chip(doors.nth(4), "moved", nth=1)
         doors.nth(5).locator(".household").click()  # door 6: nobody home
@@ -169,6 +199,11 @@ def test_a_volunteer_enters_a_paper_sheet_offline_and_each_visit_reaches_the_ser
     with live_server.app.app_context():
         rows = db.session.execute(select(DoorVisit).where(DoorVisit.campaign_id == town.campaign)).scalars().all()
         assert len(rows) == 10  # once each, in the read model the console counts from
+        answers = db.session.execute(select(DoorAnswer.question_id, DoorAnswer.answer).where(
+            DoorAnswer.campaign_id == town.campaign)).all()
+        assert sorted((str(question), answer) for question, answer in answers) == sorted([
+            (ids[SIGN], "yes"), (ids[VOTE], "By mail")])
+    assert [v["answers"] for v in visits if v.get("answers")] == [{ids[SIGN]: "yes", ids[VOTE]: "By mail"}]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -176,6 +211,7 @@ def test_a_volunteer_enters_a_paper_sheet_offline_and_each_visit_reaches_the_ser
 def test_the_paper_screens_have_no_violations(browser, base_url, live_server, tmp_path, size, language):
     town = Canvass(live_server, tmp_path, doors=6, basemap=False)
     turf, _ = town.turf("Mill Street", range(101, 107), holder=town.membership(town.volunteer))
+    ask(live_server, town.campaign)
     organizer = unique("organizer")
     live_server.member(town.campaign, organizer, role=Role.ORGANIZER, name="Olga Organizer")
     context = browser.new_context(base_url=base_url, bypass_csp=True, **SIZES[size])  # axe is an inline script
@@ -214,9 +250,11 @@ def test_the_paper_screens_have_no_violations(browser, base_url, live_server, tm
         scanned("paper entry")
         doors.nth(0).locator(".household").click()
         talked(doors.nth(1), 2)
+        doors.nth(1).locator(".survey [data-answer=yes]").click()
+        expect(doors.nth(1).locator(".survey [data-answer=yes]")).to_have_attribute("aria-pressed", "true")
         expect(page.locator(".paper-voter .state").first).to_be_visible()
         shot("paper-talked")
-        scanned("paper entry, a household not home and a talk with its support level")
+        scanned("paper entry, a household not home and a talk with its support level and an answer")
 
         page.context.clear_cookies()
         page.evaluate("localStorage.clear()")

@@ -21,6 +21,7 @@ import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOf
 import { CardShare } from '../ui/my-card.js';
 import { RecruitShare } from '../ui/recruit-share.js';
 import { rejectionLines } from '../ui/rejections.js';
+import { surveyChips } from '../ui/survey.js';
 
 export const title = 'door.title';
 
@@ -210,31 +211,15 @@ export default function doorScreen(ctx) {
       detailsForm(visit)}${fixForm(visit)}`;
   }
 
-  /** The campaign's own questions, each optional: a tap answers it, the same tap again takes the answer back. */
+  /** The campaign's own questions, each optional; an answer is kept at once as one more op on the visit. */
   function survey(visit) {
-    const questions = found.list.questions?.survey ?? [];
-    if (!questions.length) return nothing;
-    const answers = answering.get(visit.entity_id) ?? visit.values.answers ?? {};
-    const answer = async (question, option) => {
-      const next = { ...(answering.get(visit.entity_id) ?? visit.values.answers ?? {}) };
-      if (next[question.id] === option) delete next[question.id];
-      else next[question.id] = option;
-      answering.set(visit.entity_id, next);
-      ctx.update();
-      await keep(visit.entity_id, { answers: next });
-    };
-    const id = `survey-${visit.entity_id}`;
-    return html`<div class="survey" id=${id}>
-      <p class="step-title">${t('door.questions.title')}</p>
-      ${questions.map((question) => html`<div class="survey-question">
-        <p class="question-label" id=${`${id}-${question.id}`}>${question.label}</p>
-        <div class="chips" role="group" aria-labelledby=${`${id}-${question.id}`}>${question.options.map((option) =>
-          html`<button type="button" class="chip answer" data-question=${question.id} data-answer=${option}
-            aria-pressed=${answers[question.id] === option ? 'true' : 'false'}
-            @click=${() => answer(question, option)}>${question.kind === 'yes_no' ? t(`door.questions.${option}`)
-            : option}</button>`)}</div>
-      </div>`)}
-    </div>`;
+    return surveyChips({ id: `survey-${visit.entity_id}`, questions: found.list.questions?.survey ?? [],
+      answers: answering.get(visit.entity_id) ?? visit.values.answers ?? {},
+      onAnswer: async (next) => {
+        answering.set(visit.entity_id, next);
+        ctx.update();
+        await keep(visit.entity_id, { answers: next });
+      } });
   }
 
   /** Something a volunteer shows as a QR code after a talk (their recruit link, their own card), offered and never

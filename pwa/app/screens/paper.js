@@ -1,7 +1,7 @@
 // /doors/<campaign>/<turf>/paper: a printed sheet (print.js) entered afterwards, from the walk list kept on this
-// phone, so offline too. One row per voter in the sheet's order with one-tap result chips (and the support level,
-// after Talked), a "whole household not home" per door, and one time for the whole sheet, picked once (now by
-// default). Each tap is a door_visit kept at once, as the door screen keeps them (pwa/app/door-visits.js), sent by
+// phone, so offline too. One row per voter in the sheet's order with one-tap result chips (and the support level
+// and the campaign's questions, after Talked), a "whole household not home" per door, and one time for the whole
+// sheet, picked once (now by default). Each tap is a door_visit kept at once, as the door screen keeps them (pwa/app/door-visits.js), sent by
 // the sync loop exactly once. A tap is never taken back, only changed: another chip changes the same visit, even
 // once it is sent, so the server ends up with one visit per voter per sheet.
 import { pendingOps } from '../../lib/db.js';
@@ -13,6 +13,7 @@ import { keepVisit, visitFields } from '../door-visits.js';
 import { visitsByHousehold, walkListOf } from '../doors.js';
 import { addressOf, streetRuns } from '../streets.js';
 import { fieldText, localInput } from '../ui/entity-form.js';
+import { surveyChips } from '../ui/survey.js';
 import { SUPPORT_LEVELS, sheetName } from '../walk-sheet.js';
 
 export const title = 'paper.title';
@@ -74,8 +75,10 @@ export default function paperScreen(ctx) {
 
   function result(householdId, voter, value, current) {
     if (value === current.result) return; // the same chip again: nothing to change
-    // a support level belongs to a talk: one given goes when the result becomes another
-    const fields = current.support != null && value !== 'talked' ? { result: value, support: null } : { result: value };
+    // a support level and answers belong to a talk: those given go when the result becomes another
+    const fields = { result: value };
+    if (value !== 'talked' && current.support != null) fields.support = null;
+    if (value !== 'talked' && Object.keys(current.answers ?? {}).length) fields.answers = {};
     tap(householdId, voter.id, fields);
   }
 
@@ -156,7 +159,9 @@ export default function paperScreen(ctx) {
           aria-pressed=${current.support === level ? 'true' : 'false'}
           @click=${() => tap(door.household_id, voter.id, { support: current.support === level ? null : level })}>${
           fieldText('door_visit', 'support', level)}</button>`)}
-      </div>` : nothing}
+      </div>
+      ${surveyChips({ id: `${id}-survey`, questions: list.questions?.survey ?? [], answers: current.answers ?? {},
+        onAnswer: (answers) => tap(door.household_id, voter.id, { answers }) })}` : nothing}
       ${visit.id ? stateLine(visit.id) : nothing}
     </li>`;
   }

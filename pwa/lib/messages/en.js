@@ -349,6 +349,7 @@ export default {
   'sheet.result': 'Result',
   'sheet.support': 'Support',
   'sheet.supportScale': '1 strong support … 5 strong oppose',
+  'sheet.question': ({ n }) => `Q${n}`,
   'sheet.notes': 'Notes:',
   'sheet.nobodyHome': 'Nobody home',
   'sheet.voterAge': ({ name, age }) => `${name}, ${age}`,

@@ -355,6 +355,7 @@ export default {
   'sheet.result': 'Resultado',
   'sheet.support': 'Apoyo',
   'sheet.supportScale': '1 apoyo firme … 5 firmemente en contra',
+  'sheet.question': ({ n }) => `P${n}`,
   'sheet.notes': 'Notas:',
   'sheet.nobodyHome': 'No hay nadie',
   'sheet.voterAge': ({ name, age }) => `${name}, ${age} años`,
