@@ -43,6 +43,22 @@ def add_question(page, label, options=()):
     expect(page.locator("#question-list .question")).to_have_count(before + 1)
 
 
+def change_question(page, nth, label=None, options=None):
+    """Change the ``nth`` question's words or options with its edit form, and wait for the list to show it."""
+    question = page.locator("#question-list .question").nth(nth)
+    if not question.locator("#question-edit-form").count():
+        question.locator(".edit").click()
+    form = question.locator("#question-edit-form")
+    if label is not None:
+        form.locator("#question-edit-label").fill(label)
+    if options is not None:
+        form.locator("#question-edit-options").fill("\n".join(options))
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#question-edit-form")).to_have_count(0)
+    if label is not None:
+        expect(page.locator("#question-list .question").nth(nth).locator("h3")).to_have_text(label)
+
+
 def wait_until_sent(page):
     for _ in range(300):
         if not idb_all(page, "outbox"):
@@ -62,9 +78,13 @@ def test_questions_made_in_the_console_are_answered_offline_and_reach_the_van_fi
         console_sign_in(desk, owner)
         desk.goto(f"/console/{town.campaign}/settings")
         expect(desk.locator("#questions-none")).to_be_visible()
-        add_question(desk, SIGN)
-        add_question(desk, VOTE, VOTE_OPTIONS)
+        add_question(desk, "Can we put a sign in your garden?")
+        add_question(desk, VOTE, VOTE_OPTIONS[:2])
+        change_question(desk, 0, label=SIGN)  # reworded before any visit: the same question
+        change_question(desk, 1, options=VOTE_OPTIONS)  # unanswered, so its options can still change
         expect(desk.locator("#question-list h3")).to_have_text([SIGN, VOTE])
+        expect(desk.locator("#question-list .question").nth(1).locator(".question-answers li")).to_have_count(
+            len(VOTE_OPTIONS))
         with live_server.app.app_context():
             ids = {q.label: str(q.id) for q in db.session.execute(select(SurveyQuestion).where(
                 SurveyQuestion.campaign_id == town.campaign)).scalars()}
@@ -85,7 +105,10 @@ def test_questions_made_in_the_console_are_answered_offline_and_reach_the_van_fi
             survey.locator(f"[data-question='{ids[VOTE]}'][data-answer=Early]").click()
             survey.locator(f"[data-question='{ids[VOTE]}'][data-answer='By mail']").click()  # changed their mind
             expect(survey.locator("[aria-pressed=true]")).to_have_text(["Yes", "By mail"])
-            page.wait_for_timeout(300)  # the last op written
+            for _ in range(100):  # the last tap's op is written after its chip is drawn pressed
+                if len(idb_all(page, "outbox")) == 4:
+                    break
+                page.wait_for_timeout(50)
             assert len(idb_all(page, "outbox")) == 4  # the talk, then each tap: sent once back online
         finally:
             page.context.set_offline(False)
@@ -119,6 +142,16 @@ def test_questions_made_in_the_console_are_answered_offline_and_reach_the_van_fi
         assert (row["Result"], row["Support"], row["Yard Sign"], row["Vote Plan"]) == (
             "Canvassed", "Lean Support", "Yes", "Mail")
         assert header.index("Yard Sign") < header.index("Vote Plan")
+
+        desk.goto(f"/console/{town.campaign}/settings")  # answered: its words can change, its options cannot
+        question = desk.locator("#question-list .question").nth(1)
+        question.locator(".edit").click()
+        expect(question.locator("#question-edit-locked")).to_contain_text("options stay as they are")
+        expect(question.locator("#question-edit-options")).to_have_count(0)
+        change_question(desk, 1, label="How will you cast your vote?")
+        expect(desk.locator("#question-list h3")).to_have_text([SIGN, "How will you cast your vote?"])
+        with live_server.app.app_context():
+            assert db.session.get(SurveyQuestion, int(ids[VOTE])).options == VOTE_OPTIONS
     finally:
         desk.context.close()
 
@@ -161,6 +194,12 @@ def test_the_question_editor_and_a_door_with_questions_have_no_violations(browse
         expect(page.locator("#question-form-alert")).not_to_be_empty()
         shoot(page, f"console-questions-{size}-{language}")
         assert axe(page) == [], "the question editor"
+        page.locator("#question-list .question").nth(1).locator(".edit").click()  # the choice: its options
+        page.locator("#question-edit-label").fill("")
+        page.locator("#question-edit-form button[type=submit]").click()  # emptied: its error, drawn
+        expect(page.locator("#question-edit-form [aria-invalid=true]")).to_have_count(1)
+        shoot(page, f"console-question-edit-{size}-{language}")
+        assert axe(page) == [], "a question's edit form"
         page.goto(f"/console/{town.campaign}/exports")
         expect(page.locator("#van-survey")).to_be_visible()
         shoot(page, f"console-van-questions-{size}-{language}")

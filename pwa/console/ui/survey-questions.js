@@ -1,7 +1,8 @@
 // The campaign's own questions for the door (yes/no, or a choice of 2 to 8 options), on the Settings screen beside
 // the issues and talking points, the other things a volunteer is offered after a talk. Organizers and owners add,
-// order and retire them (each change audited on the server); a retired question leaves new walk lists and keeps its
-// answers, and one that has answers cannot be deleted. Each shows how visits answered it.
+// reword, order and retire them (each change audited on the server); a retired question leaves new walk lists and
+// keeps its answers, and one that has answers can neither change its options nor be deleted. Each shows how
+// visits answered it.
 import { t } from '../../lib/i18n.js';
 import { confirmDialog } from '../../ui/dialog.js';
 import { Form, explain, field, formAlert, selectField, submitButton, textareaField } from '../../ui/forms.js';
@@ -25,6 +26,9 @@ export class SurveyQuestions {
     this.ctx = ctx;
     this.campaignId = campaignId;
     this.form = new Form(ctx, 'question-form');
+    this.editForm = new Form(ctx, 'question-edit-form');
+    /** @type {number | null} the question whose words are being changed */
+    this.editing = null;
     /** @type {object[] | null} */
     this.questions = null;
     this.error = null;
@@ -43,20 +47,27 @@ export class SurveyQuestions {
     this.ctx.update();
   }
 
-  add(/** @type {SubmitEvent} */ event) {
-    event.preventDefault();
-    if (!this.form.check()) return;
-    const controls = /** @type {import('../../ui/forms.js').Controls} */ (this.form.element.elements);
+  /** The question a form holds ({label, kind, options}), or null when its options are not 2 to 8 (said there). */
+  read(form, kind) {
+    const controls = /** @type {import('../../ui/forms.js').Controls} */ (form.element.elements);
     const value = (name) => /** @type {HTMLInputElement} */ (controls.namedItem(name))?.value ?? '';
-    const question = { label: value('label').trim(), kind: value('kind') };
-    if (question.kind === 'choice') {
+    const question = { label: value('label').trim(), kind };
+    if (kind === 'choice' && controls.namedItem('options')) {
       const options = lines(value('options'));
       if (options.length < 2 || options.length > MAX_OPTIONS) {
-        this.form.show(new Map([['options', ['console.questions.error.options', { max: MAX_OPTIONS }]]]));
-        return;
+        form.show(new Map([['options', ['console.questions.error.options', { max: MAX_OPTIONS }]]]));
+        return null;
       }
       question.options = options;
     }
+    return question;
+  }
+
+  add(/** @type {SubmitEvent} */ event) {
+    event.preventDefault();
+    if (!this.form.check()) return;
+    const question = this.read(this.form, this.kind);
+    if (!question) return;
     this.form.submit(async () => {
       await addQuestion(this.campaignId, question);
       this.form.clear();
@@ -65,6 +76,32 @@ export class SurveyQuestions {
       this.ctx.toasts.show('console.questions.added', { duration: 4000 });
       await this.load();
     }, { 409: 'console.questions.error.tooMany' });
+  }
+
+  /** New words, or new options while no visit has answered: only what changed is sent. */
+  save(/** @type {SubmitEvent} */ event, question) {
+    event.preventDefault();
+    if (!this.editForm.check()) return;
+    const edited = this.read(this.editForm, question.kind);
+    if (!edited) return;
+    const changes = {};
+    if (edited.label !== question.label) changes.label = edited.label;
+    if (edited.options && edited.options.join('\n') !== question.options.join('\n')) changes.options = edited.options;
+    this.editForm.submit(async () => {
+      if (Object.keys(changes).length) {
+        await changeQuestion(this.campaignId, question.id, changes);
+        this.ctx.toasts.show('console.questions.changed', { values: { label: edited.label }, duration: 4000 });
+      }
+      this.editing = null;
+      await this.load();
+    }, { 409: 'console.questions.error.answered' });
+  }
+
+  edit(question) {
+    this.editing = question?.id ?? null;
+    this.editForm.clear();
+    this.ctx.update();
+    if (question) document.getElementById('question-edit-label')?.focus();
   }
 
   /** A change from the list (move, retire, bring back); a refusal is said above the list. */
@@ -110,7 +147,10 @@ export class SurveyQuestions {
         <li class="question" data-question=${q.id}>
           <h3 id=${`question-${q.id}`}>${q.label}</h3>
           ${this.facts(q)}
-          <div class="actions-row" role="group" aria-labelledby=${`question-${q.id}`}>
+          ${this.editing === q.id ? this.changeForm(q) : html`<div class="actions-row" role="group"
+            aria-labelledby=${`question-${q.id}`}>
+            <button type="button" class="button secondary inline edit" @click=${() => this.edit(q)}>${
+              t('console.questions.edit')}</button>
             ${i > 0 ? html`<button type="button" class="button secondary inline move-up"
               @click=${() => this.change(q, { position: i - 1 })}>${t('console.questions.up')}</button>` : nothing}
             ${i < active.length - 1 ? html`<button type="button" class="button secondary inline move-down"
@@ -119,7 +159,7 @@ export class SurveyQuestions {
               { retired: true }, 'console.questions.retired.toast')}>${t('console.questions.retire')}</button>
             ${this.answeredCount(q) ? nothing : html`<button type="button" class="button secondary inline delete"
               @click=${() => this.remove(q)}>${t('console.questions.delete')}</button>`}
-          </div>
+          </div>`}
         </li>`)}</ol>` : html`<p id="questions-none">${t('console.questions.none')}</p>`}
       ${retired.length ? html`<details class="fold" id="questions-retired">
         <summary>${t('console.questions.retired', { n: retired.length })}</summary>
@@ -145,6 +185,38 @@ export class SurveyQuestions {
         t('console.questions.count', { n: question.answered?.[answer] ?? 0 })}</li>`)}</ul>`;
   }
 
+  /** The words: the same field to add a question and to change one. */
+  labelField(form, prefix, question = null) {
+    return field(form, { id: `${prefix}-label`, name: 'label', label: 'console.questions.label',
+      hint: 'console.questions.label.hint', required: true, maxlength: '120', value: question?.label ?? '' });
+  }
+
+  /** A choice's options, or why they cannot change once visits have answered. */
+  optionsField(form, prefix, kind, question = null) {
+    if (kind !== 'choice') return nothing;
+    if (question && this.answeredCount(question)) {
+      return html`<p class="hint" id=${`${prefix}-locked`}>${t('console.questions.optionsLocked')}</p>`;
+    }
+    return textareaField(form, { id: `${prefix}-options`, name: 'options', label: 'console.questions.options',
+      hint: 'console.questions.options.hint', rows: '4', value: question?.options.join('\n') ?? '' });
+  }
+
+  changeForm(question) {
+    const form = this.editForm;
+    return html`<form id="question-edit-form" novalidate aria-labelledby="question-edit-title"
+      @submit=${(e) => this.save(e, question)}>
+      <h4 id="question-edit-title">${t('console.questions.edit.title')}</h4>
+      ${this.labelField(form, 'question-edit', question)}
+      ${this.optionsField(form, 'question-edit', question.kind, question)}
+      ${formAlert(form)}
+      <div class="actions-row">
+        ${submitButton(form, 'console.questions.save', 'console.saving', 'button inline')}
+        <button type="button" class="button secondary inline cancel" @click=${() => this.edit(null)}>${
+          t('console.questions.cancel')}</button>
+      </div>
+    </form>`;
+  }
+
   addForm() {
     const { form } = this;
     return html`<form id="question-form" novalidate aria-labelledby="question-form-title" @submit=${(e) => this.add(e)}
@@ -156,12 +228,10 @@ export class SurveyQuestions {
         }
       }}>
       <h3 id="question-form-title">${t('console.questions.add.title')}</h3>
-      ${field(form, { id: 'question-label', name: 'label', label: 'console.questions.label',
-        hint: 'console.questions.label.hint', required: true, maxlength: '120' })}
+      ${this.labelField(form, 'question')}
       ${selectField({ id: 'question-kind', name: 'kind', label: 'console.questions.kind', form, value: this.kind,
         options: [['yes_no', t('console.questions.kind.yes_no')], ['choice', t('console.questions.kind.choice')]] })}
-      ${this.kind === 'choice' ? textareaField(form, { id: 'question-options', name: 'options',
-        label: 'console.questions.options', hint: 'console.questions.options.hint', rows: '4' }) : nothing}
+      ${this.optionsField(form, 'question', this.kind)}
       ${formAlert(form)}
       ${submitButton(form, 'console.questions.add', 'console.saving', 'button inline')}
     </form>`;
