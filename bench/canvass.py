@@ -277,7 +277,7 @@ def bench_turfs(backend: str, uri: str, doors: int, turf_count: int, rounds: int
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     body = response.get_data()
-    print(f"turfs on {backend}: the console's turf map, {len(response.json['buildings']):,} buildings and "
+    print(f"turfs on {backend}: the console's turf map, {len(response.json['buildings']['longitude']):,} buildings and "
           f"{len(response.json['turfs'])} turf outlines: median {statistics.median(times):.0f} ms; "
           f"{len(body) / 1000:,.0f} kB, {len(gzip.compress(body)) / 1000:,.0f} kB gzipped ({load()})")
     with app.app_context():

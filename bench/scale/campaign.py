@@ -198,12 +198,12 @@ def _door_visits(conn, rng: random.Random, count: int, public_ids: list, volunte
         records.append((record_id, 1, "door_visit", entity_id, volunteer, json.dumps(values),
                         json.dumps(dict.fromkeys(values, stamp)), False, 1, last_seq + n + 1, now, now))
         read_model.append((1, entity_id, record_id, volunteer, n + 1, voter + 1 if voter is not None else None,
-                           result, happened_at, False, "", "", ""))
+                           result, happened_at, False, "", "", "", False))
     copy(conn, "sync_record", ("id", "campaign_id", "entity", "entity_id", "owner_id", "values", "stamps",
                                "deleted", "version", "seq", "created_at", "updated_at"), records)
     copy(conn, "door_visit", ("campaign_id", "id", "record_id", "volunteer_id", "household_id", "voter_id",
                               "result", "happened_at", "deleted", "corrected_house_number", "corrected_street",
-                              "corrected_unit"), read_model)
+                              "corrected_unit", "address_fix"), read_model)
     return last_seq + count
 
 

@@ -158,7 +158,13 @@ export const deleteQuestion = (campaignId, questionId) => authed(`${at(campaignI
 
 /** What the turf map draws: {buildings: [{latitude, longitude, street, doors, free}], unplaced, turfs: [{id,
  * outline}]}: the doors by building (free: in no live turf) and each live turf's outline (GeoJSON, or null). */
-export const getTurfMap = (campaignId) => authed(`${at(campaignId)}/turfs/map`);
+export const getTurfMap = async (campaignId) => {
+  const { buildings: columns, streets, ...map } = await authed(`${at(campaignId)}/turfs/map`);
+  // the server sends buildings as columns (lean for 40,000 of them): the map draws them as objects
+  const buildings = columns.longitude.map((longitude, i) => ({ longitude, latitude: columns.latitude[i],
+    street: streets[columns.street[i]], doors: columns.doors[i], free: columns.free[i] }));
+  return { ...map, buildings };
+};
 
 /** Doors and voters inside a GeoJSON polygon, for the live count while one is drawn: {doors, voters}. */
 export const countInPolygon = (campaignId, polygon) => authed(`${at(campaignId)}/turfs/count`,

@@ -1,6 +1,7 @@
 """Polygons drawn on the console's map: GeoJSON checked and made a shapely geometry, and which points fall inside.
 Imported only when a polygon is used (``turfs._polygons``)."""
 
+import numpy
 import shapely
 from flask_smorest import abort
 
@@ -44,6 +45,7 @@ OUTLINE_MARGIN = 0.00015  # degrees, about 15 m: a turf of one building (a point
 def outline_of(longitudes: list[float], latitudes: list[float]) -> dict:
     """The GeoJSON outline a map draws for a turf cut without a polygon: the convex hull of its buildings, with a
     small margin so that dots on its edge sit inside it."""
-    hull = shapely.MultiPoint(list(zip(longitudes, latitudes, strict=True))).convex_hull
+    # one array, not a Point per building: 40 turfs of 1,000 buildings took 8 s through MultiPoint(list of tuples)
+    hull = shapely.convex_hull(shapely.multipoints(numpy.column_stack((longitudes, latitudes))))
     outline = shapely.set_precision(hull.buffer(OUTLINE_MARGIN, quad_segs=2), 1e-6)  # six decimals: about 10 cm
     return shapely.geometry.mapping(outline)

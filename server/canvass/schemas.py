@@ -31,12 +31,20 @@ class CountSchema(Schema):
     voters = fields.Integer()
 
 
-class MapBuildingSchema(Schema):
-    latitude = fields.Float()
-    longitude = fields.Float()
-    street = fields.String()
-    doors = fields.Integer(metadata={"description": "Its households with an active voter."})
-    free = fields.Integer(metadata={"description": "Of those, the doors in no live turf: free to cut."})
+def _column(items: str, description: str) -> fields.Raw:
+    """A column of the map's buildings, written as it is: 40,000 items through a marshmallow field each took most
+    of the answer's time."""
+    return fields.Raw(required=True, metadata={"type": "array", "items": {"type": items}, "description": description})
+
+
+class MapBuildingsSchema(Schema):
+    """Buildings with coordinates and at least one door, as columns: the n-th building is the n-th of each."""
+
+    longitude = _column("number", "Its longitude, to six decimals.")
+    latitude = _column("number", "Its latitude, to six decimals.")
+    street = _column("integer", "Its street, as its place in ``streets``.")
+    doors = _column("integer", "Its households with an active voter.")
+    free = _column("integer", "Of those, the doors in no live turf: free to cut.")
 
 
 class MapTurfSchema(Schema):
@@ -47,8 +55,8 @@ class MapTurfSchema(Schema):
 
 
 class TurfMapSchema(Schema):
-    buildings = fields.List(fields.Nested(MapBuildingSchema), metadata={
-        "description": "Buildings with coordinates and at least one door."})
+    buildings = fields.Nested(MapBuildingsSchema)
+    streets = fields.List(fields.String(), metadata={"description": "The buildings' street names, each once."})
     unplaced = fields.Integer(metadata={"description": "Doors whose building has no coordinates: not on the map."})
     turfs = fields.List(fields.Nested(MapTurfSchema), metadata={"description": "Every live turf's outline."})
 

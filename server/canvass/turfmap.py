@@ -13,8 +13,10 @@ from server.voters.models import Voter
 
 
 def map_of(campaign: Campaign) -> dict:
-    """{buildings: [{latitude, longitude, street, doors, free}], unplaced: doors without coordinates,
-    turfs: [{id, outline}]} for the campaign's doors and live turfs."""
+    """{buildings: {longitude: [...], latitude: [...], street: [...], doors: [...], free: [...]}, streets: [...],
+    unplaced: doors without coordinates, turfs: [{id, outline}]} for the campaign's doors and live turfs.
+    Buildings come as columns, a street as its place in ``streets``: 40,000 buildings as objects were 4.5 MB of
+    repeated keys and street names, and most of the answer's time went to writing them."""
     now = utcnow()
     # two plain reads joined here: an outer join to the live turfs' households as a subquery has no index on
     # SQLite, which then scans it once per door (three minutes for 50,000 doors)
@@ -42,7 +44,13 @@ def map_of(campaign: Campaign) -> dict:
             place["free"] += 1
         else:
             turf_points.setdefault(turf_id, {})[building] = (lon, lat)
-    return {"buildings": list(buildings.values()), "unplaced": unplaced,
+    streets: dict[str, int] = {}
+    places = list(buildings.values())
+    columns = {"longitude": [round(p["longitude"], 6) for p in places],  # six decimals: about 10 cm
+               "latitude": [round(p["latitude"], 6) for p in places],
+               "street": [streets.setdefault(p["street"], len(streets)) for p in places],
+               "doors": [p["doors"] for p in places], "free": [p["free"] for p in places]}
+    return {"buildings": columns, "streets": list(streets), "unplaced": unplaced,
             "turfs": _outlines(campaign, now, turf_points)}
 
 
