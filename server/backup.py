@@ -204,6 +204,8 @@ def restore(app: Flask, path: Path, *, force: bool = False) -> dict:
             raise BackupError(f"{path} is a backup of a {manifest['database']} database; this server uses {kind}. "
                               "Restore it into a server of the same kind.")
         _check_revision(manifest["revision"], path)
+        if kind == "sqlite":  # a new server's folder may not exist yet
+            Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         if not force and _holds_data(engine):
             raise BackupError("The database already holds data; restoring would overwrite it. Pass --force to "
                               "replace it with the backup.")
@@ -278,7 +280,6 @@ def _restore_sqlite(dump: Path, target: str) -> None:
         with closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as src:
             if (check := src.execute("PRAGMA quick_check").fetchall()) != [("ok",)]:
                 raise sqlite3.DatabaseError(str(check[:3]))
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(target)) as dst:
                 src.backup(dst)  # replaces every page of the target, the schema included
     except sqlite3.DatabaseError as exc:
