@@ -107,9 +107,13 @@ def _copy_sqlite(source: str, target: Path) -> None:
     if not source or not Path(source).is_file():
         raise BackupError(f"The SQLite database {source!r} does not exist.")
     click.echo("Copying the SQLite database (online backup)...")
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target)) as dst:
+    with closing(_read_only(Path(source))) as src, closing(sqlite3.connect(target)) as dst:
         # in one step: copying in several would restart whenever a push commits in between
         src.backup(dst)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)  # as_uri escapes ? and # in names
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -277,7 +281,7 @@ def _extract(archive: tarfile.TarFile, name: str, target: Path, path: Path) -> N
 def _restore_sqlite(dump: Path, target: str) -> None:
     click.echo("Restoring the SQLite database...")
     try:
-        with closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as src:
+        with closing(_read_only(dump)) as src:
             if (check := src.execute("PRAGMA quick_check").fetchall()) != [("ok",)]:
                 raise sqlite3.DatabaseError(str(check[:3]))
             with closing(sqlite3.connect(target)) as dst:
