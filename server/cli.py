@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from server import demo, jobs
+from server import backup, demo, jobs
 from server.auth.models import ResetOrigin, User
 from server.auth.passwords import hash_password
 from server.auth.reset import make_link
@@ -40,6 +40,10 @@ from server.voters.schemas import VoterFileOptionsSchema, column_map
 from sync.protocol import constants
 
 kin = AppGroup("kin", help="Manage Kin campaigns, people and demo data.")
+
+
+kin.add_command(backup.backup_command)
+kin.add_command(backup.restore_command)
 
 
 def init_app(app: Flask) -> None:

@@ -4,21 +4,14 @@ import json
 
 import pytest
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import JSON, column, inspect, select, table, text
 
 from server import create_app
-from server.extensions import MIGRATIONS, db
+from server.backup import scripts
+from server.extensions import db
 from tests.conftest import TEST_CONFIG, empty_database_uri
-
-
-def scripts() -> ScriptDirectory:
-    config = Config(str(MIGRATIONS / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config)
 
 
 def test_only_single_head_revision_in_migrations():

@@ -85,8 +85,9 @@ voter = sa.table("voter", sa.column("id"), sa.column("campaign_id"), sa.column("
 voter_import = sa.table("voter_import", sa.column("id"), sa.column("campaign_id"), sa.column("status"),
                         sa.column("voters_in_file"), sa.column("priority_in_file"))
 conversation = sa.table("conversation", *(sa.column(name) for name in (
-    "campaign_id", "volunteer_id", "voter_id", "channel", "support", "vote_method", "follow_up_on", "deleted")),
-    sa.column("happened_at", sa.DateTime(timezone=True)), sa.column("issue_tags", sa.JSON))
+    "campaign_id", "volunteer_id", "voter_id", "channel", "support", "vote_method", "deleted")),
+    sa.column("happened_at", sa.DateTime(timezone=True)), sa.column("issue_tags", sa.JSON),
+    sa.column("follow_up_on", sa.Date))  # typed: SQLite would hand back the text, and the backfill wants a date
 sync_record = sa.table("sync_record", sa.column("campaign_id"), sa.column("entity"), sa.column("owner_id"),
                        sa.column("values", sa.JSON), sa.column("deleted"),
                        sa.column("created_at", sa.DateTime(timezone=True)))
