@@ -20,19 +20,21 @@ from contextlib import closing
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from server.extensions import MIGRATIONS, db
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+# Alembic and Flask-Migrate are imported where a backup or restore uses them, not when the CLI registers these
+# commands: every web worker imports server/cli.py, and they cost it 10 MB (tests/server/test_worker_imports.py).
 
 FORMAT = 1  # the layout of the archive; a restore refuses a format it does not know
 MANIFEST = "manifest.json"
@@ -59,13 +61,18 @@ def database_kind(engine: Engine) -> str:
     return "postgresql" if engine.dialect.name == "postgresql" else "sqlite"
 
 
-def scripts() -> ScriptDirectory:
+def scripts() -> "ScriptDirectory":
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config(str(MIGRATIONS / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config)
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -224,6 +231,8 @@ def restore(app: Flask, path: Path, *, force: bool = False) -> dict:
         manifest["instance"] = _restore_instance(archive, Path(app.instance_path), Path(work), path)
     engine.dispose()
     if current_revision(engine) != scripts().get_current_head():
+        from flask_migrate import upgrade
+
         click.echo(f"Upgrading the database from {manifest['revision']} to {scripts().get_current_head()}...")
         upgrade()
     after_restore(app)
@@ -246,6 +255,8 @@ def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict:
 
 def _check_revision(revision: str, path: Path) -> None:
     """A revision the code does not know comes from a newer Kin: restoring it here would lose what it added."""
+    from alembic.util import CommandError
+
     try:
         known = scripts().get_revision(revision)
     except CommandError:
