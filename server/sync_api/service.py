@@ -146,7 +146,7 @@ class _Loaded:
                     Problem("no_such", f"No such {op.entity}.", target=op.entity)]})
             if row is not None and row.forgotten:
                 return OpResult(op.op_id, Status.REJECTED, {"entity_id": [SUPPRESSED]})
-            if errors := self._reference_errors(op) or self._suppression_errors(op):
+            if errors := self._suppression_errors(op) or self._reference_errors(op):
                 return OpResult(op.op_id, Status.REJECTED, errors)
         decision = decide(op, role=role, current=_record(row), already=already, issue_tags=self.issue_tags,
                           questions=self.questions)
@@ -265,6 +265,7 @@ def forget(campaign_id: int, rows: list[SyncRecord]) -> None:
     order) before the counter, as a push does."""
     if not rows:
         return
+    _ensure_counter(campaign_id)
     rows = list(_records(campaign_id, sorted((row.entity, row.entity_id) for row in rows), lock=True).values())
     ids = [row.id for row in rows]
     db.session.execute(delete(SyncHistory).where(SyncHistory.record_id.in_(ids)))
