@@ -5,10 +5,20 @@ import json
 import time
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from server.campaigns.models import Role
+from server.campaigns.models import Campaign, Role
+from server.extensions import db
+from server.forget.service import forget
+from server.voters.models import Voter
 from tests.pwa.conftest import PASSWORD, idb_all, idb_put, sign_in
+from tests.pwa.test_console import SIZES, axe, unique
+from tests.pwa.test_console_voter_file import choose, imported, open_screen
+from tests.pwa.test_console_voter_file import sign_in as sign_in_console
+
+pytestmark = pytest.mark.browser
 
 # the whole database as the page has it: every store's keys and values, serialised
 _WHOLE_IDB = """async () => {
@@ -95,3 +105,46 @@ def test_the_phone_that_knew_them_drops_every_trace_at_its_next_pull(page: Page,
     page.goto("/people")
     expect(page.get_by_text("Ada from the choir")).to_be_visible()
     expect(page.get_by_text("Quillwort festival friend")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_reimport_in_the_console_says_how_many_rows_it_left_out_and_names_none(
+        browser, base_url, live_server, language):
+    live = live_server
+    campaign_id = live.campaign("Suppressed County")
+    email = unique("organizer")
+    live.member(campaign_id, email, Role.ORGANIZER, name="Oscar Organizer", language=language)
+    context = browser.new_context(base_url=base_url, bypass_csp=True, **SIZES["desktop"])  # axe is injected
+    page = context.new_page()
+    try:
+        sign_in_console(page, email, language)
+        open_screen(page, campaign_id)
+        choose(page, FILE)
+        page.locator("#start-import").click()
+        imported(page)
+        with live.app.app_context():
+            voter_id = db.session.execute(select(Voter.public_id).where(
+                Voter.campaign_id == campaign_id, Voter.external_id == "S1")).scalar_one()
+            forget(db.session.get(Campaign, campaign_id), db.session.execute(select(Voter).where(
+                Voter.public_id == voter_id)).scalar_one(), "asked", None)
+            db.session.commit()
+        open_screen(page, campaign_id)
+        choose(page, FILE)
+        page.locator("#start-import").click()
+        imported(page)
+        note = page.locator("#import-skipped")
+        expect(note).to_have_text(SKIPPED[language])
+        assert "Zebulon" not in page.locator("#import-result").inner_text()
+        assert axe(page) == []
+        for size, width in (("1280", 1280), ("360", 360)):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.screenshot(path=f"/tmp/forget-reimport-{size}-{language}.png", full_page=True)
+    finally:
+        context.close()
+
+
+FILE = (b"voter_id,first_name,last_name,city,birth_year,phone\n"
+        b"S1,Zebulon,Quillfeather,Durham,1984,919-682-4417\n"
+        b"S2,Ada,Lovejoy,Durham,1961,919-682-9911\n")
+SKIPPED = {"en": "Left out: 1 row of people who asked the campaign to forget them.",
+           "es": "Sin importar: 1 fila de personas que pidieron a la campaña que las olvidara."}

@@ -403,7 +403,7 @@ export default {
   'console.voterFile.readAsField': 'Se importa como',
   'console.voterFile.notUsed': 'No se importa',
   'console.voterFile.unused': ({ columns }) => `No se importan: ${lista(columns)}.`,
-  'console.voterFile.skipped': ({ count }) => `Se dejaron fuera ${plural(count, { one: 'fila', other: 'filas' })} de `
+  'console.voterFile.skipped': ({ count }) => `Sin importar: ${plural(count, { one: 'fila', other: 'filas' })} de `
     + 'personas que pidieron a la campaña que las olvidara.',
   'console.voterFile.firstRows': ({ count }) => `Las primeras ${plural(count, { one: 'fila', other: 'filas' })} `
     + 'tal como se importarían',
