@@ -44,6 +44,7 @@ def report(label, samples):
 def bench(name, uri):
     app = create_app({"SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
                       "OPRF_SEED": "bench-oprf-seed-long-enough", "SQLALCHEMY_DATABASE_URI": uri,
+                      "SUPPRESSION_SEED": "bench-oprf-seed-long-enough",
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()

@@ -94,7 +94,8 @@ def bench_assign(backend: str, uri: str, count: int, folder: Path) -> None:
     from server.voters.models import VOTER_FIELDS, Voter
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench-secret-key-long-enough-for-hs256-x",
-                      "OPRF_SEED": "bench-oprf-seed-long-enough-to-derive-keys", "INSTANCE_PATH": str(folder)})
+                      "OPRF_SEED": "bench-oprf-seed-long-enough-to-derive-keys", "INSTANCE_PATH": str(folder),
+                      "SUPPRESSION_SEED": "bench-oprf-seed-long-enough-to-derive-keys"})
     with app.app_context():
         upgrade()
         campaign = Campaign(name="Bench")
@@ -222,6 +223,7 @@ def bench_turfs(backend: str, uri: str, doors: int, turf_count: int, rounds: int
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench-secret-key-long-enough-for-hs256-x",
                       "OPRF_SEED": "bench-oprf-seed-long-enough-to-derive-keys", "INSTANCE_PATH": str(folder),
+                      "SUPPRESSION_SEED": "bench-oprf-seed-long-enough-to-derive-keys",
                       "RATELIMIT_ENABLED": False})
     rng = random.Random(SEED + 2)
     with app.app_context():

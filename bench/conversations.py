@@ -158,6 +158,7 @@ def plans(database_uri: str, instance: Path, url: str, volunteer: int) -> dict:
     from server.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                      "SUPPRESSION_SEED": SECRET_KEY,
                       "INSTANCE_PATH": str(instance)})
     out = {}
     with app.test_request_context(), psycopg.connect(url) as conn:

@@ -525,6 +525,7 @@ def main() -> None:
         server = LiveServer(uri, Path(instance), workers=args.workers, threads=args.threads)
         server.migrate()
         app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                          "SUPPRESSION_SEED": SECRET_KEY,
                           "INSTANCE_PATH": instance})
         with app.app_context():
             postmaster = postmaster_pid(admin)

@@ -69,6 +69,7 @@ CHROMIUM_ARGS = [
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 EMAIL, PASSWORD = "vera@example.org", "bench password for the phone"
 CONFIG = {"SECRET_KEY": "bench-secret-key-long-enough-for-hs256", "OPRF_SEED": "bench-oprf-seed-long-enough",
+          "SUPPRESSION_SEED": "bench-oprf-seed-long-enough",
           "PASSWORD_HASH_PROFILE": "CHEAPEST",  # sign-in cost is auth.py's subject, not this one's
           "LOGIN_RATE_LIMIT": "1000 per minute"}
 

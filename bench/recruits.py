@@ -113,7 +113,8 @@ def bench(backend: str, uri: str, members: int, visits: int, rounds: int, folder
     from server.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench-secret-key-long-enough-for-hs256-x",
-                      "OPRF_SEED": "bench-oprf-seed-long-enough-to-derive-keys", "INSTANCE_PATH": str(folder)})
+                      "OPRF_SEED": "bench-oprf-seed-long-enough-to-derive-keys", "INSTANCE_PATH": str(folder),
+                      "SUPPRESSION_SEED": "bench-oprf-seed-long-enough-to-derive-keys"})
     rng = random.Random(SEED)
     with app.app_context():
         upgrade()

@@ -110,6 +110,7 @@ def import_once(path: Path, database_uri: str) -> dict:
     with tempfile.TemporaryDirectory() as instance:
         app = create_app({"SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
                           "OPRF_SEED": "bench-oprf-seed-long-enough", "INSTANCE_PATH": instance,
+                          "SUPPRESSION_SEED": "bench-oprf-seed-long-enough",
                           "SQLALCHEMY_DATABASE_URI": database_uri})
         with app.app_context():
             upgrade()

@@ -28,6 +28,8 @@ from server.canvass import geocodes, households
 from server.canvass.models import Building, Household
 from server.extensions import db
 from server.fields import LANGUAGES
+from server.forget.models import REASONS
+from server.forget.service import forget
 from server.identifiers import InvalidIdentifier, normalize_email
 from server.matching import tags
 from server.matching.keys import active_key
@@ -189,6 +191,8 @@ def import_voters(file, campaign_id, preset, pairs, no_header, allow_shrink, pro
         raise click.ClickException(f"Import {job.id} {job.status.value}: {job.message}")
     click.echo(f"Voters added: {job.voters_added:,}; updated: {job.voters_updated:,}; "
                f"marked inactive: {job.voters_deactivated:,}.")
+    if job.voters_skipped:
+        click.echo(f"Rows of people the campaign forgot, left out: {job.voters_skipped:,}.")
 
 
 def _write_problems(job, path: Path) -> None:
@@ -211,6 +215,23 @@ def _write_problems(job, path: Path) -> None:
 def _voters_of(campaign: Campaign) -> int:
     return db.session.execute(select(func.count()).select_from(Voter).where(Voter.campaign_id == campaign.id)
                               ).scalar_one()
+
+
+@voters.command("forget")
+@click.argument("voter_id", type=click.UUID)
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--reason", type=click.Choice(REASONS), default="asked", show_default=True)
+def forget_voter(voter_id, campaign_id, reason):
+    """Delete every trace of a voter (by the id the API shows) and keep them from coming back; audited."""
+    campaign = _campaign(campaign_id)
+    voter = db.session.execute(select(Voter).where(Voter.campaign_id == campaign.id, Voter.public_id == voter_id)
+                               ).scalar_one_or_none()
+    if voter is None:
+        raise click.BadParameter(f"No voter {voter_id} in campaign {campaign_id}.", param_hint="VOTER_ID")
+    done = forget(campaign, voter, reason, None)
+    db.session.commit()
+    click.echo(f"Forgotten: {done['records']:,} synced records purged, {done['problems']:,} import problems "
+               "deleted; their phones drop their copies at the next sync.")
 
 
 @voters.command("households")

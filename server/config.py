@@ -84,7 +84,8 @@ class Defaults:
 
 
 # OPRF_SEED: every campaign's matching key is derived from it; changing it means rotating every campaign's key
-SECRET_NAMES = ("SECRET_KEY", "OPRF_SEED")
+# SUPPRESSION_SEED: the suppression list's keys are derived from it; changing it means nobody forgotten is recognised
+SECRET_NAMES = ("SECRET_KEY", "OPRF_SEED", "SUPPRESSION_SEED")
 
 
 class MissingSetting(click.ClickException):

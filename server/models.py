@@ -8,6 +8,7 @@ from server.canvass.models import Building, DoorVisit, Household, Turf, TurfHous
 from server.conversations.models import Conversation, ConversationIssue
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.exports.models import DownloadTicket, Export
+from server.forget.models import Suppression
 from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.ratelimit import RateLimitCount
 from server.surveys.models import DoorAnswer, SurveyQuestion
@@ -24,6 +25,6 @@ from server.voters.models import (
 __all__ = ["AppliedOp", "AuditEvent", "Basemap", "Building", "Campaign", "Conversation", "ConversationIssue",
            "DashboardDay", "DoorAnswer", "DoorVisit", "DownloadTicket", "Export", "Household", "Invite", "MatchKey",
            "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount", "RevokedToken",
-           "SurveyQuestion", "SyncCounter", "SyncHistory", "SyncRecord", "Turf", "TurfHousehold", "User",
+           "Suppression", "SurveyQuestion", "SyncCounter", "SyncHistory", "SyncRecord", "Turf", "TurfHousehold", "User",
            "VolunteerFollowUp", "VolunteerTally", "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem",
            "VoterProgress", "staged_identifier", "staged_voter"]

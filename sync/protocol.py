@@ -82,7 +82,8 @@ class Record:
     """The server's state of one synced record: every field's last value and the stamp that wrote it.
 
     A deleted record keeps its values, so that an edit stamped after the delete brings it back whole;
-    pull sends a deleted record as a tombstone, without them.
+    pull sends a deleted record as a tombstone, without them. A forgotten record (its person asked to be
+    forgotten) has no values left anywhere: its tombstone says so, and a phone drops every trace of it.
     """
 
     entity: str
@@ -92,6 +93,7 @@ class Record:
     deleted: bool
     deleted_stamp: str | None
     version: int
+    forgotten: bool = False
 
 
 def _check_protocol(version: object) -> int:
@@ -213,7 +215,8 @@ def change_json(seq: int, record: Record) -> dict:
     live = not record.deleted
     return {"seq": seq, "entity": record.entity, "entity_id": record.entity_id, "version": record.version,
             "deleted": record.deleted, "deleted_stamp": record.deleted_stamp,
-            "fields": dict(record.values) if live else {}, "stamps": dict(record.stamps) if live else {}}
+            "fields": dict(record.values) if live else {}, "stamps": dict(record.stamps) if live else {},
+            **({"forgotten": True} if record.forgotten else {})}
 
 
 def pull_json(rows: Sequence[tuple[int, Record]], *, cursor: int, limit: int) -> dict:
@@ -263,6 +266,8 @@ def change_json_schema() -> dict:
             "properties": {"seq": {"type": "integer"}, "entity": {"enum": list(ENTITIES)}, "entity_id": _UUID_SCHEMA,
                            "version": {"type": "integer"}, "deleted": {"type": "boolean"},
                            "deleted_stamp": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                           "forgotten": {"const": True, "description": "Drop every trace of this record: "
+                                         "its person asked to be forgotten."},
                            "fields": {"type": "object"}, "stamps": {"type": "object",
                                                                    "additionalProperties": {"type": "string"}}}}
 

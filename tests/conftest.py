@@ -23,6 +23,7 @@ TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
     "OPRF_SEED": "test-oprf-seed-that-is-long-enough-to-derive-keys",
+    "SUPPRESSION_SEED": "test-suppression-seed-that-is-long-enough-to-key-hashes",
     "PASSWORD_HASH_PROFILE": "CHEAPEST",
     "PUBLIC_URL": "http://localhost",
 }

@@ -213,6 +213,7 @@ def token_for(database_uri: str, instance: Path, user_id: int) -> str:
     from server import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                      "SUPPRESSION_SEED": SECRET_KEY,
                       "INSTANCE_PATH": str(instance)})
     with app.app_context():
         return create_access_token(identity=str(user_id), expires_delta=timedelta(hours=2))
@@ -235,6 +236,7 @@ def count_for_the_dashboard(database_uri: str, instance: Path, url: str) -> floa
                      "'{}', 0, count(*), 0, 0, count(*), 0, 0, count(*), count(*) FILTER (WHERE priority), '', "
                      "false, false, now() FROM voter WHERE campaign_id = 1")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                      "SUPPRESSION_SEED": SECRET_KEY,
                       "INSTANCE_PATH": str(instance)})
     with app.app_context():
         started = time.monotonic()

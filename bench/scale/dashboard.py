@@ -59,6 +59,7 @@ def plans(database_uri: str, instance: Path, volunteer: int) -> dict[str, list[t
     from server.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                      "SUPPRESSION_SEED": SECRET_KEY,
                       "INSTANCE_PATH": str(instance)})
     out = {}
     with app.test_request_context():

@@ -339,17 +339,64 @@ export async function settleOps(verdicts) {
  * with the page are kept; pulling resumes after page.cursor.
  */
 export async function savePulledPage(userId, campaignId, { changes, voters = [], cursor }, { observe, merge }) {
-  await write(['records', 'meta', 'voters'], async (tx) => {
+  const stores = ['records', 'meta', 'voters', 'outbox', 'walklists', 'candidates', 'tags'];
+  await write(stores, async (tx) => {
     writeClock(tx, within(observe, await readClock(tx)));
     const records = tx.objectStore('records');
+    const forgotten = [];
     for (const change of changes) {
       const local = await records.get([change.entity, change.entity_id]);
-      putAll(records, [{ entity: change.entity, entity_id: change.entity_id, user_id: userId,
-        campaign_id: campaignId, local: local?.local ?? {}, ...within(merge, local, change) }]);
+      if (change.forgotten) forgotten.push({ change, local });
+      else {
+        putAll(records, [{ entity: change.entity, entity_id: change.entity_id, user_id: userId,
+          campaign_id: campaignId, local: local?.local ?? {}, ...within(merge, local, change) }]);
+      }
     }
     putVoters(tx, campaignId, voters);
+    if (forgotten.length) await dropForgotten(tx, userId, campaignId, forgotten);
     unwrap(tx.objectStore('meta')).put(cursor, cursorKey(userId, campaignId));
   });
+}
+
+/**
+ * A person the campaign forgot at their request: drop every trace of them here, inside a pulled page's transaction.
+ * The forgotten records go, and with them what the server never had: records made here that name the same voter or
+ * one of the forgotten relationships, every op about any of these (even an edit made after, even a rejected one),
+ * the voter's card, the voter on every kept walk list (its etag dropped, so the list is fetched again), and the
+ * matches that offered them. The volunteer's own address book is theirs and stays.
+ */
+async function dropForgotten(tx, userId, campaignId, forgotten) {
+  const voterIds = new Set(forgotten.map(({ local }) => local?.values?.voter_id).filter(Boolean));
+  const relationships = new Set(forgotten.filter(({ change }) => change.entity === 'relationship')
+    .map(({ change }) => change.entity_id));
+  /** @param {{voter_id?: string, relationship_id?: string}} [values] */
+  const names = (values = {}) => voterIds.has(values.voter_id) || relationships.has(values.relationship_id);
+  const gone = new Map(forgotten.map(({ change }) => [`${change.entity} ${change.entity_id}`,
+    [change.entity, change.entity_id]]));
+  const records = tx.objectStore('records');
+  for (const record of await records.index('owner').getAll(startingWith(userId, campaignId))) {
+    if (names(record.values)) gone.set(`${record.entity} ${record.entity_id}`, [record.entity, record.entity_id]);
+  }
+  deleteAll(records, gone.values());
+  const outbox = tx.objectStore('outbox');
+  deleteAll(outbox, (await outbox.index('queue').getAll(startingWith(userId, campaignId)))
+    .filter((op) => gone.has(`${op.entity} ${op.entity_id}`) || names(op.fields)).map((op) => op.op_id));
+  deleteAll(tx.objectStore('voters'), [...voterIds].map((id) => [campaignId, id]));
+  if (!voterIds.size) return;
+  const walklists = tx.objectStore('walklists');
+  for (const list of await walklists.getAll(startingWith(userId, campaignId))) {
+    if (!list.doors.some((door) => door.voters.some((voter) => voterIds.has(voter.id)))) continue;
+    putAll(walklists, [{ ...list, etag: null, doors: list.doors.map((door) => ({
+      ...door, voters: door.voters.filter((voter) => !voterIds.has(voter.id)) })) }]);
+  }
+  const candidates = tx.objectStore('candidates');
+  deleteAll(candidates, (await candidates.index('campaign').getAll([userId, campaignId]))
+    .filter((found) => voterIds.has(found.voter_id))
+    .map((found) => [found.user_id, found.campaign_id, found.contact_id, found.voter_id]));
+  const tags = tx.objectStore('tags');
+  putAll(tags, (await tags.index('campaign').getAll([userId, campaignId]))
+    .filter((tag) => tag.voters?.some((id) => voterIds.has(id)))
+    .map((tag) => ({ ...tag, voters: tag.voters.filter((id) => !voterIds.has(id)) })));
 }
 
 // --- voter cards ---

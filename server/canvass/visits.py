@@ -69,3 +69,12 @@ def _ids(model, campaign_id: int, public_ids: set[str]) -> dict[uuid.UUID, int]:
         return {}
     return dict(db.session.execute(select(model.public_id, model.id).where(
         model.campaign_id == campaign_id, model.public_id.in_({uuid.UUID(value) for value in public_ids}))).all())
+
+
+def forget(campaign_id: int, visit_ids: list[uuid.UUID]) -> None:
+    """Delete these visits' rows and answers (their person asked to be forgotten)."""
+    for start in range(0, len(visit_ids), CHUNK):
+        chunk = visit_ids[start:start + CHUNK]
+        db.session.execute(delete(DoorAnswer).where(DoorAnswer.campaign_id == campaign_id,
+                                                    DoorAnswer.visit_id.in_(chunk)))
+        db.session.execute(delete(DoorVisit).where(DoorVisit.campaign_id == campaign_id, DoorVisit.id.in_(chunk)))

@@ -107,3 +107,12 @@ def _voter_ids(campaign_id: int, records: list[SyncRecord]) -> dict[int, int]:
     found = dict(db.session.execute(select(Voter.public_id, Voter.id).where(
         Voter.campaign_id == campaign_id, Voter.public_id.in_(public_ids))).all())
     return {record_id: found.get(uuid.UUID(value)) for record_id, value in direct.items() if value}
+
+
+def forget(campaign_id: int, record_ids: list[int]) -> None:
+    """Delete the rows of these records (their person asked to be forgotten); the dashboard's counts stay."""
+    ids = select(Conversation.id).where(Conversation.campaign_id == campaign_id, Conversation.record_id.in_(record_ids))
+    db.session.execute(delete(ConversationIssue).where(ConversationIssue.campaign_id == campaign_id,
+                                                       ConversationIssue.conversation_id.in_(ids)))
+    db.session.execute(delete(Conversation).where(Conversation.campaign_id == campaign_id,
+                                                  Conversation.record_id.in_(record_ids)))

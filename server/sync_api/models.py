@@ -4,7 +4,7 @@ is applied at most once, ever), the values that lost a conflict, and each campai
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.campaigns.models import CampaignScoped
@@ -37,6 +37,8 @@ class SyncRecord(CampaignScoped, db.Model):
     stamps: Mapped[dict] = mapped_column(JSON)
     deleted: Mapped[bool] = mapped_column(default=False)
     deleted_stamp: Mapped[str | None] = mapped_column(String(80))
+    # its person asked to be forgotten: values and stamps purged, a tombstone for good (server/forget/)
+    forgotten: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int]
     seq: Mapped[int]  # the campaign's change sequence number of its latest change: what pull pages by
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,7 +14,7 @@ import time
 import uuid
 from dataclasses import replace
 
-from sqlalchemy import Integer, any_, bindparam, func, select, tuple_, update
+from sqlalchemy import Integer, any_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,6 +26,7 @@ from server.columns import utcnow
 from server.conversations import readmodel
 from server.dashboard import rollup
 from server.extensions import db, upsert
+from server.forget import suppression
 from server.request_input import MAX_ID
 from server.surveys import service as surveys
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
@@ -43,6 +44,8 @@ def now_ms() -> int:
 
 
 RACE_RETRIES = 3
+# the one answer about a forgotten person: it says why without saying who
+SUPPRESSED = Problem("suppressed", "This person asked the campaign to forget them: nothing about them can be saved.")
 
 
 def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> list[OpResult]:
@@ -116,6 +119,10 @@ class _Loaded:
         op_ids = [uuid.UUID(op.op_id) for op in ops]
         self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
             AppliedOp.campaign_id == campaign_id, AppliedOp.op_id.in_(op_ids))).scalars()} if op_ids else {}
+        # who each op names, by field, as the suppression list hashes them; those the campaign forgot
+        self.naming = _naming(ops, membership.campaign.phone_region) if suppression.any_suppressed(campaign_id) else {}
+        self.suppressed = suppression.suppressed(campaign_id, {pair for fields in self.naming.values()
+                                                               for pairs in fields.values() for pair in pairs})
         self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
         self.changed: list[SyncRecord] = []
         self.reviewed_by: dict[SyncRecord, int] = {}  # records an organizer changed a review field of
@@ -137,7 +144,9 @@ class _Loaded:
             if role is None:  # another volunteer's record: the same answer as a record that does not exist
                 return OpResult(op.op_id, Status.REJECTED, {"entity_id": [
                     Problem("no_such", f"No such {op.entity}.", target=op.entity)]})
-            if errors := self._reference_errors(op):
+            if row is not None and row.forgotten:
+                return OpResult(op.op_id, Status.REJECTED, {"entity_id": [SUPPRESSED]})
+            if errors := self._suppression_errors(op) or self._reference_errors(op):
                 return OpResult(op.op_id, Status.REJECTED, errors)
         decision = decide(op, role=role, current=_record(row), already=already, issue_tags=self.issue_tags,
                           questions=self.questions)
@@ -167,9 +176,17 @@ class _Loaded:
             else:
                 row = self.rows.get((target, value))
                 found = row is not None and row.owner_id == self.membership.user_id
+                if found and row.forgotten:
+                    errors[name] = [SUPPRESSED]
+                    continue
             if not found:
                 errors[name] = [Problem("no_such", f"No such {target} in this campaign.", target=target)]
         return errors
+
+    def _suppression_errors(self, op: Op) -> dict[str, list[Problem]]:
+        """A voter the campaign forgot, or a person met at the door who gave one of their phones or e-mails,
+        cannot be written down again."""
+        return {name: [SUPPRESSED] for name, pairs in self.naming.get(op.op_id, {}).items() if pairs & self.suppressed}
 
     def _store(self, row: SyncRecord | None, record: Record) -> SyncRecord:
         """Write the record's new state; ``finish`` gives it the campaign's next change sequence number."""
@@ -223,6 +240,46 @@ class _Loaded:
             rollup.settle(ready)  # holding the counter: pushes write the shared counts one at a time
 
 
+def _naming(ops: list[Op], region: str) -> dict[str, dict[str, set[tuple[str, str]]]]:
+    """Per op and field, the (kind, value) pairs it names a person by: a voter, or a person met at a door."""
+    naming = {}
+    for op in ops:
+        fields = {}
+        if isinstance(op.fields.get("voter_id"), str):
+            fields["voter_id"] = {(suppression.PUBLIC, op.fields["voter_id"])}
+        if op.entity == DOOR_VISIT.name:
+            phone, email = op.fields.get("person_phone"), op.fields.get("person_email")
+            for name, pairs in (("person_phone", suppression.person_pairs(region, phone, None)),
+                                ("person_email", suppression.person_pairs(region, None, email))):
+                if pairs:
+                    fields[name] = pairs
+        if fields:
+            naming[op.op_id] = fields
+    return naming
+
+
+def forget(campaign_id: int, rows: list[SyncRecord]) -> None:
+    """Purge these records for good: their values, stamps and history go, their read-model rows (conversations,
+    door visits and their answers) are deleted, and each becomes a forgotten tombstone with the campaign's next
+    change number, so its owner's phone learns at its next pull and drops its copy. Locks the records (in key
+    order) before the counter, as a push does."""
+    if not rows:
+        return
+    _ensure_counter(campaign_id)
+    rows = list(_records(campaign_id, sorted((row.entity, row.entity_id) for row in rows), lock=True).values())
+    ids = [row.id for row in rows]
+    db.session.execute(delete(SyncHistory).where(SyncHistory.record_id.in_(ids)))
+    readmodel.forget(campaign_id, ids)
+    visits.forget(campaign_id, [row.entity_id for row in rows if row.entity == DOOR_VISIT.name])
+    stamp = _server_stamp(campaign_id)
+    last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == campaign_id)
+                              .values(last_seq=SyncCounter.last_seq + len(rows))
+                              .returning(SyncCounter.last_seq)).scalar_one()
+    for seq, row in enumerate(rows, start=last - len(rows) + 1):
+        row.values, row.stamps, row.deleted, row.deleted_stamp = {}, {}, True, stamp
+        row.forgotten, row.version, row.seq, row.updated_at = True, row.version + 1, seq, utcnow()
+
+
 def _ensure_counter(campaign_id: int) -> None:
     """Make the campaign's counter once; PostgreSQL's ON CONFLICT DO NOTHING locks nothing."""
     db.session.execute(upsert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
@@ -266,7 +323,8 @@ def _uuid(value) -> uuid.UUID | None:
 def _record(row: SyncRecord | None) -> Record | None:
     if row is None:
         return None
-    return Record(row.entity, str(row.entity_id), row.values, row.stamps, row.deleted, row.deleted_stamp, row.version)
+    return Record(row.entity, str(row.entity_id), row.values, row.stamps, row.deleted, row.deleted_stamp, row.version,
+                  row.forgotten)
 
 
 def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:

@@ -18,6 +18,7 @@ from server.canvass import households
 from server.columns import utcnow
 from server.dashboard import rollup
 from server.extensions import bulk_insert, db, upsert
+from server.forget import suppression
 from server.matching.tags import tag_new_identifiers
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
 from server.voters.models import (
@@ -94,6 +95,7 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
         db.session.commit()
         _analyze_staging()
         _drop_duplicates(job)
+        _drop_suppressed(job)
         _check_threshold(job, final=True)
         _check_shrink(job)
         _apply(job)
@@ -183,6 +185,30 @@ def _drop_duplicates(job: VoterImport) -> None:
     db.session.commit()
 
 
+def _drop_suppressed(job: VoterImport) -> None:
+    """Leave out every row of someone the campaign forgot: their voter id, or one of their phones or e-mails, is on
+    the suppression list. Only counted, never named (not even by line: a line of the file is the person)."""
+    if not suppression.any_suppressed(job.campaign_id):
+        return
+    voters = db.session.execute(select(staged_voter.c.line, staged_voter.c.external_id)
+                                .where(staged_voter.c.import_id == job.id)).all()
+    identifiers = db.session.execute(select(staged_identifier.c.line, staged_identifier.c.kind,
+                                            staged_identifier.c.value)
+                                     .where(staged_identifier.c.import_id == job.id)).all()
+    by_pair = {}
+    for line, external_id in voters:
+        by_pair.setdefault((suppression.VOTER, external_id), set()).add(line)
+    for line, kind, value in identifiers:
+        by_pair.setdefault((getattr(kind, "value", kind), value), set()).add(line)
+    lines = sorted({line for pair in suppression.suppressed(job.campaign_id, by_pair) for line in by_pair[pair]})
+    for table in (staged_voter, staged_identifier):
+        for start in range(0, len(lines), 1000):
+            db.session.execute(delete(table).where(table.c.import_id == job.id,
+                                                   table.c.line.in_(lines[start:start + 1000])))
+    job.voters_skipped = len(lines)
+    db.session.commit()
+
+
 def _check_threshold(job: VoterImport, *, final: bool) -> None:
     threshold = current_app.config["VOTER_IMPORT_MAX_BAD_SHARE"]
     if job.rows_read == 0:
@@ -248,7 +274,7 @@ def _apply(job: VoterImport) -> None:
             tuple_(true(), *(statement.excluded[name] for name in updated))),
     )
     db.session.execute(statement)
-    job.voters_added = job.rows_read - job.rows_rejected - job.voters_updated
+    job.voters_added = job.rows_read - job.rows_rejected - job.voters_skipped - job.voters_updated
     job.voters_deactivated = db.session.execute(
         update(Voter).where(Voter.campaign_id == campaign_id, Voter.active.is_(True), ~exists().where(in_file))
         .values(active=False, updated_at=now)
@@ -264,7 +290,7 @@ def _apply(job: VoterImport) -> None:
         db.session.execute(delete(table).where(table.c.import_id == job.id))
     record(campaign_id, job.created_by_id, "voter_file.imported", "voter_import", job.id,
            added=job.voters_added, updated=job.voters_updated, deactivated=job.voters_deactivated,
-           rejected=job.rows_rejected)
+           rejected=job.rows_rejected, skipped=job.voters_skipped)
     _finish(job, ImportStatus.SUCCEEDED, "")
 
 

@@ -134,6 +134,8 @@ class VoterImport(CampaignScoped, db.Model):
     voters_added: Mapped[int] = mapped_column(default=0)
     voters_updated: Mapped[int] = mapped_column(default=0)
     voters_deactivated: Mapped[int] = mapped_column(default=0)
+    # rows of people the campaign forgot (server/forget/), left out and never named
+    voters_skipped: Mapped[int] = mapped_column(default=0, server_default="0")
     # the file once applied, for the dashboard (so it never counts a million voters): active voters, priority ones
     voters_in_file: Mapped[int | None]
     priority_in_file: Mapped[int | None]

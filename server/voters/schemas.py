@@ -96,6 +96,7 @@ class VoterImportSchema(Schema):
     voters_added = fields.Integer()
     voters_updated = fields.Integer()
     voters_deactivated = fields.Integer()
+    voters_skipped = fields.Integer(metadata={"description": "Rows of people the campaign forgot, left out."})
     message = fields.String()
     no_header = fields.Boolean()
     unused_columns = fields.List(fields.String(), allow_none=True,

@@ -39,4 +39,4 @@ def test_a_missing_secret_is_one_sentence_without_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
-    assert line.startswith("Error: Missing secret setting(s): KIN_SECRET_KEY, KIN_OPRF_SEED.")
+    assert line.startswith("Error: Missing secret setting(s): KIN_SECRET_KEY, KIN_OPRF_SEED, KIN_SUPPRESSION_SEED.")

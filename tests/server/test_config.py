@@ -15,7 +15,8 @@ from server.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET = "test-secret-key-that-is-long-enough-for-hs256"
-SECRETS = {"SECRET_KEY": SECRET, "OPRF_SEED": "an-oprf-seed-from-the-environment-" + "x" * 16}
+SECRETS = {"SECRET_KEY": SECRET, "OPRF_SEED": "an-oprf-seed-from-the-environment-" + "x" * 16,
+           "SUPPRESSION_SEED": "a-suppression-seed-from-the-environment-" + "x" * 16}
 # a database that needs no server and leaves no file; every test here passes what else it needs
 IN_MEMORY = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PASSWORD_HASH_PROFILE": "CHEAPEST"}
 
@@ -53,6 +54,8 @@ def test_development_generates_a_secret_key_into_the_instance_folder(tmp_path):
     stored = json.loads(secrets_file.read_text())
     assert stored["SECRET_KEY"] == app.config["SECRET_KEY"]
     assert stored["OPRF_SEED"] == app.config["OPRF_SEED"] != app.config["SECRET_KEY"]
+    assert stored["SUPPRESSION_SEED"] == app.config["SUPPRESSION_SEED"] not in (app.config["OPRF_SEED"],
+                                                                              app.config["SECRET_KEY"])
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
 
 
@@ -73,13 +76,19 @@ def test_secrets_can_come_from_the_environment(monkeypatch):
     for name, value in SECRETS.items():
         monkeypatch.setenv(f"KIN_{name}", value)
     config = build(IN_MEMORY).config
-    assert (config["SECRET_KEY"], config["OPRF_SEED"]) == (SECRET, SECRETS["OPRF_SEED"])
+    assert (config["SECRET_KEY"], config["OPRF_SEED"], config["SUPPRESSION_SEED"]) == tuple(SECRETS.values())
 
 
 def test_production_without_the_matching_seed_refuses_to_start_and_names_it():
     with pytest.raises(MissingSetting, match="KIN_OPRF_SEED") as refused:
         create_app({**IN_MEMORY, "SECRET_KEY": SECRET})
     assert "KIN_SECRET_KEY" not in str(refused.value)
+
+
+def test_production_without_the_suppression_seed_refuses_to_start_and_names_it():
+    with pytest.raises(MissingSetting, match="KIN_SUPPRESSION_SEED") as refused:
+        create_app({**IN_MEMORY, "SECRET_KEY": SECRET, "OPRF_SEED": SECRETS["OPRF_SEED"]})
+    assert "KIN_OPRF_SEED" not in str(refused.value)
 
 
 def test_the_dict_passed_to_create_app_wins_over_the_environment(monkeypatch):

@@ -210,6 +210,8 @@ export default function voterFileScreen(ctx) {
         : job.would_deactivate != null ? html`<p class="notice-error" id="import-message">${t(
           'console.voterFile.shrink.stopped', { leaving: job.would_deactivate, total: job.active_before })}</p>`
           : html`<p class="notice-error" id="import-message">${job.message}</p>`}
+      ${ok && job.voters_skipped ? html`<p class="note" id="import-skipped">${t('console.voterFile.skipped', {
+        count: job.voters_skipped })}</p>` : nothing}
       ${job.priority_column ? html`<p class="note" id="import-priority">${t('console.voterFile.priorityRead', {
         column: job.priority_column })}</p>` : nothing}
       ${job.unused_columns?.length ? html`<p class="note" id="import-unused">${t('console.voterFile.unused', {

@@ -197,6 +197,7 @@ export default {
   'console.event.campaign.updated': ({ fields }) => `changed the settings: ${list(fields)}`,
   'console.event.voter_file.imported': ({ added, updated }) => `imported the voter file (${
     plural(added, { one: 'voter', other: 'voters' })} added, ${updated} updated)`,
+  'console.event.voter.forgotten': 'forgot a person at their request',
   'console.setting.name': 'name',
   'console.setting.phone_region': 'phone region',
   'console.setting.time_zone': 'time zone',
@@ -389,6 +390,8 @@ export default {
   'console.voterFile.readAsField': 'Imported as',
   'console.voterFile.notUsed': 'Not imported',
   'console.voterFile.unused': ({ columns }) => `Not imported: ${list(columns)}.`,
+  'console.voterFile.skipped': ({ count }) => `Left out: ${plural(count, { one: 'row', other: 'rows' })} of people `
+    + 'who asked the campaign to forget them.',
   'console.voterFile.firstRows': ({ count }) => `The first ${plural(count, { one: 'row', other: 'rows' })} as `
     + 'they would be imported',
   'console.voterFile.row': 'Row',

@@ -205,6 +205,7 @@ export default {
   'console.event.campaign.updated': ({ fields }) => `cambió la configuración: ${lista(fields)}`,
   'console.event.voter_file.imported': ({ added, updated }) => `importó la lista de votantes (${
     plural(added, { one: 'persona agregada', other: 'personas agregadas' })}, ${updated} actualizadas)`,
+  'console.event.voter.forgotten': 'olvidó a una persona que lo pidió',
   'console.setting.name': 'nombre',
   'console.setting.phone_region': 'región de los teléfonos',
   'console.setting.time_zone': 'zona horaria',
@@ -402,6 +403,8 @@ export default {
   'console.voterFile.readAsField': 'Se importa como',
   'console.voterFile.notUsed': 'No se importa',
   'console.voterFile.unused': ({ columns }) => `No se importan: ${lista(columns)}.`,
+  'console.voterFile.skipped': ({ count }) => `Sin importar: ${plural(count, { one: 'fila', other: 'filas' })} de `
+    + 'personas que pidieron a la campaña que las olvidara.',
   'console.voterFile.firstRows': ({ count }) => `Las primeras ${plural(count, { one: 'fila', other: 'filas' })} `
     + 'tal como se importarían',
   'console.voterFile.row': 'Fila',

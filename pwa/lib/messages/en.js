@@ -493,6 +493,8 @@ export default {
   'problem.not_id': 'Not a valid reference.',
   'problem.no_such': ({ target }) => (target === 'voter' ? 'This voter is not in the campaign’s voter file.'
     : 'This person is not among yours in this campaign.'),
+  'problem.suppressed': 'This person asked the campaign to forget them, so nothing about them can be saved. '
+    + 'Discard this change.',
   'problem.not_issue': 'Not one of this campaign’s issues (the list may have changed).',
   'problem.too_many': ({ max }) => `Too many: at most ${max}.`,
   'problem.duplicate_item': 'Lists an item twice.',

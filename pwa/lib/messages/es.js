@@ -499,6 +499,8 @@ export default {
   'problem.not_id': 'No es una referencia válida.',
   'problem.no_such': ({ target }) => (target === 'voter' ? 'Esta persona no está en la lista de votantes de la campaña.'
     : 'Esta persona no está entre las tuyas en esta campaña.'),
+  'problem.suppressed': 'Esta persona pidió a la campaña que la olvidara, así que no se puede guardar nada sobre '
+    + 'ella. Descarta este cambio.',
   'problem.not_issue': 'No es uno de los temas de esta campaña (la lista pudo cambiar).',
   'problem.too_many': ({ max }) => `Demasiados: como máximo ${max}.`,
   'problem.duplicate_item': 'Repite un elemento.',

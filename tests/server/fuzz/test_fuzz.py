@@ -49,6 +49,7 @@ def seed_campaign(database_uri: str, instance: Path) -> dict:
     from sync.protocol import Action, Batch, Op
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                      "SUPPRESSION_SEED": SECRET_KEY,
                       "INSTANCE_PATH": str(instance)})
     with app.app_context():
         # the largest matching quotas a campaign may set: the fuzzer's thousands of elements are not under test

@@ -57,6 +57,7 @@ class LiveServer:
                      "--threads", str(threads), "--no-control-socket", *gunicorn_args, "server:create_app()")
         self.env = {**os.environ, "KIN_DATABASE_URL": database_uri, "KIN_SECRET_KEY": SECRET_KEY,
                     "KIN_OPRF_SEED": SECRET_KEY,
+                    "KIN_SUPPRESSION_SEED": SECRET_KEY,
                     "KIN_INSTANCE_PATH": str(self.instance_path), "KIN_PUBLIC_URL": f"http://127.0.0.1:{self.port}"}
         self.process: subprocess.Popen | None = None
         self.starts = self.kills = 0
@@ -136,6 +137,7 @@ def seed(database_uri: str, instance_path: Path, *, campaigns: int, volunteers: 
     from server.voters.models import Voter
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                      "SUPPRESSION_SEED": SECRET_KEY,
                       "INSTANCE_PATH": str(instance_path)})
     with app.app_context():
         rows = [Campaign(name=f"Live campaign {n + 1}") for n in range(campaigns)]

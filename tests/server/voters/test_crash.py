@@ -24,7 +24,8 @@ def test_a_killed_import_changes_nothing_and_the_next_import_cleans_up(
 
     env = {**os.environ, "KIN_DATABASE_URL": database_uri.replace("postgresql+psycopg://", "postgresql://"),
            "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
-           "KIN_OPRF_SEED": TEST_CONFIG["OPRF_SEED"], "KIN_INSTANCE_PATH": str(tmp_path / "instance")}
+           "KIN_OPRF_SEED": TEST_CONFIG["OPRF_SEED"], "KIN_INSTANCE_PATH": str(tmp_path / "instance"),
+           "KIN_SUPPRESSION_SEED": TEST_CONFIG["SUPPRESSION_SEED"]}
     flask = Path(sys.executable).parent / "flask"
     process = subprocess.Popen([str(flask), "--app", "server:create_app", "kin", "voters", "import", str(big),
                                 "--campaign", str(campaign_id)], env=env, stdout=subprocess.DEVNULL,

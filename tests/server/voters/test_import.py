@@ -65,7 +65,7 @@ def test_reimport_updates_adds_and_marks_missing_voters_inactive(
             VoterIdentifier.id >= job.first_new_identifier_id)).scalars().all() == ["+19196609999"]
         event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "voter_file.imported")
                                    .order_by(AuditEvent.id.desc())).scalars().first()
-        assert event.details == {"added": 1, "updated": 2, "deactivated": 2, "rejected": 0}
+        assert event.details == {"added": 1, "updated": 2, "deactivated": 2, "rejected": 0, "skipped": 0}
 
 
 def test_a_voter_reactivates_when_a_later_file_lists_them_again(make_campaign, voter_file, import_file, voters_of):

@@ -55,6 +55,7 @@ def test_an_rq_worker_imports_the_uploaded_file(app, client, auth_headers, make_
     env = {**os.environ, "KIN_DATABASE_URL": database_uri.replace("postgresql+psycopg://", "postgresql://"),
            "KIN_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
            "KIN_OPRF_SEED": TEST_CONFIG["OPRF_SEED"], "KIN_REDIS_URL": redis_url,
+           "KIN_SUPPRESSION_SEED": TEST_CONFIG["SUPPRESSION_SEED"],
            "KIN_INSTANCE_PATH": app.instance_path, "KIN_PASSWORD_HASH_PROFILE": "CHEAPEST"}
     flask = Path(sys.executable).parent / "flask"
     worker = subprocess.run([str(flask), "--app", "server:create_app", "kin", "worker", "--burst"], env=env,
