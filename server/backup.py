@@ -222,6 +222,7 @@ def restore(app: Flask, path: Path, *, force: bool = False) -> dict:
                               "replace it with the backup.")
         dump = Path(work) / DUMPS[kind]
         _extract(archive, DUMPS[kind], dump, path)
+        listed = _suppression_list(engine)
         db.session.remove()
         engine.dispose()  # no connection of ours may hold the database while it is replaced
         if kind == "sqlite":
@@ -235,7 +236,7 @@ def restore(app: Flask, path: Path, *, force: bool = False) -> dict:
 
         click.echo(f"Upgrading the database from {manifest['revision']} to {scripts().get_current_head()}...")
         upgrade()
-    after_restore(app)
+    manifest["suppression"] = after_restore(listed)
     manifest["counts"] = _counts(engine)
     return manifest
 
@@ -339,12 +340,26 @@ def _restore_instance(archive: tarfile.TarFile, instance: Path, work: Path, path
     return restored
 
 
-def after_restore(app: Flask) -> None:
-    """Run once the restored database is at the code's revision, before the server serves it again.
+def _suppression_list(engine: Engine) -> list[dict]:
+    """The suppression list of the database about to be replaced (hashes only), if it has one."""
+    if "suppression" not in inspect(engine).get_table_names():
+        return []
+    from server.forget.service import listed_rows
 
-    The place where consent work re-applies the suppression list: people who asked to be left alone after the
-    backup was taken must stay suppressed in the restored data. Nothing to do until that list exists.
-    """
+    rows = listed_rows()
+    db.session.rollback()
+    return rows
+
+
+def after_restore(listed: list[dict]) -> dict[str, int]:
+    """Once the restored database is at the code's revision, before the server serves it again: the replaced
+    database's suppression list is listed again and everyone on it forgotten, so that a person forgotten after
+    the backup was taken does not come back from it. Returns {listed, forgotten}."""
+    from server.forget.service import reapply
+
+    done = reapply(listed)
+    db.session.commit()
+    return done
 
 
 def _counts(engine: Engine) -> dict[str, int]:
@@ -384,3 +399,7 @@ def restore_command(path, force):
     files = ", ".join(manifest["instance"]) or "none"
     click.echo(f"Restored {path}, taken {manifest['created_at']} by Kin {manifest['kin_version']} "
                f"({manifest['database']}, revision {manifest['revision']}). {counts}. Instance files: {files}.")
+    again = manifest["suppression"]
+    if again["listed"] or again["forgotten"]:
+        click.echo(f"Suppression list: {again['listed']:,} entries made after the backup listed again; "
+                   f"{again['forgotten']:,} forgotten people in the backup forgotten again.")

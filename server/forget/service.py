@@ -11,7 +11,15 @@ from server.forget.models import Suppression
 from server.forget.suppression import EMAIL, PHONE, PUBLIC, VOTER, digests, person_pairs
 from server.sync_api import service as sync
 from server.sync_api.models import SyncRecord
-from server.voters.models import Voter, VoterImport, VoterImportProblem, staged_identifier, staged_voter
+from server.voters.models import (
+    IdentifierKind,
+    Voter,
+    VoterIdentifier,
+    VoterImport,
+    VoterImportProblem,
+    staged_identifier,
+    staged_voter,
+)
 from sync.entities import CONVERSATION, DOOR_VISIT, RELATIONSHIP
 
 
@@ -25,17 +33,21 @@ def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) 
     listed = set(db.session.execute(select(Suppression.digest).where(Suppression.campaign_id == campaign_id))
                  .scalars())
     today = utcnow().date()
-    # the public id is the voter's own, so there is always a new row: the audit event names it
+    hashed = digests(campaign_id, pairs)
     rows = [Suppression(campaign_id=campaign_id, digest=digest, reason=reason, created_on=today)
-            for digest in digests(campaign_id, pairs) if digest not in listed]
+            for digest in hashed if digest not in listed]
     db.session.add_all(rows)
     db.session.flush()
+    # the audit event names a row of theirs: a new one, or (a voter back from a backup, forgotten again after a
+    # restore) the one already listed
+    target = rows[0].id if rows else db.session.execute(select(Suppression.id).where(
+        Suppression.campaign_id == campaign_id, Suppression.digest.in_(list(hashed)))).scalars().first()
 
     records = _records_about(campaign, public_id, phones, emails)
     sync.forget(campaign_id, records)
     problems = _forget_import_rows(campaign_id, voter, phones, emails)
     db.session.delete(voter)  # its identifiers, their matching tags and its dashboard progress go by cascade
-    record(campaign_id, actor_id, "voter.forgotten", "suppression", rows[0].id, reason=reason,
+    record(campaign_id, actor_id, "voter.forgotten", "suppression", target, reason=reason,
            records=len(records), problems=problems)
     return {"records": len(records), "problems": problems}
 
@@ -75,3 +87,52 @@ def _forget_import_rows(campaign_id: int, voter: Voter, phones: set[str], emails
                     for word in words if word))
     return db.session.execute(delete(VoterImportProblem).where(
         VoterImportProblem.import_id.in_(imports), quoting)).rowcount
+
+
+def listed_rows() -> list[dict]:
+    """Every campaign's suppression list as plain rows, read before a restore replaces the database."""
+    return [dict(row._mapping) for row in db.session.execute(select(
+        Suppression.campaign_id, Suppression.digest, Suppression.reason, Suppression.created_on))]
+
+
+def reapply(listed: list[dict]) -> dict[str, int]:
+    """After a restore: list again what the replaced database had listed (``listed``, from ``listed_rows``), then
+    forget every voter the list names, so that someone forgotten after the backup was taken does not come back
+    with it. Voters are read in ranges and hashed here (the list holds no identifier to look up); the caller
+    commits. Returns {listed: rows added back, forgotten: voters}."""
+    campaigns = set(db.session.execute(select(Campaign.id)).scalars())
+    have = set(db.session.execute(select(Suppression.campaign_id, Suppression.digest)).all())
+    added = [Suppression(**row) for row in listed
+             if row["campaign_id"] in campaigns and (row["campaign_id"], row["digest"]) not in have]
+    db.session.add_all(added)
+    db.session.flush()
+    forgotten = 0
+    for campaign_id in sorted({c for c, _ in have} | {row.campaign_id for row in added}):
+        reasons = dict(db.session.execute(select(Suppression.digest, Suppression.reason).where(
+            Suppression.campaign_id == campaign_id)).all())
+        campaign = db.session.get(Campaign, campaign_id)
+        for voter_id, reason in _listed_voters(campaign_id, reasons):
+            forget(campaign, db.session.get(Voter, voter_id), reason, None)
+            forgotten += 1
+    return {"listed": len(added), "forgotten": forgotten}
+
+
+def _listed_voters(campaign_id: int, reasons: dict[bytes, str], batch: int = 5_000):
+    """(voter id, reason) of each voter of the campaign one of whose identifiers is on its list."""
+    found = []
+    last = 0
+    while True:
+        voters = db.session.execute(select(Voter.id, Voter.external_id, Voter.public_id).where(
+            Voter.campaign_id == campaign_id, Voter.id > last).order_by(Voter.id).limit(batch)).all()
+        if not voters:
+            return found
+        last = voters[-1].id
+        pairs = {voter.id: {(VOTER, voter.external_id), (PUBLIC, str(voter.public_id))} for voter in voters}
+        for voter_id, kind, value in db.session.execute(select(
+                VoterIdentifier.voter_id, VoterIdentifier.kind, VoterIdentifier.value).where(
+                VoterIdentifier.campaign_id == campaign_id, VoterIdentifier.voter_id.in_(pairs))):
+            pairs[voter_id].add((PHONE if kind is IdentifierKind.PHONE else EMAIL, value))
+        for voter_id, named in pairs.items():
+            hit = next((reasons[d] for d in digests(campaign_id, named) if d in reasons), None)
+            if hit:
+                found.append((voter_id, hit))

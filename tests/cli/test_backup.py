@@ -92,6 +92,47 @@ def test_restore_refuses_a_database_with_data_unless_forced(app, runner, filled,
     assert rows(app) == before
 
 
+def test_a_person_forgotten_after_the_backup_stays_forgotten_when_it_is_restored(app, runner, filled, tmp_path):
+    """The suppression list of the database being replaced is listed again, and the voter it names, back from
+    the backup with their phone, is forgotten again: by their voter id, and by a phone alone."""
+    from server.forget.models import Suppression
+    from server.forget.service import forget
+    from server.voters.models import IdentifierKind, VoterIdentifier
+
+    with app.app_context():
+        twin = Voter(campaign_id=filled, external_id="B9", first_name="Bea", last_name="Twin")
+        db.session.add(twin)
+        db.session.flush()
+        db.session.add(VoterIdentifier(campaign_id=filled, voter_id=twin.id, kind=IdentifierKind.PHONE,
+                                       value="+12025550143"))
+        db.session.commit()
+    path = tmp_path / "kin.backup"
+    assert runner.invoke(args=["kin", "backup", str(path)]).exit_code == 0
+    with app.app_context():  # after the backup: one forgotten by the file's id, and the twin by a new voter's phone
+        campaign = db.session.get(Campaign, filled)
+        forget(campaign, db.session.execute(select(Voter).where(Voter.external_id == "B0")).scalar_one(), "asked",
+               None)
+        stranger = Voter(campaign_id=filled, external_id="NEW", first_name="Cy", last_name="Stranger")
+        db.session.add(stranger)
+        db.session.flush()
+        db.session.add(VoterIdentifier(campaign_id=filled, voter_id=stranger.id, kind=IdentifierKind.PHONE,
+                                       value="+12025550143"))
+        db.session.flush()
+        forget(campaign, stranger, "legal", None)
+        db.session.commit()
+        listed = db.session.execute(select(func.count()).select_from(Suppression)).scalar_one()
+
+    restored = runner.invoke(args=["kin", "restore", "--force", str(path)])
+
+    assert restored.exit_code == 0, restored.output
+    assert f"{listed} entries made after the backup listed again; 2 forgotten people" in restored.output
+    assert rows(app)[1] == [("B1", "Lopez 1")]  # B0 and the twin (by the phone alone) are gone again
+    with app.app_context():
+        # the twin, forgotten again, lists its own voter id and public id beside the phone it shared
+        assert db.session.execute(select(func.count()).select_from(Suppression)).scalar_one() == listed + 2
+        assert db.session.execute(select(func.count()).select_from(VoterIdentifier)).scalar_one() == 0
+
+
 def test_a_backup_from_an_older_revision_is_upgraded_after_restoring(app, fresh, tmp_path):
     older = next(app_at_revision(backend_of(app), tmp_path, "258647e1cf32"))
     with older.app_context():

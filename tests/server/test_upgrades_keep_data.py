@@ -242,6 +242,8 @@ ROWS = {
                                     recruiter_id=f.ids["volunteer"], created_at=NOW),
     "258647e1cf32": nothing("door visits in the dashboard, counted by the migration (checked below)"),
     "10f108d86bc2": nothing("door visits' address as found, new columns with defaults on the visits already there"),
+    "e66b087257c3": lambda f: f.put("suppression", campaign_id=f.ids["campaign"], digest=bytes(range(32)),
+                                    reason="asked", created_on=NOW.date()),
 }
 # values a later step changes on purpose: the door visit's record takes change 3
 CHANGED_LATER = {("sync_counter", "last_seq")}
