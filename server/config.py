@@ -26,6 +26,11 @@ class Defaults:
     PUBLIC_URL = "http://127.0.0.1:5000"
     TRUSTED_PROXIES = 0
 
+    # what an operator watches (docs/operations.md)
+    LOG_LEVEL = "INFO"
+    METRICS_TOKEN = None  # a bearer token for /metrics; without one /metrics is 404
+    SENTRY_DSN = None  # error reports to Sentry; sentry-sdk is imported only when set
+
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     JWT_TOKEN_LOCATION = ["headers", "cookies"]
