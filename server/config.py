@@ -31,7 +31,8 @@ class Defaults:
     METRICS_TOKEN = None  # a bearer token for /metrics; without one /metrics is 404
     SENTRY_DSN = None  # error reports to Sentry; sentry-sdk is imported only when set
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message (in a log line, a Sentry report) never quotes the row's values
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     JWT_TOKEN_LOCATION = ["headers", "cookies"]
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)

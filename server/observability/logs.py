@@ -18,7 +18,7 @@ from flask_jwt_extended import get_jwt_identity
 REQUEST_ID_HEADER = "X-Request-Id"
 # a proxy's id is kept only when it is hex and dashes (a UUID, nginx's $request_id): such an id cannot carry a name
 WELL_FORMED_ID = re.compile(r"[0-9a-fA-F-]{16,64}")
-# libraries that log personal data below WARNING: SQLAlchemy its statements' parameters at INFO and DEBUG
+# libraries that would log personal data below WARNING (SQLAlchemy: its statements' parameters), whatever the level
 QUIET = ("sqlalchemy", "faker", "urllib3")
 # what a record carries that is not ours to print: logging's own attributes
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -31,7 +31,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+                "level": record.levelname.lower(), "logger": record.name, "pid": record.process,
+                "message": record.getMessage()}
         if has_request_context() and "request_id" in g:
             line["request_id"] = g.request_id
         line.update((key, value) for key, value in vars(record).items() if key not in _STANDARD)
@@ -86,7 +87,7 @@ def route() -> str:
 
 def request_fields(status: int) -> dict:
     """The request line's fields: never the path, the query string, a body or a header's value."""
-    fields = {"method": request.method, "route": route(), "status": status,
+    fields = {"request_id": g.request_id, "method": request.method, "route": route(), "status": status,
               "duration_ms": round(elapsed_seconds() * 1000, 1)}
     campaign_id = (request.view_args or {}).get("campaign_id")
     if isinstance(campaign_id, int):
