@@ -12,7 +12,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_jwt_extended import get_jwt_identity
 
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
 
 
 def _start() -> None:
-    given = request.headers.get(REQUEST_ID_HEADER, "")
+    """Take the proxy's request id (only behind a trusted proxy, which sets it: deploy/Caddyfile), else make one."""
+    given = request.headers.get(REQUEST_ID_HEADER, "") if current_app.config["TRUSTED_PROXIES"] else ""
     g.request_id = given if WELL_FORMED_ID.fullmatch(given) else uuid.uuid4().hex
     g.request_started = time.perf_counter()
 

@@ -8,15 +8,23 @@ from prometheus_client.parser import text_string_to_metric_families
 from server.campaigns.models import Role
 from server.observability.sentry import scrub
 
+GIVEN = "3f2b8c1e-9d4a-4b7e-8f00-1a2b3c4d5e6f"
 
-def test_every_answer_carries_a_request_id_and_keeps_a_well_formed_one_it_was_given(client):
+
+def test_every_answer_carries_a_request_id_of_its_own(client):
     made = client.get("/api/health").headers["X-Request-Id"]
     assert len(made) == 32 and made != client.get("/api/health").headers["X-Request-Id"]
-    given = "3f2b8c1e-9d4a-4b7e-8f00-1a2b3c4d5e6f"
-    assert client.get("/api/health", headers={"X-Request-Id": given}).headers["X-Request-Id"] == given
+    # with no proxy in front, the id a client sends is its own invention
+    assert client.get("/api/health", headers={"X-Request-Id": GIVEN}).headers["X-Request-Id"] != GIVEN
 
 
-def test_a_request_id_that_could_carry_words_is_replaced(client):
+def test_behind_a_trusted_proxy_its_well_formed_request_id_is_kept(app, client):
+    app.config["TRUSTED_PROXIES"] = 1
+    assert client.get("/api/health", headers={"X-Request-Id": GIVEN}).headers["X-Request-Id"] == GIVEN
+
+
+def test_a_request_id_that_could_carry_words_is_replaced(app, client):
+    app.config["TRUSTED_PROXIES"] = 1
     for given in ("ana.lopez@example.org", "Ana Lopez", "a" * 200, "short"):
         answered = client.get("/api/health", headers={"X-Request-Id": given}).headers["X-Request-Id"]
         assert answered != given and len(answered) == 32
