@@ -12,7 +12,7 @@ run: install build
 	KIN_ENV=development $(BIN)/flask db upgrade
 	KIN_ENV=development $(BIN)/flask kin demo
 	@echo "Kin is at http://127.0.0.1:5000 (Ctrl-C stops it)"
-	KIN_ENV=development exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 "server:create_app()"
+	KIN_ENV=development exec $(BIN)/gunicorn -c server/gunicorn_conf.py --bind 127.0.0.1:5000 --workers 2 --threads 4 "server:create_app()"
 
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync tests bench

@@ -19,6 +19,7 @@ from server.dashboard import views as dashboard_views
 from server.exports import views as export_views
 from server.forget import views as forget_views
 from server.matching import views as matching_views
+from server.observability import init_app as observe
 from server.surveys import views as survey_views
 from server.sync_api import views as sync_views
 from server.voters import views as voter_views
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    observe(app)  # first, so that every line logged while answering a request carries its id
     request_input.init_app(app)  # before any route: converters apply as rules are made
     extensions.init_app(app)
     errors.register_token_errors(extensions.jwt)

@@ -26,7 +26,13 @@ class Defaults:
     PUBLIC_URL = "http://127.0.0.1:5000"
     TRUSTED_PROXIES = 0
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # what an operator watches (docs/operations.md)
+    LOG_LEVEL = "INFO"
+    METRICS_TOKEN = None  # a bearer token for /metrics; without one /metrics is 404
+    SENTRY_DSN = None  # error reports to Sentry; sentry-sdk is imported only when set
+
+    # hide_parameters: a database error's message (in a log line, a Sentry report) never quotes the row's values
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     JWT_TOKEN_LOCATION = ["headers", "cookies"]
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)

@@ -10,6 +10,7 @@ from server.campaigns.models import Role
 from server.fields import Id
 from server.matching import oprf, service
 from server.matching.models import MAX_PREFIX_BITS, TAG_BYTES
+from server.observability import metrics
 from server.scoping import current_campaign, current_membership, requires_role
 from server.voters.schemas import VoterCardSchema
 
@@ -102,6 +103,7 @@ def _answer(call):
     except service.StaleKey as exc:
         abort(409, message=str(exc), errors={"key_version": [str(exc)]})
     except service.QuotaExceeded as exc:
+        metrics.MATCHING_REFUSALS.inc()
         abort(429, message=str(exc), errors={"remaining": [str(exc.remaining)]},
               headers={"Retry-After": str(exc.retry_after)})
 

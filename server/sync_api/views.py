@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.errors import UpgradeRequired
+from server.observability import metrics
 from server.scoping import current_campaign, current_membership, requires_role
 from server.sync_api import service
 from server.voters.schemas import VoterCardSchema
@@ -89,6 +90,9 @@ class Push(MethodView):
         """Apply a batch of ops from a phone: one result per op, in order; an op is applied at most once."""
         batch, early = _protocol_errors(lambda: parse_batch(request.get_json(), now_ms=service.now_ms()), "json")
         results = service.push(current_membership(), batch, early)
+        metrics.SYNC_REQUESTS.labels("push").inc()
+        for result in results:
+            metrics.SYNC_OPS.labels(str(result.status)).inc()
         return {"results": [result.to_json() for result in results]}
 
 
@@ -102,4 +106,5 @@ class Pull(MethodView):
         """The caller's records changed since ``cursor`` (with organizers' replies), oldest first, paged."""
         cursor, limit = _protocol_errors(lambda: parse_pull(request.args), "query")
         page = pull_json(service.pull(current_membership(), cursor, limit), cursor=cursor, limit=limit)
+        metrics.SYNC_REQUESTS.labels("pull").inc()
         return {**page, "voters": service.voter_cards(current_campaign().id, page["changes"])}

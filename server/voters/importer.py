@@ -20,6 +20,7 @@ from server.dashboard import rollup
 from server.extensions import bulk_insert, db, upsert
 from server.forget import suppression
 from server.matching.tags import tag_new_identifiers
+from server.observability import metrics
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
 from server.voters.models import (
     STAGED_HOUSEHOLD_FIELDS,
@@ -134,6 +135,7 @@ def _write_batch(job: VoterImport, batch: Batch, progress: Progress | None) -> N
           [(job.id, *row) for row in batch.identifiers])
     _write_problems(job, batch.problems)
     job.rows_read += batch.rows_read
+    metrics.IMPORT_ROWS.inc(batch.rows_read)
     job.rows_rejected += batch.rows_rejected
     job.rows_with_warnings += batch.rows_with_warnings
     job.bytes_read, job.heartbeat_at = batch.bytes_read, utcnow()

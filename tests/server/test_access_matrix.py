@@ -73,6 +73,8 @@ EXPECTED = {
     ("GET", "/api/openapi.json"): Entry(PUBLIC, 200),
     ("GET", "/api/docs"): Entry(PUBLIC, 200),
     ("GET", "/api/health"): Entry(PUBLIC, 200),
+    ("GET", "/api/health/ready"): Entry(PUBLIC, 200),
+    ("GET", "/metrics"): Entry(PUBLIC, 404),  # without KIN_METRICS_TOKEN (tests/server/test_observability.py)
     ("POST", "/api/auth/login"): Entry(PUBLIC, 200, {"email": "outsider@example.org", "password": PASSWORD}),
     ("POST", "/api/auth/join"): Entry(PUBLIC, 201, {"code": "<code>", "email": "newcomer@example.org",
                                                     "password": PASSWORD, "display_name": "New", "language": "es"}),
