@@ -1,6 +1,7 @@
-from flask import Response, abort, current_app
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from server.auth.passwords import verify_password
