@@ -36,5 +36,6 @@ def downgrade():
         batch_op.drop_column('deleted_at')
 
     with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_constraint('departed_records', type_='check')
         batch_op.drop_column('departed_records')
         batch_op.drop_column('note_retention_days')
