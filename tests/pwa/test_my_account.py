@@ -13,11 +13,12 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from server.auth.models import User
-from server.campaigns.models import DepartedRecords
+from server.campaigns.models import Campaign, DepartedRecords, Role
 from server.extensions import db
 from server.sync_api.models import SyncRecord
 from tests.conftest import PASSWORD
 from tests.pwa.conftest import sign_in
+from tests.pwa.test_console import console_sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 800}
@@ -75,3 +76,25 @@ def test_the_page_speaks_spanish(page, live_server):
     assert "las notas se borran el" in page.locator("#privacy-retention").inner_text()
     assert "Borrar mi cuenta" in page.locator("#privacy-account").inner_text()
     page.screenshot(path="/tmp/rights-privacy-es-360.png", full_page=True)
+
+
+def test_an_owner_sets_how_long_notes_are_kept_and_what_departing_records_become(browser, base_url, live_server):
+    campaign = live_server.campaign(f"Rivertown {time.monotonic_ns()}")
+    owner = f"owner-{time.monotonic_ns()}@example.org"
+    live_server.member(campaign, owner, Role.OWNER, name="Olivia Owner")
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    console_sign_in(page, owner)
+    page.goto(f"/console/{campaign}/settings")
+    expect(page.locator("#settings-retention")).to_have_value("90")
+    page.locator("#settings-retention").fill("")  # keep notes
+    page.locator("#settings-departed").select_option("delete")
+    top = page.locator("#settings-privacy").bounding_box()
+    page.screenshot(path="/tmp/rights-console-settings-en-1280.png", full_page=True,
+                    clip={"x": 0, "y": top["y"] + page.evaluate("scrollY") - 20, "width": 1280, "height": 420})
+    page.locator("#settings-form button[type=submit]").click()
+    expect(page.locator("#toasts")).to_contain_text("Settings saved.")
+    context.close()
+    with live_server.app.app_context():
+        saved = db.session.get(Campaign, campaign)
+        assert (saved.note_retention_days, saved.departed_records) == (None, DepartedRecords.DELETE)
