@@ -33,6 +33,7 @@ from server.forget.service import forget
 from server.identifiers import InvalidIdentifier, normalize_email
 from server.matching import tags
 from server.matching.keys import active_key
+from server.privacy import retention as privacy_retention
 from server.voters.importer import ImportBusy, create_import, run_import
 from server.voters.models import ImportStatus, Voter, VoterIdentifier
 from server.voters.problems import HEADER as PROBLEMS_HEADER
@@ -316,6 +317,39 @@ def build_tag_table(campaign_id):
         added = tags.tag_new_identifiers(campaign, 0, bar.update)
         db.session.commit()
     click.echo(f"Added {added:,} tags.")
+
+
+retention = AppGroup("retention", help="Redact notes and other free text past each campaign's retention window.")
+kin.add_command(retention)
+
+
+@retention.command("run")
+@click.option("--campaign", "campaign_id", type=int, help="Campaign id (default: every campaign).")
+@click.option("--dry-run", is_flag=True, help="Count what would be redacted; change nothing.")
+def run_retention(campaign_id, dry_run):
+    """Redact the notes, replies, names and addresses as typed of every campaign whose window has passed, keeping
+    the structured results; phones replace their copies at their next sync. Safe to run daily: a second run
+    changes nothing."""
+    campaigns = [_campaign(campaign_id)] if campaign_id is not None else db.session.execute(
+        select(Campaign).order_by(Campaign.id)).scalars().all()
+    for campaign in campaigns:
+        due = campaign.notes_redacted_on
+        if due is None or privacy_retention.today_in(campaign) < due:
+            click.echo(f"Campaign {campaign.id}: " + (f"not due until {due.isoformat()}." if due else
+                                                      "keeps notes (no election day or no retention window)."))
+            continue
+        todo = len(privacy_retention.pending(campaign.id))
+        with click.progressbar(length=todo, label=f"Campaign {campaign.id}: redacting", show_eta=True,
+                               hidden=dry_run or not todo) as bar:
+            counts = privacy_retention.run(campaign, dry_run, bar.update)
+        said = ", ".join(_count(counts[name], name.replace("_", " ")) for name in privacy_retention.COUNTED)
+        click.echo(f"Campaign {campaign.id}: {'would redact' if dry_run else 'redacted'} {said}; "
+                   f"{_count(counts['history'], 'earlier value')} {'would be ' if dry_run else ''}"
+                   "removed from history.")
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}{'' if n == 1 else 's'}"
 
 
 @kin.command("basemap")

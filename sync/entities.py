@@ -12,7 +12,9 @@ from sync.errors import Problem
 
 VOLUNTEER = "volunteer"
 ORGANIZER = "organizer"
-ROLES = (VOLUNTEER, ORGANIZER)
+# the server itself, redacting free text past the campaign's retention window: it may only empty a Text field
+SERVER = "server"
+ROLES = (VOLUNTEER, ORGANIZER, SERVER)
 OWNER_ONLY = {
     ORGANIZER: "Only organizers can change this.",
     VOLUNTEER: "Only the volunteer who logged this can change this.",
@@ -325,10 +327,19 @@ DOOR_VISIT = Entity("door_visit", {
 ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION, DOOR_VISIT)}
 
 
+def free_text(entity: Entity) -> tuple[str, ...]:
+    """The fields that hold what someone wrote in their own words (notes, replies, a name or an address as given):
+    what retention redacts. The structured results (support, channel, result, issues, answers) are kept."""
+    return tuple(name for name, spec in entity.fields.items() if isinstance(spec.type, Text))
+
+
 def _field_problem(entity, name, value, role, known, current) -> str | None:
     spec = entity.fields.get(name)
     if spec is None:
         return Problem("unknown_field", "Unknown field.")
+    if role == SERVER:  # redaction, and nothing else
+        return None if isinstance(spec.type, Text) and value == "" else Problem(
+            "redact_only", "The server may only empty free text.")
     if spec.owner != role:
         return Problem("owner_only", OWNER_ONLY[spec.owner], owner=spec.owner)
     if spec.fixed and current is not None and current.get(name) != value:

@@ -267,6 +267,16 @@ export async function searchVoters(campaignId, { name, city }) {
 }
 
 /** Leave a campaign (the server keeps what was already sent, with the campaign). */
+/** Everything the server holds that the signed-in person wrote or that is about them, as a zip. */
+export function myData() {
+  return authedFile('/me/data');
+}
+
+/** Delete the signed-in person's account, confirmed with their password. */
+export async function deleteAccount(password) {
+  return authed('/me/deletion', { method: 'POST', body: { password } });
+}
+
 export async function leaveCampaign(campaignId) {
   return authed(`/campaigns/${campaignId}/membership`, { method: 'DELETE' });
 }

@@ -48,6 +48,16 @@ test('a pulled tombstone drops the values kept here unless a later local edit ho
   assert.deepEqual([kept.deleted, kept.values], [false, { notes: 'y' }]);
 });
 
+test('the server\'s redaction, pulled, empties the words kept here and keeps the results', () => {
+  const local = record({ notes: 'Worried about rent.', support: 2, review_reply: 'Thanks!' },
+    { notes: s(10), support: s(10), review_reply: s(12, 'server') });
+  const pulled = { entity: 'conversation', fields: { notes: '', support: 2, review_reply: '' }, deleted_stamp: null,
+    stamps: { notes: s(50, 'server'), support: s(10), review_reply: s(50, 'server') }, version: 4 };
+  const merged = mergePulled(local, pulled);
+  assert.deepEqual(merged.values, { notes: '', support: 2, review_reply: '' });
+  assert.equal(merged.deleted, false);
+});
+
 test('undo restores what a discarded edit replaced, and leaves fields a later edit changed', () => {
   const start = record({ notes: 'first', support: 1 }, { notes: s(1), support: s(1) });
   const [edited, before] = edit('conversation', start, { notes: 'second', channel: 'call' }, s(5));

@@ -21,6 +21,8 @@ class User(db.Model):
     # every token carries the value it was issued under; raising it signs out every session at once (a reset)
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the person deleted their account: name, e-mail and password are gone and no token is accepted
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", order_by=Membership.id)
 

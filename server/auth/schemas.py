@@ -2,7 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from server import fields as kin_fields
 from server.auth.models import ResetState
-from server.campaigns.models import Role
+from server.campaigns.models import DepartedRecords, Role
 
 MAX_PASSWORD = 256
 PASSWORD = (validate.Length(min=8, error="Use at least 8 characters."),  # each limit says itself
@@ -51,6 +51,12 @@ class CampaignSummarySchema(CampaignNameSchema):
     message_template = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
         "description": "The message a volunteer starts from, per language, until they keep their own; {name} is "
                        "the person's first name."})
+    note_retention_days = fields.Integer(allow_none=True, metadata={
+        "description": "Notes and other free text are redacted this many days after election day; null: kept."})
+    notes_redacted_on = fields.Date(allow_none=True, metadata={
+        "description": "The day notes are redacted (election day + note_retention_days); null: not planned."})
+    departed_records = fields.Enum(DepartedRecords, by_value=True, metadata={
+        "description": "What a volunteer's records become if they delete their account: anonymise or delete."})
 
 
 class MembershipSchema(Schema):

@@ -36,7 +36,8 @@ def is_revoked(payload: dict) -> bool:
     if db.session.get(RevokedToken, payload["jti"]) is not None:
         return True
     user = db.session.get(User, int(payload["sub"]))  # the identity map's copy: user_lookup loads it anyway
-    return user is not None and payload.get(SESSION_VERSION, 0) != user.session_version
+    return user is not None and (user.deleted_at is not None
+                                 or payload.get(SESSION_VERSION, 0) != user.session_version)
 
 
 def _claims(user: User) -> dict:

@@ -2,13 +2,20 @@
 
 import enum
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.columns import UTCDateTime, enum_type, utcnow
 from server.extensions import db
+
+
+class DepartedRecords(enum.Enum):
+    """What happens to what a volunteer logged when they delete their account."""
+
+    ANONYMISE = "anonymise"  # kept for the campaign, no longer tied to a name
+    DELETE = "delete"
 
 
 class Role(enum.Enum):
@@ -50,9 +57,23 @@ class Campaign(db.Model):
     van_mapping: Mapped[dict | None] = mapped_column(JSON)
     # whether volunteers' own recruit links let people join (server/campaigns/recruits.py); off: they answer 410
     volunteer_recruiting: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # notes and other free text are redacted this many days after election day (server/privacy/retention.py);
+    # None: kept
+    note_retention_days: Mapped[int | None] = mapped_column(default=90, server_default="90")
+    # what a volunteer's records become when they delete their account
+    departed_records: Mapped[DepartedRecords] = mapped_column(
+        enum_type(DepartedRecords, "departed_records"), default=DepartedRecords.ANONYMISE,
+        server_default=DepartedRecords.ANONYMISE.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="campaign")
+
+    @property
+    def notes_redacted_on(self) -> date | None:
+        """The first day notes are redacted; None while there is no election day or the campaign keeps them."""
+        if self.election_day is None or self.note_retention_days is None:
+            return None
+        return self.election_day + timedelta(days=self.note_retention_days)
 
 
 class CampaignScoped:

@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from server import fields as kin_fields
-from server.campaigns.models import Role
+from server.campaigns.models import DepartedRecords, Role
 from server.campaigns.service import join_url
 from server.exports import van
 from server.exports.van import VanMappingSchema
@@ -58,6 +58,10 @@ class CampaignSchema(MatchingSettings, Schema):
     talking_points = talking_points(load_default=dict)
     message_template = message_template(load_default=dict)
     priority_column = priority_column(load_default=None)
+    note_retention_days = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "Notes and other free text are redacted this many days after election day; null: kept."})
+    departed_records = fields.Enum(DepartedRecords, by_value=True, dump_only=True, metadata={
+        "description": "What a volunteer's records become if they delete their account."})
     volunteer_recruiting = fields.Boolean(dump_only=True, metadata={
         "description": "Whether volunteers' own recruit links let people join (as volunteers)."})
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True, dump_only=True, metadata={
@@ -82,6 +86,8 @@ class CampaignUpdateSchema(MatchingSettings, Schema):
     priority_column = priority_column()
     van_mapping = fields.Nested(VanMappingSchema, allow_none=True)
     volunteer_recruiting = fields.Boolean()
+    note_retention_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650))
+    departed_records = fields.Enum(DepartedRecords, by_value=True)
 
 
 class MemberSchema(Schema):

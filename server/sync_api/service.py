@@ -12,14 +12,14 @@ again and sees the winner's work (``duplicate``).
 
 import time
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Integer, any_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server.campaigns.models import Membership, Role
+from server.campaigns.models import Campaign, Membership, Role
 from server.canvass import visits
 from server.canvass.models import Household
 from server.columns import utcnow
@@ -34,7 +34,7 @@ from server.voters.models import Voter
 from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
-from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, VOLUNTEER, Ref
+from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, SERVER, VOLUNTEER, Ref
 from sync.errors import Problem
 from sync.protocol import Action, Batch, Op, OpResult, Record, Status
 
@@ -66,15 +66,39 @@ def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> li
 
 def apply_review(membership: Membership, entity: str, entity_ids: list[str], fields: dict) -> list[OpResult]:
     """Judge an organizer's review of one or many records, made on the server and stamped by the campaign's server
-    clock, in the current transaction; the caller commits. The records are locked (in key order) before the counter,
-    in the order pushes take them, so a bulk review and a push never wait for each other in a circle."""
+    clock, in the current transaction; the caller commits."""
+    return _apply_on_server(membership, ORGANIZER, [(entity, entity_id, fields) for entity_id in entity_ids])
+
+
+@dataclass(frozen=True)
+class _Server:
+    """The server acting on a campaign's records itself (retention), where a review has its organizer."""
+
+    campaign: Campaign
+    user_id: None = None
+
+    @property
+    def campaign_id(self) -> int:
+        return self.campaign.id
+
+
+def apply_redaction(campaign: Campaign, edits: list[tuple[str, str, dict]]) -> list[OpResult]:
+    """Empty free text of live records, as (entity, entity id, {field: ""}), stamped by the campaign's server clock
+    so each phone's next pull replaces its copy, in the current transaction; the caller commits. The values it
+    replaces are not kept in history: removing them is the point."""
+    return _apply_on_server(_Server(campaign), SERVER, edits)
+
+
+def _apply_on_server(actor, role: str, edits: list[tuple[str, str, dict]]) -> list[OpResult]:
+    """The records are locked (in key order) before the counter, in the order pushes take them, so a server edit and
+    a push never wait for each other in a circle."""
     ops = [Op(str(uuid.uuid4()), entity, entity_id, Action.UPSERT, fields, hlc.Stamp(0, 0, "server"))
-           for entity_id in entity_ids]
-    loaded = _Loaded(membership, ops)
-    loaded.counted = False  # review fields count in no dashboard number (even on the reviewer's own records)
-    stamp = hlc.Stamp.decode(_server_stamp(membership.campaign_id))
-    # one stamp for the whole review: each record gets it once, and no record is stamped twice
-    results = [loaded.apply(replace(op, hlc=stamp), None, ORGANIZER) for op in ops]
+           for entity, entity_id, fields in edits]
+    loaded = _Loaded(actor, ops)
+    loaded.counted = False  # a review or a redaction counts in no dashboard number
+    stamp = hlc.Stamp.decode(_server_stamp(actor.campaign_id))
+    # one stamp for the whole edit: each record gets it once, and no record is stamped twice
+    results = [loaded.apply(replace(op, hlc=stamp), None, role) for op in ops]
     loaded.finish()
     return results
 
@@ -153,7 +177,8 @@ class _Loaded:
         result = decision.result
         if decision.record is not None:
             row = self.rows[key] = self._store(row, decision.record)
-        self.history += [(row, entry, op_id) for entry in decision.history]
+        if role != SERVER:
+            self.history += [(row, entry, op_id) for entry in decision.history]
         if role == ORGANIZER and decision.record is not None and result.status is Status.APPLIED:
             self.reviewed_by[row] = membership.user_id
         if already is None and result.status in (Status.APPLIED, Status.CONFLICT):

@@ -462,6 +462,11 @@ class Volunteer:
     def account(self) -> None:
         self.tokens("GET", "/api/me")
         self.bodies("PATCH", "/api/me", {"display_name": "Ana", "language": "es"}, headers=self.headers)
+        self.tokens("GET", "/api/me/data")
+        # never the right password: the volunteer's account is needed for the rest
+        self.bodies("POST", "/api/me/deletion", {"password": "not the password"}, headers=self.headers)
+        self.call("POST", "/api/me/deletion", "the last owner deleting their account", json={"password": PASSWORD},
+                  headers=self.bearer(self.owner.email))
         path = "/api/auth/refresh"
         self.call("POST", path, "no refresh cookie")
         browser = self.app.test_client()  # signed in: it holds the refresh cookie and its CSRF cookie

@@ -88,6 +88,8 @@ EXPECTED = {
     ("POST", "/api/auth/refresh"): Entry(REFRESH_COOKIE, 200),
     ("GET", "/api/me"): Entry(SIGNED_IN, 200),
     ("PATCH", "/api/me"): Entry(SIGNED_IN, 200, {"language": "es"}),
+    ("GET", "/api/me/data"): Entry(SIGNED_IN, 200),
+    ("POST", "/api/me/deletion"): Entry(SIGNED_IN, 204, {"password": PASSWORD}),
     ("GET", CAMPAIGN): Entry(Role.ORGANIZER, 200),
     ("PATCH", CAMPAIGN): Entry(Role.OWNER, 200, {"name": "Renamed"}),
     ("GET", f"{CAMPAIGN}/members"): Entry(Role.ORGANIZER, 200),

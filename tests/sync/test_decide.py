@@ -136,6 +136,19 @@ def test_each_side_is_rejected_on_the_others_fields():
     assert by_volunteer.result.errors == {"flagged_for_follow_up": ["Only organizers can change this."]}
 
 
+def test_the_server_may_empty_anyones_free_text_and_nothing_else():
+    current = judge(an_op({"review_reply": "Thanks!"}, stamp(150, LAPTOP)), created(), "organizer").record
+    redacted = judge(an_op({"notes": "", "review_reply": ""}, stamp(300, "server")), current, "server")
+    assert redacted.result.status is Status.APPLIED
+    assert (redacted.record.values["notes"], redacted.record.values["review_reply"]) == ("", "")
+    assert redacted.record.values["channel"] == "door"
+    refused = judge(an_op({"notes": "Rewritten.", "support": 1}, stamp(300, "server")), current, "server")
+    assert refused.result.status is Status.REJECTED
+    assert {name: problems[0].code for name, problems in refused.result.errors.items()} == {
+        "notes": "redact_only", "support": "redact_only"}
+    assert judge(an_op({}, stamp(300, "server"), Action.DELETE), current, "server").result.status is Status.REJECTED
+
+
 def test_an_organizer_can_neither_create_nor_delete():
     assert judge(an_op({"reviewed": True}, stamp(100, LAPTOP)), None, "organizer").result.errors == {
         "entity_id": ["No such conversation."]}

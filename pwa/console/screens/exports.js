@@ -5,7 +5,7 @@ import { formatDateTime, t } from '../../lib/i18n.js';
 import { explain } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import { exportTicket, getCampaign, listExports, listMembers, listQuestions } from '../api.js';
-import { saveFromUrl } from '../save-file.js';
+import { saveFromUrl } from '../../ui/save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
 import { failed, loading, notYours } from '../ui/states.js';

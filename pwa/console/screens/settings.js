@@ -1,6 +1,6 @@
 // /console/<id>/settings: the campaign's name, phone region, time zone, election day, issues, talking points and the
 // message volunteers start from (each in both languages), matching's daily quotas and the voter file's priority
-// column. Owners change them (each
+// column, how long notes are kept and what a departing volunteer's records become. Owners change them (each
 // change is audited on the server); organizers read them. Below them, the campaign's questions for the door, which
 // organizers change too (pwa/console/ui/survey-questions.js).
 import { LANGUAGES, formatDay, t } from '../../lib/i18n.js';
@@ -14,6 +14,8 @@ import { SurveyQuestions } from '../ui/survey-questions.js';
 export const title = 'console.settings.title';
 /** The server's limits (server/campaigns/schemas.py), checked here first so the words are the person's. */
 const LIMITS = { issue_tags: { items: 50, length: 40 }, talking_points: { items: 20, length: 500 } };
+
+const DEPARTED = ['anonymise', 'delete'];
 
 const lines = (text) => text.split('\n').map((line) => line.trim()).filter(Boolean);
 
@@ -55,6 +57,8 @@ export default function settingsScreen(ctx) {
       match_daily_card_quota: Number(value('match_daily_card_quota')),
       priority_column: value('priority_column').trim() || null,
       volunteer_recruiting: /** @type {HTMLInputElement} */ (controls.namedItem('volunteer_recruiting')).checked,
+      note_retention_days: value('note_retention_days') === '' ? null : Number(value('note_retention_days')),
+      departed_records: value('departed_records'),
     };
   }
 
@@ -141,6 +145,13 @@ export default function settingsScreen(ctx) {
         aria-describedby="settings-recruiting-hint" .checked=${c.volunteer_recruiting}>
         <label for="settings-recruiting-on">${t('console.recruits.setting')}</label></div>
       <p class="hint" id="settings-recruiting-hint">${t('console.recruits.setting.hint')}</p>
+      <h2 id="settings-privacy">${t('console.settings.privacy')}</h2>
+      ${field(form, { id: 'settings-retention', name: 'note_retention_days', type: 'number',
+        label: 'console.settings.retention', hint: 'console.settings.retention.hint', min: '0', max: '3650',
+        value: c.note_retention_days == null ? '' : String(c.note_retention_days), inputmode: 'numeric' })}
+      ${selectField({ id: 'settings-departed', name: 'departed_records', label: 'console.settings.departed', form,
+        hint: 'console.settings.departed.hint', value: c.departed_records,
+        options: DEPARTED.map((mode) => [mode, t(`console.settings.departed.${mode}`)]) })}
       ${formAlert(form)}
       ${submitButton(form, 'console.settings.save', 'console.saving', 'button inline')}
     </form>`;
@@ -168,6 +179,9 @@ export default function settingsScreen(ctx) {
         ?? t('console.settings.priority.none')}</dd></div>
       <div><dt>${t('console.recruits.setting')}</dt><dd id="settings-recruiting-read">${
         t(c.volunteer_recruiting ? 'console.recruits.setting.on' : 'console.recruits.setting.off')}</dd></div>
+      <div><dt>${t('console.settings.retention')}</dt><dd id="settings-retention-read">${
+        c.note_retention_days == null ? t('console.settings.retention.keep') : c.note_retention_days}</dd></div>
+      <div><dt>${t('console.settings.departed')}</dt><dd>${t(`console.settings.departed.${c.departed_records}`)}</dd></div>
     </dl>${nothing}`;
   }
 }

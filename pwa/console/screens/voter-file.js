@@ -9,7 +9,7 @@ import { html, nothing } from '../../ui/screen.js';
 import {
   cancelVoterFile, getVoterFile, listVoterFiles, previewVoterFile, uploadVoterFile, voterFileProblems,
 } from '../api.js';
-import { saveFile } from '../save-file.js';
+import { saveFile } from '../../ui/save-file.js';
 import { campaignRun } from '../campaigns.js';
 import { icon } from '../icons.js';
 import { failed, loading, notYours } from '../ui/states.js';

@@ -758,6 +758,16 @@ export default {
     + 'funcionar y la app deja de ofrecerlos. Los enlaces de invitación del equipo organizador siguen igual.',
   'console.recruits.setting.on': 'Activado',
   'console.recruits.setting.off': 'Desactivado',
+  'console.settings.privacy': 'Notas y salidas',
+  'console.settings.retention': 'Borrar las notas esta cantidad de días después de la elección',
+  'console.settings.retention.hint': 'Las notas, las respuestas y los nombres y direcciones escritos en la puerta se '
+    + 'vacían en el servidor y en los teléfonos; el apoyo, los resultados, los temas y las respuestas a preguntas se '
+    + 'quedan. Déjalo vacío para guardar las notas.',
+  'console.settings.retention.keep': 'Se guardan',
+  'console.settings.departed': 'Cuando un voluntario borra su cuenta',
+  'console.settings.departed.hint': 'Los voluntarios lo leen antes de confirmar.',
+  'console.settings.departed.anonymise': 'Guardar lo que registró, sin su nombre',
+  'console.settings.departed.delete': 'Borrar lo que registró',
   'console.turfmap.title': 'Mapa de zonas',
   'console.turfmap.open': 'Dibujar una zona en el mapa',
   'console.turfmap.back': 'Volver a las zonas (por precinto, por calles o automáticas)',

@@ -433,6 +433,42 @@ export default {
     + 'the campaign. This phone forgets this campaign.',
   'privacy.left': ({ campaign }) => `You left ${campaign}.`,
   'privacy.leave.failed': 'Could not leave the campaign. Check your connection and try again.',
+  'privacy.keeps': 'What Kin keeps, for how long, and who sees it',
+  'privacy.keeps.what': 'The server keeps your account (name, e-mail, language), the campaigns you joined, the people '
+    + 'you confirmed you know, the conversations and door visits you logged with your notes, and the replies '
+    + 'organizers wrote to you.',
+  'privacy.keeps.on': ({ campaign, date, days }) => `${campaign}: notes are deleted on ${date}, ${days} days after `
+    + 'election day. Who you talked to and what they said about the election (support, issues, answers) stay.',
+  'privacy.keeps.afterElection': ({ campaign, days }) => `${campaign}: notes are deleted ${days} days after election `
+    + 'day, once the campaign sets that day.',
+  'privacy.keeps.kept': ({ campaign }) => `${campaign}: notes are kept until the campaign deletes them.`,
+  'privacy.keeps.who': 'You see what you logged. The organizers of a campaign see everything logged for that '
+    + 'campaign. Nobody else does.',
+  'privacy.keeps.forget': 'If someone asks to be forgotten, an organizer can do it: every note and record about them '
+    + 'is deleted from the server, and from phones the next time they sync, and they are not brought back by a '
+    + 'new voter file.',
+  'privacy.keeps.reach': 'Deleting cannot reach copies made before: exports an organizer already downloaded, what '
+    + 'was sent to VAN, and the server’s backups until they expire.',
+  'privacy.keeps.law': 'Privacy laws may apply to your campaign (US state laws, or the GDPR outside the US). Your '
+    + 'campaign should ask a lawyer what they need.',
+  'privacy.download': 'Download my data',
+  'privacy.download.busy': 'Preparing your file…',
+  'privacy.download.hint': 'One zip file with everything the server holds that you wrote or that is about you, as '
+    + 'JSON and as spreadsheets (CSV).',
+  'privacy.download.failed': 'Could not download your data. Check your connection and try again.',
+  'privacy.account': 'Delete my account',
+  'privacy.account.body': 'Your name, e-mail and password are deleted, you leave every campaign, and you are signed '
+    + 'out everywhere. This cannot be undone.',
+  'privacy.account.keeps': ({ campaign }) => `${campaign} keeps the conversations and visits you logged, without your `
+    + 'name.',
+  'privacy.account.deletes': ({ campaign }) => `${campaign} deletes the conversations and visits you logged.`,
+  'privacy.account.phone': 'Anything on this phone that was not sent yet is lost, and this phone forgets your '
+    + 'contacts.',
+  'privacy.account.password': 'Your password, to confirm',
+  'privacy.account.confirm': 'Delete my account',
+  'privacy.account.busy': 'Deleting…',
+  'privacy.account.deleted': 'Your account is deleted.',
+  'privacy.account.lastOwner': 'You are the last owner of a campaign. Make someone else an owner first.',
 
   'signout.pending.title': 'Sign out with unsent changes?',
   'signout.pending.body': ({ count }) => `${changes(count)} ${count === 1 ? 'has' : 'have'} not reached Kin yet. `

@@ -440,6 +440,42 @@ export default {
     + 'con la campaña. La campaña se borrará de este teléfono.',
   'privacy.left': ({ campaign }) => `Saliste de ${campaign}.`,
   'privacy.leave.failed': 'No se pudo salir de la campaña. Revisa tu conexión e inténtalo de nuevo.',
+  'privacy.keeps': 'Qué guarda Kin, por cuánto tiempo y quién lo ve',
+  'privacy.keeps.what': 'El servidor guarda tu cuenta (nombre, correo, idioma), las campañas a las que te uniste, las '
+    + 'personas que confirmaste que conoces, las conversaciones y visitas que registraste con tus notas, y las '
+    + 'respuestas que te escribió el equipo organizador.',
+  'privacy.keeps.on': ({ campaign, date, days }) => `${campaign}: las notas se borran el ${date}, ${days} días `
+    + 'después de la elección. Con quién hablaste y lo que dijo sobre la elección (apoyo, temas, respuestas) se quedan.',
+  'privacy.keeps.afterElection': ({ campaign, days }) => `${campaign}: las notas se borran ${days} días después de la `
+    + 'elección, cuando la campaña fije ese día.',
+  'privacy.keeps.kept': ({ campaign }) => `${campaign}: las notas se guardan hasta que la campaña las borre.`,
+  'privacy.keeps.who': 'Tú ves lo que registraste. El equipo organizador de una campaña ve todo lo que se registró '
+    + 'para esa campaña. Nadie más lo ve.',
+  'privacy.keeps.forget': 'Si alguien pide que lo olviden, el equipo organizador puede hacerlo: cada nota y registro '
+    + 'sobre esa persona se borra del servidor, y de los teléfonos la próxima vez que se sincronicen, y un nuevo '
+    + 'padrón electoral no la vuelve a traer.',
+  'privacy.keeps.reach': 'Borrar no alcanza las copias hechas antes: las exportaciones que el equipo organizador ya '
+    + 'descargó, lo que se envió a VAN y las copias de seguridad del servidor hasta que caduquen.',
+  'privacy.keeps.law': 'Puede que a tu campaña se le apliquen leyes de privacidad (leyes estatales de EE. UU., o el '
+    + 'RGPD fuera de EE. UU.). Tu campaña debería consultar a un abogado.',
+  'privacy.download': 'Descargar mis datos',
+  'privacy.download.busy': 'Preparando tu archivo…',
+  'privacy.download.hint': 'Un archivo zip con todo lo que el servidor guarda que escribiste tú o que trata de ti, en '
+    + 'JSON y en hojas de cálculo (CSV).',
+  'privacy.download.failed': 'No se pudieron descargar tus datos. Revisa tu conexión e inténtalo de nuevo.',
+  'privacy.account': 'Borrar mi cuenta',
+  'privacy.account.body': 'Se borran tu nombre, tu correo y tu contraseña, sales de todas las campañas y se cierra tu '
+    + 'sesión en todas partes. No se puede deshacer.',
+  'privacy.account.keeps': ({ campaign }) => `${campaign} guarda las conversaciones y visitas que registraste, sin tu `
+    + 'nombre.',
+  'privacy.account.deletes': ({ campaign }) => `${campaign} borra las conversaciones y visitas que registraste.`,
+  'privacy.account.phone': 'Lo que este teléfono todavía no envió se pierde, y este teléfono olvida tus contactos.',
+  'privacy.account.password': 'Tu contraseña, para confirmar',
+  'privacy.account.confirm': 'Borrar mi cuenta',
+  'privacy.account.busy': 'Borrando…',
+  'privacy.account.deleted': 'Tu cuenta está borrada.',
+  'privacy.account.lastOwner': 'Eres la última persona responsable de una campaña. Primero nombra responsable a '
+    + 'alguien más.',
 
   'signout.pending.title': '¿Cerrar sesión con cambios sin enviar?',
   'signout.pending.body': ({ count }) => `${changes(count)} todavía no ${count === 1 ? 'llegó' : 'llegaron'} a Kin. `

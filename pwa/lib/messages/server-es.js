@@ -93,6 +93,8 @@ const EXACT = {
   // a campaign
   'No such campaign.': 'No encontramos esta campaña, o ya no formas parte de ella.',
   'You are no longer a member of this campaign.': 'Ya no formas parte de esta campaña.',
+  'Not your password.': 'No es tu contraseña.',
+  'The server may only empty free text.': 'El servidor solo puede vaciar un texto escrito.',
   'A campaign needs at least one active owner: make someone else an owner first.':
     'Una campaña necesita al menos una persona responsable activa: primero nombra responsable a alguien más.',
 
