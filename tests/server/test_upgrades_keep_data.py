@@ -244,6 +244,8 @@ ROWS = {
     "10f108d86bc2": nothing("door visits' address as found, new columns with defaults on the visits already there"),
     "e66b087257c3": lambda f: f.put("suppression", campaign_id=f.ids["campaign"], digest=bytes(range(32)),
                                     reason="asked", created_on=NOW.date()),
+    "5c1e7a9d3b42": lambda f: f.put("user", email="gone@example.org", display_name="Gone", password_hash="x",
+                                    language="en", session_version=0, created_at=NOW, deleted_at=NOW),
 }
 # values a later step changes on purpose: the door visit's record takes change 3
 CHANGED_LATER = {("sync_counter", "last_seq")}

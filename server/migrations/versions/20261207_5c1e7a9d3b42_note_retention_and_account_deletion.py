@@ -5,7 +5,7 @@ campaign, those already there included; null keeps them). campaign.departed_reco
 when they delete their account ('anonymise' by default). user.deleted_at: the account was deleted by its person.
 
 Revision ID: 5c1e7a9d3b42
-Revises: 10f108d86bc2
+Revises: e66b087257c3
 Create Date: 2026-12-07 23:10:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e7a9d3b42'
-down_revision = '10f108d86bc2'
+down_revision = 'e66b087257c3'
 branch_labels = None
 depends_on = None
 
