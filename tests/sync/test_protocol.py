@@ -105,8 +105,8 @@ def test_a_protocol_the_server_does_not_speak_is_unsupported(version):
     (an_op(op_id=...), {"op_id": ["Required."]}),
     (an_op(op_id="42"), {"op_id": ["Not a lowercase UUID."]}),
     (an_op(op_id=OP_ID.upper()), {"op_id": ["Not a lowercase UUID."]}),
-    (an_op(entity="walk_list"), {"entity": ["Not one of: relationship, conversation, door_visit."]}),
-    (an_op(entity=["conversation"]), {"entity": ["Not one of: relationship, conversation, door_visit."]}),
+    (an_op(entity="walk_list"), {"entity": ["Not one of: relationship, conversation, door_visit, contact_preference."]}),
+    (an_op(entity=["conversation"]), {"entity": ["Not one of: relationship, conversation, door_visit, contact_preference."]}),
     (an_op(entity_id=...), {"entity_id": ["Required."]}),
     (an_op(entity_id=7), {"entity_id": ["Not a lowercase UUID."]}),
     (an_op(action="patch"), {"action": ["Not one of: upsert, delete."]}),
@@ -129,7 +129,7 @@ def test_a_malformed_op_is_rejected_with_errors_naming_the_field(op, errors):
 
 def test_every_problem_of_an_op_is_named_at_once():
     assert rejected_errors(an_op(op_id=..., entity="x", action="x", hlc="x")) == {
-        "op_id": ["Required."], "entity": ["Not one of: relationship, conversation, door_visit."],
+        "op_id": ["Required."], "entity": ["Not one of: relationship, conversation, door_visit, contact_preference."],
         "action": ["Not one of: upsert, delete."], "hlc": ["Not a hybrid logical clock stamp."]}
 
 
