@@ -83,6 +83,7 @@ def test_no_door_no_text_recorded_offline_reaches_another_volunteers_phone(brows
         voter = page.locator(".door-voter").first
         voter.locator("[data-result=asked]").click()
         form = voter.locator("form.asked-form")
+        shoot(page, "door-asking-360-en")
         form.get_by_label("At the door").check()
         form.get_by_label("By text").check()
         form.get_by_role("button", name="Save what they asked").click()
