@@ -322,6 +322,7 @@ export default {
   'asked.channel.email': 'by e-mail',
   'asked.channel.door': 'at the door',
   'asked.doNotKnock': 'Do not knock for them.',
+  'asked.doNotKnockDoor': 'do not knock: everyone here asked',
   'asked.change': 'Change what they asked',
   'door.comeBackAt': ({ time }) => `come back ${time}`,
   'door.questions.title': 'The campaign’s questions (optional)',

@@ -327,6 +327,7 @@ export default {
   'asked.channel.email': 'por correo',
   'asked.channel.door': 'en la puerta',
   'asked.doNotKnock': 'No toques a su puerta.',
+  'asked.doNotKnockDoor': 'no tocar: todos aquí lo pidieron',
   'asked.change': 'Cambiar lo que pidió',
   'door.comeBackAt': ({ time }) => `volver el ${time}`,
   'door.questions.title': 'Las preguntas de la campaña (opcional)',
