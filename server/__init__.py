@@ -20,6 +20,7 @@ from server.exports import views as export_views
 from server.forget import views as forget_views
 from server.matching import views as matching_views
 from server.observability import init_app as observe
+from server.preferences import views as preference_views
 from server.privacy import views as privacy_views
 from server.surveys import views as survey_views
 from server.sync_api import views as sync_views
@@ -28,7 +29,8 @@ from server.voters import views as voter_views
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BLUEPRINTS = (health.blp, auth_views.blp, campaign_views.blp, voter_views.blp, matching_views.blp, sync_views.blp,
               conversation_views.blp, dashboard_views.blp, export_views.blp, turf_views.blp,
-              audit_views.blp, basemap_views.blp, survey_views.blp, forget_views.blp, privacy_views.blp)
+              audit_views.blp, basemap_views.blp, survey_views.blp, forget_views.blp, privacy_views.blp,
+              preference_views.blp)
 
 
 def create_app(config: dict | None = None) -> Flask:

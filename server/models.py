@@ -10,6 +10,7 @@ from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTa
 from server.exports.models import DownloadTicket, Export
 from server.forget.models import Suppression
 from server.matching.models import MatchKey, MatchTag, MatchUsage
+from server.preferences.models import ContactPreference
 from server.ratelimit import RateLimitCount
 from server.surveys.models import DoorAnswer, SurveyQuestion
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
@@ -22,9 +23,9 @@ from server.voters.models import (
     staged_voter,
 )
 
-__all__ = ["AppliedOp", "AuditEvent", "Basemap", "Building", "Campaign", "Conversation", "ConversationIssue",
-           "DashboardDay", "DoorAnswer", "DoorVisit", "DownloadTicket", "Export", "Household", "Invite", "MatchKey",
-           "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount", "RevokedToken",
-           "Suppression", "SurveyQuestion", "SyncCounter", "SyncHistory", "SyncRecord", "Turf", "TurfHousehold", "User",
-           "VolunteerFollowUp", "VolunteerTally", "Voter", "VoterIdentifier", "VoterImport", "VoterImportProblem",
-           "VoterProgress", "staged_identifier", "staged_voter"]
+__all__ = ["AppliedOp", "AuditEvent", "Basemap", "Building", "Campaign", "ContactPreference", "Conversation",
+           "ConversationIssue", "DashboardDay", "DoorAnswer", "DoorVisit", "DownloadTicket", "Export", "Household",
+           "Invite", "MatchKey", "MatchTag", "MatchUsage", "Membership", "PasswordReset", "RateLimitCount",
+           "RevokedToken", "Suppression", "SurveyQuestion", "SyncCounter", "SyncHistory", "SyncRecord", "Turf",
+           "TurfHousehold", "User", "VolunteerFollowUp", "VolunteerTally", "Voter", "VoterIdentifier", "VoterImport",
+           "VoterImportProblem", "VoterProgress", "staged_identifier", "staged_voter"]

@@ -11,7 +11,7 @@ same state whatever the order of delivery, and a phone merging pulled records th
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from sync.entities import ENTITIES, ROLES, Entity, Question, validate
+from sync.entities import ANYONE, ENTITIES, ROLES, Entity, Question, validate
 from sync.errors import Problem
 from sync.protocol import Action, Op, OpResult, Record, Status
 
@@ -88,8 +88,11 @@ def decide(op: Op, *, role: str | None, current: Record | None, already: OpResul
         raise ValueError("current is another record than the op's.")
     entity = ENTITIES[op.entity]
     stamp = op.hlc.encode()
-    if current is None and (op.action is Action.DELETE or role != entity.creator):
+    if current is None and (op.action is Action.DELETE or entity.creator not in (role, ANYONE)):
         return reject(op, {"entity_id": [f"No such {entity.name}."]})
+    if op.action is Action.DELETE and entity.campaign_wide:
+        return reject(op, {"action": [Problem("no_delete", f"A {entity.name} is not deleted: clear its fields.",
+                                              entity=entity.name)]})
     if op.action is Action.DELETE:
         if role != entity.creator:
             return reject(op, {"action": [f"Only the {entity.creator} who logged this can delete it."]})
@@ -97,6 +100,8 @@ def decide(op: Op, *, role: str | None, current: Record | None, already: OpResul
     else:
         errors = validate(entity, op.fields, role, issue_tags=issue_tags, questions=questions,
                           current=None if current is None else current.values)
+        if not errors and current is None and entity.keyed_by and op.fields[entity.keyed_by] != op.entity_id:
+            errors = {"entity_id": [Problem("keyed_by", f"Must be the {entity.keyed_by}.", field=entity.keyed_by)]}
         if errors:
             return reject(op, errors)
         incoming = Record(op.entity, op.entity_id, dict(op.fields), dict.fromkeys(op.fields, stamp), False, None, 0)

@@ -15,6 +15,7 @@ ORGANIZER = "organizer"
 # the server itself, redacting free text past the campaign's retention window: it may only empty a Text field
 SERVER = "server"
 ROLES = (VOLUNTEER, ORGANIZER, SERVER)
+ANYONE = "anyone"  # owner of a campaign-wide record's fields: every volunteer and organizer writes them
 OWNER_ONLY = {
     ORGANIZER: "Only organizers can change this.",
     VOLUNTEER: "Only the volunteer who logged this can change this.",
@@ -234,13 +235,20 @@ class OnlyWith:
 class Entity:
     """``creator`` is the role that creates and deletes records; its fields decide whether a record is
     alive. ``exactly_one``: fields of which a new record names exactly one. ``only_with``: fields that go
-    with another's value."""
+    with another's value. ``keyed_by``: a campaign-wide record (creator ``ANYONE``): its id is this field's
+    value, so every phone and the console write one record; it reaches every phone of the campaign, anyone
+    of the campaign edits it, and nobody deletes it (its fields are cleared instead)."""
 
     name: str
     fields: Mapping[str, FieldSpec]
     creator: str = VOLUNTEER
     exactly_one: tuple[str, ...] = field(default=())
     only_with: tuple[OnlyWith, ...] = field(default=())
+    keyed_by: str | None = None
+
+    @property
+    def campaign_wide(self) -> bool:
+        return self.keyed_by is not None
 
 
 def fields_json_schema(entity: Entity) -> dict:
@@ -324,7 +332,19 @@ DOOR_VISIT = Entity("door_visit", {
               *(OnlyWith(name, "voter_id", (None,)) for name in NEW_PERSON),
               *(OnlyWith(name, "result", CORRECTED_WITH) for name in CORRECTION)))
 
-ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION, DOOR_VISIT)}
+# what a person asked: not to be contacted at all, or not by some channels; one record per voter, whose id is
+# the voter's public id. Who recorded it is the server's to know (the op's sender); never why.
+CHANNELS = ("text", "call", "email", "door")
+PREFERENCE_FROM = ("door", "person", "console")  # where it was recorded
+CONTACT_PREFERENCE = Entity("contact_preference", {
+    "voter_id": FieldSpec(Ref("voter"), ANYONE, required=True, fixed=True),
+    "no_contact": FieldSpec(Bool(), ANYONE),  # not to be contacted at all, by any channel
+    **{f"no_{channel}": FieldSpec(Bool(), ANYONE) for channel in CHANNELS},
+    "recorded_from": FieldSpec(Choice(PREFERENCE_FROM), ANYONE, required=True),
+    "recorded_at": FieldSpec(DateTime(), ANYONE, required=True),
+}, creator=ANYONE, keyed_by="voter_id")
+
+ENTITIES = {e.name: e for e in (RELATIONSHIP, CONVERSATION, DOOR_VISIT, CONTACT_PREFERENCE)}
 
 
 def free_text(entity: Entity) -> tuple[str, ...]:
@@ -340,7 +360,7 @@ def _field_problem(entity, name, value, role, known, current) -> str | None:
     if role == SERVER:  # redaction, and nothing else
         return None if isinstance(spec.type, Text) and value == "" else Problem(
             "redact_only", "The server may only empty free text.")
-    if spec.owner != role:
+    if spec.owner not in (role, ANYONE):
         return Problem("owner_only", OWNER_ONLY[spec.owner], owner=spec.owner)
     if spec.fixed and current is not None and current.get(name) != value:
         return Problem("fixed", "Cannot be changed.")

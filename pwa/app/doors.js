@@ -121,7 +121,7 @@ export async function visitsByHousehold(userId, campaignId) {
 
 /** The first door in walk order after `from` (else from the start) with no visit yet; undefined when all are. */
 export function nextDoor(doors, visits, from = -1) {
-  const open = (door) => !visits.get(door.household_id)?.length;
+  const open = (door) => !door.do_not_knock && !visits.get(door.household_id)?.length; // nor one not to knock
   return doors.slice(from + 1).find(open) ?? doors.slice(0, Math.max(from, 0)).find(open);
 }
 

@@ -94,7 +94,8 @@ export const entities = {
     },
     "creator": "volunteer",
     "exactly_one": [],
-    "only_with": []
+    "only_with": [],
+    "keyed_by": null
   },
   "conversation": {
     "kind": "Entity",
@@ -269,7 +270,8 @@ export const entities = {
       "relationship_id",
       "voter_id"
     ],
-    "only_with": []
+    "only_with": [],
+    "keyed_by": null
   },
   "door_visit": {
     "kind": "Entity",
@@ -570,6 +572,103 @@ export const entities = {
           "talked"
         ]
       }
-    ]
+    ],
+    "keyed_by": null
+  },
+  "contact_preference": {
+    "kind": "Entity",
+    "name": "contact_preference",
+    "fields": {
+      "voter_id": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Ref",
+          "target": "voter"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": true,
+        "fixed": true
+      },
+      "no_contact": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "no_text": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "no_call": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "no_email": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "no_door": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Bool"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": false,
+        "fixed": false
+      },
+      "recorded_from": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "Choice",
+          "values": [
+            "door",
+            "person",
+            "console"
+          ]
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": true,
+        "fixed": false
+      },
+      "recorded_at": {
+        "kind": "FieldSpec",
+        "type": {
+          "kind": "DateTime"
+        },
+        "owner": "anyone",
+        "null": false,
+        "required": true,
+        "fixed": false
+      }
+    },
+    "creator": "anyone",
+    "exactly_one": [],
+    "only_with": [],
+    "keyed_by": "voter_id"
   }
 };

@@ -155,6 +155,9 @@ class WalkVoterSchema(Schema):
     age = fields.Integer(allow_none=True)
     city = fields.String()
     priority = fields.Boolean()
+    refused = fields.List(fields.String(), metadata={
+        "description": "The channels the voter asked not to be contacted by (text, call, email, door): with door, "
+                       "do not knock for them. Phones learn later changes by sync (contact_preference)."})
 
 
 class WalkDoorSchema(Schema):
@@ -166,6 +169,8 @@ class WalkDoorSchema(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     voters = fields.List(fields.Nested(WalkVoterSchema))
+    do_not_knock = fields.Boolean(metadata={
+        "description": "Every voter of the household asked not to be contacted at the door: do not knock."})
 
 
 class SurveyQuestionSchema(Schema):

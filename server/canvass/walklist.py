@@ -14,6 +14,7 @@ from server.canvass.models import Building, Household, Turf, TurfHousehold
 from server.canvass.walk import Door, walk_order
 from server.columns import utcnow
 from server.extensions import db
+from server.preferences.readmodel import refusals
 from server.surveys import service as surveys
 from server.voters.models import Voter
 from server.voters.search import card
@@ -29,12 +30,13 @@ def walk_list(campaign: Campaign, turf: Turf) -> dict:
         .join(Building, Building.id == Household.building_id)
         .where(TurfHousehold.turf_id == turf.id, TurfHousehold.campaign_id == campaign.id)).all()
     year = utcnow().year
+    refused = refusals(campaign.id)
     voters: dict[int, list[dict]] = {}
     for voter in db.session.execute(
             select(Voter).join(TurfHousehold, TurfHousehold.household_id == Voter.household_id)
             .where(TurfHousehold.turf_id == turf.id, Voter.campaign_id == campaign.id, Voter.active.is_(True))
             .order_by(Voter.last_name, Voter.first_name, Voter.id)).scalars():
-        voters.setdefault(voter.household_id, []).append(card(voter, year))
+        voters.setdefault(voter.household_id, []).append({**card(voter, year), "refused": refused.get(voter.id, [])})
     units: dict[int, list] = {}
     buildings = {}
     for row in rows:
@@ -45,7 +47,7 @@ def walk_list(campaign: Campaign, turf: Turf) -> dict:
         for row in sorted(units[building.id], key=lambda r: (r[2] != "", _unit_order(r[2]), r[2])):
             doors.append({"household_id": str(row[1]), "house_number": row[6], "street": row[5],
                           "unit": row[3], "zip": row[7], "latitude": row[8], "longitude": row[9],
-                          "voters": voters.get(row[0], [])})
+                          "voters": voters.get(row[0], []), "do_not_knock": _do_not_knock(voters.get(row[0]))})
     answer = {"turf_id": turf.id, "name": turf.name, "expires_at": turf.expires_at, "doors": doors,
               "questions": {"results": list(DOOR_RESULTS), "support": {"min": 1, "max": 5},
                             "issues": list(campaign.issue_tags or ()),
@@ -53,6 +55,11 @@ def walk_list(campaign: Campaign, turf: Turf) -> dict:
                             "survey": surveys.for_walk_list(campaign)}}
     answer["version"] = hashlib.sha256(json.dumps(answer, default=_text, sort_keys=True).encode()).hexdigest()[:32]
     return answer
+
+
+def _do_not_knock(voters: list[dict] | None) -> bool:
+    """Everyone the list names there asked not to be contacted at the door."""
+    return bool(voters) and all("door" in voter["refused"] for voter in voters)
 
 
 def _unit_order(unit: str):

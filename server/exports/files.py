@@ -21,12 +21,14 @@ from server.exports.models import Export
 from server.exports.readahead import read_ahead
 from server.exports.van import Layout
 from server.extensions import db
+from server.preferences.readmodel import refusals
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
+from sync.entities import CHANNELS
 
 CONVERSATION_COLUMNS = ("conversation_id", "voter_external_id", "voter_name", "volunteer_id", "volunteer", "date",
                         "happened_at", "channel", "support", "issues", "registered", "vote_method", "vote_on",
-                        "follow_up_on")
+                        "follow_up_on", "do_not_contact")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FLUSH_EVERY = 1000  # rows per chunk sent
 
@@ -68,26 +70,34 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
 
 
+def do_not_contact(refused: list[str] | None) -> str:
+    """The channels a voter refused, as the CSV says them: ``all``, or e.g. ``text; door``; empty: none."""
+    if not refused:
+        return ""
+    return "all" if len(refused) == len(CHANNELS) else "; ".join(refused)
+
+
 
 
 def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Generator[list]]:
     """One row per live conversation; its notes only when the export asked for them."""
     zone = ZoneInfo(campaign.time_zone)
-    columns = [Conversation.id, Voter.external_id, VOTER_NAME, Conversation.volunteer_id,
+    columns = [Conversation.id, Voter.id, Voter.external_id, VOTER_NAME, Conversation.volunteer_id,
                User.display_name, HAPPENED_AT, Conversation.channel, Conversation.support,
                ISSUES_TEXT, Conversation.registered, Conversation.vote_method, Conversation.vote_on,
                Conversation.follow_up_on, *([Conversation.notes] if export.with_notes else [])]
     joined = lru_cache(PARSED)(lambda text: "; ".join(json.loads(text)))
 
     def each():
+        refused = refusals(campaign.id)  # read before the cursor opens: SQLite's connection runs one at a time
         with closing(service.rows(export, *columns)) as result:
-            for (conversation_id, external_id, name, volunteer_id, volunteer, happened_at, channel, support,
+            for (conversation_id, voter_id, external_id, name, volunteer_id, volunteer, happened_at, channel, support,
                  issues, registered, vote_method, vote_on, follow_up_on, *notes) in _ahead(result):
                 when = _local(happened_at, zone).isoformat()
                 yield [conversation_id, external_id or "", text((name or "").strip()), volunteer_id,
                        text(volunteer), when[:10], when, channel, support or "",
                        joined(issues), _yes_no(registered), vote_method or "", vote_on or "", follow_up_on or "",
-                       *(text(note) for note in notes)]
+                       do_not_contact(refused.get(voter_id)), *(text(note) for note in notes)]
 
     return [*CONVERSATION_COLUMNS, *(["notes"] if export.with_notes else [])], each()
 
@@ -96,25 +106,29 @@ def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], 
     """One row per live conversation with a voter from the file, then one per live door visit with one, in VAN's
     canvass-results shape: each source in the order things happened, one after the other (one cursor at a time)."""
     zone = ZoneInfo(campaign.time_zone)
-    conversation_columns = [Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
+    conversation_columns = [Voter.id, Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
                             Conversation.support, ISSUES_TEXT]
-    visit_columns = [Voter.external_id, DoorVisit.result, VISITED_AT, User.display_name, VISIT_SUPPORT,
+    visit_columns = [Voter.id, Voter.external_id, DoorVisit.result, VISITED_AT, User.display_name, VISIT_SUPPORT,
                      VISIT_ISSUES, VISIT_ANSWERS]
     answers = lru_cache(PARSED)(lambda support, text, answered=None: layout.answers(
         support, json.loads(text or "null") or [], json.loads(answered or "null") or {}))
     unanswered = answers(None, None)
 
     def each():
+        refused = refusals(campaign.id)  # read before the cursor opens: SQLite's connection runs one at a time
         with closing(service.rows(export, *conversation_columns, voters_required=True)) as result:
-            for external_id, channel, happened_at, volunteer, support, issues in _ahead(result):
+            for voter_id, external_id, channel, happened_at, volunteer, support, issues in _ahead(result):
                 yield [*layout.contact(external_id, channel, _local(happened_at, zone).strftime("%m/%d/%Y"),
-                                       text(volunteer)), *answers(support, issues)]
+                                       text(volunteer)), *answers(support, issues),
+                       *layout.suppression(refused.get(voter_id))]
         with closing(service.visit_rows(export, *visit_columns)) as result:
-            for external_id, door_result, happened_at, volunteer, support, issues, answered in _ahead(result):
+            for voter_id, external_id, door_result, happened_at, volunteer, support, issues, answered in _ahead(
+                    result):
                 contact = layout.visit(external_id, door_result, _local(happened_at, zone).strftime("%m/%d/%Y"),
                                        text(volunteer))
                 if contact:  # only a talk answers the survey question: VAN takes responses as "Canvassed"
-                    yield [*contact, *(answers(support, issues, answered) if door_result == "talked" else unanswered)]
+                    yield [*contact, *(answers(support, issues, answered) if door_result == "talked" else unanswered),
+                           *layout.suppression(refused.get(voter_id))]
 
     return layout.header(), each()
 

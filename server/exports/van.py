@@ -10,6 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sync.entities import CONVERSATION, DOOR_RESULTS
 
 FIXED_COLUMNS = ("VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy")
+# what the voter asked (server/preferences/), last on each row: "Y" for each channel refused, "DoNotContact" when
+# all were; the upload wizard maps them to the committee's suppressions (docs/exports.md)
+SUPPRESSION_COLUMNS = {"DoNotContact": None, "DoNotCall": "call", "DoNotText": "text", "DoNotEmail": "email",
+                       "DoNotWalk": "door"}
+RESERVED = (*FIXED_COLUMNS, *SUPPRESSION_COLUMNS)
 RESULT = "Canvassed"  # a conversation is a contact that happened
 SUPPORT_LEVELS = ("1", "2", "3", "4", "5")
 CHANNELS = CONVERSATION.fields["channel"].type.values
@@ -62,13 +67,14 @@ class VanMappingSchema(Schema):
 
     @validates_schema
     def _columns_are_distinct(self, data, **_kwargs):
-        if data.get("support_question") in FIXED_COLUMNS:
-            raise ValidationError(f"Cannot be one of VAN's columns {', '.join(FIXED_COLUMNS)}.", "support_question")
+        if data.get("support_question") in RESERVED:
+            raise ValidationError(f"Cannot be one of the file's own columns {', '.join(RESERVED)}.",
+                                  "support_question")
         codes = set((data.get("issue_activist_codes") or {}).values())
-        if clash := codes & {*FIXED_COLUMNS, data.get("support_question")}:
+        if clash := codes & {*RESERVED, data.get("support_question")}:
             raise ValidationError(f"Cannot also name another column: {', '.join(sorted(clash))}.",
                                   "issue_activist_codes")
-        taken, errors = {*FIXED_COLUMNS, data.get("support_question"), *codes}, {}
+        taken, errors = {*RESERVED, data.get("support_question"), *codes}, {}
         for key, mapped in sorted((data.get("survey_questions") or {}).items(), key=lambda item: int(item[0])):
             if mapped["question"] in taken:
                 errors[key] = {"question": [f"Cannot also name another column: {mapped['question']}."]}
@@ -100,7 +106,7 @@ class Layout:
 
     def header(self) -> list[str]:
         return [*FIXED_COLUMNS, *([self.support_question] if self.support_question else []),
-                *(question for _, question, _ in self.survey), *self.activist_codes]
+                *(question for _, question, _ in self.survey), *self.activist_codes, *SUPPRESSION_COLUMNS]
 
     def contact(self, vanid: str, channel: str, day: str, canvassed_by: str) -> list[str]:
         """The fixed columns of a row."""
@@ -111,6 +117,15 @@ class Layout:
         has no code (the visit is left out, and ``omitted`` says so)."""
         code = self.door_results.get(result)
         return code and [vanid, self.contact_types["door"], code, day, canvassed_by]
+
+    @staticmethod
+    def suppression(refused: list[str] | None) -> list[str]:
+        """The suppression columns of a row's voter: "Y" for each channel refused, and for DoNotContact when every
+        one was."""
+        refused = refused or []
+        everything = len(refused) == len(SUPPRESSION_COLUMNS) - 1
+        return ["Y" if (everything if channel is None else channel in refused) else ""
+                for channel in SUPPRESSION_COLUMNS.values()]
 
     def answers(self, support: int | None, issues: list[str], answered: dict | None = None) -> list[str]:
         """The survey response and activist code columns of a row; ``answered``: a door visit's answers to the

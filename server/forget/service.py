@@ -1,6 +1,8 @@
 """Forget a voter: delete or purge every trace of them in one transaction, and list keyed hashes of their
 identifiers so that an import, a push or matching never brings them back. Shared by the API and the CLI."""
 
+import uuid
+
 from sqlalchemy import delete, func, or_, select
 
 from server.audit.models import record
@@ -20,7 +22,7 @@ from server.voters.models import (
     staged_identifier,
     staged_voter,
 )
-from sync.entities import CONVERSATION, DOOR_VISIT, RELATIONSHIP
+from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, RELATIONSHIP
 
 
 def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) -> dict[str, int]:
@@ -54,7 +56,9 @@ def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) 
 
 def _records_about(campaign: Campaign, public_id: str, phones: set[str], emails: set[str]) -> list[SyncRecord]:
     """The synced records that name the voter: relationships with them, conversations with them or through those
-    relationships, door visits with them or with a person met at the door who gave one of their phones or e-mails."""
+    relationships, door visits with them or with a person met at the door who gave one of their phones or e-mails,
+    and what they asked about being contacted (keyed by their public id; its forgotten tombstone reaches every
+    phone, since every phone pulls contact preferences)."""
     values = SyncRecord.values
     live = SyncRecord.campaign_id == campaign.id, SyncRecord.forgotten.is_(False)
     relationships = db.session.execute(select(SyncRecord).where(
@@ -69,7 +73,9 @@ def _records_about(campaign: Campaign, public_id: str, phones: set[str], emails:
     theirs = {(PHONE, p) for p in phones} | {(EMAIL, e) for e in emails}
     visits = [row for row in visits if row.values.get("voter_id") == public_id or person_pairs(
         campaign.phone_region, row.values.get("person_phone"), row.values.get("person_email")) & theirs]
-    return [*relationships, *conversations, *visits]
+    asked = db.session.execute(select(SyncRecord).where(*live, SyncRecord.entity == CONTACT_PREFERENCE.name,
+                                                        SyncRecord.entity_id == uuid.UUID(public_id))).scalars().all()
+    return [*relationships, *conversations, *visits, *asked]
 
 
 def _forget_import_rows(campaign_id: int, voter: Voter, phones: set[str], emails: set[str]) -> int:

@@ -26,6 +26,7 @@ class SyncRecord(CampaignScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("campaign_id", "entity", "entity_id"),
         Index("ix_sync_record_pull", "campaign_id", "owner_id", "seq"),
+        Index("ix_sync_record_entity", "campaign_id", "entity", "seq"),  # campaign-wide records reach every phone
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,6 +27,7 @@ from server.conversations import readmodel
 from server.dashboard import rollup
 from server.extensions import db, upsert
 from server.forget import suppression
+from server.preferences import readmodel as preferences
 from server.request_input import MAX_ID
 from server.surveys import service as surveys
 from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
@@ -34,7 +35,7 @@ from server.voters.models import Voter
 from server.voters.search import card
 from sync import hlc
 from sync.decide import decide
-from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, SERVER, VOLUNTEER, Ref
+from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, SERVER, VOLUNTEER, Ref
 from sync.errors import Problem
 from sync.protocol import Action, Batch, Op, OpResult, Record, Status
 
@@ -163,7 +164,7 @@ class _Loaded:
         # since their review went through still gets "duplicate", so the ops behind it are not stuck)
         already = stored and OpResult(op.op_id, Status(stored.status), _restored(stored.errors), stored.version)
         row = self.rows.get(key)
-        role = role or _role_for(membership, row)
+        role = role or _role_for(membership, row, ENTITIES[op.entity])
         if already is None:
             if role is None:  # another volunteer's record: the same answer as a record that does not exist
                 return OpResult(op.op_id, Status.REJECTED, {"entity_id": [
@@ -242,6 +243,9 @@ class _Loaded:
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
         visits.follow(self.membership.campaign_id, [row for row in self.changed if row.entity == DOOR_VISIT.name])
+        preferences.follow(self.membership.campaign_id,
+                           [row for row in self.changed if row.entity == CONTACT_PREFERENCE.name],
+                           self.membership.user_id)
         rollup.tallies(counted)
         ready = rollup.prepare(counted)
         if self.changed:
@@ -330,9 +334,12 @@ def _records(campaign_id: int, keys, lock: bool = False) -> dict:
     return {(row.entity, row.entity_id): row for row in rows}
 
 
-def _role_for(membership: Membership, row: SyncRecord | None) -> str | None:
+def _role_for(membership: Membership, row: SyncRecord | None, entity) -> str | None:
     """A person acts as the volunteer on their own records (organizers log conversations too) and as an
-    organizer on others' records of their campaign; a volunteer has no role on another's record."""
+    organizer on others' records of their campaign; a volunteer has no role on another's record, but for a
+    campaign-wide one (a contact preference), whose fields anyone of the campaign writes."""
+    if entity.campaign_wide:
+        return ORGANIZER if membership.role.at_least(Role.ORGANIZER) else VOLUNTEER
     if row is None or row.owner_id == membership.user_id:
         return VOLUNTEER
     return ORGANIZER if membership.role.at_least(Role.ORGANIZER) else None
@@ -352,14 +359,22 @@ def _record(row: SyncRecord | None) -> Record | None:
                   row.forgotten)
 
 
+CAMPAIGN_WIDE = [entity.name for entity in ENTITIES.values() if entity.campaign_wide]
+
+
 def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:
-    """The caller's records changed after ``cursor``, oldest change first, one more than ``limit``. A cursor past
-    the largest sequence number the column holds has nothing after it (PostgreSQL would refuse to compare it)."""
+    """The caller's records and the campaign-wide ones (contact preferences) changed after ``cursor``, oldest
+    change first, one more than ``limit``. Two index range reads merged here, rather than one OR no index answers
+    in order. A cursor past the largest sequence number the column holds has nothing after it (PostgreSQL would
+    refuse to compare it)."""
     cursor = min(cursor, MAX_ID)
-    rows = db.session.execute(select(SyncRecord).where(
-        SyncRecord.campaign_id == membership.campaign_id, SyncRecord.owner_id == membership.user_id,
-        SyncRecord.seq > cursor).order_by(SyncRecord.seq).limit(limit + 1)).scalars()
-    return [(row.seq, _record(row)) for row in rows]
+    after = (SyncRecord.campaign_id == membership.campaign_id, SyncRecord.seq > cursor)
+    own = select(SyncRecord).where(*after, SyncRecord.owner_id == membership.user_id,
+                                   SyncRecord.entity.not_in(CAMPAIGN_WIDE))
+    shared = select(SyncRecord).where(*after, SyncRecord.entity.in_(CAMPAIGN_WIDE))
+    rows = [row for query in (own, shared)
+            for row in db.session.execute(query.order_by(SyncRecord.seq).limit(limit + 1)).scalars()]
+    return [(row.seq, _record(row)) for row in sorted(rows, key=lambda row: row.seq)[:limit + 1]]
 
 
 def _server_stamp(campaign_id: int) -> str:
@@ -376,7 +391,9 @@ def _server_stamp(campaign_id: int) -> str:
 def voter_cards(campaign_id: int, changes: list[dict]) -> dict[str, dict]:
     """The minimal card (first name, last initial, age, city) of each voter the pulled records name, so the
     phone can show who a relationship or conversation is with."""
-    ids = {_uuid(change["fields"].get("voter_id")) for change in changes} - {None}
+    # not the cards of everyone a campaign-wide record names: only of the caller's own people and visits
+    ids = {_uuid(change["fields"].get("voter_id")) for change in changes
+           if change["entity"] not in CAMPAIGN_WIDE} - {None}
     if not ids:
         return {}
     year = utcnow().year

@@ -643,6 +643,8 @@ class Volunteer:
         relationship = {"voter_id": self.voter, "source": "search", "kind": "friend", "closeness": 3, "notes": "Hi"}
         conversation = {"voter_id": self.voter, "channel": "call", "happened_at": "2026-10-01T18:30:00-04:00",
                         "support": 2, "notes": "Will vote early.", "issue_tags": ["housing"]}
+        asked = {"voter_id": self.voter, "no_door": True, "recorded_from": "door",
+                 "recorded_at": "2026-10-03T11:02:00-04:00"}
         self.bodies("POST", path, {"protocol": 1, "device_id": self.device,
                                    "ops": [self.op("relationship", relationship)]}, headers=self.headers)
         self.call("POST", path, "an old protocol", json={"protocol": 2, "device_id": self.device, "ops": []},
@@ -655,6 +657,7 @@ class Volunteer:
                     ("door_visit", "upsert"): self.op("door_visit", {
                         "household_id": self.household, "voter_id": self.voter, "result": "talked", "support": 2,
                         "happened_at": "2026-10-03T11:02:00-04:00", "notes": "Asked about buses."}),
+                    ("contact_preference", "upsert"): self.op("contact_preference", asked, entity_id=self.voter),
                     ("relationship", "delete"): self.op("relationship", action="delete")}
         cases = []
         for variant in variants:
@@ -678,7 +681,8 @@ class Volunteer:
         self.push([("deleted", self.op("relationship", entity_id=gone["entity_id"], action="delete",
                                        hlc=self.stamp(NOW_MS + 30)))])
         reviewed = self.op("conversation", conversation)
-        self.push([("a conversation", reviewed)])
+        self.push([("a conversation", reviewed), ("a preference", self.op("contact_preference", asked,
+                                                                            entity_id=self.voter))])
         self.push([
             ("a fixed field changed", self.op("relationship", {"voter_id": self.other_voter},
                                               entity_id=mine["entity_id"])),
@@ -691,6 +695,8 @@ class Volunteer:
             ("a delete of no person", self.op("relationship", action="delete")),
             ("a delete of no conversation", self.op("conversation", action="delete")),
             ("a delete with fields", self.op("relationship", {"notes": "x"}, action="delete")),
+            ("a preference under another id than its voter's", self.op("contact_preference", asked)),
+            ("a delete of no preference", self.op("contact_preference", action="delete", entity_id=self.other_voter)),
             ("a voter of no campaign of ours", self.op("relationship", {**relationship,
                                                                         "voter_id": str(uuid.uuid4())})),
             ("a person who is not there", self.op("conversation", {**conversation, "voter_id": None,
@@ -700,6 +706,7 @@ class Volunteer:
             ("neither a person nor a voter", self.op("conversation", {**conversation, "voter_id": None})),
             ("an organizer's field", self.op("conversation", {"reviewed": True}, entity_id=reviewed["entity_id"])),
             ("an issue not the campaign's", self.op("conversation", {**conversation, "issue_tags": ["parks"]})),
+            ("a delete of a preference", self.op("contact_preference", action="delete", entity_id=self.voter)),
             ("a stamp far ahead", self.op("relationship", relationship,
                                           hlc=self.stamp(utcnow_ms() + 10 * MAX_DRIFT_MS))),
             ("a stamp of another device", self.op("relationship", relationship,

@@ -114,6 +114,9 @@ EXPECTED = {
     ("GET", f"{CAMPAIGN}/voters/search"): Entry(Role.VOLUNTEER, 200, query={"name": "Ana Lopez"}),
     ("GET", f"{CAMPAIGN}/voters/<uuid:voter_id>"): Entry(Role.ORGANIZER, 200),
     ("POST", f"{CAMPAIGN}/voters/<uuid:voter_id>/forget"): Entry(Role.ORGANIZER, 200, {"reason": "asked"}),
+    ("GET", f"{CAMPAIGN}/voters/<uuid:voter_id>/contact-preference"): Entry(Role.ORGANIZER, 200),
+    ("PUT", f"{CAMPAIGN}/voters/<uuid:voter_id>/contact-preference"): Entry(Role.ORGANIZER, 200, body={
+        "no_contact": False, "no_text": True, "no_call": False, "no_email": False, "no_door": True}),
     ("POST", f"{CAMPAIGN}/sync/push"): Entry(Role.VOLUNTEER, 200, {"protocol": 1, "device_id": str(uuid.uuid4()),
                                                                  "ops": []}),
     ("GET", f"{CAMPAIGN}/sync/pull"): Entry(Role.VOLUNTEER, 200, query={"protocol": 1}),

@@ -190,6 +190,18 @@ def reset_links(f: Filler):
           expires_at=NOW + timedelta(hours=24))
 
 
+def preferences(f: Filler):
+    voter = f.one("voter", "public_id", id=f.ids["voter0"])
+    values = {"voter_id": str(voter), "no_text": True, "recorded_from": "door", "recorded_at": NOW.isoformat()}
+    f.put("sync_record", "preference", campaign_id=f.ids["campaign"], entity="contact_preference", entity_id=voter,
+          owner_id=f.ids["volunteer"], values=values, stamps=dict.fromkeys(values, STAMP), deleted=False, version=1,
+          seq=4, created_at=NOW, updated_at=NOW)
+    f.connection.execute(table("sync_counter", column("last_seq")).update().values(last_seq=4))
+    f.put("contact_preference", campaign_id=f.ids["campaign"], voter_id=f.ids["voter0"],
+          record_id=f.ids["preference"], no_text=True, recorded_from="door", recorded_at=NOW,
+          recorded_by_id=f.ids["volunteer"])
+
+
 def nothing(reason: str):
     def fill(_f: Filler):
         pass
@@ -246,6 +258,7 @@ ROWS = {
                                     reason="asked", created_on=NOW.date()),
     "5c1e7a9d3b42": lambda f: f.put("user", email="gone@example.org", display_name="Gone", password_hash="x",
                                     language="en", session_version=0, created_at=NOW, deleted_at=NOW),
+    "c0a7e1d5b9f2": preferences,
 }
 # values a later step changes on purpose: the door visit's record takes change 3
 CHANGED_LATER = {("sync_counter", "last_seq")}
@@ -311,7 +324,8 @@ def test_upgrading_step_by_step_keeps_every_row_and_the_app_serves_them(first_re
                         query_string={"protocol": 1})
     assert pulled.status_code == 200, pulled.json
     changes = {change["entity"]: change for change in pulled.json["changes"]}
-    assert set(changes) == {"relationship", "conversation", "door_visit"}
+    assert set(changes) == {"relationship", "conversation", "door_visit", "contact_preference"}
+    assert changes["contact_preference"]["fields"]["no_text"] is True
     assert changes["conversation"]["fields"]["notes"] == "Worried about rent."
     assert changes["conversation"]["fields"]["relationship_id"] == str(ids["relationship_entity"])
     reviews = client.get(f"/api/campaigns/{campaign_id}/conversations", headers=organizer)

@@ -270,3 +270,51 @@ def test_the_server_reaches_the_same_state_in_any_order_of_arrival(edits):
         outcomes.add((current.deleted, current.deleted_stamp, tuple(sorted(current.values.items())),
                       tuple(sorted(current.stamps.items()))))
     assert len(outcomes) == 1
+
+
+# a contact preference: one campaign-wide record per voter, its id the voter's, written by anyone of the campaign
+
+ASKED = {"voter_id": VOTER, "no_door": True, "no_text": True, "recorded_from": "door",
+         "recorded_at": "2026-11-27T18:04:05-05:00"}
+
+
+def preference_op(fields, at, action=Action.UPSERT, entity_id=VOTER):
+    return Op(str(uuid.uuid4()), "contact_preference", entity_id, action, fields, at)
+
+
+def test_a_volunteer_records_a_preference_and_an_organizer_edits_the_same_fields():
+    made = judge(preference_op(ASKED, stamp(100)), None)
+    assert made.result.status is Status.APPLIED
+    cleared = judge(preference_op({"no_door": False, "recorded_from": "console",
+                                   "recorded_at": "2026-11-28T09:00:00Z"}, stamp(200, LAPTOP)),
+                    made.record, role="organizer")
+    assert cleared.result.status is Status.APPLIED
+    assert cleared.record.values["no_door"] is False and cleared.record.values["no_text"] is True
+
+
+def test_an_organizer_may_record_a_preference_first():
+    assert judge(preference_op(ASKED, stamp(100, LAPTOP)), None, role="organizer").result.status is Status.APPLIED
+
+
+def test_a_volunteers_and_an_organizers_edits_of_one_preference_resolve_by_stamp_in_any_order():
+    made = judge(preference_op(ASKED, stamp(100)), None).record
+    organizer = preference_op({"no_door": False}, stamp(300, LAPTOP))
+    volunteer = preference_op({"no_door": True, "no_call": True}, stamp(200, TABLET))
+    first = judge(volunteer, judge(organizer, made, role="organizer").record)
+    second = judge(organizer, judge(volunteer, made).record, role="organizer")
+    assert first.result.status is Status.CONFLICT and first.result.errors == {"no_door": [
+        "A later change won; yours is kept in history."]}
+    assert first.record.values == second.record.values == {**ASKED, "no_door": False, "no_call": True}
+
+
+def test_a_preference_whose_id_is_not_its_voters_is_rejected():
+    decision = judge(preference_op(ASKED, stamp(100), entity_id=CONVERSATION_ID), None)
+    assert decision.result.status is Status.REJECTED
+    assert decision.result.errors["entity_id"][0].code == "keyed_by"
+
+
+def test_nobody_deletes_a_preference():
+    made = judge(preference_op(ASKED, stamp(100)), None).record
+    for role in ("volunteer", "organizer"):
+        decision = judge(preference_op({}, stamp(200), Action.DELETE), made, role=role)
+        assert decision.result.status is Status.REJECTED and decision.result.errors["action"][0].code == "no_delete"

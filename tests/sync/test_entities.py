@@ -2,7 +2,7 @@
 
 import pytest
 
-from sync.entities import CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, RELATIONSHIP, VOLUNTEER, validate
+from sync.entities import ANYONE, CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, RELATIONSHIP, VOLUNTEER, validate
 
 VOTER = "00000000-0000-4000-8000-000000000007"  # voters are referred to by their public UUID
 OTHER_VOTER = "00000000-0000-4000-8000-000000000008"
@@ -17,7 +17,7 @@ def errors(fields, role=VOLUNTEER, entity=CONVERSATION, current=NEW_CONVERSATION
 
 
 def test_the_entities_are_declared_by_name():
-    assert set(ENTITIES) == {"relationship", "conversation", "door_visit"}
+    assert set(ENTITIES) == {"relationship", "conversation", "door_visit", "contact_preference"}
 
 
 def test_a_valid_new_conversation_has_no_errors():
@@ -132,9 +132,10 @@ def test_an_unknown_role_is_a_programming_error():
 
 def test_every_field_has_a_role_and_a_type_that_checks():
     for entity in ENTITIES.values():
-        assert entity.creator in (VOLUNTEER, ORGANIZER)
+        assert entity.creator in (VOLUNTEER, ORGANIZER, ANYONE)
+        assert (entity.creator == ANYONE) == entity.campaign_wide
         for spec in entity.fields.values():
-            assert spec.owner in (VOLUNTEER, ORGANIZER)
+            assert spec.owner in ((ANYONE,) if entity.campaign_wide else (VOLUNTEER, ORGANIZER))
             assert callable(spec.type.check)
             assert not (spec.required and spec.null)
 

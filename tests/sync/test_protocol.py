@@ -28,6 +28,7 @@ from sync.protocol import (
 DEVICE = "5f0c2a4e-8d1b-4c3a-9e2f-1a2b3c4d5e6f"
 OP_ID = "7d9e1f20-3a4b-4c5d-8e6f-0a1b2c3d4e5f"
 ENTITY_ID = "0b6f6d3e-3c1f-4a57-9a43-2f1d2b7c9e10"
+NOT_AN_ENTITY = "Not one of: relationship, conversation, door_visit, contact_preference."
 NOW = 1_732_700_000_000
 HLC = Stamp(NOW, 0, DEVICE).encode()
 
@@ -105,8 +106,8 @@ def test_a_protocol_the_server_does_not_speak_is_unsupported(version):
     (an_op(op_id=...), {"op_id": ["Required."]}),
     (an_op(op_id="42"), {"op_id": ["Not a lowercase UUID."]}),
     (an_op(op_id=OP_ID.upper()), {"op_id": ["Not a lowercase UUID."]}),
-    (an_op(entity="walk_list"), {"entity": ["Not one of: relationship, conversation, door_visit."]}),
-    (an_op(entity=["conversation"]), {"entity": ["Not one of: relationship, conversation, door_visit."]}),
+    (an_op(entity="walk_list"), {"entity": [NOT_AN_ENTITY]}),
+    (an_op(entity=["conversation"]), {"entity": [NOT_AN_ENTITY]}),
     (an_op(entity_id=...), {"entity_id": ["Required."]}),
     (an_op(entity_id=7), {"entity_id": ["Not a lowercase UUID."]}),
     (an_op(action="patch"), {"action": ["Not one of: upsert, delete."]}),
@@ -129,7 +130,7 @@ def test_a_malformed_op_is_rejected_with_errors_naming_the_field(op, errors):
 
 def test_every_problem_of_an_op_is_named_at_once():
     assert rejected_errors(an_op(op_id=..., entity="x", action="x", hlc="x")) == {
-        "op_id": ["Required."], "entity": ["Not one of: relationship, conversation, door_visit."],
+        "op_id": ["Required."], "entity": [NOT_AN_ENTITY],
         "action": ["Not one of: upsert, delete."], "hlc": ["Not a hybrid logical clock stamp."]}
 
 

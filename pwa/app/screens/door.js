@@ -7,8 +7,9 @@
 // talk where the number, street or unit was not the list's, takes the address as the volunteer found it, for
 // organizers to fix the voter file (Kin never does by itself). Each is a door_visit record and its op in the outbox
 // (pwa/lib/outbox.js): saved offline, sent once by the sync loop, shown as waiting until it is, and kept here with
-// the server's reasons if refused.
-import { pendingOps, saveVoters } from '../../lib/db.js';
+// the server's reasons if refused. "Asked not to be contacted" records, for the whole campaign, which channels the
+// person refused (pwa/app/ui/asked.js): someone who refused the door is shown as "do not knock", with no results.
+import { getRecord, pendingOps, saveVoters } from '../../lib/db.js';
 import { formatDateTime, t } from '../../lib/i18n.js';
 import { onRecordsChange } from '../../lib/outbox.js';
 import { getProfile } from '../../lib/session.js';
@@ -21,6 +22,7 @@ import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOf
 import { CardShare } from '../ui/my-card.js';
 import { RecruitShare } from '../ui/recruit-share.js';
 import { rejectionLines } from '../ui/rejections.js';
+import { askedForm, askedLine, keepAsked, refused } from '../ui/asked.js';
 import { surveyChips } from '../ui/survey.js';
 
 export const title = 'door.title';
@@ -57,7 +59,13 @@ export default function doorScreen(ctx) {
     }
     const [visits, ops, people] = await Promise.all([visitsByHousehold(userId, campaignId), pendingOps(userId),
       liveRecords(userId, campaignId, 'relationship')]);
-    found = { list, index, door: list.doors[index], visits, here: visits.get(householdId) ?? [], ops,
+    const door = list.doors[index];
+    // what each voter asked: as synced since, else as the walk list had it when it was taken
+    const asked = new Map(await Promise.all(door.voters.map(async (voter) => {
+      const record = await getRecord('contact_preference', voter.id);
+      return /** @type {[string, string[]]} */ ([voter.id, record ? refused(record.values) : voter.refused ?? []]);
+    })));
+    found = { list, index, door, visits, here: visits.get(householdId) ?? [], ops, asked,
       people: new Map(people.map((person) => [person.values.voter_id, person])) };
     ctx.update();
   }
@@ -90,8 +98,15 @@ export default function doorScreen(ctx) {
     ctx.toasts.show('door.saved', { duration: 3000 });
   }
 
+  async function keepWhatTheyAsked(voterId, flags) {
+    choosing.delete(voterId);
+    await keepAsked({ userId, campaignId, voterId, flags, from: 'door' });
+    ctx.sync.request();
+    ctx.toasts.show('asked.saved', { duration: 3000 });
+  }
+
   function tap(voterId, value) {
-    if (value === 'talked' || value === 'come_back' || value === 'wrong_address') {
+    if (value === 'talked' || value === 'come_back' || value === 'wrong_address' || value === 'asked') {
       choosing = new Map(choosing).set(voterId, value); // a second tap: the support level, when, or where
       ctx.update();
       /** @type {HTMLElement | null | undefined} */ (document.getElementById(`second-${voterId}`)
@@ -134,18 +149,40 @@ export default function doorScreen(ctx) {
     const visits = found.here.filter((visit) => visit.values.voter_id === voter.id);
     const last = visits.at(-1);
     const id = `voter-${voter.id}`;
-    return html`<li class="card door-voter" id=${id} data-voter=${voter.id}>
+    const asked = found.asked.get(voter.id) ?? [];
+    const knock = !asked.includes('door');
+    return html`<li class=${knock ? 'card door-voter' : 'card door-voter do-not-knock'} id=${id} data-voter=${voter.id}>
       <h3 id=${`${id}-name`}>${voterName(voter)}</h3>
       <p class="hint">${[voter.age, voter.city, voter.priority ? t('people.priority') : null].filter(Boolean)
         .join(' · ')}</p>
+      ${askedLine(asked, `${id}-asked`)}
+      ${knock ? nothing : html`<p class="asked do-not-knock-line">${t('asked.doNotKnock')}</p>`}
       ${visits.map((visit) => visitLine(visit))}
-      ${last ? afterVisit(voter, last) : resultChoices(voter.id, `${id}-name`)}
+      ${choosing.get(voter.id) === 'asked' || !knock ? resultChoices(voter.id, `${id}-name`, asked)
+        : last ? html`${afterVisit(voter, last)}${askedButton(voter.id)}` : resultChoices(voter.id, `${id}-name`, asked)}
     </li>`;
   }
 
-  /** First tap: what happened; for talked, the support level is the second, for come back, when. */
-  function resultChoices(voterId, labelledBy) {
+  /**
+   * First tap: what happened; for talked, the support level is the second, for come back, when; for "asked not to be
+   * contacted", which channels. Someone who refused the door gets only the way to change what they asked.
+   */
+  function resultChoices(voterId, labelledBy, asked = []) {
     const chosen = choosing.get(voterId);
+    const cancel = () => {
+      choosing.delete(voterId);
+      ctx.update();
+    };
+    if (chosen === 'asked') {
+      return html`<div class="second-step" id=${`second-${voterId}`} role="group" aria-labelledby=${labelledBy}>
+        ${askedForm({ id: `asked-${voterId}`, channels: asked, onSave: (flags) => keepWhatTheyAsked(voterId, flags),
+          onCancel: cancel })}
+      </div>`;
+    }
+    if (asked.includes('door')) {
+      return html`<button type="button" class="button secondary asked-change" @click=${() => tap(voterId, 'asked')}>${
+        t('asked.change')}</button>`;
+    }
     if (chosen === 'talked') {
       return html`<div class="second-step" id=${`second-${voterId}`} role="group" aria-labelledby=${labelledBy}>
         <p class="step-title">${t('door.support')}</p>
@@ -200,7 +237,13 @@ export default function doorScreen(ctx) {
     }
     return html`<div class="tap-grid results" role="group" aria-labelledby=${labelledBy}>${VOTER_RESULTS.map((value) =>
       html`<button type="button" class=${value === 'talked' ? 'button talked' : 'button secondary'} data-result=${value}
-        @click=${() => tap(voterId, value)}>${fieldText('door_visit', 'result', value)}</button>`)}</div>`;
+        @click=${() => tap(voterId, value)}>${fieldText('door_visit', 'result', value)}</button>`)}
+      ${askedButton(voterId)}</div>`;
+  }
+
+  function askedButton(voterId) {
+    return html`<button type="button" class="button secondary asked-button" data-result="asked"
+      @click=${() => tap(voterId, 'asked')}>${t('asked.button')}</button>`;
   }
 
   /** After a voter's visit: what more to tell of it (optional), and, after a talk, the offer to stay in touch. */

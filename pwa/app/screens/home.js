@@ -11,6 +11,7 @@ import { fieldText } from '../ui/entity-form.js';
 import { confirmDialog } from '../../ui/dialog.js';
 import { rejectionLines } from '../ui/rejections.js';
 import { updateNow } from '../ui/sw-bridge.js';
+import { CHANNELS, refused } from '../ui/asked.js';
 
 export const title = null;
 const SIGN_OUT_SYNC_WAIT_MS = 10_000;
@@ -101,8 +102,12 @@ async function readLocal(profile) {
   const people = new Map();
   const voters = new Map();
   const conversations = [];
+  const unreachable = new Set(); // voters who asked not to be contacted at all: no follow-up is due with them
   for (const campaign of activeCampaigns(profile)) {
     for (const person of await recordsOf(userId, campaign.id, 'relationship')) people.set(person.entity_id, person);
+    for (const asked of await recordsOf(userId, campaign.id, 'contact_preference')) {
+      if (refused(asked.values).length === CHANNELS.length) unreachable.add(asked.entity_id);
+    }
     conversations.push(...await liveRecords(userId, campaign.id, 'conversation'));
     for (const [id, card] of await votersOf(campaign.id)) voters.set(id, card);
   }
@@ -113,19 +118,21 @@ async function readLocal(profile) {
   const ops = await pendingOps(userId);
   const records = new Map(conversations.map((record) => [record.entity_id, record]));
   for (const person of people.values()) records.set(person.entity_id, person);
-  return { people, voters, conversations, records, ops, waiting: new Set(ops.map((op) => op.entity_id)),
+  return { people, voters, conversations, records, ops, unreachable, waiting: new Set(ops.map((op) => op.entity_id)),
     refused: new Set(ops.filter((op) => op.rejected).map((op) => op.entity_id)) };
 }
 
-/** [person, date] for each person whose latest conversation set a follow-up that is due today or earlier. */
-function dueFollowUps({ people, conversations }) {
+/** [person, date] for each person whose latest conversation set a follow-up that is due today or earlier, but for
+ * those who asked not to be contacted. */
+function dueFollowUps({ people, conversations, unreachable }) {
   const latest = new Map(); // conversations are newest first
   for (const record of conversations) {
     const id = record.values.relationship_id;
     if (id && !latest.has(id)) latest.set(id, record.values.follow_up_on);
   }
   const now = today();
-  return [...latest].filter(([id, date]) => date && date <= now && people.has(id))
+  return [...latest].filter(([id, date]) => date && date <= now && people.has(id)
+    && !unreachable.has(people.get(id).values.voter_id))
     .map(([id, date]) => [people.get(id), date]).sort((a, b) => (a[1] < b[1] ? -1 : 1));
 }
 

@@ -1,7 +1,8 @@
 // /people/<id>: one person. Their voter card, how you know them, reaching out from your own phone (sms:, tel:,
 // mailto: links: Kin never sends anything itself), the campaign's ideas and your own message, the conversations
 // logged with them and the next step, and, offered, the volunteer's recruit link as a QR code to invite them to
-// volunteer (nothing is recorded: there is no visit to record it on).
+// volunteer (nothing is recorded: there is no visit to record it on). What they asked (not to be contacted at all,
+// or not by some channels) replaces the links it refuses, and is recorded here too (pwa/app/ui/asked.js).
 import { getContact } from '../../lib/contacts/store.js';
 import { getMeta, getRecord, getVoter, setMeta } from '../../lib/db.js';
 import { formatDateTime, formatDay, language, t } from '../../lib/i18n.js';
@@ -13,6 +14,7 @@ import { checkEntity, entityField, fieldText, readEntityForm } from '../ui/entit
 import { Form, formAlert } from '../../ui/forms.js';
 import { icon } from '../ui/icons.js';
 import { RecruitShare } from '../ui/recruit-share.js';
+import { CHANNELS, askedForm, askedLine, keepAsked, refusedBy } from '../ui/asked.js';
 
 export const title = 'person.title';
 const ABOUT = ['kind', 'closeness', 'notes']; // the relationship's fields the volunteer tells here
@@ -51,7 +53,8 @@ export default function personScreen(ctx) {
       ${reachOut(person)}
       ${inviteToVolunteer(person)}
       ${history(conversations)}
-      ${aboutForm(person)}`;
+      ${aboutForm(person)}
+      ${askedFold(person)}`;
   }
 
   function inviteToVolunteer({ record }) {
@@ -65,13 +68,20 @@ export default function personScreen(ctx) {
    * in), then logging how it went. The message and the campaign's ideas fold away once a message is kept.
    */
   function reachOut(person) {
-    const { record, contact, campaign, draft, draftKey } = person;
+    const { record, contact, campaign, draft, draftKey, asked } = person;
     const firstName = firstNameOf(person);
     const body = encodeURIComponent(message.replaceAll('{name}', firstName));
-    const phones = contact?.phones ?? [];
-    const emails = contact?.emails ?? [];
+    const allowed = (channel) => !asked.includes(channel);
+    const phones = allowed('text') || allowed('call') ? contact?.phones ?? [] : [];
+    const emails = allowed('email') ? contact?.emails ?? [] : [];
     const ideas = inMyLanguage(campaign.talking_points) ?? [];
     const reachable = phones.length || emails.length;
+    if (asked.length === CHANNELS.length) {
+      return html`<section class="card reach" aria-labelledby="reach-title">
+        <h2 id="reach-title">${t('person.reach')}</h2>
+        ${askedLine(asked, 'person-asked')}
+      </section>`;
+    }
     const keep = async () => {
       // kept as a template: this person's first name goes back to {name} for the next one
       await setMeta(draftKey, firstName ? message.replaceAll(firstName, '{name}') : message);
@@ -80,12 +90,13 @@ export default function personScreen(ctx) {
     return html`<section class="card reach" aria-labelledby="reach-title">
       <h2 id="reach-title">${t('person.reach')}</h2>
       <p class="hint">${t('person.reach.hint')}</p>
+      ${askedLine(asked, 'person-asked')}
       ${reachable ? html`<div class="reach-links">
         ${phones.map(({ value }) => html`
-          <a class="button reach" href=${`sms:${dialable(value)}?&body=${body}`}>${icon('text')}${
-            t('person.text', { number: value })}</a>
-          <a class="button secondary reach" href=${`tel:${dialable(value)}`}>${icon('call')}${
-            t('person.call', { number: value })}</a>`)}
+          ${allowed('text') ? html`<a class="button reach" href=${`sms:${dialable(value)}?&body=${body}`}>${
+            icon('text')}${t('person.text', { number: value })}</a>` : nothing}
+          ${allowed('call') ? html`<a class="button secondary reach" href=${`tel:${dialable(value)}`}>${icon('call')}${
+            t('person.call', { number: value })}</a>` : nothing}`)}
         ${emails.map(({ value }) => html`
           <a class="button secondary reach" href=${`mailto:${value}?body=${body}`}>${icon('email')}${
             t('person.email', { address: value })}</a>`)}
@@ -108,6 +119,19 @@ export default function personScreen(ctx) {
       <a href=${`/log?person=${record.entity_id}`} id="log-person-link"
         class=${reachable ? 'button secondary' : 'button'}>${icon('log')}${t('person.log')}</a>
     </section>`;
+  }
+
+  /** What they asked, recorded or changed here: it reaches every volunteer who has them, and the organizers. */
+  function askedFold({ record, userId, campaign, asked }) {
+    const save = async (flags) => {
+      await keepAsked({ userId, campaignId: campaign.id, voterId: record.values.voter_id, flags, from: 'person' });
+      ctx.sync.request();
+      ctx.toasts.show('asked.saved', { duration: 3000 });
+    };
+    return html`<details class="fold" id="asked-fold">
+      <summary><h2 id="asked-title">${t('asked.title')}</h2></summary>
+      ${askedForm({ id: 'asked-form', channels: asked, onSave: save })}
+    </details>`;
   }
 
   /** How you know them, how close, your notes: the volunteer's own fields of the relationship. */
@@ -147,6 +171,7 @@ async function read(relationshipId) {
   const kept = await getMeta(draftKey);
   // the volunteer's own message once they kept one; until then the campaign's, in their language
   return { ...person, voter: person.voter ?? await getVoter(campaign.id, record.values.voter_id), contact, campaign,
+    asked: await refusedBy(record.values.voter_id),
     userId: profile.user.id, draftKey, draft: kept ?? '', start: kept ?? inMyLanguage(campaign.message_template) ?? '' };
 }
 

@@ -93,7 +93,8 @@ export default function walkScreen(ctx) {
       <a href=${doorPath(door)}>
         <span class="door-address">${addressOf(door)}</span>
         <span class="hint">${door.voters.map(voterName).join(', ') || t('walk.noVoters')}</span>
-        <span class="door-status">${t('walk.doorNumber', { n: index + 1 })} · ${t(`walk.status.${status}`)}</span>
+        <span class="door-status">${t('walk.doorNumber', { n: index + 1 })} · ${t(`walk.status.${status}`)}${
+          door.do_not_knock ? ` · ${t('asked.doNotKnockDoor')}` : ''}</span>
       </a>
     </li>`;
   }

@@ -140,6 +140,11 @@ const EXACT = {
   'Lists an item twice.': 'Repite un elemento.',
   'Only organizers can change this.': 'Solo el equipo organizador puede cambiar esto.',
   'Only the volunteer who logged this can change this.': 'Solo quien lo registró puede cambiar esto.',
+  'Must be the voter_id.': 'La app guardó lo que pidió esta persona de una forma que el servidor no acepta: '
+    + 'descártalo y vuelve a guardarlo.',
+  'A contact_preference is not deleted: clear its fields.': 'Lo que pidió una persona nunca se borra: desmarca las '
+    + 'opciones.',
+  'No such contact_preference.': 'Lo que pidió esta persona todavía no está en el servidor. Descarta este cambio.',
 
   // the map's basemap (server/basemaps/): the phone asks for the area it keeps offline
   'This campaign has no basemap yet: an organizer can upload one (docs/maps.md).':

@@ -256,7 +256,7 @@ def test_the_walk_list_orders_doors_and_carries_cards_and_questions(app, client,
         ("2", ""), ("4", ""), ("6", ""), ("8", ""), ("10", ""), ("20", "APT 1"), ("20", "APT 2"), ("20", "APT 3")]
     three = doors[1]
     assert [v["last_initial"] for v in three["voters"]] == ["L", "L"] and len(three["voters"]) == 2
-    assert set(three["voters"][0]) == {"id", "first_name", "last_initial", "age", "city", "priority"}
+    assert set(three["voters"][0]) == {"id", "first_name", "last_initial", "age", "city", "priority", "refused"}
     assert response.json["questions"]["issues"] == ["housing", "schools"]
     assert "talked" in response.json["questions"]["results"]
     assert response.headers["ETag"]
@@ -275,6 +275,23 @@ def test_the_walk_list_answers_304_until_something_in_it_changes(app, client, to
     changed = client.get(url, headers={**town.org, "If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.json["version"] != first.json["version"] and changed.headers["ETag"] != etag
+
+
+def test_the_walk_list_says_who_asked_not_to_be_contacted_and_which_doors_not_to_knock(client, town):
+    turf = first_turf(town, precinct="P1")
+    url = f"{town.url}/{turf['id']}/walk-list"
+    three = client.get(url, headers=town.org).json["doors"][1]
+    first, second = (voter["id"] for voter in three["voters"])
+    flags = {"no_contact": False, "no_text": False, "no_call": False, "no_email": False, "no_door": True}
+    base = town.url.removesuffix("/turfs")
+    assert client.put(f"{base}/voters/{first}/contact-preference", json=flags, headers=town.org).status_code == 200
+    door = client.get(url, headers=town.org).json["doors"][1]
+    assert [v["refused"] for v in door["voters"]] == [["door"], []] and door["do_not_knock"] is False
+    client.put(f"{base}/voters/{second}/contact-preference", json={**flags, "no_door": False, "no_contact": True},
+               headers=town.org)
+    door = client.get(url, headers=town.org).json["doors"][1]
+    assert [v["refused"] for v in door["voters"]] == [["door"], ["text", "call", "email", "door"]]
+    assert door["do_not_knock"] is True
 
 
 def test_cuts_at_the_same_moment_never_put_a_door_in_two_turfs(app, town):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEvent
 from server.exports.files import CONVERSATION_COLUMNS
-from server.exports.van import DOOR_RESULT_CODES
+from server.exports.van import DOOR_RESULT_CODES, SUPPRESSION_COLUMNS
 from server.extensions import db
 
 
@@ -29,6 +29,8 @@ def export(client, auth_headers, team):
     return get
 
 
+SUPPRESSION = list(SUPPRESSION_COLUMNS)
+
 def test_the_conversations_export_has_a_row_per_live_conversation(team, voter, log, phone_of, export):
     ana = voter(team["campaign_id"], "Ana", "Lopez", external_id="VAN-1")
     kept = log(team["volunteer"], ana, channel="door", happened_at="2026-10-01T23:30:00-04:00", support=2,
@@ -46,7 +48,7 @@ def test_the_conversations_export_has_a_row_per_live_conversation(team, voter, l
                    "volunteer_id": str(team["volunteer"].user_id), "volunteer": "Vera Volunteer",
                    "date": "2026-10-01", "happened_at": "2026-10-01T23:30:00-04:00", "channel": "door",
                    "support": "2", "issues": "housing; schools", "registered": "no", "vote_method": "mail",
-                   "vote_on": "2026-10-20", "follow_up_on": "2026-10-08"}
+                   "vote_on": "2026-10-20", "follow_up_on": "2026-10-08", "do_not_contact": ""}
 
 
 def test_notes_come_only_when_asked_for_and_never_as_a_formula(team, voter, log, export):
@@ -64,11 +66,12 @@ def test_the_van_export_has_exactly_vans_columns_with_the_default_mapping(team, 
             happened_at="2026-10-01T23:30:00-04:00")
     answer, rows = export("van-canvass-results.csv")
     assert rows[0] == ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "Support", "housing",
-                       "schools", "transit"]
+                       "schools", "transit", *SUPPRESSION]
     assert answer.headers["X-Kin-Omitted"] == ""
     assert sorted(row[1] for row in rows[1:]) == ["Other", "Phone", "SMS Text", "Walk", "Walk"]
     assert {tuple(row[:1] + row[2:]) for row in rows[1:]} == {
-        ("100200", "Canvassed", "10/01/2026", "Vera Volunteer", "Strong Support", "housing", "", "transit")}
+        ("100200", "Canvassed", "10/01/2026", "Vera Volunteer", "Strong Support", "housing", "", "transit",
+         *[""] * len(SUPPRESSION))}
 
 
 def test_the_van_export_follows_the_campaigns_mapping_and_says_what_it_leaves_out(client, auth_headers, team, voter,
@@ -86,8 +89,8 @@ def test_the_van_export_follows_the_campaigns_mapping_and_says_what_it_leaves_ou
         "door_results": DOOR_RESULT_CODES, "survey_questions": {}}  # the campaign has no questions of its own
     response, rows = export("van-canvass-results.csv")
     assert rows[0] == ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "Candidate Support",
-                       "Housing Justice"]
-    assert sorted(tuple(row[1:2] + row[5:]) for row in rows[1:]) == [("Phone", "Strong Yes", ""),
+                       "Housing Justice", *SUPPRESSION]
+    assert sorted(tuple(row[1:2] + row[5:7]) for row in rows[1:]) == [("Phone", "Strong Yes", ""),
                                                                       ("Relational", "", "Housing Justice")]
     assert response.headers["X-Kin-Omitted"] == ("support 3 (no response mapped); support 4 (no response mapped); "
                                                  "support 5 (no response mapped); issue schools (no activist code "
@@ -96,7 +99,7 @@ def test_the_van_export_follows_the_campaigns_mapping_and_says_what_it_leaves_ou
                  headers=auth_headers(team["owner"].user_id))
     response, rows = export("van-canvass-results.csv")
     assert rows[0] == ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "housing", "schools",
-                       "transit"]
+                       "transit", *SUPPRESSION]
     assert response.headers["X-Kin-Omitted"] == "support (no survey question mapped)"
 
 
@@ -220,3 +223,23 @@ def test_volunteers_and_other_campaigns_organizers_get_no_export(client, auth_he
     assert client.get(url, headers=auth_headers(team["volunteer"].user_id)).status_code == 403
     outsider = make_member(make_campaign(name="Elsewhere"), Role.ORGANIZER)
     assert client.get(url, headers=auth_headers(outsider.user_id)).status_code == 404
+
+
+def test_both_exports_carry_what_each_voter_asked(team, voter, log, phone_of, export):
+    ana, ben, cy = (voter(team["campaign_id"], first, external_id=vanid)
+                    for first, vanid in (("Ana", "1"), ("Ben", "2"), ("Cy", "3")))
+    phone = phone_of(team["volunteer"])
+    for voter_id, flags in ((ana, {"no_text": True, "no_door": True}), (ben, {"no_contact": True})):
+        pushed = phone.push(phone.op("contact_preference", voter_id, {
+            "voter_id": voter_id, "recorded_from": "person", "recorded_at": "2026-10-01T18:00:00Z", **flags}))
+        assert pushed.json["results"][0]["status"] == "applied"
+    for voter_id in (ana, ben, cy):
+        log(team["volunteer"], voter_id)
+    _, rows = export("conversations.csv")
+    by_voter = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert {vanid: row["do_not_contact"] for vanid, row in by_voter.items()} == {"1": "text; door", "2": "all",
+                                                                                  "3": ""}
+    _, rows = export("van-canvass-results.csv")
+    columns = rows[0].index("DoNotContact")
+    assert {row[0]: row[columns:] for row in rows[1:]} == {"1": ["", "", "Y", "", "Y"], "2": ["Y"] * 5,
+                                                            "3": [""] * 5}

@@ -17,7 +17,7 @@ from server.voters.models import Voter
 from sync.entities import DOOR_RESULTS
 
 HEADER = ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy", "Support", "housing", "schools",
-          "transit"]
+          "transit", "DoNotContact", "DoNotCall", "DoNotText", "DoNotEmail", "DoNotWalk"]
 DEFAULT_CODES = {"talked": "Canvassed", "not_home": "Not Home", "refused": "Refused", "come_back": "Come Back",
                  "moved": "Moved", "inaccessible": "Inaccessible", "wrong_address": "Wrong Address",
                  "deceased": "Deceased"}
@@ -87,7 +87,7 @@ def test_each_door_result_becomes_a_walk_with_its_van_result_code(team, street, 
     assert {(row["ContactType"], row["DateCanvassed"], row["CanvassedBy"]) for row in rows} == {
         ("Walk", "10/03/2026", "Vera Volunteer")}
     talked = next(row for row in rows if row["Result"] == "Canvassed")
-    assert [talked[name] for name in HEADER[5:]] == ["Strong Support", "housing", "", "transit"]
+    assert [talked[name] for name in HEADER[5:]] == ["Strong Support", "housing", "", "transit", *[""] * 5]
     assert all(not any(row[name] for name in HEADER[5:]) for row in rows if row is not talked)
 
 

@@ -13,6 +13,7 @@ from server.dashboard.models import DashboardDay
 from server.extensions import db
 from server.forget.models import Suppression
 from server.matching.models import MatchTag
+from server.preferences.models import ContactPreference
 from server.surveys.models import SurveyQuestion
 from server.voters.models import Voter, VoterIdentifier, VoterImport, staged_identifier
 from tests.server.sync.conftest import Phone
@@ -76,16 +77,18 @@ def world(app, runner, voter_file, import_file, client, auth_headers):
                                        "answers": {question_id: "yes"}, "corrected_street": "Wrenfield Lane Rear"}),
         phone.op("door_visit", met, {**door, "person_first_name": "Zebulon", "person_last_name": "Quillfeather",
                                      "person_phone": "919.682.4417", "person_email": "ZEB.QUILL@example.org"}),
+        phone.op("contact_preference", voter_id, {"voter_id": voter_id, "no_text": True, "recorded_from": "door",
+                                                  "recorded_at": "2026-10-03T11:03:00-04:00"}),
     ]
     # an edit made earlier than the one above reaches the server later: its words lose, into the history
     late = phone.op("conversation", direct, {"notes": "Brambleworth said they moved"}, at_ms=1)
     results = phone.push(*ops, late).json["results"]
-    assert [r["status"] for r in results] == ["applied"] * 5 + ["conflict"], results
+    assert [r["status"] for r in results] == ["applied"] * 6 + ["conflict"], results
     reply = client.patch(f"/api/campaigns/{campaign_id}/conversations/{talk}", headers=auth_headers(organizer_id),
                          json={"review_reply": "Thanks, ask about plorpington"})
     assert reply.status_code == 200, reply.json
     return {"campaign_id": campaign_id, "voter_id": voter_id, "phone": phone, "organizer_id": organizer_id,
-            "records": {relationship, talk, direct, visit, met}, "volunteer_id": volunteer_id,
+            "records": {relationship, talk, direct, visit, met, voter_id}, "volunteer_id": volunteer_id,
             "other_id": other_id, "relationship": relationship}
 
 
@@ -120,14 +123,15 @@ def test_forgetting_leaves_no_trace_of_them_in_any_column_of_any_table(app, clie
         days = sorted(tuple(row) for row in db.session.execute(select(DashboardDay.__table__)).all())
     response = forget(client, auth_headers, world)
     assert response.status_code == 200, response.json
-    assert response.json == {"records": 5, "problems": 1}
+    assert response.json == {"records": 6, "problems": 1}
     assert traces(app) == {}
     with app.app_context():
         # the dashboard's day counts stay; the audit line says what was done and names nobody
         assert sorted(tuple(row) for row in db.session.execute(select(DashboardDay.__table__)).all()) == days
         event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "voter.forgotten")).scalar_one()
         assert event.actor_id == world["organizer_id"] and event.target_type == "suppression"
-        assert event.details == {"reason": "asked", "records": 5, "problems": 1}
+        assert event.details == {"reason": "asked", "records": 6, "problems": 1}
+        assert db.session.execute(select(func.count()).select_from(ContactPreference)).scalar_one() == 0
         assert db.session.execute(select(func.count()).select_from(Suppression)).scalar_one() == 4
         assert db.session.execute(select(func.count()).select_from(MatchTag).join(VoterIdentifier).join(Voter)
                                   .where(Voter.external_id == "FGT2")).scalar_one() == 1  # the neighbour's stay
