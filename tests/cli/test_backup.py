@@ -136,12 +136,13 @@ def test_a_person_forgotten_after_the_backup_stays_forgotten_when_it_is_restored
 def test_a_backup_from_an_older_revision_is_upgraded_after_restoring(app, fresh, tmp_path):
     older = next(app_at_revision(backend_of(app), tmp_path, "258647e1cf32"))
     with older.app_context():
-        then = {"name": "Old", "phone_region": "US", "time_zone": "UTC", "issue_tags": "[]", "talking_points": "{}",
-                "message_template": "{}", "match_prefix_bits": 16, "match_daily_quota": 1,
+        then = {"name": "Old", "phone_region": "US", "time_zone": "UTC", "issue_tags": [], "talking_points": {},
+                "message_template": {}, "match_prefix_bits": 16, "match_daily_quota": 1,
                 "match_daily_card_quota": 1, "volunteer_recruiting": True}
-        # the columns the campaign had at that revision only: the model's own insert would name later ones
-        db.session.execute(table("campaign", *map(column, [*then, "created_at"])).insert().values(
-            **then, created_at=db.func.now()))
+        # the columns the campaign had at that revision only (typed as the model types them): the model's own
+        # insert would name later ones
+        db.session.execute(table("campaign", *(column(name, Campaign.__table__.c[name].type) for name in [
+            *then, "created_at"])).insert().values(**then, created_at=db.func.now()))
         db.session.commit()
     path = tmp_path / "old.backup"
     assert older.test_cli_runner().invoke(args=["kin", "backup", str(path)]).exit_code == 0
