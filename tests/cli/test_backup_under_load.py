@@ -111,6 +111,7 @@ def test_a_backup_taken_while_phones_push_restores_to_a_consistent_moment(backen
     with LiveServer(restored_uri, tmp_path / "restored-instance") as restored:
         # in this process, as the command: a second interpreter would only add its start-up time
         app = create_app({"SQLALCHEMY_DATABASE_URI": restored_uri, "SECRET_KEY": SECRET_KEY, "OPRF_SEED": SECRET_KEY,
+                          "SUPPRESSION_SEED": SECRET_KEY,
                           "INSTANCE_PATH": str(tmp_path / "restored-instance")})
         done = app.test_cli_runner().invoke(args=["kin", "restore", str(path)])
         assert done.exit_code == 0 and "Restored" in done.output, done.output
