@@ -4,17 +4,18 @@ server or over an old one, and says clearly why it will not."""
 import io
 import json
 import tarfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import column, func, select, table
+from sqlalchemy import func, select
 
 from server import backup, create_app
 from server.auth.models import User
 from server.campaigns.models import Campaign, Role
 from server.extensions import db
 from server.voters.models import Voter
-from tests.conftest import TEST_CONFIG, app_at_revision, empty_database_uri
+from tests.conftest import TEST_CONFIG, app_at_revision, empty_database_uri, insert_as_then
 
 BASEMAP = b"PMTiles\x03" + bytes(range(256)) * 40
 
@@ -136,13 +137,9 @@ def test_a_person_forgotten_after_the_backup_stays_forgotten_when_it_is_restored
 def test_a_backup_from_an_older_revision_is_upgraded_after_restoring(app, fresh, tmp_path):
     older = next(app_at_revision(backend_of(app), tmp_path, "258647e1cf32"))
     with older.app_context():
-        then = {"name": "Old", "phone_region": "US", "time_zone": "UTC", "issue_tags": [], "talking_points": {},
-                "message_template": {}, "match_prefix_bits": 16, "match_daily_quota": 1,
-                "match_daily_card_quota": 1, "volunteer_recruiting": True}
-        # the columns the campaign had at that revision only (typed as the model types them): the model's own
-        # insert would name later ones
-        db.session.execute(table("campaign", *(column(name, Campaign.__table__.c[name].type) for name in [
-            *then, "created_at"])).insert().values(**then, created_at=db.func.now()))
+        insert_as_then(Campaign, name="Old", phone_region="US", time_zone="UTC", issue_tags=[], talking_points={},
+                       message_template={}, match_prefix_bits=16, match_daily_quota=1, match_daily_card_quota=1,
+                       volunteer_recruiting=True, created_at=datetime.now(UTC))
         db.session.commit()
     path = tmp_path / "old.backup"
     assert older.test_cli_runner().invoke(args=["kin", "backup", str(path)]).exit_code == 0

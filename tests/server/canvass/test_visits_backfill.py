@@ -13,7 +13,7 @@ from server.canvass.models import DoorVisit
 from server.extensions import db
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
-from tests.conftest import app_at_revision
+from tests.conftest import app_at_revision, insert_as_then
 
 BEFORE = "61bcdaa210a9"  # the revision before turfs and the door-visit read model
 STAMP = f"{1_790_000_000_000:015d}-00000-device"
@@ -56,17 +56,16 @@ def test_the_upgrade_copies_every_synced_door_visit(database_before_turfs):
         db.session.execute(Voter.__table__.insert().values(  # its columns have not changed since
             id=1, campaign_id=1, external_id="A1", public_id=voter, first_name="Ana", last_name="Lopez",
             search_name="ana lopez", priority=False, active=True, updated_at=now, household_id=1))
-        user = User(email="v@example.org", password_hash="x", display_name="V", language="en")
-        db.session.add(user)
+        insert_as_then(User, id=1, email="v@example.org", password_hash="x", display_name="V", language="en",
+                       session_version=0, created_at=datetime.now(UTC))
+        user_id = 1
         db.session.flush()
 
         def visit(campaign_id, values, deleted=False):
-            record = SyncRecord(campaign_id=campaign_id, entity="door_visit", entity_id=uuid.uuid4(),
-                                owner_id=user.id, values=values, stamps=dict.fromkeys(values, STAMP),
-                                deleted=deleted, version=1, seq=1)
-            db.session.add(record)
-            db.session.flush()
-            return record.id, record.entity_id
+            entity_id = uuid.uuid4()  # the record with the columns of that revision
+            return insert_as_then(SyncRecord, campaign_id=campaign_id, entity="door_visit", entity_id=entity_id,
+                                  owner_id=user_id, values=values, stamps=dict.fromkeys(values, STAMP),
+                                  deleted=deleted, version=1, seq=1, created_at=now, updated_at=now), entity_id
 
         talked = visit(1, {"household_id": str(home), "voter_id": str(voter), "result": "talked", "support": 2,
                            "happened_at": "2026-10-01T18:30:00-04:00"})
@@ -74,7 +73,6 @@ def test_the_upgrade_copies_every_synced_door_visit(database_before_turfs):
                              "happened_at": "2026-10-02T10:00:00Z"}, deleted=True)
         visit(1, {"household_id": str(elsewhere), "result": "not_home", "happened_at": "2026-10-02T10:00:00Z"})
         visit(2, {"household_id": str(home), "result": "not_home", "happened_at": "2026-10-02T10:00:00Z"})
-        user_id = user.id
         db.session.commit()
         db.session.remove()  # holds no lock the upgrade's ALTERs would wait for
 
