@@ -19,10 +19,12 @@ def test_login_returns_an_access_token_and_the_memberships(client, make_user, ma
     assert response.status_code == 200
     assert response.json["user"]["email"] == member.email
     assert response.json["memberships"] == [{
-        # what the phone needs of the campaign, offline too: where numbers are read, its issues, its ideas
+        # what the phone needs of the campaign, offline too: where numbers are read, its issues, its ideas, and
+        # (for the Privacy page) how long it keeps notes and what a departing volunteer's records become
         "campaign": {"id": campaign_id, "name": "Rivertown", "time_zone": "America/New_York", "election_day": None,
                      "phone_region": "US", "issue_tags": [], "talking_points": {},
-                     "message_template": {}},
+                     "message_template": {}, "note_retention_days": 90, "departed_records": "anonymise",
+                     "notes_redacted_on": None},
         "role": "volunteer", "active": True,
     }]
     me = client.get("/api/me", headers={"Authorization": f"Bearer {response.json['access_token']}"})

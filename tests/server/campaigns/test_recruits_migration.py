@@ -13,7 +13,7 @@ from server.campaigns.models import Campaign
 from server.canvass.models import DoorVisit
 from server.extensions import db
 from server.sync_api.models import SyncRecord
-from tests.conftest import app_at_revision
+from tests.conftest import app_at_revision, insert_as_then
 
 BEFORE = "db1fd468aba2"  # the revision before recruit links
 STAMP = f"{1_790_000_000_000:015d}-00000-device"
@@ -53,21 +53,20 @@ def test_the_upgrade_marks_the_visits_that_invited_someone_and_keeps_recruiting_
                                                     house_number="3", zip="27601", city="RALEIGH"))
         db.session.execute(HOUSEHOLD.insert().values(id=1, campaign_id=1, building_id=1, unit="", unit_label="",
                                                      public_id=home))
-        user = User(email="v@example.org", password_hash="x", display_name="V", language="en")
-        db.session.add(user)
-        db.session.flush()
+        user_id = insert_as_then(User, email="v@example.org", password_hash="x", display_name="V", language="en",
+                                 session_version=0, created_at=now)
 
         def visit(agreed_to):
             values = {"household_id": str(home), "result": "talked", "happened_at": "2026-10-01T10:00:00Z",
                       **({"agreed_to": agreed_to} if agreed_to is not None else {})}
-            record = SyncRecord(campaign_id=1, entity="door_visit", entity_id=uuid.uuid4(), owner_id=user.id,
-                                values=values, stamps=dict.fromkeys(values, STAMP), version=1, seq=1)
-            db.session.add(record)
-            db.session.flush()
+            entity_id = uuid.uuid4()  # the record with the columns of that revision
+            record_id = insert_as_then(SyncRecord, campaign_id=1, entity="door_visit", entity_id=entity_id,
+                                       owner_id=user_id, values=values, stamps=dict.fromkeys(values, STAMP),
+                                       deleted=False, version=1, seq=1, created_at=now, updated_at=now)
             db.session.execute(DOOR_VISIT.insert().values(
-                campaign_id=1, id=record.entity_id, record_id=record.id, volunteer_id=user.id, household_id=1,
+                campaign_id=1, id=entity_id, record_id=record_id, volunteer_id=user_id, household_id=1,
                 result="talked", happened_at=now, deleted=False))
-            return record.id
+            return record_id
 
         invited = [visit(["invited"]), visit(["stay_in_touch", "invited"])]
         others = [visit(["stay_in_touch"]), visit(None), visit([])]
