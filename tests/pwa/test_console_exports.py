@@ -13,6 +13,8 @@ from tests.pwa.test_console import SHOTS, SIZES, axe, console_sign_in, unique
 
 pytestmark = pytest.mark.browser
 VAN_COLUMNS = ["VANID", "ContactType", "Result", "DateCanvassed", "CanvassedBy"]
+# what each voter asked about being contacted, last on every row (server/preferences/)
+SUPPRESSION = ["DoNotContact", "DoNotCall", "DoNotText", "DoNotEmail", "DoNotWalk"]
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +75,9 @@ def test_an_organizer_exports_for_van_and_then_only_what_changed(live_server, pa
     expect(page.locator("#van-mapping-form")).to_have_count(0)
     expect(page.locator("#export-van [name=since]")).to_have_count(0)  # nothing exported yet: everything
     rows = download(page, "#export-van")
-    assert rows[0] == [*VAN_COLUMNS, "Support", "housing", "transit"]
+    assert rows[0] == [*VAN_COLUMNS, "Support", "housing", "transit", *SUPPRESSION]
     assert [row[1:3] + row[4:] for row in rows[1:]] == [["Walk", "Canvassed", "Vera Volunteer", "Strong Support",
-                                                          "housing", ""]]
+                                                          "housing", "", *[""] * len(SUPPRESSION)]]
     expect(page.locator("#export-van [role=status]")).to_contain_text("van-canvass-results.csv")
     expect(page.locator("#exports-history tbody tr")).to_have_count(1)
     expect(page.locator("#exports-history tbody tr").first.locator("td").nth(2)).to_have_text("1")
@@ -104,7 +106,7 @@ def test_an_owner_leaves_support_out_of_the_van_file(page, team):
     if page.locator("#export-van [name=since]").count():  # after the organizer's test: everything again
         page.locator("#export-van [name=since]").uncheck()
     rows = download(page, "#export-van")
-    assert rows[0] == [*VAN_COLUMNS, "Housing Justice"]
+    assert rows[0] == [*VAN_COLUMNS, "Housing Justice", *SUPPRESSION]
     page.locator("#van-defaults").click()
     expect(page.locator("#van-question")).to_have_value("Support")
     expect(page.locator("#van-defaults")).to_have_count(0)
