@@ -303,26 +303,44 @@ def page(page):
     assert errors == []
 
 
-# IndexedDB as the page sees it, read without the app's code (call only once the app has opened its database)
-_IDB = """async ([store, write]) => {
-  const db = await new Promise((resolve, reject) => {
+def _in_idb(params: str, body: str) -> str:
+    """A page function that opens the app's IndexedDB without the app's code, runs ``body`` with ``db`` and
+    ``run(request)`` (a request's result), and closes it (call only once the app has opened its database)."""
+    return f"""async ({params}) => {{
+  const db = await new Promise((resolve, reject) => {{
     const request = indexedDB.open('kin');
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
-  });
-  const run = (request) => new Promise((resolve, reject) => {
+  }});
+  const run = (request) => new Promise((resolve, reject) => {{
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
-  });
-  try {
-    const tx = db.transaction(store, write ? 'readwrite' : 'readonly');
+  }});
+  try {{
+{body}
+  }} finally {{
+    db.close();
+  }}
+}}"""
+
+
+# one store's values, or one value written into it
+_IDB = _in_idb("[store, write]", """    const tx = db.transaction(store, write ? 'readwrite' : 'readonly');
     const result = write ? await run(tx.objectStore(store).put(write)) : await run(tx.objectStore(store).getAll());
     await new Promise((resolve) => { tx.oncomplete = resolve; });
-    return result;
-  } finally {
-    db.close();
-  }
-}"""
+    return result;""")
+# the whole database: every store's keys and values, serialised
+_WHOLE_IDB = _in_idb("", """    const all = {};
+    for (const name of db.objectStoreNames) {
+      const keys = await run(db.transaction(name).objectStore(name).getAllKeys());
+      all[name] = { keys, values: await run(db.transaction(name).objectStore(name).getAll()) };
+    }
+    return JSON.stringify(all);""")
+
+
+def idb_dump(page) -> str:
+    """Everything in the app's IndexedDB, every store's keys and values, as one JSON text."""
+    return page.evaluate(_WHOLE_IDB)
 
 
 def idb_all(page, store) -> list:

@@ -13,39 +13,15 @@ from server.campaigns.models import Campaign, Role
 from server.extensions import db
 from server.forget.service import forget
 from server.voters.models import Voter
-from tests.pwa.conftest import PASSWORD, idb_all, idb_put, sign_in
+from tests.pwa.conftest import PASSWORD, idb_all, idb_dump, idb_put, sign_in
 from tests.pwa.test_console import SIZES, axe, unique
 from tests.pwa.test_console_voter_file import choose, imported, open_screen
 from tests.pwa.test_console_voter_file import sign_in as sign_in_console
 
 pytestmark = pytest.mark.browser
 
-# the whole database as the page has it: every store's keys and values, serialised
-_WHOLE_IDB = """async () => {
-  const db = await new Promise((resolve, reject) => {
-    const request = indexedDB.open('kin');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const run = (request) => new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  try {
-    const all = {};
-    for (const name of db.objectStoreNames) {
-      const keys = await run(db.transaction(name).objectStore(name).getAllKeys());
-      all[name] = { keys, values: await run(db.transaction(name).objectStore(name).getAll()) };
-    }
-    return JSON.stringify(all);
-  } finally {
-    db.close();
-  }
-}"""
-
-
 def whole_database(page) -> str:
-    return page.evaluate(_WHOLE_IDB).lower()
+    return idb_dump(page).lower()
 
 
 def wait_for(condition, timeout=20.0):
@@ -99,7 +75,7 @@ def test_the_phone_that_knew_them_drops_every_trace_at_its_next_pull(page: Page,
     traces = ("zebulon", "quillfeather", "quillwort", "zanzibarine", "plorpington", "9196824417", "zeb.quill",
               ids["Zebulon"], person)
     wait_for(lambda: not any(trace in whole_database(page) for trace in traces))
-    everything = json.loads(page.evaluate(_WHOLE_IDB))
+    everything = json.loads(idb_dump(page))
     assert "ada from the choir" in whole_database(page)  # the rest of their people stay
     assert everything["outbox"]["values"] == []
     page.goto("/people")
