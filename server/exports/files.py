@@ -77,8 +77,6 @@ def do_not_contact(refused: list[str] | None) -> str:
     return "all" if len(refused) == len(CHANNELS) else "; ".join(refused)
 
 
-
-
 def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Generator[list]]:
     """One row per live conversation; its notes only when the export asked for them."""
     zone = ZoneInfo(campaign.time_zone)
