@@ -101,8 +101,9 @@ def conversations(export: Export, campaign: Campaign) -> tuple[list[str], Genera
 
 
 def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], Generator[list]]:
-    """One row per live conversation with a voter from the file, then one per live door visit with one, in VAN's
-    canvass-results shape: each source in the order things happened, one after the other (one cursor at a time)."""
+    """One row per live conversation with a voter from the file, then one per live door visit with one, then one per
+    voter of a household visited as a whole, in VAN's canvass-results shape: each source in the order things
+    happened, one after the other (one cursor at a time)."""
     zone = ZoneInfo(campaign.time_zone)
     conversation_columns = [Voter.id, Voter.external_id, Conversation.channel, HAPPENED_AT, User.display_name,
                             Conversation.support, ISSUES_TEXT]
@@ -119,14 +120,15 @@ def van(export: Export, campaign: Campaign, layout: Layout) -> tuple[list[str], 
                 yield [*layout.contact(external_id, channel, _local(happened_at, zone).strftime("%m/%d/%Y"),
                                        text(volunteer)), *answers(support, issues),
                        *layout.suppression(refused.get(voter_id))]
-        with closing(service.visit_rows(export, *visit_columns)) as result:
-            for voter_id, external_id, door_result, happened_at, volunteer, support, issues, answered in _ahead(
-                    result):
-                contact = layout.visit(external_id, door_result, _local(happened_at, zone).strftime("%m/%d/%Y"),
-                                       text(volunteer))
-                if contact:  # only a talk answers the survey question: VAN takes responses as "Canvassed"
-                    yield [*contact, *(answers(support, issues, answered) if door_result == "talked" else unanswered),
-                           *layout.suppression(refused.get(voter_id))]
+        for visits in (service.visit_rows, service.household_visit_rows):
+            with closing(visits(export, *visit_columns)) as result:
+                for voter_id, external_id, door_result, happened_at, volunteer, support, issues, answered in _ahead(
+                        result):
+                    contact = layout.visit(external_id, door_result, _local(happened_at, zone).strftime("%m/%d/%Y"),
+                                           text(volunteer))
+                    if contact:  # only a talk answers the survey question: VAN takes responses as "Canvassed"
+                        yield [*contact, *(answers(support, issues, answered) if door_result == "talked"
+                                           else unanswered), *layout.suppression(refused.get(voter_id))]
 
     return layout.header(), each()
 

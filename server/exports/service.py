@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from server.audit.models import record
 from server.auth.models import User
@@ -25,6 +25,7 @@ from server.extensions import db
 from server.request_input import MAX_ID
 from server.sync_api.models import SyncCounter, SyncRecord
 from server.voters.models import Voter
+from sync.entities import NEW_PERSON as NEW_PERSON_FIELDS
 
 BATCH = 1000  # rows fetched at a time: with the read-ahead, the memory an export holds, whatever its size
 
@@ -109,10 +110,28 @@ def visit_rows(export: Export, *columns) -> Iterator:
     return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
 
 
-def visits_without_voter(export: Export) -> int:
-    """How many of the export's live door visits name nobody in the voter file: a whole household's (nobody home),
-    or someone met at the door who is not in it."""
-    return db.session.execute(_visits(export, func.count()).where(DoorVisit.voter_id.is_(None))).scalar_one()
+def household_visit_rows(export: Export, *columns) -> Iterator:
+    """The export's live door visits to a whole household (one "nobody home" for everyone behind the door), once
+    for each active voter of that household, with ``columns``, in the order they happened, ``BATCH`` at a time:
+    VAN counts an attempt per person, as MiniVAN records a household's not-home for each."""
+    stmt = (_visits(export, *columns).where(DoorVisit.voter_id.is_(None), ~NEW_PERSON)
+            .join(User, User.id == DoorVisit.volunteer_id)
+            .join(Voter, (Voter.campaign_id == DoorVisit.campaign_id) & (Voter.household_id == DoorVisit.household_id)
+                  & Voter.active.is_(True))
+            .order_by(DoorVisit.happened_at, DoorVisit.id, Voter.id))
+    return db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
+
+
+def visits_with_someone_new(export: Export) -> int:
+    """How many of the export's live door visits are with someone met at the door who is not in the voter file:
+    they have no VANID, so no row."""
+    return db.session.execute(_visits(export, func.count()).where(DoorVisit.voter_id.is_(None), NEW_PERSON)
+                              ).scalar_one()
+
+
+# a visit with someone not in the file names them in its record (the read model keeps no names); a visit naming no
+# voter and no one new is the whole household's
+NEW_PERSON = or_(*(func.coalesce(SyncRecord.values[name].as_string(), "") != "" for name in NEW_PERSON_FIELDS))
 
 
 def _visits(export: Export, *columns):

@@ -53,11 +53,10 @@ def van_file(campaign: Campaign, membership: Membership, since: str | None) -> R
     omitted = []
 
     def left_out(export: Export) -> list[str]:
-        """The mapping's gaps, and the door visits of people not in the file, counted in the export's range."""
-        unnamed = service.visits_without_voter(export)
+        """The mapping's gaps, and the door visits with people not in the file, counted in the export's range."""
+        unnamed = service.visits_with_someone_new(export)
         visits = f"{unnamed} door visit{'' if unnamed == 1 else 's'}"
-        omitted.extend([*layout.omitted, *([f"{visits} naming no one in the voter file (a whole household, or "
-                                            "someone not in it)"] if unnamed else [])])
+        omitted.extend([*layout.omitted, *([f"{visits} with someone not in the voter file"] if unnamed else [])])
         return omitted
 
     export = service.start(membership, ExportKind.VAN, since, False, omitted=left_out)

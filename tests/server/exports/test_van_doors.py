@@ -114,16 +114,41 @@ def test_a_remapped_result_code_is_used_and_an_unmapped_one_left_out_and_said(cl
     assert response.headers["X-Kin-Omitted"] == "door result come_back (no result code mapped)"
 
 
-def test_visits_naming_no_one_in_the_file_are_left_out_and_counted(app, team, street, knock, van_export):
+def test_someone_met_who_is_not_in_the_file_is_left_out_and_counted(app, team, street, knock, van_export):
     door = street(team["campaign_id"], "400")["400"]
     knock(team["volunteer"], door["door"], door["voter"], "talked", support=3)
     knock(team["volunteer"], door["door"], None, "talked", person_first_name="Sam", person_phone="555-0100")
-    knock(team["volunteer"], door["door"], None, "not_home")  # the whole household
+    knock(team["volunteer"], door["door"], None, "refused", person_last_name="Okafor")
     response, _, rows = van_export()
     assert [row["VANID"] for row in rows] == ["400"]
-    assert response.headers["X-Kin-Omitted"] == ("2 door visits naming no one in the voter file (a whole "
-                                                 "household, or someone not in it)")
+    assert response.headers["X-Kin-Omitted"] == "2 door visits with someone not in the voter file"
     assert "Sam" not in response.get_data(as_text=True) and "555" not in response.headers["X-Kin-Omitted"]
+
+
+def test_a_whole_household_not_home_is_a_row_for_each_of_its_voters(app, team, street, knock, van_export):
+    """One tap for everyone behind the door; VAN counts the attempt per person, as MiniVAN records it. A voter the
+    latest file no longer lists is not sent, nor anyone at another door."""
+    doors = street(team["campaign_id"], "700", "710")
+    with app.app_context():
+        first = db.session.execute(select(Voter).where(Voter.external_id == "700")).scalar_one()
+        housemates = [Voter(campaign_id=team["campaign_id"], external_id=external_id, first_name="Luis",
+                            last_name="Lopez", house_number=first.house_number, street=first.street, zip=first.zip,
+                            active=external_id != "703")
+                      for external_id in ("701", "702", "703")]
+        db.session.add_all(housemates)
+        db.session.flush()
+        households.assign(team["campaign_id"])
+        db.session.commit()
+        assert {v.household_id for v in housemates} == {first.household_id}
+    knock(team["volunteer"], doors["700"]["door"], None, "not_home", literature_left=True)
+    knock(team["volunteer"], doors["710"]["door"], doors["710"]["voter"], "refused")
+    response, _, rows = van_export()
+    assert sorted((row["VANID"], row["ContactType"], row["Result"], row["DateCanvassed"]) for row in rows) == [
+        ("700", "Walk", "Not Home", "10/03/2026"), ("701", "Walk", "Not Home", "10/03/2026"),
+        ("702", "Walk", "Not Home", "10/03/2026"), ("710", "Walk", "Refused", "10/03/2026")]
+    assert response.headers["X-Kin-Omitted"] == ""
+    _, _, again = van_export(since=response.headers["X-Kin-Export-Id"])
+    assert again == []  # sent once
 
 
 def test_conversations_and_door_visits_both_come_and_each_once(team, voter, log, street, knock, van_export):
