@@ -51,7 +51,7 @@ def day(request, tmp_path_factory):
 
 def _run_the_day(base: str, uri: str) -> None:
     session = requests.Session()
-    campaign_id, voter_id, phone = _demo_voter(uri)
+    campaign_id, voter_id, phone, name = _demo_voter(uri)
 
     def sign_in(email, password):
         response = session.post(f"{base}/api/auth/login", json={"email": email, "password": password}, timeout=30)
@@ -69,6 +69,12 @@ def _run_the_day(base: str, uri: str) -> None:
     blinded = base64.b64encode(oprf.blind(f"tel:{phone}".encode())[1]).decode()
     assert session.post(f"{campaign}/match/evaluate", json={"key_version": key_version, "blinded": [blinded]},
                         headers=volunteer, timeout=30).status_code == 200
+
+    # a name in a query string is where an access log leaks most often: the search must find them, the log not
+    found = session.get(f"{campaign}/voters/search", params={"name": name}, headers=volunteer, timeout=30)
+    assert voter_id in [card["id"] for card in found.json()], found.text
+    listed = session.get(f"{campaign}/voters", params={"name": name.split()[-1]}, headers=organizer, timeout=30)
+    assert voter_id in [row["id"] for row in listed.json()], listed.text
 
     conversation_id, device_id = str(uuid.uuid4()), str(uuid.uuid4())
     op = {"op_id": str(uuid.uuid4()), "entity": "conversation", "entity_id": conversation_id, "action": "upsert",
@@ -101,15 +107,15 @@ def _run_the_day(base: str, uri: str) -> None:
         assert requests.get(f"{base}/api/health", timeout=30, headers={"Connection": "close"}).ok
 
 
-def _demo_voter(uri: str) -> tuple[int, str, str]:
-    """The demo campaign's id, and a voter of it with a phone: public id and the phone in E.164."""
+def _demo_voter(uri: str) -> tuple[int, str, str, str]:
+    """The demo campaign's id, and a voter of it with a phone: public id, the phone in E.164 and their name."""
     engine = create_engine(uri)
     with engine.connect() as conn:
         row = conn.execute(text(
-            "SELECT v.campaign_id, v.public_id, i.value FROM voter v JOIN voter_identifier i ON i.voter_id = v.id "
-            "WHERE i.kind = 'phone' ORDER BY v.id LIMIT 1")).one()
+            "SELECT v.campaign_id, v.public_id, i.value, v.first_name || ' ' || v.last_name FROM voter v "
+            "JOIN voter_identifier i ON i.voter_id = v.id WHERE i.kind = 'phone' ORDER BY v.id LIMIT 1")).one()
     engine.dispose()
-    return row[0], str(uuid.UUID(str(row[1]))), row[2]
+    return row[0], str(uuid.UUID(str(row[1]))), row[2], row[3]
 
 
 def _personal_data(uri: str) -> list[str]:
