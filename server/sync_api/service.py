@@ -365,10 +365,14 @@ CAMPAIGN_WIDE = [entity.name for entity in ENTITIES.values() if entity.campaign_
 def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:
     """The caller's records and the campaign-wide ones (contact preferences) changed after ``cursor``, oldest
     change first, one more than ``limit``. Two index range reads merged here, rather than one OR no index answers
-    in order. A cursor past the largest sequence number the column holds has nothing after it (PostgreSQL would
-    refuse to compare it)."""
+    in order. Both stop at the campaign's counter as read first: every change up to it has committed (a push
+    numbers and commits in one transaction), and a change that commits between the two reads could otherwise carry
+    the cursor past one of the caller's that the first read was too early to see. A cursor past the largest
+    sequence number the column holds has nothing after it (PostgreSQL would refuse to compare it)."""
     cursor = min(cursor, MAX_ID)
-    after = (SyncRecord.campaign_id == membership.campaign_id, SyncRecord.seq > cursor)
+    committed = db.session.execute(select(SyncCounter.last_seq).where(
+        SyncCounter.campaign_id == membership.campaign_id)).scalar() or 0
+    after = (SyncRecord.campaign_id == membership.campaign_id, SyncRecord.seq > cursor, SyncRecord.seq <= committed)
     own = select(SyncRecord).where(*after, SyncRecord.owner_id == membership.user_id,
                                    SyncRecord.entity.not_in(CAMPAIGN_WIDE))
     shared = select(SyncRecord).where(*after, SyncRecord.entity.in_(CAMPAIGN_WIDE))

@@ -3,7 +3,7 @@ exactly once, merged field by field by stamp, and kept as a read model the serve
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.audit.models import AuditEvent
 from server.extensions import db
@@ -116,3 +116,41 @@ def test_a_preference_of_a_voter_of_another_campaign_or_under_another_id_is_reje
         {"entity_id": [{"code": "keyed_by", "params": {"field": "voter_id"}}]}]
     assert list(results[2]["errors"]) == ["entity_id"]  # a delete of a record there is not
     assert preference_row(app, team["campaign_id"]) is None
+
+
+def test_a_pull_misses_nothing_that_commits_between_its_two_reads(app, client, team):
+    """A pull reads the caller's own records, then the campaign-wide ones. An organizer's reply to the caller's
+    conversation (their own record) and another volunteer's preference (campaign-wide) that both commit between
+    the two reads must not move the cursor past the reply: it would never be pulled."""
+    a, b, voter_id = team["phones"]["a"], team["phones"]["b"], team["voter_id"]
+    conversation_id = str(uuid.uuid4())
+    a.push(a.op("conversation", conversation_id, {"voter_id": voter_id, "channel": "call",
+                                                   "happened_at": "2026-10-01T18:30:00-04:00"}))
+    cursor = a.pull().json["cursor"]
+
+    def in_between(_conn, _cursor, statement, *_args):
+        """Just before the pull's second read (the campaign-wide records), two other people's changes commit."""
+        if "sync_record.entity IN" not in statement or not state["armed"]:
+            return
+        state["armed"] = False
+        with app.app_context():  # their requests' own sessions and connections, not the pull's
+            reply = client.patch(f"/api/campaigns/{team['campaign_id']}/conversations/{conversation_id}",
+                                 json={"review_reply": "Thanks for calling her!"},
+                                 headers=team["headers"]["organizer"])
+            assert reply.status_code == 200, reply.json
+            assert b.push(b.op("contact_preference", voter_id, asked(voter_id, no_text=True))).json[
+                "results"][0]["status"] == "applied"
+
+    state = {"armed": True}
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", in_between)
+    try:
+        first = a.pull(cursor=cursor).json
+    finally:
+        event.remove(engine, "before_cursor_execute", in_between)
+    assert not state["armed"], "the pull's second read never ran: this test proves nothing"
+    second = a.pull(cursor=first["cursor"]).json
+    pulled = {(c["entity"], c["entity_id"]): c["fields"] for page in (first, second) for c in page["changes"]}
+    assert pulled[("conversation", conversation_id)]["review_reply"] == "Thanks for calling her!"
+    assert pulled[("contact_preference", voter_id)]["no_text"] is True
