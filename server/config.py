@@ -21,6 +21,7 @@ class Defaults:
 
     ENV = "production"
     DATABASE_URL = None  # None means the embedded SQLite file in instance/
+    DATABASE_POOLER = None  # "transaction": DATABASE_URL is a pgbouncer in transaction pooling (docs/scaling.md)
     REDIS_URL = None
     SECRET_KEY = None
     PUBLIC_URL = "http://127.0.0.1:5000"
@@ -145,6 +146,7 @@ def _derive(app: Flask) -> None:
         if not config["DATABASE_URL"]:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
+    _through_pooler(config)
     if not config["RATELIMIT_STORAGE_URI"]:
         # one count per server, whatever the number of processes
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "kin-database://"
@@ -152,6 +154,22 @@ def _derive(app: Flask) -> None:
     if config["ENV"] == "development" and config["PUBLIC_URL"].startswith("http://"):
         # browsers drop Secure cookies on plain-HTTP origins; localhost in development is the one exception
         config["JWT_COOKIE_SECURE"] = False
+
+
+def _through_pooler(config) -> None:
+    """Behind a transaction pooler each transaction may run on a different server connection, where a statement
+    psycopg prepared on another one does not exist: send every statement unprepared (psycopg's
+    ``prepare_threshold=None``)."""
+    pooler = config["DATABASE_POOLER"]
+    if pooler is None:
+        return
+    if pooler != "transaction":
+        raise BadSetting(f"KIN_DATABASE_POOLER is {pooler!r}: leave it unset, or set it to 'transaction' when "
+                         "KIN_DATABASE_URL is a pgbouncer in transaction pooling.")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options, "connect_args": {**options.get("connect_args", {}), "prepare_threshold": None}}
 
 
 def _check_mail(config) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server import create_app
-from server.config import MissingSetting
+from server.config import BadSetting, MissingSetting
 from server.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -102,6 +102,21 @@ def test_postgres_database_url_uses_the_psycopg_driver(monkeypatch, url):
     monkeypatch.setenv("KIN_DATABASE_URL", url)
     app = build({**SECRETS})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_behind_a_transaction_pooler_psycopg_prepares_no_statement(monkeypatch):
+    monkeypatch.setenv("KIN_DATABASE_URL", "postgresql://u@pgbouncer:6432/db")
+    monkeypatch.setenv("KIN_DATABASE_POOLER", "transaction")
+    app = build({**SECRETS})
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"prepare_threshold": None}
+    assert options["pool_pre_ping"] and options["hide_parameters"]  # the defaults are kept beside it
+    assert "connect_args" not in build({**SECRETS, "DATABASE_POOLER": None}).config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def test_an_unknown_pooler_refuses_to_start_and_names_the_setting():
+    with pytest.raises(BadSetting, match="KIN_DATABASE_POOLER"):
+        create_app({**IN_MEMORY, **SECRETS, "DATABASE_POOLER": "session"})
 
 
 def test_without_a_database_url_the_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
