@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run a command with pgbouncer in transaction pooling in front of the PostgreSQL that scripts/with-postgres.sh
-# started: KIN_TEST_POSTGRES_URL then points at pgbouncer, and KIN_DATABASE_POOLER=transaction tells Kin so
-# (docs/scaling.md). pgbouncer and its directory are removed however the command ends.
+# started: KIN_TEST_POSTGRES_URL then points at pgbouncer (docs/scaling.md). pgbouncer and its directory are removed
+# however the command ends.
 #   bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh .venv/bin/pytest tests/server/sync
 set -euo pipefail
 
@@ -50,5 +50,4 @@ done
 echo "pgbouncer $(pgbouncer --version | awk 'NR == 1 {print $2}') (transaction pooling) on 127.0.0.1:$port"
 
 export KIN_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
-export KIN_DATABASE_POOLER=transaction
 "$@"

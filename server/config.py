@@ -21,7 +21,6 @@ class Defaults:
 
     ENV = "production"
     DATABASE_URL = None  # None means the embedded SQLite file in instance/
-    DATABASE_POOLER = None  # "transaction": DATABASE_URL is a pgbouncer in transaction pooling (docs/scaling.md)
     REDIS_URL = None
     SECRET_KEY = None
     PUBLIC_URL = "http://127.0.0.1:5000"
@@ -146,7 +145,7 @@ def _derive(app: Flask) -> None:
         if not config["DATABASE_URL"]:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
-    _through_pooler(config)
+    _unprepared_on_postgresql(config)
     if not config["RATELIMIT_STORAGE_URI"]:
         # one count per server, whatever the number of processes
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "kin-database://"
@@ -156,16 +155,10 @@ def _derive(app: Flask) -> None:
         config["JWT_COOKIE_SECURE"] = False
 
 
-def _through_pooler(config) -> None:
-    """Behind a transaction pooler each transaction may run on a different server connection, where a statement
-    psycopg prepared on another one does not exist: send every statement unprepared (psycopg's
-    ``prepare_threshold=None``)."""
-    pooler = config["DATABASE_POOLER"]
-    if pooler is None:
-        return
-    if pooler != "transaction":
-        raise BadSetting(f"KIN_DATABASE_POOLER is {pooler!r}: leave it unset, or set it to 'transaction' when "
-                         "KIN_DATABASE_URL is a pgbouncer in transaction pooling.")
+def _unprepared_on_postgresql(config) -> None:
+    """psycopg sends every statement unprepared (``prepare_threshold=None``), so Kin runs behind pgbouncer in
+    transaction pooling, where the next transaction may run on a server connection that never saw the prepared
+    statement; on a direct connection this costs nothing measurable (docs/scaling.md)."""
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options = config["SQLALCHEMY_ENGINE_OPTIONS"]
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server import create_app
-from server.config import BadSetting, MissingSetting
+from server.config import MissingSetting
 from server.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -104,19 +104,12 @@ def test_postgres_database_url_uses_the_psycopg_driver(monkeypatch, url):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
-def test_behind_a_transaction_pooler_psycopg_prepares_no_statement(monkeypatch):
+def test_psycopg_prepares_no_statement_so_pgbouncer_can_pool_transactions(monkeypatch):
     monkeypatch.setenv("KIN_DATABASE_URL", "postgresql://u@pgbouncer:6432/db")
-    monkeypatch.setenv("KIN_DATABASE_POOLER", "transaction")
-    app = build({**SECRETS})
-    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    options = build({**SECRETS}).config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"] == {"prepare_threshold": None}
     assert options["pool_pre_ping"] and options["hide_parameters"]  # the defaults are kept beside it
-    assert "connect_args" not in build({**SECRETS, "DATABASE_POOLER": None}).config["SQLALCHEMY_ENGINE_OPTIONS"]
-
-
-def test_an_unknown_pooler_refuses_to_start_and_names_the_setting():
-    with pytest.raises(BadSetting, match="KIN_DATABASE_POOLER"):
-        create_app({**IN_MEMORY, **SECRETS, "DATABASE_POOLER": "session"})
+    assert "connect_args" not in build({**IN_MEMORY, **SECRETS}).config["SQLALCHEMY_ENGINE_OPTIONS"]  # SQLite's
 
 
 def test_without_a_database_url_the_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
