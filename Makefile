@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PWA_SOURCES := $(shell find pwa -type f 2>/dev/null)
 export FLASK_APP := server:create_app
-# the API and sync modules run again through pgbouncer in transaction pooling (docs/scaling.md)
+# the API and sync modules run again through pgbouncer in transaction pooling (docs/operations.md, section 11)
 POOLED_TESTS := tests/server/sync/test_push_pull.py tests/server/sync/test_door_visits.py tests/server/conversations \
   tests/server/preferences tests/server/auth/test_login.py tests/server/voters/test_voter_files_api.py \
   tests/server/voters/test_worker.py tests/server/test_two_servers.py

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run a command with pgbouncer in transaction pooling in front of the PostgreSQL that scripts/with-postgres.sh
-# started: KIN_TEST_POSTGRES_URL then points at pgbouncer (docs/scaling.md). pgbouncer and its directory are removed
+# started: KIN_TEST_POSTGRES_URL then points at pgbouncer (docs/operations.md, section 11). pgbouncer and its directory are removed
 # however the command ends.
 #   bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh .venv/bin/pytest tests/server/sync
 set -euo pipefail

@@ -158,7 +158,7 @@ def _derive(app: Flask) -> None:
 def _unprepared_on_postgresql(config) -> None:
     """psycopg sends every statement unprepared (``prepare_threshold=None``), so Kin runs behind pgbouncer in
     transaction pooling, where the next transaction may run on a server connection that never saw the prepared
-    statement; on a direct connection this costs nothing measurable (docs/scaling.md)."""
+    statement; on a direct connection this costs nothing measurable (docs/operations.md, section 11)."""
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options = config["SQLALCHEMY_ENGINE_OPTIONS"]
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {

@@ -1,7 +1,7 @@
 """Two app servers, one PostgreSQL, one Redis, one RQ worker: what a load balancer in front of two gunicorns must
 not break. Phones push and pull through either server, a voter file uploaded to one is imported by the worker and
 watched from the other, a rate limit counts once across both, a sign-in on one works (and ends) on the other, and
-every op lands exactly once (docs/scaling.md)."""
+every op lands exactly once (docs/operations.md, section 11)."""
 
 import http.client
 import json
