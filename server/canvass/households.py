@@ -47,7 +47,8 @@ BATCH = 20_000
 
 # one row per voter of the batch, with its normalised address; a temporary table, outside the schema's metadata
 # (Alembic never sees it). PostgreSQL drops it at commit: behind a transaction pooler the server connection is
-# someone else's after that (docs/operations.md, section 11). SQLite keeps it with the connection, emptied before each use
+# someone else's after that (docs/operations.md, section 11). SQLite keeps it with the connection, emptied before
+# each use
 _staging = Table(
     "household_staging", MetaData(),
     Column("voter_id", Integer, primary_key=True),
