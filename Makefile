@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PWA_SOURCES := $(shell find pwa -type f 2>/dev/null)
 export FLASK_APP := server:create_app
+# the API and sync modules run again through pgbouncer in transaction pooling (docs/operations.md, section 11)
+POOLED_TESTS := tests/server/sync/test_push_pull.py tests/server/sync/test_door_visits.py tests/server/conversations \
+  tests/server/preferences tests/server/auth/test_login.py tests/server/voters/test_voter_files_api.py \
+  tests/server/voters/test_worker.py tests/server/test_two_servers.py
 
 .PHONY: run test lint-js bench install build db demo system-deps clean
 
@@ -18,6 +22,7 @@ test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync tests bench
 	$(MAKE) --no-print-directory lint-js
 	bash scripts/with-postgres.sh $(BIN)/pytest
+	bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh $(BIN)/pytest -k 'not sqlite' $(POOLED_TESTS)
 
 # ESLint, then tsc --checkJs over the page, the service worker and the matching worker (docs/development.md)
 lint-js: node_modules/.installed
@@ -51,7 +56,7 @@ static/index.html: node_modules/.installed $(PWA_SOURCES)
 
 # Debian packages the tests need; installed only where missing
 system-deps:
-	@missing=""; for pkg in chromium postgresql libsodium23 redis-server webkit2gtk-driver xvfb; do \
+	@missing=""; for pkg in chromium postgresql pgbouncer libsodium23 redis-server webkit2gtk-driver xvfb; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing"; \

@@ -145,6 +145,7 @@ def _derive(app: Flask) -> None:
         if not config["DATABASE_URL"]:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
+    _unprepared_on_postgresql(config)
     if not config["RATELIMIT_STORAGE_URI"]:
         # one count per server, whatever the number of processes
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "kin-database://"
@@ -152,6 +153,16 @@ def _derive(app: Flask) -> None:
     if config["ENV"] == "development" and config["PUBLIC_URL"].startswith("http://"):
         # browsers drop Secure cookies on plain-HTTP origins; localhost in development is the one exception
         config["JWT_COOKIE_SECURE"] = False
+
+
+def _unprepared_on_postgresql(config) -> None:
+    """psycopg sends every statement unprepared (``prepare_threshold=None``), so Kin runs behind pgbouncer in
+    transaction pooling, where the next transaction may run on a server connection that never saw the prepared
+    statement; on a direct connection this costs nothing measurable (docs/operations.md, section 11)."""
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options, "connect_args": {**options.get("connect_args", {}), "prepare_threshold": None}}
 
 
 def _check_mail(config) -> None:

@@ -45,8 +45,10 @@ from server.voters.models import Voter
 
 BATCH = 20_000
 
-# one row per voter of the batch, with its normalised address; a table of this connection only, outside the
-# schema's metadata (Alembic never sees it)
+# one row per voter of the batch, with its normalised address; a temporary table, outside the schema's metadata
+# (Alembic never sees it). PostgreSQL drops it at commit: behind a transaction pooler the server connection is
+# someone else's after that (docs/operations.md, section 11). SQLite keeps it with the connection, emptied before
+# each use
 _staging = Table(
     "household_staging", MetaData(),
     Column("voter_id", Integer, primary_key=True),
@@ -56,7 +58,7 @@ _staging = Table(
     Column("new_building", Boolean), Column("new_household", Boolean),  # the first row of each, in this batch
     Column("public_id", Uuid),  # for the household, if it is new
     Column("latitude", Float), Column("longitude", Float),
-    prefixes=["TEMPORARY"],
+    prefixes=["TEMPORARY"], postgresql_on_commit="DROP",
 )
 
 

@@ -104,6 +104,14 @@ def test_postgres_database_url_uses_the_psycopg_driver(monkeypatch, url):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
+def test_psycopg_prepares_no_statement_so_pgbouncer_can_pool_transactions(monkeypatch):
+    monkeypatch.setenv("KIN_DATABASE_URL", "postgresql://u@pgbouncer:6432/db")
+    options = build({**SECRETS}).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"prepare_threshold": None}
+    assert options["pool_pre_ping"] and options["hide_parameters"]  # the defaults are kept beside it
+    assert "connect_args" not in build({**IN_MEMORY, **SECRETS}).config["SQLALCHEMY_ENGINE_OPTIONS"]  # SQLite's
+
+
 def test_without_a_database_url_the_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
     instance = tmp_path / "instance"
     app = build({**SECRETS, "INSTANCE_PATH": str(instance)})

@@ -1,5 +1,6 @@
 """The real app for fault and load runs: Kin under gunicorn on 127.0.0.1 against a PostgreSQL database,
-which can be killed and started again, and phones that speak the sync protocol to it over plain HTTP.
+which can be killed and started again, a Redis and an RQ worker beside it, and phones that speak the sync protocol
+to it over plain HTTP.
 
 Shared by ``tests/server/sync/test_fault.py`` and ``bench/sync_load.py``; standard library only on the
 client side, so what is measured is the server.
@@ -8,12 +9,15 @@ client side, so what is measured is the server.
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -120,6 +124,50 @@ class LiveServer:
 
     def __exit__(self, *_exc) -> None:
         self.stop()
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A throwaway ``redis-server`` on a free port that keeps nothing on disk; yields its URL, stops it after."""
+    binary = shutil.which("redis-server")
+    if binary is None:  # a failure that names it, never a skip nobody sees
+        raise RuntimeError("Redis is missing: redis-server is not on the PATH (`make test` installs Debian's "
+                           "redis-server).")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@contextmanager
+def rq_worker(env: dict, log_path: Path) -> Iterator[subprocess.Popen]:
+    """``flask kin worker`` (the app's own RQ worker) with a server's environment, until the block ends; stopped
+    with its job processes, as systemd stops deploy/kin-worker.service."""
+    with log_path.open("ab") as log:
+        process = subprocess.Popen([str(BIN / "flask"), "--app", "server:create_app", "kin", "worker"], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def seed(database_uri: str, instance_path: Path, *, campaigns: int, volunteers: int,

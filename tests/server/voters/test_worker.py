@@ -2,41 +2,22 @@
 
 import io
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from server.campaigns.models import Role
 from tests.conftest import TEST_CONFIG
+from tests.server.sync.live import redis_server
 from tests.server.voters.test_import import FIRST
 
 
 @pytest.fixture
 def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:  # a failure that names it, never a skip nobody sees
-        pytest.fail("Redis is missing: redis-server is not on the PATH (`make test` installs Debian's redis-server).")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def test_an_rq_worker_imports_the_uploaded_file(app, client, auth_headers, make_campaign, make_member, voter_file,
