@@ -24,8 +24,8 @@ import cProfile
 import ctypes
 import gzip
 import http.client
-import json
 import io
+import json
 import os
 import pstats
 import random
@@ -415,9 +415,10 @@ class Phone:
         run = {"cpu": {}, "seconds": {}, "elements": len(inputs), "per_call": status["buckets_per_call"]}
         started = time.perf_counter()
 
-        def stage(name: str, path: str, field: str, values: list, limit: int = per_call) -> list:
+        def stage(name: str, path: str, field: str, values: list, limit: int = per_call, **extra) -> list:
             """POST the values in calls of at most ``limit`` (the server's, from its status), as the PWA does."""
-            bodies = [{"key_version": version, field: values[at:at + limit]} for at in range(0, len(values), limit)]
+            bodies = [{**extra, "key_version": version, field: values[at:at + limit]}
+                      for at in range(0, len(values), limit)]
             before = meter.read()
             start = time.perf_counter()
             answers = [self.call("POST", path, body) for body in bodies]
@@ -434,11 +435,12 @@ class Phone:
                 for value, (blind, _), element in zip(inputs, blinds, evaluated, strict=True)]
 
         prefixes = sorted({bucket_of(tag, status["prefix_bits"]) for tag in tags})
-        answers = stage("buckets", "/buckets", "prefixes", prefixes, status["buckets_per_call"])
-        known = {b64decode(tag) for data, _, _ in answers for bucket in json.loads(data)["buckets"].values()
-                 for tag in bucket}
+        answers = stage("buckets", "/buckets", "prefixes", prefixes, status["buckets_per_call"], protocol=2)
+        packed = [b64decode(bucket) for data, _, _ in answers for bucket in json.loads(data)["buckets"].values()]
+        known = {bucket[at:at + 16] for bucket in packed for at in range(0, len(bucket), 16)}
         found = [tag for tag in tags if tag in known]
-        run.update(prefixes=len(prefixes), prefix_list=prefixes, key_version=version, bucket_tags=len(known), found_tags=len(found),
+        run.update(prefixes=len(prefixes), prefix_list=prefixes, key_version=version, bucket_tags=len(known),
+                   found_tags=len(found),
                    bucket_json=[len(data) for data, _, _ in answers], bucket_wire=[wire for _, wire, _ in answers],
                    bucket_seconds=[seconds for _, _, seconds in answers], bucket_encoding=self.encoding)
 
@@ -472,7 +474,7 @@ def profile_buckets(app, run: dict, token: str, campaign_id: int, top: int = 25)
     client, limit = app.test_client(), run["per_call"]
     headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip, deflate, br, zstd"}  # as Phone
     prefixes = run["prefix_list"]
-    bodies = [{"key_version": run["key_version"], "prefixes": prefixes[at:at + limit]}
+    bodies = [{"protocol": 2, "key_version": run["key_version"], "prefixes": prefixes[at:at + limit]}
               for at in range(0, len(prefixes), limit)]
     client.post(f"/api/campaigns/{campaign_id}/match/buckets", json=bodies[0], headers=headers)  # warm-up
     profile = cProfile.Profile()
@@ -651,9 +653,9 @@ def main() -> None:
           f"  (target <= {TARGET_CPU_MS} ms) {verdict(server_ms <= TARGET_CPU_MS)}")
     ratio = server_ms / (floor * 1000)
     load = " ".join(f"{n:.2f}" for n in os.getloadavg())
-    print(f"    evaluate floor (libsodium scalar multiplication x {elements:,}, in this process): {floor * 1000:.0f} ms;"
-          f" server CPU / floor = {ratio:.2f}x  (target <= {TARGET_FLOOR_RATIO}x) {verdict(ratio <= TARGET_FLOOR_RATIO)};"
-          f" load average {load}")
+    print(f"    evaluate floor (libsodium scalar multiplication x {elements:,}, in this process):"
+          f" {floor * 1000:.0f} ms; server CPU / floor = {ratio:.2f}x  (target <= {TARGET_FLOOR_RATIO}x)"
+          f" {verdict(ratio <= TARGET_FLOOR_RATIO)}; load average {load}")
     biggest, biggest_json = max(wire), max(last["bucket_json"])
     print(f"    largest bucket response: {mb(biggest)} on the wire, {mb(biggest_json)} of JSON"
           f"  (target < {mb(TARGET_BUCKET_BYTES)}) {verdict(biggest < TARGET_BUCKET_BYTES)} on the wire,"
