@@ -5,9 +5,14 @@ second one, 40% with an e-mail, so about 1.5 identifiers each) into PostgreSQL t
 the tag table in its apply transaction. Then a volunteer with 2,000 contacts, exactly 300 of them voters, plays the
 phone in Python (server.matching.oprf blinds and finalizes) against the app under gunicorn, as `sync_load.py` runs
 it, and the script reads the web workers' and PostgreSQL's CPU from /proc around each stage. Targets on 2 cores: all
-300 found and no false match; server at most 150 ms of CPU per 2,000 contacts; bucket responses under 1 MB.
+300 found and no false match; server at most 150 ms of CPU per 2,000 contacts, and at most 1.5x the evaluate floor
+(libsodium's scalar multiplication alone over the same elements, timed here in the same run); bucket responses under
+1 MB.
 
-    python bench/matching.py [--voters 1000000] [--rounds 5] [--rotate] [--workers 2] [--threads 4]
+    python bench/matching.py [--voters 1000000] [--rounds 5] [--rotate] [--workers 2] [--threads 4] [--profile]
+
+``--profile`` also runs the bucket requests of one match through the app in this process under cProfile and prints
+where their time goes.
 
 ``--rotate`` also times a key rotation (a second full tag-table build while phones keep the first key). The
 end-to-end time in headless Chromium is the browser half's number; the Python phone's time printed here includes
@@ -15,10 +20,14 @@ its own blinding in CPython.
 """
 
 import argparse
+import cProfile
+import ctypes
 import gzip
 import http.client
+import io
 import json
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -40,7 +49,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 from tests.server.sync.live import SECRET_KEY, LiveServer  # noqa: E402
 
-TARGET_CPU_MS, TARGET_BUCKET_BYTES = 150, 1_000_000
+TARGET_CPU_MS, TARGET_BUCKET_BYTES, TARGET_FLOOR_RATIO = 150, 1_000_000, 1.5
 DECODE = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}  # server.config COMPRESS_ALGORITHM
 CONTACTS, VOTER_CONTACTS = 2_000, 300
 BROWSER_EMAIL, BROWSER_PASSWORD = "bench-volunteer@example.org", "bench volunteer password"
@@ -406,9 +415,10 @@ class Phone:
         run = {"cpu": {}, "seconds": {}, "elements": len(inputs), "per_call": status["buckets_per_call"]}
         started = time.perf_counter()
 
-        def stage(name: str, path: str, field: str, values: list, limit: int = per_call) -> list:
+        def stage(name: str, path: str, field: str, values: list, limit: int = per_call, **extra) -> list:
             """POST the values in calls of at most ``limit`` (the server's, from its status), as the PWA does."""
-            bodies = [{"key_version": version, field: values[at:at + limit]} for at in range(0, len(values), limit)]
+            bodies = [{**extra, "key_version": version, field: values[at:at + limit]}
+                      for at in range(0, len(values), limit)]
             before = meter.read()
             start = time.perf_counter()
             answers = [self.call("POST", path, body) for body in bodies]
@@ -425,11 +435,12 @@ class Phone:
                 for value, (blind, _), element in zip(inputs, blinds, evaluated, strict=True)]
 
         prefixes = sorted({bucket_of(tag, status["prefix_bits"]) for tag in tags})
-        answers = stage("buckets", "/buckets", "prefixes", prefixes, status["buckets_per_call"])
-        known = {b64decode(tag) for data, _, _ in answers for bucket in json.loads(data)["buckets"].values()
-                 for tag in bucket}
+        answers = stage("buckets", "/buckets", "prefixes", prefixes, status["buckets_per_call"], protocol=2)
+        packed = [b64decode(bucket) for data, _, _ in answers for bucket in json.loads(data)["buckets"].values()]
+        known = {bucket[at:at + 16] for bucket in packed for at in range(0, len(bucket), 16)}
         found = [tag for tag in tags if tag in known]
-        run.update(prefixes=len(prefixes), bucket_tags=len(known), found_tags=len(found),
+        run.update(prefixes=len(prefixes), prefix_list=prefixes, key_version=version, bucket_tags=len(known),
+                   found_tags=len(found),
                    bucket_json=[len(data) for data, _, _ in answers], bucket_wire=[wire for _, wire, _ in answers],
                    bucket_seconds=[seconds for _, _, seconds in answers], bucket_encoding=self.encoding)
 
@@ -438,6 +449,43 @@ class Phone:
         run["cards"] = {card["voter"]["id"]: card["strength"] for data, _, _ in answers
                         for card in json.loads(data)["cards"]}
         return run
+
+
+def evaluate_floor(elements: list[bytes], loops: int = 5) -> float:
+    """CPU seconds of libsodium's constant-time ristretto255 scalar multiplication over these elements, called
+    directly in a loop (median of ``loops``): the least any server can spend evaluating them."""
+    from pysodium import sodium
+
+    from server.matching import oprf
+
+    scalar, product = oprf.derive_key_pair(bytes(32), b"bench"), ctypes.create_string_buffer(oprf.ELEMENT_SIZE)
+    multiply, times = sodium.crypto_scalarmult_ristretto255, []
+    for _ in range(loops):
+        start = time.process_time()
+        for element in elements:
+            multiply(product, scalar, element)
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def profile_buckets(app, run: dict, token: str, campaign_id: int, top: int = 25) -> str:
+    """One match's bucket requests, as the phone sent them, through the app in this process under cProfile:
+    the split between the query, building the answer, JSON and compression (gunicorn's own work is not in it)."""
+    client, limit = app.test_client(), run["per_call"]
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip, deflate, br, zstd"}  # as Phone
+    prefixes = run["prefix_list"]
+    bodies = [{"protocol": 2, "key_version": run["key_version"], "prefixes": prefixes[at:at + limit]}
+              for at in range(0, len(prefixes), limit)]
+    client.post(f"/api/campaigns/{campaign_id}/match/buckets", json=bodies[0], headers=headers)  # warm-up
+    profile = cProfile.Profile()
+    profile.enable()
+    for body in bodies:
+        response = client.post(f"/api/campaigns/{campaign_id}/match/buckets", json=body, headers=headers)
+        assert response.status_code == 200, response.get_data()[:300]
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
 
 
 # --- the run -------------------------------------------------------------------------------------------------
@@ -495,6 +543,7 @@ def main() -> None:
     parser.add_argument("--rotate", action="store_true", help="also time a key rotation (a second full build)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (as the Procfile)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (as the Procfile)")
+    parser.add_argument("--profile", action="store_true", help="also cProfile one match's bucket requests")
     args = parser.parse_args()
     admin = os.environ.get("KIN_TEST_POSTGRES_URL")
     if not admin:
@@ -567,13 +616,13 @@ def main() -> None:
             runs = [phone.match(book["inputs"], meter) for _ in range(args.rounds)]
             phone.conn.close()
             in_browser = browser_runs(server.port, book["book"]) if Path("/usr/bin/chromium").exists() else {}
+        if args.profile:
+            with app.app_context():
+                profiled = profile_buckets(app, runs[-1], book["token"], imported["campaign_id"])
+                db.session.remove()
+                db.engine.dispose()
 
-    sk = oprf.derive_key_pair(bytes(32), b"bench")
-    blinded = [oprf.blind(value)[1] for value in book["inputs"]]
-    start = time.process_time()
-    for element in blinded:
-        oprf.blind_evaluate(sk, element)
-    group_op = (time.process_time() - start) / len(blinded)
+    floor = evaluate_floor([oprf.blind(value)[1] for value in book["inputs"]])
 
     median = statistics.median
     cpu = {stage: (median(run["cpu"][stage][0] for run in runs), median(run["cpu"][stage][1] for run in runs))
@@ -584,7 +633,7 @@ def main() -> None:
           f" runs after a warm-up, server CPU from /proc (web = gunicorn workers)")
     web, database = cpu["evaluate"]
     print(f"    evaluate: {web / elements * 1e6:.0f} us web CPU per element ({web * 1000:.0f} ms for {elements:,};"
-          f" the group operation alone {group_op * 1e6:.0f} us), PostgreSQL {database * 1000:.0f} ms,"
+          f" the floor {floor / elements * 1e6:.0f} us), PostgreSQL {database * 1000:.0f} ms,"
           f" {median(run['seconds']['evaluate'] for run in runs) * 1000:.0f} ms wall")
     wire, calls = last["bucket_wire"], len(last["bucket_wire"])
     times = " + ".join(f"{median(run['bucket_seconds'][n] for run in runs) * 1000:.0f}" for n in range(calls))
@@ -602,6 +651,11 @@ def main() -> None:
     print(f"    server CPU for the {book['contacts']:,} contacts (evaluate + buckets + cards):"
           f" web {web_total * 1000:.0f} ms + PostgreSQL {database_total * 1000:.0f} ms = {server_ms:.0f} ms"
           f"  (target <= {TARGET_CPU_MS} ms) {verdict(server_ms <= TARGET_CPU_MS)}")
+    ratio = server_ms / (floor * 1000)
+    load = " ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(f"    evaluate floor (libsodium scalar multiplication x {elements:,}, in this process):"
+          f" {floor * 1000:.0f} ms; server CPU / floor = {ratio:.2f}x  (target <= {TARGET_FLOOR_RATIO}x)"
+          f" {verdict(ratio <= TARGET_FLOOR_RATIO)}; load average {load}")
     biggest, biggest_json = max(wire), max(last["bucket_json"])
     print(f"    largest bucket response: {mb(biggest)} on the wire, {mb(biggest_json)} of JSON"
           f"  (target < {mb(TARGET_BUCKET_BYTES)}) {verdict(biggest < TARGET_BUCKET_BYTES)} on the wire,"
@@ -622,6 +676,9 @@ def main() -> None:
         target = f"  (target <= {TARGET_BROWSER_S:.0f} s) {ok}" if rate == 1 else ""
         print(f"    end to end in Chromium at {rate}x CPU throttling: {', '.join(f'{s:.2f}' for s in seconds)} s"
               f" ({results[-1][1]}){target}")
+    if args.profile:
+        print("  the bucket requests of one match under cProfile, in this process (by own time):")
+        print(profiled)
     print(f"  bench took {time.perf_counter() - began:.0f} s")
 
 

@@ -249,9 +249,10 @@ export async function matchEvaluate(campaignId, keyVersion, blinded) {
   return authed(`/campaigns/${campaignId}/match/evaluate`, { method: 'POST', body: { key_version: keyVersion, blinded } });
 }
 
-/** Every tag in each bucket asked for: {buckets: {prefix: [base64 tag]}}. */
+/** Every tag in each bucket asked for, in protocol 2: {buckets: {prefix: base64 of the bucket's tags, joined}}. */
 export async function matchBuckets(campaignId, keyVersion, prefixes) {
-  return authed(`/campaigns/${campaignId}/match/buckets`, { method: 'POST', body: { key_version: keyVersion, prefixes } });
+  return authed(`/campaigns/${campaignId}/match/buckets`,
+    { method: 'POST', body: { protocol: 2, key_version: keyVersion, prefixes } });
 }
 
 /** The voter cards behind tags the phone found: {cards: [{voter, tags, strength}]}. */

@@ -69,16 +69,25 @@ class EvaluatedSchema(Schema):
     evaluated = fields.List(Base64Bytes(oprf.ELEMENT_SIZE))
 
 
+LISTED_TAGS, PACKED_TAGS = 1, 2  # the bucket protocols: one base64 string per tag, or one per bucket
+
+
 class BucketsSchema(Strict):
+    # phones from before protocol 2 send no protocol and read lists: they keep getting them until they update
+    protocol = fields.Integer(strict=True, load_default=LISTED_TAGS,
+                              validate=validate.OneOf([LISTED_TAGS, PACKED_TAGS]),
+                              metadata={"description": "2: each bucket's tags packed in one string; 1 (the default, "
+                                                       "for phones that predate it): a list of tags."})
     prefixes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=0, max=2**MAX_PREFIX_BITS - 1)),
                            required=True,
                            validate=validate.Length(min=1, max=service.BUCKETS_PER_CALL))
 
 
 class BucketsResultSchema(Schema):
-    # base64 strings already: a field object per tag would cost more than finding them
-    buckets = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                          metadata={"description": "Bucket number -> the base64 tags in it."})
+    # built as base64 already: a field object per tag would cost more than finding the tags
+    buckets = fields.Dict(keys=fields.String(), metadata={
+        "description": f"Bucket number -> its tags. Protocol 2: one base64 string of the bucket's "
+                       f"{TAG_BYTES}-byte tags joined in order; protocol 1: a list of base64 tags."})
 
 
 class CardsSchema(Strict):
@@ -140,11 +149,14 @@ class Buckets(MethodView):
     @blp.response(200, BucketsResultSchema)
     @blp.errors(409, 429)
     def post(self, args):
-        """Every tag in each asked-for bucket (bucket = the first ``prefix_bits`` bits of a tag)."""
+        """Every tag in each asked-for bucket (the first ``prefix_bits`` bits of a tag); packed in protocol 2."""
         try:
             found = _answer(lambda: service.buckets(current_campaign(), args["key_version"], args["prefixes"]))
         except service.NotABucket as exc:
             abort(422, message=str(exc), errors={"prefixes": [str(exc)]})
+        if args["protocol"] == PACKED_TAGS:  # one encode per bucket, not 54,000 strings for 2,000 contacts
+            return {"buckets": {str(prefix): base64.b64encode(b"".join(tags)).decode()
+                                for prefix, tags in found.items()}}
         return {"buckets": {str(prefix): [base64.b64encode(tag).decode() for tag in tags]
                             for prefix, tags in found.items()}}
 

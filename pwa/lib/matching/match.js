@@ -13,6 +13,7 @@ import { contactInputs } from '../contacts/normalize.js';
 import { contactsOf } from '../contacts/store.js';
 import { dropStaleTags, saveCandidates, saveTags, saveVoters, tagsOf } from '../db.js';
 import { cryptoPool } from './crypto-pool.js';
+import { unpackTags } from './tags.js';
 
 const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -118,7 +119,7 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
     } catch (error) {
       throw stopped(error);
     }
-    for (const bucket of Object.values(answer.buckets)) for (const tag of bucket) known.add(hex(fromBase64(tag)));
+    for (const packed of Object.values(answer.buckets)) for (const tag of unpackTags(packed)) known.add(tag);
   }
   const matched = current.filter((row) => known.has(row.tag));
 

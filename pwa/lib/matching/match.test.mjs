@@ -102,6 +102,9 @@ test('matching finds the contacts in the voter file, sending only blinded elemen
     const asked = buckets.flatMap((call) => call.body.prefixes);
     assert.equal(new Set(asked).size, asked.length);
     assert.deepEqual(new Set(asked), new Set(tags.map((row) => bucketOf(unhex(row.tag), bits))));
+    // in protocol 2, which answers each bucket's tags packed into one base64 string
+    assert.ok(buckets.every((call) => call.body.protocol === 2
+      && Object.values(call.answer.buckets).every((packed) => typeof packed === 'string')));
 
     // cards only for the tags found in those buckets: the voters' identifiers, never the strangers'
     const voterInputs = new Set(Object.values(voters).flatMap((v) => v.identifiers.map(inputOf)));

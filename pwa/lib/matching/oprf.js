@@ -4,8 +4,7 @@
 // Group operations and SHA-512 run in libsodium's WebAssembly build, the library the server uses too. It runs in a
 // Web Worker bundled by esbuild, so the worker script's CSP must allow 'wasm-unsafe-eval' (server/web.py).
 import sodium from 'libsodium-wrappers-sumo';
-
-export const TAG_BYTES = 16;
+import { TAG_BYTES } from './tags.js';
 
 const ELEMENT_SIZE = 32; // a serialized ristretto255 element or scalar
 const OUTPUT_SIZE = 64;

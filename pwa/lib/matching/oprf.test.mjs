@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ristretto255_oprf } from '@noble/curves/ed25519.js';
-import { TAG_BYTES, blind, finalize, ready, tagOf } from './oprf.js';
+import { blind, finalize, ready, tagOf } from './oprf.js';
+import { TAG_BYTES } from './tags.js';
 
 await ready();
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select, text
 from server.campaigns.models import Campaign, Role
 from server.extensions import db
 from server.matching import oprf
-from server.matching.models import MatchKey, MatchTag, MatchUsage
+from server.matching.models import TAG_BYTES, MatchKey, MatchTag, MatchUsage
 from server.matching.tags import bucket_of
 
 VOTERS = [
@@ -24,6 +24,13 @@ NOT_A_VOTER = b"tel:+19195550199"  # a contact of the volunteer who is in no vot
 
 def b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
+
+
+def unpack(packed: str) -> list[bytes]:
+    """A bucket of protocol 2: the base64 of its tags joined, as the phone splits it."""
+    raw = base64.b64decode(packed, validate=True)
+    assert len(raw) % TAG_BYTES == 0
+    return [raw[at:at + TAG_BYTES] for at in range(0, len(raw), TAG_BYTES)]
 
 
 class Phone:
@@ -51,9 +58,9 @@ class Phone:
         status = self.status()
         tags = self.tags(inputs, status["key_version"])
         prefixes = sorted({bucket_of(tag, status["prefix_bits"]) for tag in tags})
-        response = self.post("buckets", {"key_version": status["key_version"], "prefixes": prefixes})
+        response = self.post("buckets", {"protocol": 2, "key_version": status["key_version"], "prefixes": prefixes})
         assert response.status_code == 200, response.json
-        known = {base64.b64decode(t) for bucket in response.json["buckets"].values() for t in bucket}
+        known = {tag for packed in response.json["buckets"].values() for tag in unpack(packed)}
         found = [tag for tag in tags if tag in known]
         if not found:
             return tags, []
@@ -96,9 +103,34 @@ def test_a_bucket_holds_every_tag_with_its_prefix_and_nothing_else(app, phone, c
         stored = db.session.execute(select(MatchTag.bucket, MatchTag.tag).where(MatchTag.key_id == key.id)).all()
     assert len(stored) == 5  # 3 phones + 2 e-mails in the file
     prefixes = sorted({bucket for bucket, _ in stored} | {0})
-    response = phone.post("buckets", {"key_version": status["key_version"], "prefixes": prefixes})
-    expected = {str(p): sorted(b64(bytes(t)) for b, t in stored if b == p) for p in prefixes}
-    assert {p: sorted(tags) for p, tags in response.json["buckets"].items()} == expected
+    response = phone.post("buckets", {"protocol": 2, "key_version": status["key_version"], "prefixes": prefixes})
+    expected = {str(p): sorted(bytes(t) for b, t in stored if b == p) for p in prefixes}
+    assert {p: unpack(packed) for p, packed in response.json["buckets"].items()} == expected
+
+
+def test_a_phone_that_predates_packed_buckets_still_gets_a_list_of_tags(app, phone, campaign):
+    """Until every phone has updated: a request with no protocol gets protocol 1's answer, one base64 string per
+    tag, while protocol 2 gets the same tags packed."""
+    status = phone.status()
+    with app.app_context():
+        key = db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign)).scalar_one()
+        stored = db.session.execute(select(MatchTag.bucket, MatchTag.tag).where(MatchTag.key_id == key.id)).all()
+    prefixes = sorted({bucket for bucket, _ in stored} | {0})
+    expected = {str(p): sorted(bytes(t) for b, t in stored if b == p) for p in prefixes}
+    old = phone.post("buckets", {"key_version": status["key_version"], "prefixes": prefixes})
+    assert old.status_code == 200
+    assert {p: [base64.b64decode(t) for t in tags] for p, tags in old.json["buckets"].items()} == expected
+    new = phone.post("buckets", {"protocol": 2, "key_version": status["key_version"], "prefixes": prefixes})
+    assert new.status_code == 200
+    assert all(isinstance(packed, str) for packed in new.json["buckets"].values())
+    assert {p: unpack(packed) for p, packed in new.json["buckets"].items()} == expected
+
+
+def test_a_bucket_protocol_the_server_does_not_speak_is_refused(phone):
+    status = phone.status()
+    response = phone.post("buckets", {"protocol": 3, "key_version": status["key_version"], "prefixes": [0]})
+    assert response.status_code == 422
+    assert "protocol" in response.json["errors"]["json"]
 
 
 def test_tags_are_the_oprf_of_the_normalised_identifier(app, phone, campaign):
