@@ -93,8 +93,8 @@ def empty(app: Flask) -> None:
 
 @pytest.fixture(scope="session")
 def built_app(database_uri, tmp_path_factory):
-    """One app per database for the session: building one (its URL map and OpenAPI document) took a quarter of a
-    second, for each of thousands of tests. ``app`` hands it to each test as if new."""
+    """One app per database for the session: building one (its URL map and OpenAPI document) costs 0.15 s of CPU,
+    and about 3,100 tests take an app. ``app`` hands it to each test as if new."""
     return build_app(database_uri, tmp_path_factory.mktemp("instance"))
 
 
