@@ -8,7 +8,7 @@ export FLASK_APP := server:create_app
 # the API and sync modules run again through pgbouncer in transaction pooling (docs/operations.md, section 11)
 POOLED_TESTS := tests/server/sync/test_push_pull.py tests/server/sync/test_door_visits.py tests/server/conversations \
   tests/server/preferences tests/server/auth/test_login.py tests/server/voters/test_voter_files_api.py \
-  tests/server/voters/test_worker.py tests/server/test_two_servers.py
+  tests/server/test_two_servers.py
 
 .PHONY: run test lint-js bench install build db demo system-deps clean
 
@@ -18,10 +18,15 @@ run: install build
 	@echo "Kin is at http://127.0.0.1:5000 (Ctrl-C stops it)"
 	KIN_ENV=development exec $(BIN)/gunicorn -c server/gunicorn_conf.py --bind 127.0.0.1:5000 --workers 2 --threads 4 "server:create_app()"
 
+# pytest twice on one PostgreSQL: the tests outside tests/pwa on TEST_WORKERS processes (pytest-xdist), then the
+# browser tests on one (they are CPU-heavy and timing-sensitive). The browser tests run even when the others failed;
+# either's failure fails the target (docs/development.md)
+TEST_WORKERS ?= 2
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync tests bench
 	$(MAKE) --no-print-directory lint-js
-	bash scripts/with-postgres.sh $(BIN)/pytest
+	bash scripts/with-postgres.sh sh -c '$(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/pwa \
+	  --ignore=tests/server/test_two_servers.py; api=$$?; $(BIN)/pytest tests/pwa && exit $$api'
 	bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh $(BIN)/pytest -k 'not sqlite' $(POOLED_TESTS)
 
 # ESLint, then tsc --checkJs over the page, the service worker and the matching worker (docs/development.md)

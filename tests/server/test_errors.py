@@ -9,25 +9,25 @@ SHAPE = {"code", "status", "message"}
 
 
 @pytest.mark.parametrize("code", sorted(default_exceptions))
-def test_every_http_error_has_the_same_shape(app, code):
-    @app.route("/boom")
+def test_every_http_error_has_the_same_shape(new_app, code):
+    @new_app.route("/boom")
     def boom():
         abort(code)
 
-    response = app.test_client().get("/boom")
+    response = new_app.test_client().get("/boom")
     assert response.status_code == code
     assert set(response.json) == SHAPE
     assert response.json["code"] == code and response.json["message"]
 
 
-def test_an_unexpected_exception_is_a_500_in_the_same_shape_without_details(app):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_an_unexpected_exception_is_a_500_in_the_same_shape_without_details(new_app):
+    new_app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    @app.route("/crash")
+    @new_app.route("/crash")
     def crash():
         raise RuntimeError("secret internals")
 
-    response = app.test_client().get("/crash")
+    response = new_app.test_client().get("/crash")
     assert response.status_code == 500
     assert set(response.json) == SHAPE and "secret" not in response.get_data(as_text=True)
 
