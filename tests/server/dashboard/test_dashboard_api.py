@@ -309,3 +309,60 @@ def test_pushes_about_the_same_voters_at_once_keep_every_count(app, team, voter,
     assert sum(row["voters"] for row in answer["support"]) == 3  # each voter once, at their latest support
     assert sum(row["conversations"] for row in answer["volunteers"]["rows"]) == 24
     assert_counts_match_a_rebuild(app, campaign_id)
+
+
+def test_no_follow_up_is_overdue_with_someone_who_asked_not_to_be_contacted(app, team, program, dashboard, phone_of,
+                                                                            client, auth_headers):
+    """Ben's follow-up (Vera's, due yesterday) leaves the tile, Vera's row and her own dashboard when Otto, who never
+    talked to Ben, records at a door that Ben asked not to be contacted at all; it comes back when an organizer
+    withdraws it; refusing every channel one by one counts as not at all; refusing one channel changes nothing."""
+    campaign_id, vera = team["campaign_id"], team["volunteer"]
+    ben = program["ben"]
+
+    def overdue():
+        answer = dashboard()
+        return (tiles(answer)["follow_ups_overdue"], row_of(answer, vera)["follow_ups_overdue"],
+                tiles(dashboard(volunteer=vera.user_id))["follow_ups_overdue"])
+
+    def console(**flags):
+        answer = client.put(f"/api/campaigns/{campaign_id}/voters/{ben}/contact-preference",
+                            headers=auth_headers(team["organizer"].user_id),
+                            json={name: flags.get(name, False) for name in (
+                                "no_contact", "no_text", "no_call", "no_email", "no_door")})
+        assert answer.status_code == 200, answer.json
+
+    assert overdue() == ((1, 1), 1, (1, 1))
+    before = tiles(dashboard())
+    otto = phone_of(team["other_volunteer"])
+    pushed = otto.push(otto.op("contact_preference", ben, {
+        "voter_id": ben, "no_contact": True, "recorded_from": "door", "recorded_at": days_ago(0)}))
+    assert pushed.json["results"][0]["status"] == "applied", pushed.json
+    assert overdue() == ((0, 0), 0, (0, 0))
+    assert {name: value for name, value in tiles(dashboard()).items() if name != "follow_ups_overdue"} == {
+        name: value for name, value in before.items() if name != "follow_ups_overdue"}  # contacted, supporters stay
+    assert_counts_match_a_rebuild(app, campaign_id)
+    console()  # withdrawn
+    assert overdue() == ((1, 1), 1, (1, 1))
+    assert_counts_match_a_rebuild(app, campaign_id)
+    console(no_text=True, no_call=True, no_email=True, no_door=True)
+    assert overdue() == ((0, 0), 0, (0, 0))
+    assert_counts_match_a_rebuild(app, campaign_id)
+    console(no_text=True)
+    assert overdue() == ((1, 1), 1, (1, 1))
+    assert_counts_match_a_rebuild(app, campaign_id)
+
+
+def test_a_conversation_logged_after_the_refusal_brings_no_follow_up_back(app, team, program, dashboard, phone_of,
+                                                                          log):
+    """Vera logs a new conversation with Ben (who refused) setting another follow-up already due: a push that moves
+    his progress on still counts no follow-up of his, as a rebuild would not."""
+    campaign_id, ben = team["campaign_id"], program["ben"]
+    vera = phone_of(team["volunteer"])
+    vera.push(vera.op("contact_preference", ben, {
+        "voter_id": ben, "no_contact": True, "recorded_from": "person", "recorded_at": days_ago(1)}))
+    log(team["other_volunteer"], ben, happened_at=days_ago(0, hour=9), follow_up_on=today(-1))
+    answer = dashboard()
+    assert tiles(answer)["follow_ups_overdue"] == (0, 0)
+    assert row_of(answer, team["other_volunteer"])["follow_ups_overdue"] == 0
+    assert tiles(answer)["contacted"] == (2, 1)  # talking to him still counts as contact
+    assert_counts_match_a_rebuild(app, campaign_id)
