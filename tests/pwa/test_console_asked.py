@@ -26,7 +26,7 @@ WORDS = {
     "es": {"button": "Pidió que no le contacten", "at_all": "De ninguna forma", "text": "Por mensaje", "save": "Guardar lo que pidió",
            "line": "Pidió que no le contacten por mensaje.", "saved": "Se guardó lo que pidió Ana Lopez.",
            "forget": "Olvidar a esta persona", "title": "¿Olvidar a Ana Lopez?", "undone": "No se puede deshacer.",
-           "confirm": "Olvidar para siempre", "forgotten": "Ana Lopez fue olvidada."},
+           "confirm": "Olvidar para siempre", "forgotten": "Se olvidó a Ana Lopez."},
 }
 
 

@@ -345,7 +345,7 @@ export default {
     + `sincronización, y deja a ${name} fuera de las próximas importaciones de la lista de votantes. No se puede `
     + 'deshacer. Las exportaciones ya descargadas, y lo que VAN ya tiene, quedan fuera del alcance de Kin.',
   'console.review.forget.confirm': 'Olvidar para siempre',
-  'console.review.forgotten': ({ name }) => `${name} fue olvidada. Los teléfonos de las personas voluntarias borrarán `
+  'console.review.forgotten': ({ name }) => `Se olvidó a ${name}. Los teléfonos de las personas voluntarias borrarán `
     + 'lo que tienen sobre esa persona en su próxima sincronización.',
   'console.review.marked': ({ name }) => `Conversación con ${name} marcada como revisada.`,
   'console.review.unmarked': ({ name }) => `Conversación con ${name} marcada como sin revisar.`,
