@@ -277,8 +277,10 @@ def tallies(pending: Pending, session: Session | None = None) -> None:
     campaign_id = pending.campaign_id
     refused = refusing(session, campaign_id, pending.was_refused)
     flipped = [voter_id for voter_id, was in pending.was_refused.items() if was != (voter_id in refused)]
-    volunteers = pending.volunteers | set(session.execute(select(Conversation.volunteer_id).where(
-        Conversation.campaign_id == campaign_id, Conversation.voter_id.in_(flipped)).distinct()).scalars())
+    volunteers = set(pending.volunteers)
+    if flipped:
+        volunteers |= set(session.execute(select(Conversation.volunteer_id).where(
+            Conversation.campaign_id == campaign_id, Conversation.voter_id.in_(flipped)).distinct()).scalars())
     if not volunteers:
         return
     session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,

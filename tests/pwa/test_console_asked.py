@@ -23,8 +23,9 @@ WORDS = {
            "line": "Asked not to be contacted by text.", "saved": "Saved what Ana Lopez asked.",
            "forget": "Forget this person", "title": "Forget Ana Lopez?", "undone": "It cannot be undone.",
            "confirm": "Forget them for good", "forgotten": "Ana Lopez is forgotten."},
-    "es": {"button": "Pidió que no le contacten", "at_all": "De ninguna forma", "text": "Por mensaje", "save": "Guardar lo que pidió",
-           "line": "Pidió que no le contacten por mensaje.", "saved": "Se guardó lo que pidió Ana Lopez.",
+    "es": {"button": "Pidió que no le contacten", "at_all": "De ninguna forma", "text": "Por mensaje",
+           "save": "Guardar lo que pidió", "line": "Pidió que no le contacten por mensaje.",
+           "saved": "Se guardó lo que pidió Ana Lopez.",
            "forget": "Olvidar a esta persona", "title": "¿Olvidar a Ana Lopez?", "undone": "No se puede deshacer.",
            "confirm": "Olvidar para siempre", "forgotten": "Se olvidó a Ana Lopez."},
 }
