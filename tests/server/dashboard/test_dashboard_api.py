@@ -366,3 +366,57 @@ def test_a_conversation_logged_after_the_refusal_brings_no_follow_up_back(app, t
     assert row_of(answer, team["other_volunteer"])["follow_ups_overdue"] == 0
     assert tiles(answer)["contacted"] == (2, 1)  # talking to him still counts as contact
     assert_counts_match_a_rebuild(app, campaign_id)
+
+
+def test_refusals_recorded_while_volunteers_push_keep_the_campaigns_counts(app, team, voter, make_member,
+                                                                           auth_headers):
+    """Four volunteers log conversations with follow-ups about three voters while two organizers record and
+    withdraw each voter's "not at all", all at once: a push that counted a voter before another recorded their
+    refusal counts them again holding the counter, so the days and each voter's progress are what a rebuild makes.
+    (The volunteers table's follow-ups may lag in one narrow case until the volunteer's next push, as
+    docs/dashboard.md says.)"""
+    import threading
+
+    from tests.server.sync.conftest import Phone, conversation_fields
+
+    campaign_id = team["campaign_id"]
+    voters = [voter(campaign_id, name, external_id=f"R{n}") for n, name in enumerate(("Ana", "Ben", "Cleo"))]
+    volunteers = [make_member(campaign_id, Role.VOLUNTEER) for _ in range(4)]
+    organizers = [make_member(campaign_id, Role.ORGANIZER) for _ in range(2)]
+    phones = [Phone(app.test_client(), auth_headers(member.user_id), campaign_id) for member in volunteers]
+    start, failures = threading.Barrier(len(phones) + len(organizers)), []
+
+    def log(n: int, phone: Phone) -> None:
+        start.wait()
+        for round_ in range(4):
+            fields = conversation_fields(voter_id=voters[(n + round_) % len(voters)], happened_at=days_ago(round_),
+                                         follow_up_on=today(-1 - round_ % 2))
+            answer = phone.push(phone.op("conversation", str(uuid.uuid4()), fields))
+            if answer.status_code != 200 or answer.json["results"][0]["status"] != "applied":
+                failures.append(answer.json)
+
+    def ask(n: int, member) -> None:
+        client = app.test_client()
+        start.wait()
+        for round_ in range(4):
+            voter_id = voters[(n + round_) % len(voters)]
+            answer = client.put(f"/api/campaigns/{campaign_id}/voters/{voter_id}/contact-preference",
+                                headers=auth_headers(member.user_id),
+                                json={"no_contact": round_ % 2 == 0, "no_text": False, "no_call": False,
+                                      "no_email": False, "no_door": False})
+            if answer.status_code != 200:
+                failures.append(answer.json)
+
+    threads = [threading.Thread(target=log, args=(n, phone)) for n, phone in enumerate(phones)]
+    threads += [threading.Thread(target=ask, args=(n, member)) for n, member in enumerate(organizers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    days, progress, tallies, _ = snapshot(app, campaign_id)
+    with app.app_context():
+        rollup.rebuild(campaign_id)
+        db.session.commit()
+    assert snapshot(app, campaign_id)[:3] == (days, progress, tallies)
+    assert sum(n for (_, _, metric), n in days.items() if metric == "follow_up") > 0  # someone's were counted
