@@ -278,14 +278,20 @@ def tallies(pending: Pending, session: Session | None = None) -> None:
     refused = refusing(session, campaign_id, pending.was_refused)
     flipped = [voter_id for voter_id, was in pending.was_refused.items() if was != (voter_id in refused)]
     volunteers = set(pending.volunteers)
+    if volunteers:
+        session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
+                                                    Membership.user_id.in_(sorted(volunteers)))
+                        .order_by(Membership.user_id).with_for_update())
     if flipped:
-        volunteers |= set(session.execute(select(Conversation.volunteer_id).where(
+        # others' memberships without waiting: a push waiting for another volunteer's lock while holding its own
+        # can deadlock with theirs; one held now is counted again by the push that holds it
+        others = set(session.execute(select(Conversation.volunteer_id).where(
             Conversation.campaign_id == campaign_id, Conversation.voter_id.in_(flipped)).distinct()).scalars())
+        volunteers |= set(session.execute(select(Membership.user_id).where(
+            Membership.campaign_id == campaign_id, Membership.user_id.in_(sorted(others - volunteers)))
+            .order_by(Membership.user_id).with_for_update(skip_locked=True)).scalars())
     if not volunteers:
         return
-    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
-                                                Membership.user_id.in_(sorted(volunteers)))
-                    .order_by(Membership.user_id).with_for_update())
     zone = _zone(session, campaign_id)
     for volunteer_id in sorted(volunteers):
         retally(session, campaign_id, volunteer_id, zone)
