@@ -45,6 +45,16 @@ export const reviewConversation = (campaignId, conversationId, review) => authed
 export const reviewConversations = (campaignId, ids, reviewed) => authed(`${at(campaignId)}/conversations/review`,
   { method: 'POST', body: { ids, reviewed } });
 
+/** Record what a voter asked ({no_contact, no_text, no_call, no_email, no_door}; every one false clears it);
+ * answers the preference as it now is ({refused, ...}). Every phone of the campaign learns it on its next sync. */
+export const setContactPreference = (campaignId, voterId, flags) => authed(
+  `${at(campaignId)}/voters/${voterId}/contact-preference`, { method: 'PUT', body: flags });
+
+/** Forget a voter ({reason}: why, from the server's short list): everything about them goes, here and, at their
+ * next sync, on volunteers' phones; answers counts only. */
+export const forgetVoter = (campaignId, voterId, reason) => authed(`${at(campaignId)}/voters/${voterId}/forget`,
+  { method: 'POST', body: { reason } });
+
 /** The dashboard in one answer ({tiles, funnel, series, volunteers, support, issues}), filtered ({from, to,
  * volunteer, priority}) with the volunteers table's order and page ({sort, desc, offset, limit}). */
 export const getDashboard = (campaignId, filters) => authed(`${at(campaignId)}/dashboard?${query(filters)}`);

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.request_input import MAX_ID
+from sync.entities import CHANNELS
 
 MAX_PAGE = 200
 MAX_BULK = 500
@@ -46,6 +47,9 @@ class ConversationVoterSchema(Schema):
     city = fields.String()
     age = fields.Integer(allow_none=True)
     priority = fields.Boolean()
+    refused = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), metadata={
+        "description": "The channels they asked not to be contacted by: every one when not at all, none when they "
+                       "asked nothing (GET/PUT .../voters/{id}/contact-preference changes it)."})
 
 
 class PersonSchema(Schema):

@@ -17,6 +17,7 @@ from server.campaigns.models import Campaign, Membership
 from server.columns import utcnow
 from server.conversations.models import Conversation, ConversationIssue
 from server.extensions import db
+from server.preferences.models import ContactPreference
 from server.sync_api.service import apply_review
 from server.voters.models import Voter
 from sync.entities import CONVERSATION
@@ -24,14 +25,17 @@ from sync.protocol import Status
 
 VOLUNTEER, REVIEWER = aliased(User, name="volunteer"), aliased(User, name="reviewer")
 COLUMNS = (Conversation, Voter.public_id, Voter.external_id, Voter.first_name, Voter.last_name, Voter.city,
-           Voter.birth_year, Voter.priority, VOLUNTEER.display_name, REVIEWER.display_name)
+           Voter.birth_year, Voter.priority, VOLUNTEER.display_name, REVIEWER.display_name, ContactPreference)
 
 
 def _select(campaign_id: int) -> Select:
-    """Live conversations of the campaign with their voter, volunteer and reviewer."""
+    """Live conversations of the campaign with their voter (and what they asked about being contacted),
+    volunteer and reviewer."""
     return (select(*COLUMNS).select_from(Conversation)
             .join(VOLUNTEER, VOLUNTEER.id == Conversation.volunteer_id)
             .outerjoin(Voter, Voter.id == Conversation.voter_id)
+            .outerjoin(ContactPreference, and_(ContactPreference.campaign_id == Conversation.campaign_id,
+                                               ContactPreference.voter_id == Conversation.voter_id))
             .outerjoin(REVIEWER, REVIEWER.id == Conversation.reviewed_by_id)
             .where(Conversation.campaign_id == campaign_id, Conversation.deleted.is_(False)))
 
@@ -118,10 +122,11 @@ def review(membership: Membership, conversation_ids: list[uuid.UUID], fields: di
 def item(row) -> dict:
     """A review-list entry from a row of ``_select``."""
     (conversation, public_id, external_id, first_name, last_name, city, birth_year, priority,
-     volunteer_name, reviewer_name) = row
+     volunteer_name, reviewer_name, preference) = row
     voter = public_id and {"id": public_id, "external_id": external_id, "first_name": first_name,
                            "last_name": last_name, "city": city, "priority": priority,
-                           "age": utcnow().year - birth_year if birth_year else None}
+                           "age": utcnow().year - birth_year if birth_year else None,
+                           "refused": preference.refused if preference else []}
     reviewer = conversation.reviewed_by_id and {"id": conversation.reviewed_by_id, "display_name": reviewer_name}
     return {
         "id": conversation.id, "relationship_id": conversation.relationship_id, "voter": voter or None,

@@ -2,7 +2,9 @@
 in the transaction of the push that changes them, and make them again from scratch when that is simpler (an
 upgrade, a voter-file import that may change who is a priority voter, a new time zone).
 
-A push calls ``before`` with the records it changed, before the conversation read model is written; ``tallies``
+A push calls ``before`` with the records it changed (an organizer's change of what a person asked about being
+contacted too: someone who asked not to be contacted at all has no follow-up counted), before the read models are
+written; ``tallies``
 once it is written (each volunteer's totals, under a lock on their membership); ``prepare`` next, which counts the
 push's difference to the days and its voters' progress while other pushes do the same; and ``settle`` once it
 holds the campaign's change counter, where pushes run one at a time: it writes the progress and adds the
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
 
 from server.campaigns.models import Campaign, Membership
@@ -26,9 +28,11 @@ from server.conversations.models import Conversation
 from server.dashboard import tally
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
 from server.extensions import bulk_insert, db, upsert
+from server.preferences.models import ContactPreference
+from server.preferences.readmodel import REFUSED_ALL
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
-from sync.entities import CONVERSATION, DOOR_VISIT, RELATIONSHIP
+from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, RELATIONSHIP
 
 CHUNK = 500  # ids per IN list: under SQLite's limit on bound values
 
@@ -44,6 +48,7 @@ class Pending:
     volunteers: set[int]
     visit_ids: list[int]  # the door-visit records whose read-model rows change
     old_visits: dict[int, tuple]  # record id -> (Visit without its door's priority, deleted) as it was
+    was_refused: dict[int, bool]  # voter id -> asked not to be contacted at all, before the push changed it
 
 
 def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session: Session | None = None) -> Pending:
@@ -62,8 +67,12 @@ def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session:
     old_visits = {}
     for ids in _chunks([record_id for record_id in visit_ids if record_id is not None]):
         old_visits.update(_visits(session, campaign_id, DoorVisit.record_id.in_(ids), with_deleted=True))
-    return Pending(campaign_id, [row.id for row in convs], old, rels, {row.owner_id for row in changed}, visit_ids,
-                   old_visits)
+    # the preference records are locked by the push: nobody else changes them before it commits
+    was_refused = _refusals_by_public_id(session, campaign_id, [
+        row.entity_id for row in changed if row.entity == CONTACT_PREFERENCE.name])
+    return Pending(campaign_id, [row.id for row in convs], old, rels,
+                   {row.owner_id for row in changed if row.entity != CONTACT_PREFERENCE.name}, visit_ids, old_visits,
+                   was_refused)
 
 
 @dataclass
@@ -79,6 +88,8 @@ class Ready:
     progress: dict[int, tally.Progress | None]
     added: dict[int, list[tally.Conv]]
     visits: "Doors"
+    refused: frozenset  # the touched voters who asked not to be contacted at all, as ``prepare`` read it
+    was_refused: dict[int, bool]  # as ``Pending``
 
 
 def prepare(pending: Pending, session: Session | None = None) -> Ready:
@@ -112,17 +123,21 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
             recount.add(conv.voter_id)
         elif not deleted:
             added[conv.voter_id].append(conv)
-    voters = recount | set(added)
+    voters = recount | set(added) | set(pending.was_refused)
     stored = _stored_progress(session, campaign_id, voters)
     recount |= {voter_id for voter_id in added if _unmarked(stored[voter_id])}
     added = {voter_id: convs for voter_id, convs in added.items() if voter_id not in recount}
     progress = _progress_now(session, campaign_id, recount, zone)
     for voter_id, convs in added.items():
         progress[voter_id] = tally.progress_with(stored[voter_id], convs, convs[0].priority, zone)
+    for voter_id in voters - set(progress):  # only what they asked changed
+        progress[voter_id] = stored[voter_id]
+    refused = refusing(session, campaign_id, voters)
     for voter_id in voters:
-        _add(delta, tally.progress_counts(stored[voter_id]), -1)
-        _add(delta, tally.progress_counts(progress[voter_id]), 1)
-    return Ready(campaign_id, zone, delta, stored, progress, added, _doors(session, pending, zone))
+        _add(delta, tally.progress_counts(stored[voter_id], pending.was_refused.get(voter_id, voter_id in refused)), -1)
+        _add(delta, tally.progress_counts(progress[voter_id], voter_id in refused), 1)
+    return Ready(campaign_id, zone, delta, stored, progress, added, _doors(session, pending, zone), refused,
+                 pending.was_refused)
 
 
 def settle(ready: Ready, session: Session | None = None) -> None:
@@ -130,11 +145,14 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     stored progress changed since ``prepare`` read it was touched by a push that settled meanwhile: their progress
     is worked out again here from the progress now stored (or from every conversation now committed, for a voter
     ``prepare`` counted that way); for the others ``prepare``'s work stands (their progress is a first, a latest or
-    a per-volunteer latest of their conversations, and any push that changed it changed the stored row)."""
+    a per-volunteer latest of their conversations, and any push that changed it changed the stored row). A voter
+    whose "not at all" another push recorded or withdrew meanwhile is counted again the same way."""
     session = session or db.session
     campaign_id, delta, progress = ready.campaign_id, ready.delta, dict(ready.progress)
     now_stored = _stored_progress(session, campaign_id, progress)
-    moved = {voter_id for voter_id in progress if now_stored[voter_id] != ready.stored[voter_id]}
+    now_refused = refusing(session, campaign_id, progress)
+    moved = {voter_id for voter_id in progress if now_stored[voter_id] != ready.stored[voter_id]
+             or (voter_id in now_refused) != (voter_id in ready.refused)}
     if moved:
         fresh = _progress_now(session, campaign_id, {voter_id for voter_id in moved if voter_id not in ready.added
                                                      or _unmarked(now_stored[voter_id])}, ready.zone)
@@ -142,10 +160,12 @@ def settle(ready: Ready, session: Session | None = None) -> None:
             if voter_id not in fresh:
                 convs = ready.added[voter_id]
                 fresh[voter_id] = tally.progress_with(now_stored[voter_id], convs, convs[0].priority, ready.zone)
-            _add(delta, tally.progress_counts(ready.stored[voter_id]), 1)
-            _add(delta, tally.progress_counts(progress[voter_id]), -1)
-            _add(delta, tally.progress_counts(now_stored[voter_id]), -1)
-            _add(delta, tally.progress_counts(fresh[voter_id]), 1)
+            # take back what prepare counted, then count from what is stored and asked now
+            was = ready.was_refused.get
+            _add(delta, tally.progress_counts(ready.stored[voter_id], was(voter_id, voter_id in ready.refused)), 1)
+            _add(delta, tally.progress_counts(progress[voter_id], voter_id in ready.refused), -1)
+            _add(delta, tally.progress_counts(now_stored[voter_id], was(voter_id, voter_id in now_refused)), -1)
+            _add(delta, tally.progress_counts(fresh[voter_id], voter_id in now_refused), 1)
             progress[voter_id] = fresh[voter_id]
     _add(delta, _door_difference(session, campaign_id, ready.visits, ready.zone), 1)
     changed = sorted(voter_id for voter_id, state in progress.items() if state != now_stored[voter_id])
@@ -249,18 +269,31 @@ def _unmarked(state: tally.Progress | None) -> bool:
 
 
 def tallies(pending: Pending, session: Session | None = None) -> None:
-    """Count the totals of the volunteers whose records the push changed again, each under a lock on their
-    membership row: before the campaign's counter, so pushes of different volunteers do this side by side, and
-    two pushes of one volunteer (two phones) one after the other."""
+    """Count the totals of the volunteers whose records the push changed again, and of those who talked to a voter
+    whose "not at all" it recorded or withdrew (their follow-ups with them), each under a lock on their membership
+    row: before the campaign's counter, so pushes of different volunteers do this side by side, and two pushes of
+    one volunteer (two phones) one after the other."""
     session = session or db.session
-    if not pending.volunteers:
-        return
     campaign_id = pending.campaign_id
-    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
-                                                Membership.user_id.in_(sorted(pending.volunteers)))
-                    .order_by(Membership.user_id).with_for_update())
+    refused = refusing(session, campaign_id, pending.was_refused)
+    flipped = [voter_id for voter_id, was in pending.was_refused.items() if was != (voter_id in refused)]
+    volunteers = set(pending.volunteers)
+    if volunteers:
+        session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
+                                                    Membership.user_id.in_(sorted(volunteers)))
+                        .order_by(Membership.user_id).with_for_update())
+    if flipped:
+        # others' memberships without waiting: a push waiting for another volunteer's lock while holding its own
+        # can deadlock with theirs; one held now is counted again by the push that holds it
+        others = set(session.execute(select(Conversation.volunteer_id).where(
+            Conversation.campaign_id == campaign_id, Conversation.voter_id.in_(flipped)).distinct()).scalars())
+        volunteers |= set(session.execute(select(Membership.user_id).where(
+            Membership.campaign_id == campaign_id, Membership.user_id.in_(sorted(others - volunteers)))
+            .order_by(Membership.user_id).with_for_update(skip_locked=True)).scalars())
+    if not volunteers:
+        return
     zone = _zone(session, campaign_id)
-    for volunteer_id in sorted(pending.volunteers):
+    for volunteer_id in sorted(volunteers):
         retally(session, campaign_id, volunteer_id, zone)
 
 
@@ -291,9 +324,10 @@ def retally(session: Session, campaign_id: int, volunteer_id: int, zone: ZoneInf
     """Make one volunteer's totals again from their live conversations and relationships."""
     convs = [conv for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id)]
     rels = relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id)
+    refused = refusing(session, campaign_id, {conv.voter_id for conv in convs})
     for model in (VolunteerTally, VolunteerFollowUp):
         session.execute(delete(model).where(model.campaign_id == campaign_id, model.volunteer_id == volunteer_id))
-    tallies = tally.volunteer_tallies(convs, rels, zone)
+    tallies = tally.volunteer_tallies(convs, rels, zone, refused)
     session.add_all(_tally_row(campaign_id, volunteer_id, priority, t) for priority, t in tallies.items())
     session.add_all(_follow_up_rows(campaign_id, volunteer_id, tallies))
     session.flush()
@@ -308,7 +342,10 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
         session.execute(delete(model).where(model.campaign_id == campaign_id))
     convs = [conv for _, conv, _ in _convs(session, campaign_id)]
     rels = relationships(session, campaign_id)
-    counts = tally.day_counts(convs, rels, zone) + tally.visit_counts(door_visits(session, campaign_id), zone)
+    refused = frozenset(session.execute(select(ContactPreference.voter_id).where(
+        ContactPreference.campaign_id == campaign_id, REFUSED_ALL)).scalars())
+    counts = (tally.day_counts(convs, rels, zone, refused)
+              + tally.visit_counts(door_visits(session, campaign_id), zone))
     bulk_insert(DashboardDay.__table__, ("campaign_id", "day", "priority", "metric", "n"),
                 [(campaign_id, day, priority, metric, n) for (day, priority, metric), n in counts.items() if n],
                 session.connection())
@@ -323,7 +360,7 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
                 for voter_id, c in by_voter.items()]
     tallies, follow_ups = [], []
     for volunteer_id, (c, r) in by_volunteer.items():
-        theirs = tally.volunteer_tallies(c, r, zone)
+        theirs = tally.volunteer_tallies(c, r, zone, refused)
         tallies += [_tally_row(campaign_id, volunteer_id, priority, t) for priority, t in theirs.items()]
         follow_ups += _follow_up_rows(campaign_id, volunteer_id, theirs)
     for model, rows in ((VoterProgress, progress), (VolunteerTally, tallies), (VolunteerFollowUp, follow_ups)):
@@ -374,6 +411,27 @@ def _priorities(session: Session, campaign_id: int, public_ids) -> dict[str, tup
         for public_id, voter_id, priority in session.execute(select(Voter.public_id, Voter.id, Voter.priority).where(
                 Voter.campaign_id == campaign_id, Voter.public_id.in_(ids))):
             found[str(public_id)] = (voter_id, priority)
+    return found
+
+
+def refusing(session: Session, campaign_id: int, voter_ids) -> frozenset[int]:
+    """Those of these voters who asked not to be contacted at all, as this transaction sees the read model."""
+    found = set()
+    for ids in _chunks(sorted({voter_id for voter_id in voter_ids if voter_id is not None})):
+        found.update(session.execute(select(ContactPreference.voter_id).where(
+            ContactPreference.campaign_id == campaign_id, ContactPreference.voter_id.in_(ids),
+            REFUSED_ALL)).scalars())
+    return frozenset(found)
+
+
+def _refusals_by_public_id(session: Session, campaign_id: int, public_ids) -> dict[int, bool]:
+    """Voter row id -> whether they asked not to be contacted at all (no preference yet: False)."""
+    found = {}
+    for ids in _chunks(sorted(set(public_ids))):
+        found.update((voter_id, bool(refused)) for voter_id, refused in session.execute(
+            select(Voter.id, REFUSED_ALL).outerjoin(ContactPreference, and_(
+                ContactPreference.campaign_id == Voter.campaign_id, ContactPreference.voter_id == Voter.id))
+            .where(Voter.campaign_id == campaign_id, Voter.public_id.in_(ids))))
     return found
 
 

@@ -120,7 +120,8 @@ def _days(campaign_id: int, volunteer: int | None, priority: bool, zone: ZoneInf
     convs = [conv for _, conv, _ in rollup._convs(db.session, campaign_id, Conversation.volunteer_id == volunteer)]
     rels = rollup.relationships(db.session, campaign_id, SyncRecord.owner_id == volunteer)
     visits = rollup.door_visits(db.session, campaign_id, DoorVisit.volunteer_id == volunteer)
-    counts = tally.day_counts(convs, rels, zone) + tally.visit_counts(visits, zone)
+    refused = rollup.refusing(db.session, campaign_id, {conv.voter_id for conv in convs})
+    counts = tally.day_counts(convs, rels, zone, refused) + tally.visit_counts(visits, zone)
     return Counter({key: n for key, n in counts.items() if key[1] or not priority})
 
 

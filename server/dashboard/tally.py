@@ -138,8 +138,9 @@ def progress_with(state: Progress | None, added: list[Conv], priority: bool, zon
                     Marks(first, support_at, plan_at, tuple(sorted(latest.items()))))
 
 
-def progress_counts(state: Progress | None) -> Counter:
-    """What one voter adds to the campaign's days."""
+def progress_counts(state: Progress | None, refused: bool = False) -> Counter:
+    """What one voter adds to the campaign's days: no follow-up of someone who asked not to be contacted at all
+    (``refused``), whom nobody should call back."""
     counts = Counter()
     if state is None:
         return counts
@@ -151,7 +152,7 @@ def progress_counts(state: Progress | None) -> Counter:
             counts[(state.support_on, p, "supporter")] += 1
     if state.vote_plan_on is not None:
         counts[(state.vote_plan_on, p, "vote_plan")] += 1
-    for _, day in state.follow_ups:
+    for _, day in () if refused else state.follow_ups:
         counts[(day, p, "follow_up")] += 1
     return counts
 
@@ -169,17 +170,18 @@ def relationship_counts(rel: Rel, zone: ZoneInfo) -> Counter:
     return Counter({(day_of(rel.created_at, zone), rel.priority, "relationship"): 1})
 
 
-def day_counts(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> Counter:
+def day_counts(convs: list[Conv], rels: list[Rel], zone: ZoneInfo, refused: frozenset = frozenset()) -> Counter:
     """Every metric by (day, priority) for a set of conversations and relationships: the whole campaign (the
-    rebuild) or one volunteer's (the volunteer filter; then "contacted" means by them)."""
+    rebuild) or one volunteer's (the volunteer filter; then "contacted" means by them). ``refused``: the voters who
+    asked not to be contacted at all."""
     counts = Counter()
     by_voter = defaultdict(list)
     for conv in convs:
         counts.update(conversation_counts(conv, zone))
         if conv.voter_id is not None:
             by_voter[conv.voter_id].append(conv)
-    for voter_convs in by_voter.values():
-        counts.update(progress_counts(progress(voter_convs, voter_convs[0].priority, zone)))
+    for voter_id, voter_convs in by_voter.items():
+        counts.update(progress_counts(progress(voter_convs, voter_convs[0].priority, zone), voter_id in refused))
     for rel in rels:
         counts.update(relationship_counts(rel, zone))
     return counts
@@ -214,10 +216,12 @@ class Tally:
     follow_ups: dict | None = None
 
 
-def volunteer_tallies(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> dict[bool, Tally]:
+def volunteer_tallies(convs: list[Conv], rels: list[Rel], zone: ZoneInfo,
+                      refused: frozenset = frozenset()) -> dict[bool, Tally]:
     """One volunteer's totals by priority, from their live conversations and relationships: a relationship is
     contacted when they logged a conversation with its voter; their open follow-ups are those of their latest
-    conversation with each voter; last active is their latest conversation or relationship."""
+    conversation with each voter, except voters in ``refused`` (who asked not to be contacted at all); last active
+    is their latest conversation or relationship."""
     tallies = defaultdict(lambda: Tally(follow_ups={}))
     talked_to = {c.voter_id for c in convs if c.voter_id is not None}
     for rel in rels:
@@ -232,7 +236,7 @@ def volunteer_tallies(convs: list[Conv], rels: list[Rel], zone: ZoneInfo) -> dic
         tally.last_active_at = max(filter(None, (tally.last_active_at, conv.happened_at)))
         latest[conv.voter_id] = conv
     for conv in latest.values():
-        if conv.follow_up_on and conv.voter_id is not None:
+        if conv.follow_up_on and conv.voter_id is not None and conv.voter_id not in refused:
             days = tallies[conv.priority].follow_ups
             days[conv.follow_up_on.isoformat()] = days.get(conv.follow_up_on.isoformat(), 0) + 1
     return dict(tallies)

@@ -2,7 +2,7 @@
 organizer's edit) that changes them. ``server/sync_api/service.py`` calls ``follow`` with the preference records a
 change wrote and who wrote them."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from server.conversations.readmodel import parse_time
 from server.extensions import db, upsert
@@ -27,6 +27,10 @@ def follow(campaign_id: int, records: list[SyncRecord], user_id: int) -> None:
     stmt = upsert(ContactPreference.__table__).values(rows)
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=["campaign_id", "voter_id"], set_={name: stmt.excluded[name] for name in CHANGING}))
+
+
+# a row of someone who asked not to be contacted at all, or refused every channel (which phones treat alike)
+REFUSED_ALL = or_(ContactPreference.no_contact, and_(*(getattr(ContactPreference, f"no_{c}") for c in CHANNELS)))
 
 
 def refusing(campaign_id: int, channel: str):

@@ -237,9 +237,11 @@ class _Loaded:
                                            op_id=op_id) for row, entry, op_id in self.history)
             db.session.flush()
         conversations = [row for row in self.changed if row.entity == CONVERSATION.name]
-        # a review changes no dashboard number: only what volunteers changed is counted again
+        # a review changes no dashboard number: only what volunteers changed is counted again, and what a person
+        # asked about being contacted, whoever recorded it (no follow-up is due with someone who said no)
         counted = rollup.before(self.membership.campaign_id, [
-            row for row in self.changed if self.counted and row not in self.reviewed_by], self.was_live)
+            row for row in self.changed if self.counted and row not in self.reviewed_by
+            or row.entity == CONTACT_PREFERENCE.name], self.was_live)
         readmodel.follow(self.membership.campaign_id, conversations,
                          {row.id: user_id for row, user_id in self.reviewed_by.items()})
         visits.follow(self.membership.campaign_id, [row for row in self.changed if row.entity == DOOR_VISIT.name])

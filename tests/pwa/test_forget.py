@@ -122,5 +122,5 @@ def test_a_reimport_in_the_console_says_how_many_rows_it_left_out_and_names_none
 FILE = (b"voter_id,first_name,last_name,city,birth_year,phone\n"
         b"S1,Zebulon,Quillfeather,Durham,1984,919-682-4417\n"
         b"S2,Ada,Lovejoy,Durham,1961,919-682-9911\n")
-SKIPPED = {"en": "Left out: 1 row of people who asked the campaign to forget them.",
-           "es": "Sin importar: 1 fila de personas que pidieron a la campaña que las olvidara."}
+SKIPPED = {"en": "Kept out on purpose: 1 row of people who asked the campaign to forget them.",
+           "es": "Excluidas a propósito: 1 fila de personas que pidieron a la campaña que las olvidara."}

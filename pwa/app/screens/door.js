@@ -22,7 +22,8 @@ import { checkEntity, entityField, fieldText, localInput, readEntityForm, withOf
 import { CardShare } from '../ui/my-card.js';
 import { RecruitShare } from '../ui/recruit-share.js';
 import { rejectionLines } from '../ui/rejections.js';
-import { askedForm, askedLine, keepAsked, refused } from '../ui/asked.js';
+import { askedForm, askedLine, refused } from '../../ui/asked.js';
+import { keepAsked } from '../ui/asked.js';
 import { surveyChips } from '../ui/survey.js';
 
 export const title = 'door.title';

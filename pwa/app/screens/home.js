@@ -11,7 +11,7 @@ import { fieldText } from '../ui/entity-form.js';
 import { confirmDialog } from '../../ui/dialog.js';
 import { rejectionLines } from '../ui/rejections.js';
 import { updateNow } from '../ui/sw-bridge.js';
-import { CHANNELS, refused } from '../ui/asked.js';
+import { CHANNELS, refused } from '../../ui/asked.js';
 
 export const title = null;
 const SIGN_OUT_SYNC_WAIT_MS = 10_000;

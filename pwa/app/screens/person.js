@@ -14,7 +14,8 @@ import { checkEntity, entityField, fieldText, readEntityForm } from '../ui/entit
 import { Form, formAlert } from '../../ui/forms.js';
 import { icon } from '../ui/icons.js';
 import { RecruitShare } from '../ui/recruit-share.js';
-import { CHANNELS, askedForm, askedLine, keepAsked, refusedBy } from '../ui/asked.js';
+import { CHANNELS, askedForm, askedLine } from '../../ui/asked.js';
+import { keepAsked, refusedBy } from '../ui/asked.js';
 
 export const title = 'person.title';
 const ABOUT = ['kind', 'closeness', 'notes']; // the relationship's fields the volunteer tells here

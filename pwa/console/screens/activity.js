@@ -112,7 +112,14 @@ export default function activityScreen(ctx) {
       old: roleName(details.old ?? ''), new: roleName(details.new ?? ''), uses: details.max_uses ?? 0,
       fields: (details.fields ?? []).map((name) => t(`console.setting.${name}`)), added: details.added ?? 0,
       updated: details.updated ?? 0, reviewed: details.reviewed, rows: details.rows ?? 0,
-      file: details.kind ? t(`console.exports.${details.kind}.title`) : '' };
+      file: details.kind ? t(`console.exports.${details.kind}.title`) : '', doors: details.doors ?? 0,
+      holder: details.holder != null ? members?.byUser.get(details.holder)?.display_name
+        ?? t('console.activity.someone') : null, deleted: details.deleted ?? 0,
+      // retention: records redacted by entity, and earlier values from history (not records)
+      redacted: Object.entries(details).reduce((n, [name, count]) => n + (name !== 'history' && typeof count === 'number'
+        ? count : 0), 0),
+      asked: (details.refused ?? []).map((flag) => (flag === 'no_contact' ? t('console.event.atAll')
+        : t(`asked.channel.${flag.slice('no_'.length)}`))) };
     const key = `console.event.${action}`;
     return hasMessage(key) ? t(key, values) : action;
   }

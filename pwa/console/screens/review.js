@@ -2,10 +2,15 @@
 // all those on the page), flag for staff follow-up and answer; the reply reaches the volunteer's phone on its next
 // sync. The filters live in the address (review-query.js): a link opens the list filtered, back and forward step
 // through the filters. With none, the list is the queue of what is not reviewed yet, and j/k/e/r/f go through it.
+// On a card an organizer also records what the person asked about being contacted, or forgets them (both reach
+// volunteers' phones on their next sync).
 import { formatList, t } from '../../lib/i18n.js';
+import { confirmDialog } from '../../ui/dialog.js';
 import { Form, explain, selectField } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
-import { getCampaign, listConversations, listMembers, reviewConversation, reviewConversations } from '../api.js';
+import {
+  forgetVoter, getCampaign, listConversations, listMembers, reviewConversation, reviewConversations, setContactPreference,
+} from '../api.js';
 import { campaignRun } from '../campaigns.js';
 import { SUPPORT_LEVELS, apiFilters, filtersFrom, filtersSet, queryOf } from '../review-query.js';
 import { reviewCard, voterName } from '../ui/review-card.js';
@@ -36,6 +41,7 @@ export default function reviewScreen(ctx) {
   const busy = new Set();
   /** @type {Map<string, Form>} the reply boxes open, by conversation id */
   const replies = new Map();
+  const asking = new Set(); // the cards whose "what they asked" form is open, by conversation id
 
   async function load() {
     const mine = ++reading;
@@ -192,6 +198,55 @@ export default function reviewScreen(ctx) {
       buttons: ['undo'], duration: UNDO_MS });
     if (await toast.answer === 'undo' && (await review(now, { review_reply: words }))) {
       ctx.toasts.show('console.review.undone', { duration: 4000 });
+    }
+  }
+
+  function toggleAsked(c, open) {
+    if (open) asking.add(c.id);
+    else asking.delete(c.id);
+    ctx.update();
+    if (open) /** @type {HTMLInputElement | null} */ (document.querySelector(`#c-${c.id}-asked-form input`))?.focus();
+    else focusCard(c.id);
+  }
+
+  /** Record what the person asked (clearing every box clears it); every card about them shows it at once. */
+  async function saveAsked(c, flags) {
+    if (busy.has(c.id)) return;
+    busy.add(c.id);
+    ctx.update();
+    try {
+      const { refused } = await setContactPreference(run.campaign.id, c.voter.id, flags);
+      page = { ...page, items: page.items.map((item) => (item.voter?.id === c.voter.id
+        ? { ...item, voter: { ...item.voter, refused } } : item)) };
+      asking.delete(c.id);
+      ctx.toasts.show('console.review.askedSaved', { values: { name: voterName(c) }, duration: 6000 });
+    } catch (problem) {
+      ctx.toasts.show('console.review.failed', { values: { reason: t(...explain(problem)) }, duration: 8000 });
+    } finally {
+      busy.delete(c.id);
+      ctx.update();
+    }
+    focusCard(c.id);
+  }
+
+  /** Forget the person, once the organizer has read what that does: every card about them leaves the list. */
+  async function forget(c) {
+    if (busy.has(c.id)) return;
+    const name = voterName(c);
+    if (!(await confirmDialog({ title: 'console.review.forget.title', body: 'console.review.forget.body',
+      values: { name }, confirm: 'console.review.forget.confirm' }))) return;
+    busy.add(c.id);
+    ctx.update();
+    try {
+      await forgetVoter(run.campaign.id, c.voter.id, 'asked');
+      page = { ...page, items: page.items.filter((item) => item.voter?.id !== c.voter.id) };
+      ctx.toasts.show('console.review.forgotten', { values: { name }, duration: 8000 });
+      /** @type {HTMLElement | null} */ (document.querySelector('#review h1'))?.focus();
+    } catch (problem) {
+      ctx.toasts.show('console.review.failed', { values: { reason: t(...explain(problem)) }, duration: 8000 });
+    } finally {
+      busy.delete(c.id);
+      ctx.update();
     }
   }
 
@@ -393,8 +448,9 @@ export default function reviewScreen(ctx) {
       </div>
       <ol class="review-list" id="review-list" aria-label=${t('console.review.listLabel', {
         filters: describe() })}>${items.map((c) => reviewCard(c, { selected: selected.has(c.id), busy: busy.has(c.id),
-        replyForm: replies.get(c.id) ?? null, volunteerPath: volunteerPath(c.volunteer.id),
-        actions: { toggleReviewed, toggleFlag, openReply, closeReply, sendReply, clearReply, select } }))}</ol>
+        replyForm: replies.get(c.id) ?? null, volunteerPath: volunteerPath(c.volunteer.id), askedOpen: asking.has(c.id),
+        actions: { toggleReviewed, toggleFlag, openReply, closeReply, sendReply, clearReply, select, toggleAsked,
+          saveAsked, forget } }))}</ol>
       ${page.more ? html`<button type="button" class="button secondary" id="review-more"
         aria-disabled=${loadingMore ? 'true' : nothing} @click=${more}>${
         t(loadingMore ? 'app.loading' : 'console.more')}</button>` : html`<p class="note" id="review-end">${

@@ -1,8 +1,9 @@
-// One logged conversation on the Review screen: who was talked to (name, city, age, a priority mark), who talked to
-// them, when and how, what the volunteer noted, and its review (reviewed, flagged, the reply sent), with the buttons
-// that change it. A card is focusable (tabindex -1) so the j/k shortcuts can move through the queue; its heading names
+// One logged conversation on the Review screen: who was talked to (name, city, age, a priority mark, what they asked
+// about being contacted), who talked to them, when and how, what the volunteer noted, and its review (reviewed,
+// flagged, the reply sent), with the buttons that change it, record what the person asked, or forget them. A card is focusable (tabindex -1) so the j/k shortcuts can move through the queue; its heading names
 // it for a screen reader.
 import { formatDateTime, formatDay, formatList, t } from '../../lib/i18n.js';
+import { askedForm, askedLine } from '../../ui/asked.js';
 import { formAlert, submitButton, textareaField } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import { icon } from '../icons.js';
@@ -22,14 +23,17 @@ export function voterName(conversation) {
  * @property {(c: any, event: SubmitEvent) => void} sendReply
  * @property {(c: any) => void} clearReply
  * @property {(c: any, selected: boolean) => void} select
+ * @property {(c: any, open: boolean) => void} toggleAsked
+ * @property {(c: any, flags: object) => void} saveAsked
+ * @property {(c: any) => void} forget
  */
 
 /**
  * @param {any} c the conversation, as the API answers it
  * @param {{selected: boolean, busy: boolean, replyForm: import('../../ui/forms.js').Form | null, volunteerPath: string | null,
- *   actions: CardActions}} state
+ *   askedOpen: boolean, actions: CardActions}} state
  */
-export function reviewCard(c, { selected, busy, replyForm, volunteerPath, actions }) {
+export function reviewCard(c, { selected, busy, replyForm, volunteerPath, askedOpen, actions }) {
   const id = `c-${c.id}`;
   const name = voterName(c);
   const volunteer = c.volunteer.display_name;
@@ -46,6 +50,7 @@ export function reviewCard(c, { selected, busy, replyForm, volunteerPath, action
           icon('priority')}${t('console.review.priority')}</span>` : nothing}</h2>
         ${c.voter ? html`<p class="review-voter-facts">${[c.voter.city, c.voter.age != null
           ? t('console.review.age', { age: c.voter.age }) : null].filter(Boolean).join(' · ')}</p>` : nothing}
+        ${c.voter ? askedLine(c.voter.refused, `${id}-asked`) : nothing}
         <p class="review-when"><time datetime=${c.happened_at}>${formatDateTime(c.happened_at)}</time> · ${t(`fields.conversation.channel.${c.channel}`)}</p>
         <p class="review-by">${t('console.review.by')} ${volunteerPath
           ? html`<a class="link" href=${volunteerPath}>${volunteer}</a>` : volunteer}</p>
@@ -79,7 +84,16 @@ export function reviewCard(c, { selected, busy, replyForm, volunteerPath, action
           <button type="button" class="button secondary inline flag" aria-keyshortcuts="f"
             aria-pressed=${c.flagged_for_follow_up ? 'true' : 'false'} aria-disabled=${busy ? 'true' : nothing}
             @click=${() => actions.toggleFlag(c)}>${icon('flag')}${t('console.review.flag')}</button>
+          ${c.voter && !askedOpen ? html`<button type="button" class="button secondary inline asked-open"
+            aria-describedby=${c.voter.refused.length ? `${id}-asked` : nothing}
+            @click=${() => actions.toggleAsked(c, true)}>${t(c.voter.refused.length ? 'asked.change' : 'asked.button')
+            }</button>` : nothing}
+          ${c.voter ? html`<button type="button" class="button secondary inline danger forget"
+            aria-disabled=${busy ? 'true' : nothing} @click=${() => actions.forget(c)}>${
+            t('console.review.forget')}</button>` : nothing}
         </div>
+        ${askedOpen ? askedForm({ id: `${id}-asked-form`, channels: c.voter.refused,
+          onSave: (flags) => actions.saveAsked(c, flags), onCancel: () => actions.toggleAsked(c, false) }) : nothing}
         ${replyForm ? html`<form id=${replyForm.id} class="reply-form" novalidate
           @submit=${(/** @type {SubmitEvent} */ e) => actions.sendReply(c, e)}
           @keydown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') actions.closeReply(c); }}>

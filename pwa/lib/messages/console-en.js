@@ -198,6 +198,23 @@ export default {
   'console.event.voter_file.imported': ({ added, updated }) => `imported the voter file (${
     plural(added, { one: 'voter', other: 'voters' })} added, ${updated} updated)`,
   'console.event.voter.forgotten': 'forgot a person at their request',
+  'console.event.contact_preference.changed': ({ asked }) => (asked.length
+    ? `recorded that a person asked not to be contacted ${list(asked)}`
+    : 'cleared what a person asked about being contacted'),
+  'console.event.atAll': 'at all',
+  'console.event.retention.redacted': ({ redacted }) => `deleted the notes past the campaign’s retention window (${
+    plural(redacted, { one: 'record', other: 'records' })})`,
+  'console.event.account.deleted': ({ deleted }) => (deleted
+    ? `deleted their account and the ${plural(deleted, { one: 'record', other: 'records' })} they logged`
+    : 'deleted their account; what they logged stays, without their name'),
+  'console.event.turf.cut': ({ doors }) => `cut a turf (${plural(doors, { one: 'door', other: 'doors' })})`,
+  'console.event.turf.assigned': ({ holder }) => (holder ? `gave a turf to ${holder}` : 'took a turf back'),
+  'console.event.turf.deleted': 'deleted a turf',
+  'console.event.survey_question.created': 'added a question at the door',
+  'console.event.survey_question.changed': 'changed a question at the door',
+  'console.event.survey_question.deleted': 'deleted a question at the door',
+  'console.event.basemap.uploaded': 'added the basemap',
+  'console.event.basemap.replaced': 'replaced the basemap',
   'console.setting.name': 'name',
   'console.setting.phone_region': 'phone region',
   'console.setting.time_zone': 'time zone',
@@ -308,6 +325,17 @@ export default {
   'console.review.describe.flagged.false': 'not flagged',
   'console.review.position': ({ n, total }) => `Conversation ${n} of ${total}`,
   'console.review.failed': ({ reason }) => `Not saved. ${reason}`,
+  'console.review.askedSaved': ({ name }) => `Saved what ${name} asked. Volunteers’ phones learn it at their next `
+    + 'sync.',
+  'console.review.forget': 'Forget this person',
+  'console.review.forget.title': ({ name }) => `Forget ${name}?`,
+  'console.review.forget.body': ({ name }) => `This deletes every note, conversation, door visit and relationship `
+    + `about ${name}, on the server now and on volunteers’ phones at their next sync, and keeps ${name} out of `
+    + 'future voter-file imports. It cannot be undone. Exports already downloaded, and what VAN already has, are '
+    + 'out of Kin’s reach.',
+  'console.review.forget.confirm': 'Forget them for good',
+  'console.review.forgotten': ({ name }) => `${name} is forgotten. Volunteers’ phones drop what they hold about `
+    + 'them at their next sync.',
   'console.review.marked': ({ name }) => `Conversation with ${name} marked reviewed.`,
   'console.review.unmarked': ({ name }) => `Conversation with ${name} marked not reviewed.`,
   'console.review.undone': 'Undone.',
@@ -390,8 +418,8 @@ export default {
   'console.voterFile.readAsField': 'Imported as',
   'console.voterFile.notUsed': 'Not imported',
   'console.voterFile.unused': ({ columns }) => `Not imported: ${list(columns)}.`,
-  'console.voterFile.skipped': ({ count }) => `Left out: ${plural(count, { one: 'row', other: 'rows' })} of people `
-    + 'who asked the campaign to forget them.',
+  'console.voterFile.skipped': ({ count }) => `Kept out on purpose: ${plural(count, { one: 'row', other: 'rows' })} `
+    + 'of people who asked the campaign to forget them.',
   'console.voterFile.firstRows': ({ count }) => `The first ${plural(count, { one: 'row', other: 'rows' })} as `
     + 'they would be imported',
   'console.voterFile.row': 'Row',
@@ -456,7 +484,8 @@ export default {
   'console.voterFile.result.failed': ({ name }) => `${name} was not imported`,
   'console.voterFile.result.cancelled': ({ name }) => `The import of ${name} was stopped`,
   'console.voterFile.counts': ({ added, updated, deactivated, rejected }) => `New voters: ${num(added)}; updated: `
-    + `${num(updated)}; marked inactive: ${num(deactivated)}; rows left out: ${num(rejected)}.`,
+    + `${num(updated)}; marked inactive: ${num(deactivated)}; rows not imported because of a problem: `
+    + `${num(rejected)}.`,
   'console.voterFile.shrink.title': 'Mark most voters inactive?',
   'console.voterFile.shrink.body': ({ leaving, total }) => `This file leaves out ${num(leaving)} of the `
     + `${plural(total, { one: 'active voter', other: 'active voters' })}; they would be marked inactive. That is `

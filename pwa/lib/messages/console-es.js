@@ -206,6 +206,23 @@ export default {
   'console.event.voter_file.imported': ({ added, updated }) => `importó la lista de votantes (${
     plural(added, { one: 'persona agregada', other: 'personas agregadas' })}, ${updated} actualizadas)`,
   'console.event.voter.forgotten': 'olvidó a una persona que lo pidió',
+  'console.event.contact_preference.changed': ({ asked }) => (asked.length
+    ? `anotó que una persona pidió que no le contacten ${lista(asked)}`
+    : 'borró lo que una persona había pedido sobre el contacto'),
+  'console.event.atAll': 'de ninguna forma',
+  'console.event.retention.redacted': ({ redacted }) => `borró las notas pasado el plazo de conservación de la `
+    + `campaña (${plural(redacted, { one: 'registro', other: 'registros' })})`,
+  'console.event.account.deleted': ({ deleted }) => (deleted
+    ? `borró su cuenta y ${plural(deleted, { one: 'el registro que anotó', other: 'los registros que anotó' })}`
+    : 'borró su cuenta; lo que anotó se queda, sin su nombre'),
+  'console.event.turf.cut': ({ doors }) => `creó una zona (${plural(doors, { one: 'puerta', other: 'puertas' })})`,
+  'console.event.turf.assigned': ({ holder }) => (holder ? `le dio una zona a ${holder}` : 'recuperó una zona'),
+  'console.event.turf.deleted': 'borró una zona',
+  'console.event.survey_question.created': 'agregó una pregunta en la puerta',
+  'console.event.survey_question.changed': 'cambió una pregunta en la puerta',
+  'console.event.survey_question.deleted': 'borró una pregunta en la puerta',
+  'console.event.basemap.uploaded': 'agregó el mapa base',
+  'console.event.basemap.replaced': 'reemplazó el mapa base',
   'console.setting.name': 'nombre',
   'console.setting.phone_region': 'región de los teléfonos',
   'console.setting.time_zone': 'zona horaria',
@@ -319,6 +336,17 @@ export default {
   'console.review.describe.flagged.false': 'sin marca de seguimiento',
   'console.review.position': ({ n, total }) => `Conversación ${n} de ${total}`,
   'console.review.failed': ({ reason }) => `No se guardó. ${reason}`,
+  'console.review.askedSaved': ({ name }) => `Se guardó lo que pidió ${name}. Los teléfonos de las personas `
+    + 'voluntarias lo sabrán en su próxima sincronización.',
+  'console.review.forget': 'Olvidar a esta persona',
+  'console.review.forget.title': ({ name }) => `¿Olvidar a ${name}?`,
+  'console.review.forget.body': ({ name }) => 'Esto borra cada nota, conversación, visita a la puerta y relación '
+    + `sobre ${name}, en el servidor ahora y en los teléfonos de las personas voluntarias en su próxima `
+    + `sincronización, y deja a ${name} fuera de las próximas importaciones de la lista de votantes. No se puede `
+    + 'deshacer. Las exportaciones ya descargadas, y lo que VAN ya tiene, quedan fuera del alcance de Kin.',
+  'console.review.forget.confirm': 'Olvidar para siempre',
+  'console.review.forgotten': ({ name }) => `Se olvidó a ${name}. Los teléfonos de las personas voluntarias borrarán `
+    + 'lo que tienen sobre esa persona en su próxima sincronización.',
   'console.review.marked': ({ name }) => `Conversación con ${name} marcada como revisada.`,
   'console.review.unmarked': ({ name }) => `Conversación con ${name} marcada como sin revisar.`,
   'console.review.undone': 'Se deshizo.',
@@ -403,8 +431,8 @@ export default {
   'console.voterFile.readAsField': 'Se importa como',
   'console.voterFile.notUsed': 'No se importa',
   'console.voterFile.unused': ({ columns }) => `No se importan: ${lista(columns)}.`,
-  'console.voterFile.skipped': ({ count }) => `Sin importar: ${plural(count, { one: 'fila', other: 'filas' })} de `
-    + 'personas que pidieron a la campaña que las olvidara.',
+  'console.voterFile.skipped': ({ count }) => `Excluidas a propósito: ${plural(count, { one: 'fila', other: 'filas' })}`
+    + ' de personas que pidieron a la campaña que las olvidara.',
   'console.voterFile.firstRows': ({ count }) => `Las primeras ${plural(count, { one: 'fila', other: 'filas' })} `
     + 'tal como se importarían',
   'console.voterFile.row': 'Fila',
@@ -473,7 +501,8 @@ export default {
   'console.voterFile.result.failed': ({ name }) => `No se importó ${name}`,
   'console.voterFile.result.cancelled': ({ name }) => `Se detuvo la importación de ${name}`,
   'console.voterFile.counts': ({ added, updated, deactivated, rejected }) => `Votantes nuevos: ${num(added)}; `
-    + `actualizados: ${num(updated)}; ahora inactivos: ${num(deactivated)}; filas omitidas: ${num(rejected)}.`,
+    + `actualizados: ${num(updated)}; ahora inactivos: ${num(deactivated)}; filas no importadas por un problema: `
+    + `${num(rejected)}.`,
   'console.voterFile.shrink.title': '¿Dejar inactiva a la mayoría de la lista?',
   'console.voterFile.shrink.body': ({ leaving, total }) => `Este archivo no incluye a ${num(leaving)} de ${
     plural(total, { one: 'votante activo', other: 'votantes activos' })}; quedarían inactivos. Suele ser el archivo `

@@ -224,3 +224,27 @@ def test_volunteers_are_refused(client, auth_headers, team, voter, log):
     assert client.patch(f"{base}/{conversation_id}", json={"reviewed": True}, headers=headers).status_code == 403
     assert client.post(f"{base}/review", json={"ids": [conversation_id], "reviewed": True},
                        headers=headers).status_code == 403
+
+
+def test_the_list_says_what_each_person_asked_and_an_organizers_change_shows_at_once(client, auth_headers, team, voter,
+                                                                                      log, organizer):
+    ana, ben = voter(team["campaign_id"], "Ana"), voter(team["campaign_id"], "Ben")
+    log(team["volunteer"], ana)
+    log(team["volunteer"], ben)
+    assert {c["voter"]["first_name"]: c["voter"]["refused"] for c in organizer.list()["conversations"]} == {
+        "Ana": [], "Ben": []}
+    put = client.put(f"/api/campaigns/{team['campaign_id']}/voters/{ana}/contact-preference",
+                     headers=auth_headers(team["organizer"].user_id),
+                     json={"no_contact": False, "no_text": True, "no_call": False, "no_email": False, "no_door": True})
+    assert put.status_code == 200
+    assert {c["voter"]["first_name"]: c["voter"]["refused"] for c in organizer.list()["conversations"]} == {
+        "Ana": ["text", "door"], "Ben": []}
+
+
+def test_not_at_all_is_every_channel_on_the_card(client, auth_headers, team, voter, log, organizer):
+    ana = voter(team["campaign_id"], "Ana")
+    conversation_id = log(team["volunteer"], ana)
+    client.put(f"/api/campaigns/{team['campaign_id']}/voters/{ana}/contact-preference",
+               headers=auth_headers(team["organizer"].user_id),
+               json={"no_contact": True, "no_text": False, "no_call": False, "no_email": False, "no_door": False})
+    assert organizer.get(conversation_id).json["voter"]["refused"] == ["text", "call", "email", "door"]
