@@ -186,7 +186,7 @@ VALID = oprf.blind(b"a")[1]
     (bytes(32), "identity"),
     (bytes([0xff] * 32), "canonical"),
     (VALID[:-1] + bytes([VALID[-1] | 0x80]), "top bit"),  # accepted by libsodium 1.0.18 itself
-])
+], ids=["identity", "canonical", "top bit"])  # VALID is random: named, each test process collects the same tests
 def test_invalid_elements_are_refused_and_not_counted(phone, element, problem):
     status = phone.status()
     response = phone.post("evaluate", {"key_version": status["key_version"],
