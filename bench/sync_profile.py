@@ -44,7 +44,7 @@ PARTS = (
 
 def split(stats: pstats.Stats) -> dict[str, float]:
     """Seconds per part, from the profile's cumulative times."""
-    seconds = dict.fromkeys(part for part, _, _ in PARTS, 0.0)
+    seconds = dict.fromkeys((part for part, _, _ in PARTS), 0.0)
     for (path, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
         for part, where, names in PARTS:
             if path.endswith(where) and name in names:
