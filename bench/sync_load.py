@@ -41,6 +41,7 @@ from psycopg.types.json import Json
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sync.hlc import Stamp  # noqa: E402
 from sync.protocol import SETTLED  # noqa: E402
 from tests.server.sync.live import LiveServer, Phone, seed  # noqa: E402
 
@@ -179,7 +180,7 @@ class FloorWriter(threading.Thread):
 
     def run(self):
         device = uuid.uuid4()
-        stamp = f"{time.time_ns() // 1_000_000:015d}:00000:{device}"
+        stamp = Stamp(time.time_ns() // 1_000_000, 0, str(device)).encode()
         fields = {"channel": "door", "happened_at": "2026-10-01T18:30:00-04:00", "support": 2,
                   "notes": "Worried about rent; will vote early."}
         who = self.volunteer.campaign_id, self.volunteer.user_id

@@ -21,6 +21,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sync.hlc import Stamp  # noqa: E402
 from tests.server.sync.live import SECRET_KEY, seed  # noqa: E402
 
 # (part, where: the end of the source file's path, function names); a part is the cumulative time of its functions
@@ -87,7 +88,7 @@ def main() -> None:
             for _ in range(args.batch):
                 wall += 1
                 ops.append({"op_id": str(uuid.uuid4()), "entity": "conversation", "entity_id": str(uuid.uuid4()),
-                            "action": "upsert", "hlc": f"{wall:015d}:00000:{device}",
+                            "action": "upsert", "hlc": Stamp(wall, 0, device).encode(),
                             "fields": {"voter_id": pick.choice(volunteer.voter_ids), "channel": "door",
                                        "happened_at": "2026-10-01T18:30:00-04:00", "support": 2,
                                        "notes": "Worried about rent; will vote early."}})
