@@ -7,6 +7,12 @@ push and pull latency, errors, and the CPU that gunicorn, PostgreSQL and this lo
 share the machine). Targets on 2 cores: at least 1,000 ops/s sustained with p99 push latency at most 250 ms
 at 100 concurrent volunteers.
 
+First it measures the **floor**: what writing the same rows (the records and the applied ops of each batch; new
+conversations lose no value, so no history) costs with no Kin in the way, on the same PostgreSQL, into copies of
+the same tables with the same indexes, by bare psycopg ``executemany`` in one transaction per batch from as many
+threads as there are volunteers. Each run then prints Kin's CPU per op (gunicorn's, its pulls included, plus
+PostgreSQL's) against the floor's (its client's plus PostgreSQL's): the ratio, whose target is at most 3.
+
     python bench/sync_load.py [--volunteers 100] [--campaigns 1] [--voters 2000] [--batch 20] [--rate 1000 0]
                               [--seconds 20] [--workers 2] [--threads 8] [--cold]
 
@@ -16,6 +22,7 @@ volunteers x batch / rate seconds); 0 pushes flat out, to find the ceiling. Seve
 
 import argparse
 import http.client
+import itertools
 import os
 import random
 import resource
@@ -25,17 +32,20 @@ import threading
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+from psycopg.types.json import Json
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sync.hlc import Stamp  # noqa: E402
 from sync.protocol import SETTLED  # noqa: E402
 from tests.server.sync.live import LiveServer, Phone, seed  # noqa: E402
 
-TARGET_OPS_PER_S, TARGET_P99_MS = 1000, 250
+TARGET_OPS_PER_S, TARGET_P99_MS, TARGET_RATIO = 1000, 250, 3
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
@@ -156,7 +166,73 @@ def cpu_seconds(server: LiveServer, postmaster: int) -> Counter:
     return out
 
 
-def run(server: LiveServer, postmaster: int, database_url: str, volunteers, args, rate: float) -> None:
+FLOOR_TABLES = ("sync_record", "applied_op")
+
+
+class FloorWriter(threading.Thread):
+    """One client of the floor: batches of new conversation records and their applied ops, each batch one
+    transaction of two ``executemany``, until ``end``."""
+
+    def __init__(self, database_url: str, volunteer, batch: int, seq, end: float, done: threading.Barrier,
+                 measured: threading.Event):
+        super().__init__(daemon=True)
+        self.database_url, self.volunteer, self.batch, self.seq, self.end = database_url, volunteer, batch, seq, end
+        self.done, self.measured = done, measured
+        self.ops = 0
+
+    def run(self):
+        device = uuid.uuid4()
+        stamp = Stamp(time.time_ns() // 1_000_000, 0, str(device)).encode()
+        fields = {"channel": "door", "happened_at": "2026-10-01T18:30:00-04:00", "support": 2,
+                  "notes": "Worried about rent; will vote early."}
+        who = self.volunteer.campaign_id, self.volunteer.user_id
+        with psycopg.connect(self.database_url) as conn:
+            while time.monotonic() < self.end:
+                now = datetime.now(UTC)
+                values = [{**fields, "voter_id": voter_id} for voter_id in self.volunteer.voter_ids[:self.batch]]
+                records = [(*who, "conversation", uuid.uuid4(), Json(v), Json(dict.fromkeys(v, stamp)), next(self.seq),
+                            now, now) for v in values]
+                applied = [(who[0], uuid.uuid4(), who[1], device, now) for _ in values]
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO floor.sync_record (campaign_id, owner_id, entity, entity_id, values, stamps,"
+                        " deleted, forgotten, version, seq, created_at, updated_at)"
+                        " VALUES (%s, %s, %s, %s, %s, %s, false, false, 1, %s, %s, %s)", records)
+                    cur.executemany("INSERT INTO floor.applied_op (campaign_id, op_id, user_id, device_id, status,"
+                                    " version, applied_at) VALUES (%s, %s, %s, %s, 'applied', 1, %s)", applied)
+                self.ops += len(records)
+            # the connection stays open until the CPU is read: a backend that exited takes its CPU time with it
+            self.done.wait()
+            self.measured.wait(timeout=60)
+
+
+def floor(server: LiveServer, postmaster: int, database_url: str, volunteers, args) -> float:
+    """The floor's CPU per op in µs (its client's and PostgreSQL's), printed with its rate."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA floor")
+        for name in FLOOR_TABLES:  # the same columns, defaults, keys and indexes (not the foreign keys)
+            conn.execute(f"CREATE TABLE floor.{name} (LIKE public.{name} INCLUDING ALL)")
+    seq, end = itertools.count(1), time.monotonic() + args.seconds
+    done, measured = threading.Barrier(len(volunteers) + 1, timeout=args.seconds + 60), threading.Event()
+    writers = [FloorWriter(database_url, volunteer, args.batch, seq, end, done, measured) for volunteer in volunteers]
+    before, started = cpu_seconds(server, postmaster), time.monotonic()
+    for writer in writers:
+        writer.start()
+    done.wait()
+    after, elapsed = cpu_seconds(server, postmaster), time.monotonic() - started
+    measured.set()
+    for writer in writers:
+        writer.join(timeout=60)
+    ops = sum(writer.ops for writer in writers)
+    client, database = ((after[name] - before[name]) / ops * 1e6 for name in ("load generator", "PostgreSQL"))
+    print(f"  floor (bare psycopg executemany, {len(writers)} threads, batches of {args.batch}):"
+          f" {ops / elapsed:8,.0f} ops/s  CPU per op: client {client:.0f} µs + PostgreSQL {database:.0f} µs"
+          f" = {client + database:.0f} µs  (machine {(after['machine'] - before['machine']) / elapsed:.2f} cores)")
+    return client + database
+
+
+def run(server: LiveServer, postmaster: int, database_url: str, volunteers, args, rate: float,
+        floor_us: float) -> None:
     interval = args.volunteers * args.batch / rate if rate else 0.0
     label = f"paced at {rate:,.0f} ops/s" if rate else "flat out"
     print(f"  {label}, {args.seconds} s measured after {args.warmup} s warm-up:")
@@ -199,7 +275,13 @@ def run(server: LiveServer, postmaster: int, database_url: str, volunteers, args
     others = used["machine"] - used["gunicorn"] - used["PostgreSQL"] - used["load generator"]
     print(f"    CPU in cores: gunicorn {used['gunicorn']:.2f}  PostgreSQL {used['PostgreSQL']:.2f}"
           f"  load generator {used['load generator']:.2f}  anything else {max(0.0, others):.2f}"
-          f"  (machine {used['machine']:.2f} of {os.cpu_count()})")
+          f"  (machine {used['machine']:.2f} of {os.cpu_count()}; load average {os.getloadavg()[0]:.2f})")
+    per_op = {name: (cpu_after[name] - cpu_before[name]) / max(1, sum(ops for _, ops in pushes)) * 1e6
+              for name in ("gunicorn", "PostgreSQL")}
+    kin_us = per_op["gunicorn"] + per_op["PostgreSQL"]
+    print(f"    CPU per op: gunicorn {per_op['gunicorn']:.0f} µs (pulls included) + PostgreSQL"
+          f" {per_op['PostgreSQL']:.0f} µs = {kin_us:.0f} µs;  floor {floor_us:.0f} µs;"
+          f"  ratio {kin_us / floor_us:.1f}x (target <= {TARGET_RATIO}x)")
     # 1% slack: a push more or less at the edges of the window
     met = ops_per_s >= 0.99 * TARGET_OPS_PER_S and ms(latency, 0.99) <= TARGET_P99_MS and not errors
     print(f"    target (>= {TARGET_OPS_PER_S:,} ops/s, p99 push <= {TARGET_P99_MS} ms, no errors):"
@@ -244,8 +326,9 @@ def main() -> None:
         with server:
             server.start()
             postmaster = postmaster_pid(admin)
+            floor_us = floor(server, postmaster, database_url, volunteers, args)
             for rate in args.rate:
-                run(server, postmaster, database_url, volunteers, args, rate)
+                run(server, postmaster, database_url, volunteers, args, rate, floor_us)
 
 
 if __name__ == "__main__":

@@ -30,11 +30,9 @@ def follow(campaign_id: int, records: list[SyncRecord]) -> None:
              "voter_id": voters.get(uuid.UUID(r.values["voter_id"])) if r.values.get("voter_id") else None,
              "result": r.values["result"], "happened_at": parse_time(r.values["happened_at"]),
              "deleted": r.deleted, "invited": invited(r.values), **_correction(r.values)} for r in records]
-    table = DoorVisit.__table__
-    for start in range(0, len(rows), CHUNK):
-        stmt = upsert(table).values(rows[start:start + CHUNK])
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["campaign_id", "id"], set_={name: stmt.excluded[name] for name in CHANGING}))
+    stmt = upsert(DoorVisit.__table__)  # executemany of one cached statement (a multi-row VALUES is compiled anew)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["campaign_id", "id"], set_={name: stmt.excluded[name] for name in CHANGING}), rows)
     _answers(campaign_id, records)
 
 

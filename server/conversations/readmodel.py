@@ -16,7 +16,6 @@ from server.extensions import db, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
-CHUNK = 500  # rows per statement: well under SQLite's limit on bound values
 # what a later change of the record may change (relationship_id and voter_id are fixed, but the voter is looked up
 # again each time, which costs nothing and mends a row whose voter had not been found)
 CHANGING = ("record_id", "volunteer_id", "relationship_id", "voter_id", "happened_at", "channel", "support",
@@ -32,14 +31,14 @@ def follow(campaign_id: int, records: list[SyncRecord], reviewers: dict[int, int
     now, voters = utcnow(), _voter_ids(campaign_id, records)
     rows = [columns(record, voters.get(record.id), reviewers.get(record.id), now) for record in records]
     table = Conversation.__table__
-    for start in range(0, len(rows), CHUNK):
-        stmt = upsert(table).values(rows[start:start + CHUNK])
-        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
-            **{name: stmt.excluded[name] for name in CHANGING},
-            # a volunteer's edit keeps who reviewed last
-            "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
-            "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
-        db.session.execute(stmt)
+    # the rows as executemany parameters of one cached statement: a multi-row VALUES is compiled again each time
+    stmt = upsert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
+        **{name: stmt.excluded[name] for name in CHANGING},
+        # a volunteer's edit keeps who reviewed last
+        "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
+        "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
+    db.session.execute(stmt, rows)
     ids = [row["id"] for row in rows]
     db.session.execute(delete(ConversationIssue).where(ConversationIssue.campaign_id == campaign_id,
                                                        ConversationIssue.conversation_id.in_(ids)))

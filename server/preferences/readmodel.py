@@ -24,9 +24,9 @@ def follow(campaign_id: int, records: list[SyncRecord], user_id: int) -> None:
     rows = [{"campaign_id": campaign_id, "voter_id": voters[r.entity_id], "record_id": r.id,
              **{flag: bool(r.values.get(flag)) for flag in FLAGS}, "recorded_from": r.values["recorded_from"],
              "recorded_at": parse_time(r.values["recorded_at"]), "recorded_by_id": user_id} for r in records]
-    stmt = upsert(ContactPreference.__table__).values(rows)
+    stmt = upsert(ContactPreference.__table__)  # executemany of one cached statement
     db.session.execute(stmt.on_conflict_do_update(
-        index_elements=["campaign_id", "voter_id"], set_={name: stmt.excluded[name] for name in CHANGING}))
+        index_elements=["campaign_id", "voter_id"], set_={name: stmt.excluded[name] for name in CHANGING}), rows)
 
 
 # a row of someone who asked not to be contacted at all, or refused every channel (which phones treat alike)

@@ -14,10 +14,9 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Integer, any_, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import Integer, any_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from server.campaigns.models import Campaign, Membership, Role
 from server.canvass import visits
@@ -30,7 +29,9 @@ from server.forget import suppression
 from server.preferences import readmodel as preferences
 from server.request_input import MAX_ID
 from server.surveys import service as surveys
-from server.sync_api.models import AppliedOp, SyncCounter, SyncHistory, SyncRecord
+from server.sync_api import store
+from server.sync_api.models import SyncCounter, SyncHistory, SyncRecord
+from server.sync_api.store import StoredRecord
 from server.voters.models import Voter
 from server.voters.search import card
 from sync import hlc
@@ -138,31 +139,32 @@ class _Loaded:
         self.in_campaign = {target: _public_ids(model, campaign_id, {v for t, v in refs if t == target})
                             for target, model in CAMPAIGN_ROWS.items()}
         targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
-        self.rows = _records(campaign_id, targets, lock=True)
+        self.rows = store.records(campaign_id, targets, lock=True)
         self.was_live = {key: not row.deleted for key, row in self.rows.items()}  # for the dashboard's counts
-        self.rows.update(_records(campaign_id, [r for r in refs if r[0] not in CAMPAIGN_ROWS and r not in self.rows]))
-        op_ids = [uuid.UUID(op.op_id) for op in ops]
-        self.applied = {row.op_id: row for row in db.session.execute(select(AppliedOp).where(
-            AppliedOp.campaign_id == campaign_id, AppliedOp.op_id.in_(op_ids))).scalars()} if op_ids else {}
+        self.rows.update(store.records(campaign_id, [r for r in refs
+                                                     if r[0] not in CAMPAIGN_ROWS and r not in self.rows]))
+        self.applied = store.applied_ops(campaign_id, [uuid.UUID(op.op_id) for op in ops])
         # who each op names, by field, as the suppression list hashes them; those the campaign forgot
         self.naming = _naming(ops, membership.campaign.phone_region) if suppression.any_suppressed(campaign_id) else {}
         self.suppressed = suppression.suppressed(campaign_id, {pair for fields in self.naming.values()
                                                                for pairs in fields.values() for pair in pairs})
-        self.history: list[tuple[SyncRecord, object, uuid.UUID]] = []
-        self.changed: list[SyncRecord] = []
-        self.reviewed_by: dict[SyncRecord, int] = {}  # records an organizer changed a review field of
+        self.history: list[tuple[StoredRecord, object, uuid.UUID]] = []
+        self.changed: list[StoredRecord] = []
+        self.new_applied: list[dict] = []  # rows of applied_op, written by ``finish``
+        self.reviewed_by: dict[StoredRecord, int] = {}  # records an organizer changed a review field of
         self.counted = True  # whether the dashboard's counts follow these changes (server/dashboard/rollup.py)
 
     def apply(self, op: Op, device_id: str | None, role: str | None = None) -> OpResult:
         membership, op_id, key = self.membership, uuid.UUID(op.op_id), (op.entity, uuid.UUID(op.entity_id))
         stored = self.applied.get(op_id)
-        if stored is not None and stored.user_id != membership.user_id:
+        if stored is not None and stored["user_id"] != membership.user_id:
             # someone else's op id: their result is theirs to hear, and this op is not theirs to replay
             return OpResult(op.op_id, Status.REJECTED, {"op_id": [
                 Problem("op_id_taken", "Another account already sent a change with this id.")]})
         # an op applied before is answered as such, whatever the sender's role is now (an organizer demoted
         # since their review went through still gets "duplicate", so the ops behind it are not stuck)
-        already = stored and OpResult(op.op_id, Status(stored.status), _restored(stored.errors), stored.version)
+        already = stored and OpResult(op.op_id, Status(stored["status"]), _restored(stored["errors"]),
+                                      stored["version"])
         row = self.rows.get(key)
         role = role or _role_for(membership, row, ENTITIES[op.entity])
         if already is None:
@@ -183,11 +185,11 @@ class _Loaded:
         if role == ORGANIZER and decision.record is not None and result.status is Status.APPLIED:
             self.reviewed_by[row] = membership.user_id
         if already is None and result.status in (Status.APPLIED, Status.CONFLICT):
-            self.applied[op_id] = AppliedOp(
-                campaign_id=membership.campaign_id, op_id=op_id, user_id=membership.user_id,
-                device_id=uuid.UUID(device_id) if device_id else None, status=result.status.value,
-                errors=_stored(result.errors), version=result.version)
-            db.session.add(self.applied[op_id])
+            self.applied[op_id] = {
+                "campaign_id": membership.campaign_id, "op_id": op_id, "user_id": membership.user_id,
+                "device_id": uuid.UUID(device_id) if device_id else None, "status": result.status.value,
+                "errors": _stored(result.errors), "version": result.version}
+            self.new_applied.append(self.applied[op_id])
         return result
 
     def _reference_errors(self, op: Op) -> dict[str, list[str]]:
@@ -214,15 +216,16 @@ class _Loaded:
         cannot be written down again."""
         return {name: [SUPPRESSED] for name, pairs in self.naming.get(op.op_id, {}).items() if pairs & self.suppressed}
 
-    def _store(self, row: SyncRecord | None, record: Record) -> SyncRecord:
-        """Write the record's new state; ``finish`` gives it the campaign's next change sequence number."""
+    def _store(self, row: StoredRecord | None, record: Record) -> StoredRecord:
+        """Keep the record's new state for ``finish`` to write and give the campaign's next change sequence
+        number."""
+        now = utcnow()
         if row is None:
-            row = SyncRecord(campaign_id=self.membership.campaign_id, entity=record.entity,
-                             entity_id=uuid.UUID(record.entity_id), owner_id=self.membership.user_id, seq=0)
-            db.session.add(row)
+            row = StoredRecord(None, self.membership.campaign_id, record.entity, uuid.UUID(record.entity_id),
+                               self.membership.user_id, {}, {}, False, None, False, 0, 0, now, now)
         row.values, row.stamps = dict(record.values), dict(record.stamps)
         row.deleted, row.deleted_stamp, row.version = record.deleted, record.deleted_stamp, record.version
-        row.updated_at = utcnow()
+        row.updated_at = now
         if row not in self.changed:
             self.changed.append(row)
         return row
@@ -230,12 +233,14 @@ class _Loaded:
     def finish(self) -> None:
         """Write what was decided (records, results, every losing value), then, last, take the counter and number
         the changed records in the order they changed: the caller commits right after, holding it briefly."""
-        db.session.flush()  # new records get their ids; a race on a unique key fails here, before the counter
-        if self.history:
-            db.session.add_all(SyncHistory(record_id=row.id, field=entry.field, losing_value=entry.losing_value,
-                                           losing_stamp=entry.losing_stamp, winning_stamp=entry.winning_stamp,
-                                           op_id=op_id) for row, entry, op_id in self.history)
-            db.session.flush()
+        stored = [row for row in self.changed if row.id is not None]
+        # new records get their ids; a race on a unique key fails here, before the counter
+        store.insert_records([row for row in self.changed if row.id is None])
+        store.update_records(stored)
+        store.insert_applied(self.new_applied)
+        store.insert_history([{"record_id": row.id, "field": entry.field, "losing_value": entry.losing_value,
+                               "losing_stamp": entry.losing_stamp, "winning_stamp": entry.winning_stamp,
+                               "op_id": op_id} for row, entry, op_id in self.history])
         conversations = [row for row in self.changed if row.entity == CONVERSATION.name]
         # a review changes no dashboard number: only what volunteers changed is counted again, and what a person
         # asked about being contacted, whoever recorded it (no follow-up is due with someone who said no)
@@ -258,15 +263,14 @@ class _Loaded:
             ids = [row.id for row in self.changed]
             if db.session.connection().dialect.name == "postgresql":  # one statement: the counter is held meanwhile
                 in_order = bindparam("ids", ids, ARRAY(Integer))
-                db.session.execute(update(SyncRecord).where(SyncRecord.id == any_(in_order))
-                                   .values(seq=first - 1 + func.array_position(in_order, SyncRecord.id))
-                                   .execution_options(synchronize_session=False))
+                db.session.execute(update(store.RECORD).where(store.RECORD.c.id == any_(in_order))
+                                   .values(seq=first - 1 + func.array_position(in_order, store.RECORD.c.id)))
             else:
-                db.session.execute(update(SyncRecord.__table__).where(SyncRecord.id == bindparam("row_id"))
+                db.session.execute(update(store.RECORD).where(store.RECORD.c.id == bindparam("row_id"))
                                    .values(seq=bindparam("new_seq")),
                                    [{"row_id": row_id, "new_seq": first + n} for n, row_id in enumerate(ids)])
             for seq, row in enumerate(self.changed, start=first):
-                set_committed_value(row, "seq", seq)
+                row.seq = seq
             readmodel.number(self.membership.campaign_id, conversations)
             rollup.settle(ready)  # holding the counter: pushes write the shared counts one at a time
 
@@ -297,7 +301,7 @@ def forget(campaign_id: int, rows: list[SyncRecord]) -> None:
     if not rows:
         return
     _ensure_counter(campaign_id)
-    rows = list(_records(campaign_id, sorted((row.entity, row.entity_id) for row in rows), lock=True).values())
+    rows = list(store.records(campaign_id, sorted((row.entity, row.entity_id) for row in rows), lock=True).values())
     ids = [row.id for row in rows]
     db.session.execute(delete(SyncHistory).where(SyncHistory.record_id.in_(ids)))
     readmodel.forget(campaign_id, ids)
@@ -309,6 +313,7 @@ def forget(campaign_id: int, rows: list[SyncRecord]) -> None:
     for seq, row in enumerate(rows, start=last - len(rows) + 1):
         row.values, row.stamps, row.deleted, row.deleted_stamp = {}, {}, True, stamp
         row.forgotten, row.version, row.seq, row.updated_at = True, row.version + 1, seq, utcnow()
+    store.update_records(rows)
 
 
 def _ensure_counter(campaign_id: int) -> None:
@@ -323,20 +328,7 @@ def _take_counter(campaign_id: int) -> None:
                        .values(last_seq=SyncCounter.last_seq))
 
 
-def _records(campaign_id: int, keys, lock: bool = False) -> dict:
-    """The records with these (entity, entity_id) keys, locked for this transaction in key order if ``lock``."""
-    if not keys:
-        return {}
-    query = select(SyncRecord).where(SyncRecord.campaign_id == campaign_id,
-                                     tuple_(SyncRecord.entity, SyncRecord.entity_id).in_(keys))
-    if lock:
-        query = query.order_by(SyncRecord.entity, SyncRecord.entity_id).with_for_update(of=SyncRecord)
-    # populate_existing: a row the request read before (the review's 404 check) is read again, as it is now
-    rows = db.session.execute(query.execution_options(populate_existing=True)).scalars()
-    return {(row.entity, row.entity_id): row for row in rows}
-
-
-def _role_for(membership: Membership, row: SyncRecord | None, entity) -> str | None:
+def _role_for(membership: Membership, row: StoredRecord | None, entity) -> str | None:
     """A person acts as the volunteer on their own records (organizers log conversations too) and as an
     organizer on others' records of their campaign; a volunteer has no role on another's record, but for a
     campaign-wide one (a contact preference), whose fields anyone of the campaign writes."""
@@ -354,7 +346,7 @@ def _uuid(value) -> uuid.UUID | None:
         return None
 
 
-def _record(row: SyncRecord | None) -> Record | None:
+def _record(row: StoredRecord | SyncRecord | None) -> Record | None:
     if row is None:
         return None
     return Record(row.entity, str(row.entity_id), row.values, row.stamps, row.deleted, row.deleted_stamp, row.version,
