@@ -32,6 +32,15 @@ TEST_CONFIG = {
 PASSWORD = "correct horse battery"
 
 
+# the longest runs (minutes each): collected first, so that under xdist they start at once on every process
+# instead of leaving one process working alone through them at the end
+LONG_RUNS = ("tests/server/fuzz/", "tests/sync/test_convergence.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_RUNS))
+
+
 def postgres_admin_url() -> str:
     """The PostgreSQL server every API and sync test also runs on; its absence is a failure that names it, never a
     skip (a quarter of the suite would silently not run)."""
