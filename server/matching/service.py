@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Integer, any_, bindparam, select, tuple_
+from sqlalchemy import Integer, LargeBinary, bindparam, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from server.campaigns.models import Campaign, Membership
@@ -83,19 +83,30 @@ def evaluate(campaign: Campaign, membership: Membership, key_version: int, blind
     return evaluated
 
 
-def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[int, list[bytes]]:
-    """Every tag in each asked-for bucket, and nothing else (tags shared by a household are listed once)."""
+def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[int, bytes]:
+    """Every tag in each asked-for bucket, and nothing else, packed: the bucket's distinct tags joined in order
+    (tags shared by a household are listed once)."""
     key = _current(campaign, key_version)
     if beyond := [prefix for prefix in prefixes if prefix >= 1 << key.prefix_bits]:
         raise NotABucket(f"Not a bucket: {beyond[0]} (buckets are numbered below 2^{key.prefix_bits}).")
-    found: dict[int, set[bytes]] = {prefix: set() for prefix in prefixes}
-    # one array parameter, not one per bucket: planning 1,000 separate parameters costs more than the lookup
-    in_buckets = (MatchTag.bucket == any_(bindparam("prefixes", prefixes, type_=ARRAY(Integer)))
-                  if db.session.connection().dialect.name == "postgresql" else MatchTag.bucket.in_(prefixes))
+    found = dict.fromkeys(prefixes, b"")
+    if db.session.connection().dialect.name == "postgresql":
+        # PostgreSQL joins each bucket's tags itself: one row a bucket reaches Python, not one a tag, and the
+        # array is one parameter, not a thousand to plan
+        found.update(db.session.execute(_PACKED_BUCKETS, {"key_id": key.id, "prefixes": prefixes}).all())
+        return found
+    tags = defaultdict(set)
     for bucket, tag in db.session.execute(select(MatchTag.bucket, MatchTag.tag).where(
-            MatchTag.key_id == key.id, in_buckets)):
-        found[bucket].add(bytes(tag))
-    return {prefix: sorted(tags) for prefix, tags in found.items()}
+            MatchTag.key_id == key.id, MatchTag.bucket.in_(prefixes))):
+        tags[bucket].add(bytes(tag))
+    found.update((bucket, b"".join(sorted(bucket_tags))) for bucket, bucket_tags in tags.items())
+    return found
+
+
+_PACKED_BUCKETS = text("""
+    SELECT bucket, string_agg(DISTINCT tag, ''::bytea ORDER BY tag) FROM match_tag
+    WHERE key_id = :key_id AND bucket = ANY(:prefixes) GROUP BY bucket
+""").bindparams(bindparam("prefixes", type_=ARRAY(Integer)))
 
 
 @dataclass(frozen=True)
@@ -113,8 +124,7 @@ def cards(campaign: Campaign, membership: Membership, key_version: int, tags: li
         select(MatchTag.tag, VoterIdentifier.kind, Voter)
         .join(VoterIdentifier, VoterIdentifier.id == MatchTag.identifier_id)
         .join(Voter, Voter.id == VoterIdentifier.voter_id)
-        .where(MatchTag.key_id == key.id, Voter.active.is_(True),
-               tuple_(MatchTag.bucket, MatchTag.tag).in_([(bucket_of(tag, key.prefix_bits), tag) for tag in tags]))
+        .where(MatchTag.key_id == key.id, Voter.active.is_(True), _is_one_of(tags, key.prefix_bits))
     ).all()
     voters: dict[int, Voter] = {}
     found: dict[int, dict[bytes, set[IdentifierKind]]] = defaultdict(lambda: defaultdict(set))
@@ -130,6 +140,18 @@ def cards(campaign: Campaign, membership: Membership, key_version: int, tags: li
     _spend(membership, campaign.match_daily_card_quota, cards=len(voters))
     db.session.commit()
     return sorted(result, key=lambda c: (c.voter["first_name"], c.voter["last_initial"], c.voter["id"]))
+
+
+def _is_one_of(tags: list[bytes], prefix_bits: int):
+    """The tag table's rows for ``tags``, each found through the (key, bucket, tag) index. On PostgreSQL, as a
+    join on two arrays: a list of a thousand (bucket, tag) pairs costs more to plan than to look up."""
+    pairs = tuple_(MatchTag.bucket, MatchTag.tag)
+    if db.session.connection().dialect.name != "postgresql":
+        return pairs.in_([(bucket_of(tag, prefix_bits), tag) for tag in tags])
+    asked = select(func.unnest(bindparam("asked_buckets", [bucket_of(tag, prefix_bits) for tag in tags],
+                                         type_=ARRAY(Integer))),
+                   func.unnest(bindparam("asked_tags", tags, type_=ARRAY(LargeBinary))))
+    return pairs.in_(asked)
 
 
 def _current(campaign: Campaign, key_version: int) -> MatchKey:

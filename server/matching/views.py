@@ -7,7 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from server.blueprint import Blueprint
 from server.campaigns.models import Role
-from server.fields import Id
+from server.fields import BulkList, Id
 from server.matching import oprf, service
 from server.matching.models import MAX_PREFIX_BITS, TAG_BYTES
 from server.observability import metrics
@@ -42,6 +42,25 @@ class Base64Bytes(fields.String):
         return raw
 
 
+def _decoder(size: int):
+    """Base64Bytes(size) over a whole list at once (BulkList); any bad item sends the list through the field."""
+
+    def decode(values: list) -> list[bytes]:
+        raw = [base64.b64decode(value, validate=True) for value in values if type(value) is str]
+        if len(raw) != len(values) or any(len(each) != size for each in raw):
+            raise ValueError("not a list of base64 strings of the size")
+        return raw
+
+    return decode
+
+
+def _bucket_numbers(values: list) -> list[int]:
+    """Bucket numbers over a whole list at once (BulkList): whole numbers from 0 to 2^MAX_PREFIX_BITS - 1."""
+    if not all(type(value) is int and 0 <= value < 1 << MAX_PREFIX_BITS for value in values):
+        raise ValueError("not a list of bucket numbers")
+    return values
+
+
 class Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -60,8 +79,8 @@ class StatusSchema(Schema):
 
 
 class EvaluateSchema(Strict):
-    blinded = fields.List(Base64Bytes(oprf.ELEMENT_SIZE), required=True,
-                          validate=validate.Length(min=1, max=service.MAX_PER_CALL))
+    blinded = BulkList(Base64Bytes(oprf.ELEMENT_SIZE), _decoder(oprf.ELEMENT_SIZE), required=True,
+                       validate=validate.Length(min=1, max=service.MAX_PER_CALL))
 
 
 class EvaluatedSchema(Schema):
@@ -78,9 +97,8 @@ class BucketsSchema(Strict):
                               validate=validate.OneOf([LISTED_TAGS, PACKED_TAGS]),
                               metadata={"description": "2: each bucket's tags packed in one string; 1 (the default, "
                                                        "for phones that predate it): a list of tags."})
-    prefixes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=0, max=2**MAX_PREFIX_BITS - 1)),
-                           required=True,
-                           validate=validate.Length(min=1, max=service.BUCKETS_PER_CALL))
+    prefixes = BulkList(fields.Integer(strict=True, validate=validate.Range(min=0, max=2**MAX_PREFIX_BITS - 1)),
+                        _bucket_numbers, required=True, validate=validate.Length(min=1, max=service.BUCKETS_PER_CALL))
 
 
 class BucketsResultSchema(Schema):
@@ -91,8 +109,8 @@ class BucketsResultSchema(Schema):
 
 
 class CardsSchema(Strict):
-    tags = fields.List(Base64Bytes(TAG_BYTES), required=True,
-                       validate=validate.Length(min=1, max=service.MAX_PER_CALL))
+    tags = BulkList(Base64Bytes(TAG_BYTES), _decoder(TAG_BYTES), required=True,
+                    validate=validate.Length(min=1, max=service.MAX_PER_CALL))
 
 
 class MatchCardSchema(Schema):
@@ -155,9 +173,9 @@ class Buckets(MethodView):
         except service.NotABucket as exc:
             abort(422, message=str(exc), errors={"prefixes": [str(exc)]})
         if args["protocol"] == PACKED_TAGS:  # one encode per bucket, not 54,000 strings for 2,000 contacts
-            return {"buckets": {str(prefix): base64.b64encode(b"".join(tags)).decode()
-                                for prefix, tags in found.items()}}
-        return {"buckets": {str(prefix): [base64.b64encode(tag).decode() for tag in tags]
+            return {"buckets": {str(prefix): base64.b64encode(tags).decode() for prefix, tags in found.items()}}
+        return {"buckets": {str(prefix): [base64.b64encode(tags[at:at + TAG_BYTES]).decode()
+                                          for at in range(0, len(tags), TAG_BYTES)]
                             for prefix, tags in found.items()}}
 
 

@@ -209,6 +209,21 @@ def test_malformed_evaluate_requests_name_the_field(phone, body, field):
     assert field in response.json["errors"]["json"]
 
 
+@pytest.mark.parametrize(("call", "field", "good", "bad"), [
+    ("evaluate", "blinded", b64(VALID), b64(bytes(31))),
+    ("evaluate", "blinded", b64(VALID), 7),
+    ("buckets", "prefixes", 0, -1),
+    ("buckets", "prefixes", 0, True),
+    ("buckets", "prefixes", 0, 1 << 32),
+    ("cards", "tags", b64(bytes(16)), "not base64!"),
+], ids=["short element", "element not text", "negative bucket", "bucket true", "bucket past 32 bits", "bad tag"])
+def test_one_bad_item_in_a_long_list_is_named_by_its_place(phone, call, field, good, bad):
+    """Long lists are checked in one pass; one bad item still gets the error that says which it is."""
+    response = phone.post(call, {"key_version": phone.status()["key_version"], field: [good] * 1000 + [bad, good]})
+    assert response.status_code == 422
+    assert list(response.json["errors"]["json"][field]) == ["1000"]
+
+
 def test_a_bucket_number_beyond_the_prefix_is_refused(phone):
     status = phone.status()
     response = phone.post("buckets", {"key_version": status["key_version"], "prefixes": [1 << status["prefix_bits"]]})
