@@ -53,14 +53,26 @@ SUPPRESSED = Problem("suppressed", "This person asked the campaign to forget the
 def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> list[OpResult]:
     """Judge and apply a batch in one transaction; one result per op, in order."""
     ops = [op for index, op in enumerate(batch.ops) if index not in early]
+
+    def apply():
+        loaded = _Loaded(membership, ops)
+        results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
+        loaded.finish()
+        return results
+
+    return committed(apply)
+
+
+def committed(work):
+    """Run ``work`` and commit, in one transaction; when a concurrent one created one of the same records or
+    applied one of the same ops first (a unique key), run it again from the start: it then reads theirs and
+    decides over it."""
     for attempt in range(RACE_RETRIES):
         try:
-            loaded = _Loaded(membership, ops)
-            results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
-            loaded.finish()
+            result = work()
             db.session.commit()
-            return results
-        except IntegrityError:  # a concurrent push created one of these records or applied one of these ops
+            return result
+        except IntegrityError:
             db.session.rollback()
             if attempt == RACE_RETRIES - 1:
                 raise
