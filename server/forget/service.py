@@ -27,7 +27,13 @@ from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, RELATION
 
 def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) -> dict[str, int]:
     """Delete every trace of ``voter`` in the current transaction and list them as suppressed; the caller commits.
-    Returns counts only (what the audit event and the CLI say)."""
+    Returns counts only (what the audit event and the CLI say).
+
+    The voter's row is locked before anything about them is read, and before any record or the change counter: a
+    push reads the voters it names (directly or through a relationship) ``FOR KEY SHARE`` before it locks
+    anything else, so a push that comes first is committed and seen here, and one that comes second finds them
+    gone."""
+    db.session.refresh(voter, with_for_update=True)
     campaign_id, public_id = campaign.id, str(voter.public_id)
     phones, emails = set(voter.phones), set(voter.emails)
     pairs = {(VOTER, voter.external_id), (PUBLIC, public_id), *((PHONE, p) for p in phones),
