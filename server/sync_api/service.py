@@ -320,15 +320,15 @@ def _naming(ops: list[Op], region: str) -> dict[str, dict[str, set[tuple[str, st
     return naming
 
 
-def forget(campaign_id: int, rows: list[SyncRecord]) -> None:
-    """Purge these records for good: their values, stamps and history go, their read-model rows (conversations,
-    door visits and their answers) are deleted, and each becomes a forgotten tombstone with the campaign's next
-    change number, so its owner's phone learns at its next pull and drops its copy. Locks the records (in key
-    order) before the counter, as a push does."""
-    if not rows:
+def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]]) -> None:
+    """Purge the records with these (entity, entity id) keys for good: their values, stamps and history go, their
+    read-model rows (conversations, door visits and their answers) are deleted, and each becomes a forgotten
+    tombstone with the campaign's next change number, so its owner's phone learns at its next pull and drops its
+    copy. Locks the records (in key order) before the counter, as a push does."""
+    if not keys:
         return
     _ensure_counter(campaign_id)
-    rows = list(store.records(campaign_id, sorted((row.entity, row.entity_id) for row in rows), lock=True).values())
+    rows = list(store.records(campaign_id, sorted(keys), lock=True).values())
     ids = [row.id for row in rows]
     db.session.execute(delete(SyncHistory).where(SyncHistory.record_id.in_(ids)))
     readmodel.forget(campaign_id, ids)
