@@ -12,7 +12,7 @@ from server.extensions import db
 from server.forget.models import Suppression
 from server.forget.suppression import EMAIL, PHONE, PUBLIC, VOTER, digests, person_pairs
 from server.sync_api import service as sync
-from server.sync_api.models import SyncRecord
+from server.sync_api.store import RECORD
 from server.voters.models import (
     IdentifierKind,
     Voter,
@@ -27,7 +27,13 @@ from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, RELATION
 
 def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) -> dict[str, int]:
     """Delete every trace of ``voter`` in the current transaction and list them as suppressed; the caller commits.
-    Returns counts only (what the audit event and the CLI say)."""
+    Returns counts only (what the audit event and the CLI say).
+
+    The voter's row is locked before anything about them is read, and before any record or the change counter: a
+    push reads the voters it names (directly or through a relationship) ``FOR KEY SHARE`` before it locks
+    anything else, so a push that comes first is committed and seen here, and one that comes second finds them
+    gone."""
+    db.session.refresh(voter, with_for_update=True)
     campaign_id, public_id = campaign.id, str(voter.public_id)
     phones, emails = set(voter.phones), set(voter.emails)
     pairs = {(VOTER, voter.external_id), (PUBLIC, public_id), *((PHONE, p) for p in phones),
@@ -54,27 +60,29 @@ def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) 
     return {"records": len(records), "problems": problems}
 
 
-def _records_about(campaign: Campaign, public_id: str, phones: set[str], emails: set[str]) -> list[SyncRecord]:
-    """The synced records that name the voter: relationships with them, conversations with them or through those
-    relationships, door visits with them or with a person met at the door who gave one of their phones or e-mails,
-    and what they asked about being contacted (keyed by their public id; its forgotten tombstone reaches every
-    phone, since every phone pulls contact preferences)."""
-    values = SyncRecord.values
-    live = SyncRecord.campaign_id == campaign.id, SyncRecord.forgotten.is_(False)
-    relationships = db.session.execute(select(SyncRecord).where(
-        *live, SyncRecord.entity == RELATIONSHIP.name, values["voter_id"].as_string() == public_id)).scalars().all()
-    relationship_ids = [str(row.entity_id) for row in relationships]
-    conversations = db.session.execute(select(SyncRecord).where(*live, SyncRecord.entity == CONVERSATION.name, or_(
+def _records_about(campaign: Campaign, public_id: str, phones: set[str],
+                   emails: set[str]) -> list[tuple[str, uuid.UUID]]:
+    """The keys of the synced records that name the voter: relationships with them, conversations with them or
+    through those relationships, door visits with them or with a person met at the door who gave one of their
+    phones or e-mails, and what they asked about being contacted (keyed by their public id; its forgotten tombstone
+    reaches every phone, since every phone pulls contact preferences)."""
+    values, entity = RECORD.c["values"], RECORD.c.entity
+    live = RECORD.c.campaign_id == campaign.id, RECORD.c.forgotten.is_(False)
+
+    def keys(*where) -> list[tuple[str, uuid.UUID]]:
+        return [tuple(row) for row in db.session.execute(select(entity, RECORD.c.entity_id).where(*live, *where))]
+
+    relationships = keys(entity == RELATIONSHIP.name, values["voter_id"].as_string() == public_id)
+    conversations = keys(entity == CONVERSATION.name, or_(
         values["voter_id"].as_string() == public_id,
-        values["relationship_id"].as_string().in_(relationship_ids)))).scalars().all()
-    visits = db.session.execute(select(SyncRecord).where(*live, SyncRecord.entity == DOOR_VISIT.name, or_(
+        values["relationship_id"].as_string().in_([str(entity_id) for _, entity_id in relationships])))
+    visits = db.session.execute(select(entity, RECORD.c.entity_id, values).where(*live, entity == DOOR_VISIT.name, or_(
         values["voter_id"].as_string() == public_id, values["person_phone"].as_string() != "",
-        values["person_email"].as_string() != ""))).scalars().all()
+        values["person_email"].as_string() != "")))
     theirs = {(PHONE, p) for p in phones} | {(EMAIL, e) for e in emails}
-    visits = [row for row in visits if row.values.get("voter_id") == public_id or person_pairs(
-        campaign.phone_region, row.values.get("person_phone"), row.values.get("person_email")) & theirs]
-    asked = db.session.execute(select(SyncRecord).where(*live, SyncRecord.entity == CONTACT_PREFERENCE.name,
-                                                        SyncRecord.entity_id == uuid.UUID(public_id))).scalars().all()
+    visits = [(name, entity_id) for name, entity_id, seen in visits if seen.get("voter_id") == public_id
+              or person_pairs(campaign.phone_region, seen.get("person_phone"), seen.get("person_email")) & theirs]
+    asked = keys(entity == CONTACT_PREFERENCE.name, RECORD.c.entity_id == uuid.UUID(public_id))
     return [*relationships, *conversations, *visits, *asked]
 
 

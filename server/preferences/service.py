@@ -11,7 +11,7 @@ from server.campaigns.models import Membership
 from server.extensions import db
 from server.preferences.models import ContactPreference
 from server.preferences.readmodel import FLAGS
-from server.sync_api.service import apply_review
+from server.sync_api.service import apply_review, committed
 from server.voters.models import Voter
 from sync.entities import CONTACT_PREFERENCE
 from sync.protocol import Status
@@ -34,11 +34,15 @@ def change(membership: Membership, voter: Voter, flags: dict) -> dict:
     never by who the voter is beyond their id."""
     fields = {**flags, "voter_id": str(voter.public_id), "recorded_from": "console",
               "recorded_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")}
-    result = apply_review(membership, CONTACT_PREFERENCE.name, [str(voter.public_id)], fields)[0]
-    if result.status is Status.REJECTED:
-        db.session.rollback()
-        abort(422, errors={"json": dict(result.errors)})
-    record(membership.campaign_id, membership.user_id, "contact_preference.changed", "voter", voter.public_id,
-           refused=sorted(name for name in FLAGS if flags[name]))
-    db.session.commit()
+
+    def apply():
+        result = apply_review(membership, CONTACT_PREFERENCE.name, [str(voter.public_id)], fields)[0]
+        if result.status is Status.REJECTED:
+            db.session.rollback()
+            abort(422, errors={"json": dict(result.errors)})
+        record(membership.campaign_id, membership.user_id, "contact_preference.changed", "voter", voter.public_id,
+               refused=sorted(name for name in FLAGS if flags[name]))
+
+    # two organizers recording the first preference at once both create it: the second to commit runs again
+    committed(apply)
     return one(voter)

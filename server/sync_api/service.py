@@ -53,14 +53,26 @@ SUPPRESSED = Problem("suppressed", "This person asked the campaign to forget the
 def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> list[OpResult]:
     """Judge and apply a batch in one transaction; one result per op, in order."""
     ops = [op for index, op in enumerate(batch.ops) if index not in early]
+
+    def apply():
+        loaded = _Loaded(membership, ops)
+        results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
+        loaded.finish()
+        return results
+
+    return committed(apply)
+
+
+def committed(work):
+    """Run ``work`` and commit, in one transaction; when a concurrent one created one of the same records or
+    applied one of the same ops first (a unique key), run it again from the start: it then reads theirs and
+    decides over it."""
     for attempt in range(RACE_RETRIES):
         try:
-            loaded = _Loaded(membership, ops)
-            results = [early.get(index) or loaded.apply(op, batch.device_id) for index, op in enumerate(batch.ops)]
-            loaded.finish()
+            result = work()
             db.session.commit()
-            return results
-        except IntegrityError:  # a concurrent push created one of these records or applied one of these ops
+            return result
+        except IntegrityError:
             db.session.rollback()
             if attempt == RACE_RETRIES - 1:
                 raise
@@ -116,6 +128,21 @@ def _public_ids(model, campaign_id: int, ids: set) -> set:
         model.campaign_id == campaign_id, model.public_id.in_(ids))).scalars())
 
 
+def _voters_held(campaign_id: int, refs: set[tuple[str, uuid.UUID]]) -> set:
+    """The public ids of the voters the batch names, directly or through a record it references (a conversation
+    through a relationship), read ``FOR KEY SHARE`` in id order: a forget locks its voter's row first, so a forget
+    and this push wait for each other there, before either locks a record. The push that comes second finds no
+    voter (and the record it references forgotten); the forget that comes second sees what the push wrote."""
+    through = store.records(campaign_id, [ref for ref in refs if ref[0] not in CAMPAIGN_ROWS])
+    ids = {value for target, value in refs if target == "voter"}
+    ids |= {_uuid(row.values["voter_id"]) for row in through.values() if row.values.get("voter_id")} - {None}
+    if not ids:
+        return set()
+    return set(db.session.execute(select(Voter.public_id).where(Voter.campaign_id == campaign_id,
+                                                                Voter.public_id.in_(ids))
+                                  .order_by(Voter.id).with_for_update(read=True, key_share=True)).scalars())
+
+
 def _refs(op: Op):
     """(field, target entity, id) for each reference the op sets."""
     for name, spec in ENTITIES[op.entity].fields.items():
@@ -136,8 +163,8 @@ class _Loaded:
         if db.session.connection().dialect.name == "sqlite":
             _take_counter(campaign_id)  # its single writer: take the write lock before anything is read
         refs = {(target, value) for op in ops for _, target, value in _refs(op) if value is not None}
-        self.in_campaign = {target: _public_ids(model, campaign_id, {v for t, v in refs if t == target})
-                            for target, model in CAMPAIGN_ROWS.items()}
+        self.in_campaign = {"voter": _voters_held(campaign_id, refs),
+                            "household": _public_ids(Household, campaign_id, {v for t, v in refs if t == "household"})}
         targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
         self.rows = store.records(campaign_id, targets, lock=True)
         self.was_live = {key: not row.deleted for key, row in self.rows.items()}  # for the dashboard's counts
@@ -293,15 +320,15 @@ def _naming(ops: list[Op], region: str) -> dict[str, dict[str, set[tuple[str, st
     return naming
 
 
-def forget(campaign_id: int, rows: list[SyncRecord]) -> None:
-    """Purge these records for good: their values, stamps and history go, their read-model rows (conversations,
-    door visits and their answers) are deleted, and each becomes a forgotten tombstone with the campaign's next
-    change number, so its owner's phone learns at its next pull and drops its copy. Locks the records (in key
-    order) before the counter, as a push does."""
-    if not rows:
+def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]]) -> None:
+    """Purge the records with these (entity, entity id) keys for good: their values, stamps and history go, their
+    read-model rows (conversations, door visits and their answers) are deleted, and each becomes a forgotten
+    tombstone with the campaign's next change number, so its owner's phone learns at its next pull and drops its
+    copy. Locks the records (in key order) before the counter, as a push does."""
+    if not keys:
         return
     _ensure_counter(campaign_id)
-    rows = list(store.records(campaign_id, sorted((row.entity, row.entity_id) for row in rows), lock=True).values())
+    rows = list(store.records(campaign_id, sorted(keys), lock=True).values())
     ids = [row.id for row in rows]
     db.session.execute(delete(SyncHistory).where(SyncHistory.record_id.in_(ids)))
     readmodel.forget(campaign_id, ids)

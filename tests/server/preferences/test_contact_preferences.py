@@ -1,8 +1,10 @@
 """Contact preferences: recorded by any volunteer or organizer of the campaign, pulled by every phone of it,
 exactly once, merged field by field by stamp, and kept as a read model the server filters with."""
 
+import threading
 import uuid
 
+import pytest
 from sqlalchemy import event, select
 
 from server.audit.models import AuditEvent
@@ -154,3 +156,54 @@ def test_a_pull_misses_nothing_that_commits_between_its_two_reads(app, client, t
     pulled = {(c["entity"], c["entity_id"]): c["fields"] for page in (first, second) for c in page["changes"]}
     assert pulled[("conversation", conversation_id)]["review_reply"] == "Thanks for calling her!"
     assert pulled[("contact_preference", voter_id)]["no_text"] is True
+
+
+def test_two_organizers_recording_the_first_preference_at_once_both_succeed_and_the_later_wins(
+        app, team, make_member, auth_headers):
+    """Both read that nobody recorded one yet, so both create the record: the later to commit meets the other's on
+    its unique key, and runs again over it (as a push does), its later stamp winning field by field."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite has a single writer: the second edit only starts once the first has committed")
+    a, voter_id = team["phones"]["a"], team["voter_id"]
+    # the campaign's change counter exists (its first push made it), as it does once anyone has synced
+    a.push(a.op("conversation", str(uuid.uuid4()), {"voter_id": voter_id, "channel": "call",
+                                                    "happened_at": "2026-10-01T18:30:00-04:00"}))
+    other = make_member(team["campaign_id"], team["organizer"].role)
+    flags = dict.fromkeys(("no_contact", "no_text", "no_call", "no_email", "no_door"), False)
+    answers, read = {}, threading.Event()
+
+    def put(headers, **asked):
+        name = threading.current_thread().name
+        try:
+            answers[name] = app.test_client().put(url(team), headers=headers, json={**flags, **asked})
+        except Exception as exc:  # a 500 in testing: reported by the test, never lost in the thread
+            answers[name] = exc
+
+    later = threading.Thread(target=put, name="later", args=(team["headers"]["organizer"],), kwargs={"no_text": True})
+    earlier = threading.Thread(target=put, name="earlier", args=(auth_headers(other.user_id),),
+                               kwargs={"no_call": True})
+
+    def hook(_conn, _cursor, statement, *_args):
+        """The later edit has read that there is no record yet; it waits, before it takes the campaign's counter,
+        until the earlier one has made the record and committed."""
+        if threading.current_thread() is later and statement.startswith("UPDATE sync_counter") and not read.is_set():
+            read.set()
+            earlier.start()
+            earlier.join(30)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", hook)
+    try:
+        later.start()
+        later.join(60)
+    finally:
+        event.remove(engine, "before_cursor_execute", hook)
+    assert read.is_set() and not later.is_alive() and not earlier.is_alive()
+    assert [getattr(answers[name], "status_code", answers[name]) for name in ("earlier", "later")] == [200, 200]
+    assert answers["later"].json["refused"] == ["text"]
+    row = preference_row(app, team["campaign_id"])
+    assert (row.no_text, row.no_call, row.recorded_by_id) == (True, False, team["organizer"].user_id)
+    with app.app_context():
+        assert db.session.execute(select(SyncRecord.version).where(
+            SyncRecord.entity == "contact_preference")).scalars().all() == [2]

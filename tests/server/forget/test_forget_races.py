@@ -1,0 +1,166 @@
+"""A push racing a forget of the person it is about, on PostgreSQL (SQLite's single writer puts one after the
+other): the voter's row is where they meet, so whichever commits first, nothing the push wrote about the person
+survives the forget."""
+
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import Text, cast, event, func, select, text
+
+from server.campaigns.models import Role
+from server.conversations.models import Conversation
+from server.extensions import db
+from server.sync_api.models import SyncHistory, SyncRecord
+from tests.server.sync.conftest import Phone, conversation_fields, make_voter  # noqa: F401 (a fixture)
+
+WORDS = "gorseberry"  # in the notes of what the racing push writes, and nowhere else
+WAIT = 30  # seconds: a bound for a step that should take milliseconds, so a bug fails the test instead of hanging it
+
+
+@pytest.fixture
+def scene(app, make_campaign, make_member, make_voter, auth_headers):  # noqa: F811 (the fixture above)
+    """A volunteer's phone, a voter nothing is written about yet, and an organizer who can forget them."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite has a single writer: a forget and a push never overlap there")
+    campaign_id = make_campaign()
+    volunteer, organizer = make_member(campaign_id, Role.VOLUNTEER), make_member(campaign_id, Role.ORGANIZER)
+    voter_id = make_voter(campaign_id)
+    forget_url = f"/api/campaigns/{campaign_id}/voters/{voter_id}/forget"
+    return {"phone": Phone(app.test_client(), auth_headers(volunteer.user_id), campaign_id), "voter_id": voter_id,
+            "forget": lambda: app.test_client().post(forget_url, json={"reason": "asked"},
+                                                     headers=auth_headers(organizer.user_id))}
+
+
+def knows(scene) -> str:
+    """The volunteer's relationship with the voter, pushed and committed before the race."""
+    phone, relationship = scene["phone"], str(uuid.uuid4())
+    known = phone.push(phone.op("relationship", relationship, {"voter_id": scene["voter_id"], "source": "search"}))
+    assert [r["status"] for r in known.json["results"]] == ["applied"]
+    return relationship
+
+
+# what the racing push writes about the person: a conversation naming them, one through the volunteer's relationship
+# with them (which names no voter itself), and a new relationship with them
+RACING = {
+    "conversation naming the voter": lambda s: ("conversation", {"voter_id": s["voter_id"]}),
+    "conversation through their relationship": lambda s: ("conversation", {"relationship_id": knows(s)}),
+    "new relationship": lambda s: ("relationship", {"voter_id": s["voter_id"], "source": "search"}),
+}
+
+
+def racing_op(scene, kind) -> dict:
+    entity, names = RACING[kind](scene)
+    fields = ({**conversation_fields(voter_id=None), **names} if entity == "conversation" else names)
+    return scene["phone"].op(entity, str(uuid.uuid4()), {**fields, "notes": f"Asked about the {WORDS} allotment"})
+
+
+class Request(threading.Thread):
+    """One HTTP request in a thread of its own (its own app context, session and connection)."""
+
+    def __init__(self, send):
+        super().__init__(daemon=True)
+        self.send, self.response, self.error, self.done = send, None, None, threading.Event()
+
+    def run(self):
+        try:
+            self.response = self.send()
+        except BaseException as exc:  # reported by the test, never lost in the thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def answer(self):
+        self.join(WAIT)
+        assert self.done.is_set(), "the request never finished"
+        assert self.error is None, self.error
+        return self.response
+
+
+class Pause:
+    """Hold one thread's transaction open just before or after one of its statements, until released."""
+
+    def __init__(self, app, when, matches):
+        self.when, self.matches, self.thread = when, matches, None
+        self.reached, self.released = threading.Event(), threading.Event()
+        with app.app_context():
+            self.engine = db.engine
+
+    def hook(self, _conn, _cursor, statement, *_args):
+        if threading.current_thread() is self.thread and not self.reached.is_set() and self.matches(statement):
+            self.reached.set()
+            self.released.wait(WAIT)
+
+    def __enter__(self):
+        event.listen(self.engine, self.when, self.hook)
+        return self
+
+    def __exit__(self, *_exc):
+        self.released.set()
+        event.remove(self.engine, self.when, self.hook)
+
+
+def waits_on_a_lock(app, request: Request) -> bool:
+    """Whether another connection is seen waiting on a lock before ``request`` finishes (polled, within a bound:
+    waiting is all there is to see)."""
+    deadline = time.monotonic() + WAIT
+    with app.app_context():
+        while time.monotonic() < deadline and not request.done.is_set():
+            waiting = db.session.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar_one()
+            db.session.rollback()
+            if waiting:
+                return True
+            request.done.wait(0.05)
+    return False
+
+
+def written_about_them(app) -> list:
+    """Every value, history row or conversation that still holds the racing push's words."""
+    with app.app_context():
+        return [*db.session.execute(select(SyncRecord.entity).where(
+                    cast(SyncRecord.values, Text).contains(WORDS))).scalars(),
+                *db.session.execute(select(SyncHistory.field).where(
+                    cast(SyncHistory.losing_value, Text).contains(WORDS))).scalars(),
+                *db.session.execute(select(Conversation.id).where(Conversation.notes.contains(WORDS))).scalars()]
+
+
+@pytest.mark.parametrize("kind", RACING)
+def test_a_push_that_comes_after_a_forget_is_rejected_and_leaves_nothing(app, scene, kind):
+    op = racing_op(scene, kind)
+    with Pause(app, "before_cursor_execute", lambda sql: sql.startswith("DELETE FROM voter ")) as forget_holds:
+        forget = forget_holds.thread = Request(scene["forget"])
+        forget.start()
+        assert forget_holds.reached.wait(WAIT), "the forget never deleted the voter"
+        push = Request(lambda: scene["phone"].push(op))
+        push.start()
+        assert waits_on_a_lock(app, push), "the push did not wait for the forget to commit"
+        forget_holds.released.set()
+        assert forget.answer().status_code == 200
+    [result] = push.answer().json["results"]
+    assert result["status"] == "rejected", result  # it stays on the phone and is shown to the volunteer
+    assert {problem["code"] for problems in result["codes"].values() for problem in problems} <= {
+        "suppressed", "no_such"}
+    assert written_about_them(app) == []
+
+
+@pytest.mark.parametrize("kind", RACING)
+def test_a_forget_that_comes_after_a_push_removes_what_it_wrote(app, scene, kind):
+    op = racing_op(scene, kind)
+    with app.app_context():
+        before = db.session.execute(select(func.count()).select_from(SyncRecord)).scalar_one()
+    # held once it has read everything it decides by, the voter among it, just before it writes
+    with Pause(app, "before_cursor_execute", lambda sql: sql.startswith("INSERT INTO sync_record ")) as push_holds:
+        push = push_holds.thread = Request(lambda: scene["phone"].push(op))
+        push.start()
+        assert push_holds.reached.wait(WAIT), "the push never wrote"
+        forget = Request(scene["forget"])
+        forget.start()
+        assert waits_on_a_lock(app, forget), "the forget did not wait for the push to commit"
+        push_holds.released.set()
+        assert [r["status"] for r in push.answer().json["results"]] == ["applied"]
+    forgotten = forget.answer()
+    assert forgotten.status_code == 200 and forgotten.json["records"] == before + 1  # and the push's record
+    assert written_about_them(app) == []
