@@ -82,13 +82,14 @@ class CampaignScoped:
     campaign_id: Mapped[int]
 
     @classmethod
-    def get_in_campaign(cls, object_id, campaign: Campaign, by: str = "id"):
-        """The row whose ``by`` column (the id, or the public id the API shows) matches, in this campaign.
+    def get_in_campaign(cls, object_id, campaign: Campaign, by: str = "id", lock: bool = False):
+        """The row whose ``by`` column (the id, or the public id the API shows) matches, in this campaign; with
+        ``lock``, locked for update, so a request that deletes it and a second one waiting here meet in order.
 
-        :raise 404: when it does not exist or belongs to another campaign.
+        :raise 404: when it does not exist (or no longer, once the lock is had) or belongs to another campaign.
         """
         stmt = select(cls).where(getattr(cls, by) == object_id, cls.campaign_id == campaign.id)
-        return db.first_or_404(stmt)
+        return db.first_or_404(stmt.with_for_update() if lock else stmt)
 
 
 class Membership(CampaignScoped, db.Model):

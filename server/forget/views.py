@@ -20,7 +20,8 @@ class ForgetVoter(MethodView):
     def post(self, args, voter_id):
         """Delete every trace of a voter, in one transaction, and keep them from coming back (audited, without
         their details); their volunteers' phones drop their copies at the next sync."""
-        voter = Voter.get_in_campaign(voter_id, current_campaign(), by="public_id")
+        # locked here: of two organizers forgetting one person at once, the second finds them gone (404)
+        voter = Voter.get_in_campaign(voter_id, current_campaign(), by="public_id", lock=True)
         forgotten = service.forget(current_campaign(), voter, args["reason"], current_membership().user_id)
         db.session.commit()
         return forgotten

@@ -164,3 +164,16 @@ def test_a_forget_that_comes_after_a_push_removes_what_it_wrote(app, scene, kind
     forgotten = forget.answer()
     assert forgotten.status_code == 200 and forgotten.json["records"] == before + 1  # and the push's record
     assert written_about_them(app) == []
+
+
+def test_two_organizers_forgetting_one_person_at_once_get_forgotten_and_not_found(app, scene):
+    with Pause(app, "before_cursor_execute", lambda sql: sql.startswith("DELETE FROM voter ")) as first_holds:
+        first = first_holds.thread = Request(scene["forget"])
+        first.start()
+        assert first_holds.reached.wait(WAIT), "the first forget never deleted the voter"
+        second = Request(scene["forget"])
+        second.start()
+        assert waits_on_a_lock(app, second), "the second forget did not wait for the first"
+        first_holds.released.set()
+        assert first.answer().status_code == 200
+    assert second.answer().status_code == 404
