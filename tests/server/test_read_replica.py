@@ -226,15 +226,21 @@ def test_an_export_continuing_from_one_the_replica_has_not_seen_reads_the_primar
     assert reads("primary") == fell_back + 1
 
 
-def test_an_unreachable_replica_leaves_pulls_on_the_primary(databases, tmp_path, team, phone_of, voter):
+def test_an_unreachable_replica_leaves_reads_on_the_primary(databases, tmp_path, team, phone_of, voter,
+                                                           auth_headers):
     with socket.socket() as unused:  # a local port nothing listens on
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
-    app = with_replica(databases[0], f"postgresql://postgres@127.0.0.1:{port}/nowhere", tmp_path)
+    app = with_replica(databases[0], f"postgresql://postgres@127.0.0.1:{port}/nowhere", tmp_path / "unreachable")
     phone = phone_of(team["volunteer"])
     phone.client = app.test_client()
     conversation_id = str(uuid.uuid4())
     phone.push(phone.op("conversation", conversation_id, conversation_fields(voter_id=voter(team["campaign_id"]))))
     fell_back = reads("primary")
     assert [c["entity_id"] for c in phone.pull().json["changes"]] == [conversation_id]
-    assert reads("primary") == fell_back + 1
+    listed = phone.client.get(f"/api/campaigns/{team['campaign_id']}/conversations",
+                              headers=auth_headers(team["organizer"].user_id))
+    assert [c["id"] for c in listed.json["conversations"]] == [conversation_id]
+    assert reads("primary") == fell_back + 2
+    with app.app_context():
+        db.engine.dispose()
