@@ -118,6 +118,17 @@ def test_inside_a_replica_block_the_views_session_reads_the_standby_and_cannot_w
         assert db.session.execute(select(func.pg_is_in_recovery())).scalar() is False  # the primary again
 
 
+def test_the_replica_engine_refuses_writes_even_on_a_server_that_takes_them(databases, tmp_path, team):
+    app = with_replica(databases[0], databases[0].replace("+psycopg", ""), tmp_path / "primary-as-replica")
+    with app.app_context(), replica_reads():
+        with pytest.raises(DBAPIError) as refused:
+            db.session.execute(insert(SyncCounter).values(campaign_id=team["campaign_id"], last_seq=0))
+        assert refused.value.orig.sqlstate == "25006"  # BEGIN READ ONLY, not the standby's own refusal
+    with app.app_context():
+        db.engine.dispose()
+        db.engines["replica"].dispose()
+
+
 def test_the_review_list_and_dashboard_come_from_the_replica_a_moment_behind(client, auth_headers, team, voter, log,
                                                                               replica):
     first = log(team["volunteer"], voter(team["campaign_id"]), issue_tags=["housing"])
