@@ -20,14 +20,17 @@ run: install build
 
 # pytest twice on one PostgreSQL: the tests outside tests/pwa on TEST_WORKERS processes (pytest-xdist), then the
 # browser tests on one (they are CPU-heavy and timing-sensitive). The browser tests run even when the others failed;
-# either's failure fails the target (docs/development.md)
+# either's failure fails the target (docs/development.md). Then the pooled modules through pgbouncer, and the read
+# replica's tests against a streaming replica (docs/scaling.md)
 TEST_WORKERS ?= 2
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync tests bench
 	$(MAKE) --no-print-directory lint-js
 	bash scripts/with-postgres.sh sh -c '$(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/pwa \
-	  --ignore=tests/server/test_two_servers.py; api=$$?; $(BIN)/pytest tests/pwa && exit $$api'
+	  --ignore=tests/server/test_two_servers.py --ignore=tests/server/test_read_replica.py; api=$$?; \
+	  $(BIN)/pytest tests/pwa && exit $$api'
 	bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh $(BIN)/pytest -k 'not sqlite' $(POOLED_TESTS)
+	bash scripts/with-postgres.sh bash scripts/with-replica.sh $(BIN)/pytest tests/server/test_read_replica.py
 
 # ESLint, then tsc --checkJs over the page, the service worker and the matching worker (docs/development.md)
 lint-js: node_modules/.installed

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from server.extensions import REPLICA
 from server.mail import check_sender, parse_relay
 
 
@@ -21,6 +22,7 @@ class Defaults:
 
     ENV = "production"
     DATABASE_URL = None  # None means the embedded SQLite file in instance/
+    READ_DATABASE_URL = None  # a PostgreSQL streaming replica for reads that may go there (server/replica.py)
     REDIS_URL = None
     SECRET_KEY = None
     PUBLIC_URL = "http://127.0.0.1:5000"
@@ -146,6 +148,7 @@ def _derive(app: Flask) -> None:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
     _unprepared_on_postgresql(config)
+    _read_replica(config)
     if not config["RATELIMIT_STORAGE_URI"]:
         # one count per server, whatever the number of processes
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "kin-database://"
@@ -153,6 +156,21 @@ def _derive(app: Flask) -> None:
     if config["ENV"] == "development" and config["PUBLIC_URL"].startswith("http://"):
         # browsers drop Secure cookies on plain-HTTP origins; localhost in development is the one exception
         config["JWT_COOKIE_SECURE"] = False
+
+
+def _read_replica(config) -> None:
+    """The replica becomes a second engine (``replica`` in ``SQLALCHEMY_BINDS``) whose every transaction is
+    read-only, so nothing can be written through it even if the URL names a server that would take writes."""
+    if not config["READ_DATABASE_URL"]:
+        return
+    uri = database_uri(config["READ_DATABASE_URL"], "")
+    if not (uri.startswith("postgresql") and config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")):
+        raise BadSetting("KIN_READ_DATABASE_URL: a read replica is a PostgreSQL streaming replica of a PostgreSQL "
+                         "KIN_DATABASE_URL, e.g. postgresql://kin@replica.internal/kin.")
+    # the primary's engine options (unprepared statements included) apply to it too: Flask-SQLAlchemy gives a
+    # bind only its own
+    config["SQLALCHEMY_BINDS"] = {**config.get("SQLALCHEMY_BINDS", {}), REPLICA: {
+        **config["SQLALCHEMY_ENGINE_OPTIONS"], "url": uri, "execution_options": {"postgresql_readonly": True}}}
 
 
 def _unprepared_on_postgresql(config) -> None:

@@ -9,6 +9,7 @@ from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -31,9 +32,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+class RoutingSession(Session):
+    """Flask-SQLAlchemy's session, sending every statement to the read replica while a ``replica_reads`` block
+    (server/replica.py) has set ``READING_REPLICA`` in its info."""
 
-db = SQLAlchemy(model_class=Base)
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.info.get(READING_REPLICA):
+            return self._db.engines[REPLICA]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+REPLICA = "replica"  # the read replica's key in SQLALCHEMY_BINDS (server/config.py)
+READING_REPLICA = "kin_reads_from_replica"
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 jwt = JWTManager()
 api = KinApi()
 limiter = Limiter(key_func=get_remote_address)

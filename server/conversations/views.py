@@ -12,6 +12,7 @@ from server.conversations.schemas import (
     ReviewFilterSchema,
     ReviewSchema,
 )
+from server.replica import replica_reads
 from server.scoping import current_campaign, current_membership, requires_role
 
 blp = Blueprint("conversations", __name__, url_prefix="/api/campaigns/<int:campaign_id>/conversations",
@@ -21,6 +22,7 @@ blp = Blueprint("conversations", __name__, url_prefix="/api/campaigns/<int:campa
 @blp.route("")
 class Conversations(MethodView):
     @requires_role(Role.ORGANIZER)
+    @replica_reads()  # may be a moment behind the primary: a review just made may show a moment later
     @blp.arguments(ReviewFilterSchema, location="query")
     @blp.response(200, ConversationPageSchema)
     @blp.links(200, ReadConversation=("get", "/{conversation_id}",

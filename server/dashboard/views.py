@@ -4,6 +4,7 @@ from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.dashboard import service
 from server.dashboard.schemas import DashboardFilterSchema, DashboardSchema
+from server.replica import replica_reads
 from server.scoping import current_campaign, requires_role
 
 blp = Blueprint("dashboard", __name__, url_prefix="/api/campaigns/<int:campaign_id>/dashboard",
@@ -13,6 +14,7 @@ blp = Blueprint("dashboard", __name__, url_prefix="/api/campaigns/<int:campaign_
 @blp.route("")
 class Dashboard(MethodView):
     @requires_role(Role.ORGANIZER)
+    @replica_reads()  # may be a moment behind the primary (docs/dashboard.md)
     @blp.arguments(DashboardFilterSchema, location="query")
     @blp.response(200, DashboardSchema)
     def get(self, filters):

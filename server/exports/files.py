@@ -22,6 +22,7 @@ from server.exports.readahead import read_ahead
 from server.exports.van import Layout
 from server.extensions import db
 from server.preferences.readmodel import refusals
+from server.replica import replica_reads
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 from sync.entities import CHANNELS
@@ -143,18 +144,20 @@ def stream(export: Export, filename: str, header: list[str], rows: Generator[lis
         buffer, written, sent, complete = io.StringIO(), 0, 0, False
         writer = csv.writer(buffer)
         try:
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                written += 1
-                if written % FLUSH_EVERY == 0:
-                    yield buffer.getvalue()
-                    sent = written  # the server took the chunk
-                    buffer.seek(0), buffer.truncate()
-            yield buffer.getvalue()
-            sent, complete = written, True
+            # from the replica once it holds every change up to the export's high-water mark; the rows are closed
+            # first, and so their cursor, which PostgreSQL keeps open on the server until then
+            with replica_reads(caught_up=service.replica_caught_up(export)), closing(rows):
+                writer.writerow(header)
+                for row in rows:
+                    writer.writerow(row)
+                    written += 1
+                    if written % FLUSH_EVERY == 0:
+                        yield buffer.getvalue()
+                        sent = written  # the server took the chunk
+                        buffer.seek(0), buffer.truncate()
+                yield buffer.getvalue()
+                sent, complete = written, True
         finally:
-            rows.close()  # and so its cursor, which PostgreSQL keeps open on the server until then
             service.finish(export_id, sent, complete)
 
     return Response(body(), mimetype="text/csv", headers={

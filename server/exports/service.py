@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import func, or_, select
+from sqlalchemy import Executable, exists, func, or_, select
 
 from server.audit.models import record
 from server.auth.models import User
@@ -143,6 +143,21 @@ def _visits(export: Export, *columns):
     if export.since_time is not None:
         stmt = stmt.where(SyncRecord.updated_at > export.since_time)
     return stmt
+
+
+def replica_caught_up(export: Export) -> Callable[[], Executable]:
+    """The replica holds what the export reads (server/replica.py): every change up to its high-water mark (they
+    commit with the counter that numbers them), and the earlier export it continues from. Its own record, which the
+    rows never read again, need not have arrived."""
+
+    def condition() -> Executable:
+        counter = select(SyncCounter.last_seq).where(SyncCounter.campaign_id == export.campaign_id).scalar_subquery()
+        held = func.coalesce(counter, 0) >= export.high_water
+        if export.since_export_id is not None:
+            held &= exists().where(Export.id == export.since_export_id)
+        return select(held)
+
+    return condition
 
 
 def finish(export_id: int, row_count: int, complete: bool) -> None:

@@ -23,6 +23,8 @@ REQUEST_SECONDS = Histogram("kin_http_request_duration_seconds", "Time to answer
 SYNC_OPS = Counter("kin_sync_ops_total", "Ops phones pushed, by what became of them.", ("result",))
 SYNC_REQUESTS = Counter("kin_sync_requests_total", "Pushes and pulls answered.", ("kind",))
 IMPORT_ROWS = Counter("kin_voter_import_rows_total", "Voter-file rows read by imports (rate() gives rows/s).")
+REPLICA_READS = Counter("kin_replica_reads_total", "Blocks of reads that could go to the read replica, by where "
+                        "they went: a rising primary share means the replica is late or down.", ("source",))
 MATCHING_REFUSALS = Counter("kin_matching_quota_refusals_total", "Matching requests refused past the daily quota.")
 
 

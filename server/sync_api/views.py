@@ -7,7 +7,8 @@ from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.errors import UpgradeRequired
 from server.observability import metrics
-from server.scoping import current_campaign, current_membership, requires_role
+from server.replica import counter_caught_up, replica_reads
+from server.scoping import current_membership, requires_role
 from server.sync_api import service
 from server.voters.schemas import VoterCardSchema
 from sync.entities import UUID
@@ -105,6 +106,10 @@ class Pull(MethodView):
     def get(self):
         """The caller's records changed since ``cursor`` (with organizers' replies), oldest first, paged."""
         cursor, limit = _protocol_errors(lambda: parse_pull(request.args), "query")
-        page = pull_json(service.pull(current_membership(), cursor, limit), cursor=cursor, limit=limit)
+        membership = current_membership()
+        # from the replica only once it holds every change the primary had committed: never less than the primary
+        with replica_reads(caught_up=counter_caught_up(membership.campaign_id)):
+            page = pull_json(service.pull(membership, cursor, limit), cursor=cursor, limit=limit)
+            voters = service.voter_cards(membership.campaign_id, page["changes"])
         metrics.SYNC_REQUESTS.labels("pull").inc()
-        return {**page, "voters": service.voter_cards(current_campaign().id, page["changes"])}
+        return {**page, "voters": voters}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server import create_app
-from server.config import MissingSetting
+from server.config import BadSetting, MissingSetting
 from server.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -110,6 +110,21 @@ def test_psycopg_prepares_no_statement_so_pgbouncer_can_pool_transactions(monkey
     assert options["connect_args"] == {"prepare_threshold": None}
     assert options["pool_pre_ping"] and options["hide_parameters"]  # the defaults are kept beside it
     assert "connect_args" not in build({**IN_MEMORY, **SECRETS}).config["SQLALCHEMY_ENGINE_OPTIONS"]  # SQLite's
+
+
+def test_a_read_replica_is_a_second_engine_with_the_primarys_options_that_only_reads(monkeypatch):
+    monkeypatch.setenv("KIN_DATABASE_URL", "postgresql://u@primary/db")
+    monkeypatch.setenv("KIN_READ_DATABASE_URL", "postgresql://u@replica/db")
+    replica = build({**SECRETS}).config["SQLALCHEMY_BINDS"]["replica"]
+    assert replica["url"] == "postgresql+psycopg://u@replica/db"
+    assert replica["execution_options"] == {"postgresql_readonly": True}
+    assert replica["connect_args"] == {"prepare_threshold": None} and replica["pool_pre_ping"]
+
+
+def test_a_read_replica_of_sqlite_is_refused_naming_the_setting(monkeypatch):
+    monkeypatch.setenv("KIN_READ_DATABASE_URL", "postgresql://u@replica/db")
+    with pytest.raises(BadSetting, match="KIN_READ_DATABASE_URL"):
+        build({**IN_MEMORY, **SECRETS})
 
 
 def test_without_a_database_url_the_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
