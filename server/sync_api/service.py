@@ -344,7 +344,11 @@ def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]]) -> None:
 
 
 def _ensure_counter(campaign_id: int) -> None:
-    """Make the campaign's counter once; PostgreSQL's ON CONFLICT DO NOTHING locks nothing."""
+    """Make the campaign's counter once. Looked for first: an INSERT … ON CONFLICT DO NOTHING waits for whichever
+    push holds the counter row to commit (its unique check meets the row mid-update), which made every push of
+    the campaign queue at its very start instead of only where it numbers its changes."""
+    if db.session.execute(select(SyncCounter.campaign_id).where(SyncCounter.campaign_id == campaign_id)).first():
+        return
     db.session.execute(upsert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
                        .on_conflict_do_nothing(index_elements=["campaign_id"]))
 

@@ -2,21 +2,19 @@
 other): the voter's row is where they meet, so whichever commits first, nothing the push wrote about the person
 survives the forget."""
 
-import threading
-import time
 import uuid
 
 import pytest
-from sqlalchemy import Text, cast, event, func, select, text
+from sqlalchemy import Text, cast, func, select
 
 from server.campaigns.models import Role
 from server.conversations.models import Conversation
 from server.extensions import db
 from server.sync_api.models import SyncHistory, SyncRecord
 from tests.server.sync.conftest import Phone, conversation_fields, make_voter  # noqa: F401 (a fixture)
+from tests.server.sync.races import WAIT, Pause, Request, waits_on_a_lock
 
 WORDS = "gorseberry"  # in the notes of what the racing push writes, and nowhere else
-WAIT = 30  # seconds: a bound for a step that should take milliseconds, so a bug fails the test instead of hanging it
 
 
 @pytest.fixture
@@ -54,67 +52,6 @@ def racing_op(scene, kind) -> dict:
     entity, names = RACING[kind](scene)
     fields = ({**conversation_fields(voter_id=None), **names} if entity == "conversation" else names)
     return scene["phone"].op(entity, str(uuid.uuid4()), {**fields, "notes": f"Asked about the {WORDS} allotment"})
-
-
-class Request(threading.Thread):
-    """One HTTP request in a thread of its own (its own app context, session and connection)."""
-
-    def __init__(self, send):
-        super().__init__(daemon=True)
-        self.send, self.response, self.error, self.done = send, None, None, threading.Event()
-
-    def run(self):
-        try:
-            self.response = self.send()
-        except BaseException as exc:  # reported by the test, never lost in the thread
-            self.error = exc
-        finally:
-            self.done.set()
-
-    def answer(self):
-        self.join(WAIT)
-        assert self.done.is_set(), "the request never finished"
-        assert self.error is None, self.error
-        return self.response
-
-
-class Pause:
-    """Hold one thread's transaction open just before or after one of its statements, until released."""
-
-    def __init__(self, app, when, matches):
-        self.when, self.matches, self.thread = when, matches, None
-        self.reached, self.released = threading.Event(), threading.Event()
-        with app.app_context():
-            self.engine = db.engine
-
-    def hook(self, _conn, _cursor, statement, *_args):
-        if threading.current_thread() is self.thread and not self.reached.is_set() and self.matches(statement):
-            self.reached.set()
-            self.released.wait(WAIT)
-
-    def __enter__(self):
-        event.listen(self.engine, self.when, self.hook)
-        return self
-
-    def __exit__(self, *_exc):
-        self.released.set()
-        event.remove(self.engine, self.when, self.hook)
-
-
-def waits_on_a_lock(app, request: Request) -> bool:
-    """Whether another connection is seen waiting on a lock before ``request`` finishes (polled, within a bound:
-    waiting is all there is to see)."""
-    deadline = time.monotonic() + WAIT
-    with app.app_context():
-        while time.monotonic() < deadline and not request.done.is_set():
-            waiting = db.session.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar_one()
-            db.session.rollback()
-            if waiting:
-                return True
-            request.done.wait(0.05)
-    return False
 
 
 def written_about_them(app) -> list:
