@@ -4,12 +4,15 @@ upgrade, a voter-file import that may change who is a priority voter, a new time
 
 A push calls ``before`` with the records it changed (an organizer's change of what a person asked about being
 contacted too: someone who asked not to be contacted at all has no follow-up counted), before the read models are
-written; ``tallies``
-once it is written (each volunteer's totals, under a lock on their membership); ``prepare`` next, which counts the
-push's difference to the days and its voters' progress while other pushes do the same; and ``settle`` once it
-holds the campaign's change counter, where pushes run one at a time: it writes the progress and adds the
-difference, counting again only the voters another push changed in between. So the part of a push that pushes
-of a campaign take turns at stays a few statements long.
+written; ``tallies`` once it is written (the difference to each pushing volunteer's totals, from their records with
+the voters the push touched alone, under a lock on their membership so two phones of one volunteer take turns);
+``prepare`` next, which counts the push's difference to the days and its voters' progress while other pushes do
+the same; and ``settle`` once it holds the campaign's change counter, where pushes run one at a time: it writes
+the progress and the volunteers' totals and adds the difference, counting again only the voters another push
+changed in between, and moves every volunteer's follow-up with a voter whose "not at all" the push changed. So
+the part of a push that pushes of a campaign take turns at stays a few statements long, and no part reads a
+volunteer's whole history (but ``rebuild`` and ``retally``, for upgrades, imports and a volunteer with no stored
+totals).
 """
 
 import json
