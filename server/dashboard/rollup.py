@@ -4,22 +4,25 @@ upgrade, a voter-file import that may change who is a priority voter, a new time
 
 A push calls ``before`` with the records it changed (an organizer's change of what a person asked about being
 contacted too: someone who asked not to be contacted at all has no follow-up counted), before the read models are
-written; ``tallies``
-once it is written (each volunteer's totals, under a lock on their membership); ``prepare`` next, which counts the
-push's difference to the days and its voters' progress while other pushes do the same; and ``settle`` once it
-holds the campaign's change counter, where pushes run one at a time: it writes the progress and adds the
-difference, counting again only the voters another push changed in between. So the part of a push that pushes
-of a campaign take turns at stays a few statements long.
+written; ``tallies`` once it is written (the difference to each pushing volunteer's totals, from their records with
+the voters the push touched alone, under a lock on their membership so two phones of one volunteer take turns);
+``prepare`` next, which counts the push's difference to the days and its voters' progress while other pushes do
+the same; and ``settle`` once it holds the campaign's change counter, where pushes run one at a time: it writes
+the progress and the volunteers' totals and adds the difference, counting again only the voters another push
+changed in between, and moves every volunteer's follow-up with a voter whose "not at all" the push changed. So
+the part of a push that pushes of a campaign take turns at stays a few statements long, and no part reads a
+volunteer's whole history (but ``rebuild`` and ``retally``, for upgrades, imports and a volunteer with no stored
+totals).
 """
 
 import json
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from server.campaigns.models import Campaign, Membership
@@ -49,6 +52,8 @@ class Pending:
     visit_ids: list[int]  # the door-visit records whose read-model rows change
     old_visits: dict[int, tuple]  # record id -> (Visit without its door's priority, deleted) as it was
     was_refused: dict[int, bool]  # voter id -> asked not to be contacted at all, before the push changed it
+    new: dict[int, tuple] | None = None  # record id -> (Conv, deleted) as the push wrote it (``tallies`` reads it)
+    shares: dict = field(default_factory=dict)  # volunteer id -> their ``Share`` of the push (None: count anew)
 
 
 def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session: Session | None = None) -> Pending:
@@ -90,6 +95,7 @@ class Ready:
     visits: "Doors"
     refused: frozenset  # the touched voters who asked not to be contacted at all, as ``prepare`` read it
     was_refused: dict[int, bool]  # as ``Pending``
+    shares: dict  # as ``Pending``
 
 
 def prepare(pending: Pending, session: Session | None = None) -> Ready:
@@ -101,11 +107,7 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
     campaign_id = pending.campaign_id
     zone = _zone(session, campaign_id)
     delta = Counter()
-    new = {}
-    for ids in _chunks(pending.record_ids):
-        for record_id, conv, deleted in _convs(session, campaign_id, Conversation.record_id.in_(ids),
-                                               with_deleted=True):
-            new[record_id] = (conv, deleted)
+    new = pending.new if pending.new is not None else _conv_states(session, campaign_id, pending.record_ids)
     for states, sign in ((pending.old, -1), (new, 1)):
         for conv, deleted in states.values():
             if not deleted:
@@ -137,7 +139,7 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
         _add(delta, tally.progress_counts(stored[voter_id], pending.was_refused.get(voter_id, voter_id in refused)), -1)
         _add(delta, tally.progress_counts(progress[voter_id], voter_id in refused), 1)
     return Ready(campaign_id, zone, delta, stored, progress, added, _doors(session, pending, zone), refused,
-                 pending.was_refused)
+                 pending.was_refused, pending.shares)
 
 
 def settle(ready: Ready, session: Session | None = None) -> None:
@@ -150,7 +152,8 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     session = session or db.session
     campaign_id, delta, progress = ready.campaign_id, ready.delta, dict(ready.progress)
     now_stored = _stored_progress(session, campaign_id, progress)
-    now_refused = refusing(session, campaign_id, progress)
+    now_refused = refusing(session, campaign_id, set(progress).union(
+        *(share.sides for share in ready.shares.values() if share)))
     moved = {voter_id for voter_id in progress if now_stored[voter_id] != ready.stored[voter_id]
              or (voter_id in now_refused) != (voter_id in ready.refused)}
     if moved:
@@ -168,6 +171,7 @@ def settle(ready: Ready, session: Session | None = None) -> None:
             _add(delta, tally.progress_counts(fresh[voter_id], voter_id in now_refused), 1)
             progress[voter_id] = fresh[voter_id]
     _add(delta, _door_difference(session, campaign_id, ready.visits, ready.zone), 1)
+    _settle_tallies(session, ready, progress, now_refused)
     changed = sorted(voter_id for voter_id, state in progress.items() if state != now_stored[voter_id])
     for ids in _chunks(changed):
         session.execute(delete(VoterProgress).where(VoterProgress.campaign_id == campaign_id,
@@ -268,33 +272,231 @@ def _unmarked(state: tally.Progress | None) -> bool:
     return state is not None and state.marks is None
 
 
+@dataclass
+class Share:
+    """One volunteer's part of a push, worked out in ``tallies`` and written by ``settle``: the difference to their
+    totals (``tally.voter_share`` of each voter the push touched, after less before, each voter's "not at all" as
+    it stood before the push), each such voter's records before and after (to count them again if another push
+    records or withdraws that voter's "not at all" in between), and the latest time of what the push added and
+    took away, by priority (for last active)."""
+
+    delta: Counter
+    sides: dict[int, tuple]  # voter id -> ((convs, rels) before, (convs, rels) after)
+    refused: frozenset  # the voters in ``sides`` who asked not to be contacted at all, as read
+    added: dict[bool, datetime]
+    removed: dict[bool, datetime]
+
+
 def tallies(pending: Pending, session: Session | None = None) -> None:
-    """Count the totals of the volunteers whose records the push changed again, and of those who talked to a voter
-    whose "not at all" it recorded or withdrew (their follow-ups with them), each under a lock on their membership
-    row: before the campaign's counter, so pushes of different volunteers do this side by side, and two pushes of
-    one volunteer (two phones) one after the other."""
+    """Work out the difference the push makes to the totals of each volunteer whose records it changed, under a
+    lock on their membership row (two pushes of one volunteer, on two phones, one after the other; different
+    volunteers side by side), from their records with the voters it touched alone: however long their history,
+    a push reads only those. ``settle`` writes it. A volunteer with no stored totals yet is counted from scratch
+    there."""
     session = session or db.session
     campaign_id = pending.campaign_id
-    refused = refusing(session, campaign_id, pending.was_refused)
-    flipped = [voter_id for voter_id, was in pending.was_refused.items() if was != (voter_id in refused)]
-    volunteers = set(pending.volunteers)
-    if volunteers:
-        session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
-                                                    Membership.user_id.in_(sorted(volunteers)))
-                        .order_by(Membership.user_id).with_for_update())
-    if flipped:
-        # others' memberships without waiting: a push waiting for another volunteer's lock while holding its own
-        # can deadlock with theirs; one held now is counted again by the push that holds it
-        others = set(session.execute(select(Conversation.volunteer_id).where(
-            Conversation.campaign_id == campaign_id, Conversation.voter_id.in_(flipped)).distinct()).scalars())
-        volunteers |= set(session.execute(select(Membership.user_id).where(
-            Membership.campaign_id == campaign_id, Membership.user_id.in_(sorted(others - volunteers)))
-            .order_by(Membership.user_id).with_for_update(skip_locked=True)).scalars())
+    pending.new = _conv_states(session, campaign_id, pending.record_ids)
+    volunteers = sorted(pending.volunteers)
     if not volunteers:
         return
-    zone = _zone(session, campaign_id)
-    for volunteer_id in sorted(volunteers):
-        retally(session, campaign_id, volunteer_id, zone)
+    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
+                                                Membership.user_id.in_(volunteers))
+                    .order_by(Membership.user_id).with_for_update())
+    kept = set(session.execute(select(VolunteerTally.volunteer_id).where(
+        VolunteerTally.campaign_id == campaign_id, VolunteerTally.volunteer_id.in_(volunteers))).scalars())
+    convs, rels = defaultdict(list), defaultdict(list)
+    for record_id, (conv, deleted) in pending.new.items():
+        old, was_deleted = pending.old.get(record_id, (None, True))
+        convs[conv.volunteer_id].append((None if was_deleted else old, None if deleted else conv))
+    priorities = _priorities(session, campaign_id, [row.values.get("voter_id") for row, _ in pending.relationships])
+    for row, was_live in pending.relationships:
+        rel = _rel(row, priorities)
+        rels[row.owner_id].append((rel if was_live else None, None if row.deleted else rel))
+    touched = {volunteer_id: {c.voter_id for pair in convs[volunteer_id] for c in pair if c}
+               | {r.voter_id for pair in rels[volunteer_id] for r in pair if r} for volunteer_id in volunteers}
+    refused = refusing(session, campaign_id, set().union(*touched.values()))
+    public_ids = _public_ids(session, campaign_id, set().union(*touched.values()) - {None})
+    for volunteer_id in volunteers:
+        pending.shares[volunteer_id] = _share(session, campaign_id, volunteer_id, convs[volunteer_id],
+                                              rels[volunteer_id], public_ids, refused, pending.was_refused) \
+            if volunteer_id in kept else None
+
+
+def _share(session: Session, campaign_id: int, volunteer_id: int, convs: list[tuple], rels: list[tuple],
+           public_ids: dict[int, str], refused: frozenset, was_refused: dict[int, bool]) -> Share:
+    """One volunteer's ``Share``: their live conversations and relationships with the touched voters as they are
+    now (an index range on conversation (campaign, voter); their relationship records naming those voters), and
+    as they were (the same without the push's records, with them as they were). Records with no voter add
+    nothing but themselves, so only the push's own are counted for them."""
+    voters = sorted({c.voter_id for pair in convs for c in pair if c} | {r.voter_id for pair in rels for r in pair if r}
+                    - {None})
+    after = defaultdict(lambda: ([], []))
+    for ids in _chunks(voters):
+        for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id,
+                                 Conversation.voter_id.in_(ids)):
+            after[conv.voter_id][0].append(conv)
+        for rel in relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id,
+                                 SyncRecord.values["voter_id"].as_string().in_([public_ids[v] for v in ids])):
+            after[rel.voter_id][1].append(rel)
+    changed = {new.record_id for _, new in convs if new} | {old.record_id for old, _ in convs if old}
+    sides = {}
+    for voter_id in voters:
+        now_convs, now_rels = after[voter_id]
+        added_rels = sum(1 for _, new in rels if new and new.voter_id == voter_id)
+        was = ([c for c in now_convs if c.record_id not in changed]
+               + [old for old, _ in convs if old and old.voter_id == voter_id],
+               now_rels[added_rels:] + [old for old, _ in rels if old and old.voter_id == voter_id])
+        sides[voter_id] = (was, (now_convs, now_rels))
+    delta = Counter()
+    for voter_id, (was, now) in sides.items():
+        asked = was_refused.get(voter_id, voter_id in refused)
+        _add(delta, tally.voter_share(*now, asked), 1)
+        _add(delta, tally.voter_share(*was, asked), -1)
+    def without_voter(states):
+        return ([c for c in states[0] if c and c.voter_id is None], [r for r in states[1] if r and r.voter_id is None])
+    _add(delta, tally.voter_share(*without_voter(([new for _, new in convs], [new for _, new in rels]))), 1)
+    _add(delta, tally.voter_share(*without_voter(([old for old, _ in convs], [old for old, _ in rels]))), -1)
+    added, removed = {}, {}
+    for old, new in convs:
+        if new:
+            _latest(added, new.priority, new.happened_at)
+        if old and not (new and new.priority == old.priority and new.happened_at >= old.happened_at):
+            _latest(removed, old.priority, old.happened_at)
+    for old, new in rels:
+        if new and not old:
+            _latest(added, new.priority, new.created_at)
+        if old and not new:
+            _latest(removed, old.priority, old.created_at)
+    return Share(delta, sides, refused & set(sides), added, removed)
+
+
+def _latest(latest: dict, priority: bool, moment: datetime) -> None:
+    latest[priority] = max(filter(None, (latest.get(priority), moment)))
+
+
+def _settle_tallies(session: Session, ready: "Ready", progress: dict, now_refused: frozenset) -> None:
+    """Write each volunteer's share of the push (holding the counter, so these rows are written one push at a
+    time, and no push waits for another's rows while holding them). A voter whose "not at all" this push recorded
+    or withdrew moves the follow-up every volunteer has open with them (their progress says whose, and on what
+    day); one whose "not at all" another push changed since ``tallies`` read it is counted again as it is now."""
+    campaign_id = ready.campaign_id
+    deltas = defaultdict(Counter)
+    for voter_id, was in ready.was_refused.items():
+        state = progress.get(voter_id)
+        if state is None or was == (voter_id in now_refused):
+            continue
+        for volunteer_id, day in state.follow_ups:
+            deltas[volunteer_id][(state.priority, "follow_up", day)] += 1 if was else -1
+    for volunteer_id, share in ready.shares.items():
+        if share is None:
+            retally(session, campaign_id, volunteer_id, ready.zone)
+            deltas.pop(volunteer_id, None)
+            continue
+        delta = deltas[volunteer_id]
+        _add(delta, share.delta, 1)
+        for voter_id, (was, now) in share.sides.items():
+            if voter_id in ready.was_refused or (voter_id in share.refused) == (voter_id in now_refused):
+                continue
+            for asked, sign in ((voter_id in now_refused, 1), (voter_id in share.refused, -1)):
+                _add(delta, tally.voter_share(*now, asked), sign)
+                _add(delta, tally.voter_share(*was, asked), -sign)
+    _write_tallies(session, campaign_id, {v: d for v, d in deltas.items() if +d or -d}, ready.shares)
+
+
+def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter], shares: dict) -> None:
+    """Add the differences to the stored totals and follow-up days; last active moves on to what was added, or is
+    read again (one max over the volunteer's records) when the push took away a record as late as it."""
+    volunteers = sorted(set(deltas) | {v for v, share in shares.items() if share and (share.added or share.removed)})
+    if not volunteers:
+        return
+    stored = {(row.volunteer_id, row.priority): row for row in session.execute(
+        select(*VolunteerTally.__table__.columns).where(VolunteerTally.campaign_id == campaign_id,
+                                                        VolunteerTally.volunteer_id.in_(volunteers)))}
+    rows, empty = [], []
+    for volunteer_id in volunteers:
+        delta, share = deltas.get(volunteer_id, Counter()), shares.get(volunteer_id)
+        latest = None
+        if share and any(at >= _stored_at(stored, volunteer_id, p) for p, at in share.removed.items()):
+            latest = last_active(session, campaign_id, volunteer_id)
+        for priority in (False, True):
+            row = stored.get((volunteer_id, priority))
+            values = {name: (getattr(row, name) if row else 0) + delta[(priority, name, None)]
+                      for name in ("relationships", "contacted_relationships", "conversations")}
+            at = row.last_active_at if row else None
+            if latest is not None:
+                at = latest.get(priority)
+            elif share and priority in share.added:
+                at = max(filter(None, (at, share.added[priority])))
+            if not values["relationships"] and not values["conversations"]:
+                if row:
+                    empty.append((volunteer_id, priority))
+                continue
+            if row is None or at != row.last_active_at or any(values[n] != getattr(row, n) for n in values):
+                rows.append({"campaign_id": campaign_id, "volunteer_id": volunteer_id, "priority": priority,
+                             **values, "last_active_at": at})
+    table = VolunteerTally.__table__
+    if rows:
+        stmt = upsert(table, session.connection())
+        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority"], set_={
+            name: stmt.excluded[name] for name in ("relationships", "contacted_relationships", "conversations",
+                                                   "last_active_at")})
+        session.execute(stmt, rows)
+    for volunteer_id, priority in empty:  # nothing of theirs left among these voters: no row, as a rebuild makes
+        session.execute(delete(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id,
+                                                     VolunteerTally.volunteer_id == volunteer_id,
+                                                     VolunteerTally.priority == priority))
+    days = [{"campaign_id": campaign_id, "volunteer_id": volunteer_id, "priority": priority, "day": day, "n": n}
+            for volunteer_id, delta in sorted(deltas.items())
+            for (priority, name, day), n in sorted(delta.items(), key=lambda item: str(item[0])) if day and n]
+    if days:
+        table = VolunteerFollowUp.__table__
+        stmt = upsert(table, session.connection())
+        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority", "day"],
+                                          set_={"n": table.c.n + stmt.excluded.n})
+        session.execute(stmt, days)
+        session.execute(delete(VolunteerFollowUp).where(
+            VolunteerFollowUp.campaign_id == campaign_id,
+            VolunteerFollowUp.volunteer_id.in_(sorted({row["volunteer_id"] for row in days})),
+            VolunteerFollowUp.n == 0))
+
+
+def _stored_at(stored: dict, volunteer_id: int, priority: bool) -> datetime:
+    row = stored.get((volunteer_id, priority))
+    return row.last_active_at if row and row.last_active_at else datetime.min.replace(tzinfo=UTC)
+
+
+def last_active(session: Session, campaign_id: int, volunteer_id: int) -> dict[bool, datetime]:
+    """A volunteer's latest live conversation and relationship, by priority: one max over their conversations
+    (an index range on conversation (campaign, volunteer, time)) and their relationships' times."""
+    latest = {}
+    for priority, at in session.execute(
+            select(Voter.priority, func.max(Conversation.happened_at))
+            .outerjoin(Voter, Voter.id == Conversation.voter_id)
+            .where(Conversation.campaign_id == campaign_id, Conversation.volunteer_id == volunteer_id,
+                   Conversation.deleted.is_(False)).group_by(Voter.priority)):
+        _latest(latest, bool(priority), at)
+    for rel in relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id):
+        _latest(latest, rel.priority, rel.created_at)
+    return latest
+
+
+def _public_ids(session: Session, campaign_id: int, voter_ids) -> dict[int, str]:
+    """Voter row id -> public id as relationship records hold it."""
+    found = {}
+    for ids in _chunks(sorted(voter_ids)):
+        found.update((voter_id, str(public_id)) for voter_id, public_id in session.execute(
+            select(Voter.id, Voter.public_id).where(Voter.campaign_id == campaign_id, Voter.id.in_(ids))))
+    return found
+
+
+def _conv_states(session: Session, campaign_id: int, record_ids) -> dict[int, tuple]:
+    """Record id -> (Conv, deleted) of these conversation records, as their read-model rows are now."""
+    states = {}
+    for ids in _chunks(record_ids):
+        for record_id, conv, deleted in _convs(session, campaign_id, Conversation.record_id.in_(ids),
+                                               with_deleted=True):
+            states[record_id] = (conv, deleted)
+    return states
 
 
 def _stored_progress(session: Session, campaign_id: int, voter_ids) -> dict[int, tally.Progress | None]:

@@ -218,25 +218,46 @@ class Tally:
 
 def volunteer_tallies(convs: list[Conv], rels: list[Rel], zone: ZoneInfo,
                       refused: frozenset = frozenset()) -> dict[bool, Tally]:
-    """One volunteer's totals by priority, from their live conversations and relationships: a relationship is
-    contacted when they logged a conversation with its voter; their open follow-ups are those of their latest
-    conversation with each voter, except voters in ``refused`` (who asked not to be contacted at all); last active
-    is their latest conversation or relationship."""
+    """One volunteer's totals by priority, from their live conversations and relationships: the sum of each voter's
+    ``voter_share`` (their records with no voter together), and last active, their latest conversation or
+    relationship."""
     tallies = defaultdict(lambda: Tally(follow_ups={}))
-    talked_to = {c.voter_id for c in convs if c.voter_id is not None}
+    by_voter = defaultdict(lambda: ([], []))
+    for conv in convs:
+        by_voter[conv.voter_id][0].append(conv)
+        tallies[conv.priority].last_active_at = max(filter(None, (tallies[conv.priority].last_active_at,
+                                                                  conv.happened_at)))
     for rel in rels:
-        tally = tallies[rel.priority]
-        tally.relationships += 1
-        tally.contacted_relationships += rel.voter_id in talked_to
-        tally.last_active_at = max(filter(None, (tally.last_active_at, rel.created_at)))
-    latest = {}
-    for conv in _in_order(convs):
-        tally = tallies[conv.priority]
-        tally.conversations += 1
-        tally.last_active_at = max(filter(None, (tally.last_active_at, conv.happened_at)))
-        latest[conv.voter_id] = conv
-    for conv in latest.values():
-        if conv.follow_up_on and conv.voter_id is not None and conv.voter_id not in refused:
-            days = tallies[conv.priority].follow_ups
-            days[conv.follow_up_on.isoformat()] = days.get(conv.follow_up_on.isoformat(), 0) + 1
+        by_voter[rel.voter_id][1].append(rel)
+        tallies[rel.priority].last_active_at = max(filter(None, (tallies[rel.priority].last_active_at,
+                                                                 rel.created_at)))
+    for voter_id, (theirs, known) in by_voter.items():
+        for (priority, name, day), n in voter_share(theirs, known, voter_id in refused).items():
+            tally = tallies[priority]
+            if day is None:
+                setattr(tally, name, getattr(tally, name) + n)
+            else:
+                tally.follow_ups[day.isoformat()] = tally.follow_ups.get(day.isoformat(), 0) + n
     return dict(tallies)
+
+
+ShareKey = tuple[bool, str, date | None]  # (priority, Tally field or "follow_up", the follow-up's day or None)
+
+
+def voter_share(convs: list[Conv], rels: list[Rel], refused: bool = False) -> Counter:
+    """What one voter adds to a volunteer's totals, from that volunteer's live conversations and relationships with
+    them (or all of theirs with no voter): each relationship, contacted when they logged a conversation with its
+    voter; each conversation; the follow-up of their latest conversation with the voter, unless the voter asked not
+    to be contacted at all (``refused``). A sum over voters, so a push counts only the voters it touched."""
+    share = Counter()
+    voter_id = next((record.voter_id for record in (*convs, *rels)), None)
+    for rel in rels:
+        share[(rel.priority, "relationships", None)] += 1
+        share[(rel.priority, "contacted_relationships", None)] += voter_id is not None and bool(convs)
+    for conv in convs:
+        share[(conv.priority, "conversations", None)] += 1
+    if convs and voter_id is not None and not refused:
+        latest = max(convs, key=lambda c: c.order)
+        if latest.follow_up_on:
+            share[(latest.priority, "follow_up", latest.follow_up_on)] += 1
+    return +share
