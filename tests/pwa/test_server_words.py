@@ -41,8 +41,8 @@ from server.canvass.models import Household, Turf
 from server.columns import utcnow
 from server.extensions import db
 from server.matching import oprf
+from server.matching.build import build_now
 from server.matching.models import MatchTag
-from server.matching.tags import tag_new_identifiers
 from server.sync_api.views import UPDATE_THE_APP
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import MAX_DRIFT_MS, Stamp
@@ -292,7 +292,7 @@ class Volunteer:
             voter.identifiers = [VoterIdentifier(campaign_id=self.campaign, kind=IdentifierKind.PHONE, value=phone)]
             db.session.add(voter)
             db.session.flush()
-            tag_new_identifiers(campaign, 0)
+            build_now(campaign)
             db.session.commit()
             return str(voter.public_id)
 
