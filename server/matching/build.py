@@ -101,13 +101,16 @@ def rotate(campaign: Campaign) -> MatchKey:
     return key
 
 
-def start(campaign_id: int) -> None:
-    """Have the campaign's open ranges built: queued for RQ workers with Redis, else here, on every core."""
+def start(campaign_id: int) -> int:
+    """Have the campaign's open ranges built: queued for RQ workers with Redis, else here, on every core; return
+    the tags added here."""
     if not current_app.config["REDIS_URL"]:
-        work(campaign_id, processes=os.cpu_count() or 1)
-        return
-    for _ in range(math.ceil(len(_open_ranges(campaign_id)) / RANGES_PER_JOB)):
+        return work(campaign_id, processes=os.cpu_count() or 1)
+    ranges = len(_open_ranges(campaign_id))
+    # a job for every RANGES_PER_JOB ranges, and one for each worker listening if a small build has fewer
+    for _ in range(max(math.ceil(ranges / RANGES_PER_JOB), min(ranges, jobs.workers()))):
         jobs.enqueue("server.matching.build:run_job", campaign_id)
+    return 0
 
 
 def run_job(campaign_id: int) -> int:

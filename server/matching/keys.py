@@ -47,17 +47,17 @@ def active_key(campaign: Campaign) -> MatchKey:
         ).on_conflict_do_nothing(index_elements=["campaign_id", "version"]))
         key = _active(campaign.id)
     if key is None:
-        raise NotReady(_percent_built(campaign.id))
+        raise NotReady(min(99, tags_ready_percent(campaign.id)))
     return key
 
 
-def _percent_built(campaign_id: int) -> int:
-    """How much of the campaign's key being built is done, by identifier ids."""
+def tags_ready_percent(campaign_id: int) -> int:
+    """How much of the campaign's tag builds is done, by identifier ids: 100 with none in progress."""
     span = TagRange.last_id - TagRange.first_id + 1
     done, total = db.session.execute(
         select(func.coalesce(func.sum(span).filter(TagRange.done), 0), func.coalesce(func.sum(span), 0))
         .join(MatchKey, MatchKey.id == TagRange.key_id).where(MatchKey.campaign_id == campaign_id)).one()
-    return min(99, 100 * done // total) if total else 0
+    return 100 * done // total if total else 100
 
 
 def _active(campaign_id: int) -> MatchKey | None:

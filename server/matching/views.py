@@ -110,12 +110,12 @@ NOT_READY_RETRY_SECONDS = 60
 
 
 def _answer(call):
-    """The service's refusals as HTTP: 409 for a rotated key, 429 past the quota, 503 while the campaign's first
-    tag table is built (``errors.ready`` says how far, in percent)."""
+    """The service's refusals as HTTP: 409 for a rotated key, and while the campaign's first tag table is built
+    (then ``errors.ready`` says how far, in percent: a state to wait out, not a server fault), 429 past the quota."""
     try:
         return call()
     except NotReady as exc:
-        abort(503, message=str(exc), errors={"ready": [str(exc.percent)]},
+        abort(409, message=str(exc), errors={"ready": [str(exc.percent)]},
               headers={"Retry-After": str(NOT_READY_RETRY_SECONDS)})
     except service.StaleKey as exc:
         abort(409, message=str(exc), errors={"key_version": [str(exc)]})
@@ -129,7 +129,7 @@ def _answer(call):
 class MatchStatus(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.response(200, StatusSchema)
-    @blp.errors(503)
+    @blp.errors(409)
     def get(self):
         """The key version and bucket size to match with, and what is left of today's quota."""
         return _answer(lambda: service.status(current_campaign(), current_membership()))
@@ -140,7 +140,7 @@ class Evaluate(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(EvaluateSchema)
     @blp.response(200, EvaluatedSchema)
-    @blp.errors(409, 429, 503)
+    @blp.errors(409, 429)
     def post(self, args):
         """BlindEvaluate up to 2,000 blinded elements; each counts against the volunteer's daily quota."""
         try:
@@ -156,7 +156,7 @@ class Buckets(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(BucketsSchema)
     @blp.response(200, BucketsResultSchema)
-    @blp.errors(409, 429, 503)
+    @blp.errors(409, 429)
     def post(self, args):
         """Every tag in each asked-for bucket (the first ``prefix_bits`` bits of a tag); packed in protocol 2."""
         try:
@@ -175,7 +175,7 @@ class Cards(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.arguments(CardsSchema)
     @blp.response(200, CardsResultSchema)
-    @blp.errors(409, 429, 503)
+    @blp.errors(409, 429)
     def post(self, args):
         """The voter card behind each tag that exists, with how strongly it matched; counts against the card quota."""
         return {"cards": _answer(lambda: service.cards(

@@ -90,10 +90,10 @@ def test_an_import_is_searchable_at_once_and_matching_waits_for_its_first_tag_ta
                        headers=phone.headers)
     assert [card["first_name"] for card in found.json] == ["Ana"]
     waiting = client.get(phone.url, headers=phone.headers)
-    assert waiting.status_code == 503
+    assert waiting.status_code == 409 and waiting.json["errors"]["ready"] == ["0"]
     assert "still being prepared for matching (0% done)" in waiting.json["message"]
     assert int(waiting.headers["Retry-After"]) > 0
-    assert phone.post("evaluate", {"key_version": 1, "blinded": ["A" * 43 + "="]}).status_code == 503
+    assert phone.post("evaluate", {"key_version": 1, "blinded": ["A" * 43 + "="]}).status_code == 409
 
     with app.app_context():
         build.run_job(campaign_id)  # what the queued job does in a worker
@@ -114,7 +114,7 @@ def test_a_range_a_dead_worker_held_is_taken_again_once_its_claim_expires(app, c
         assert key.state is KeyState.BUILDING
         assert [r.id for r in db.session.execute(select(TagRange).where(~TagRange.done)).scalars()] == [claimed.id]
     phone = volunteer_phone(client, make_member, auth_headers, planned)
-    assert client.get(phone.url, headers=phone.headers).status_code == 503
+    assert client.get(phone.url, headers=phone.headers).status_code == 409
 
     with app.app_context():
         expired = utcnow() - timedelta(minutes=build.CLAIM_MINUTES, seconds=1)
