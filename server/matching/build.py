@@ -128,10 +128,12 @@ def work(campaign_id: int, *, processes: int = 1, ranges: int | None = None,
         with tags.tagger(processes if span >= IN_PROCESS_BELOW else 1) as tagger:
             while True:
                 claimed = _claim(campaign_id) if ranges is None or taken < ranges else None
+                key = db.session.get(MatchKey, claimed.key_id) if claimed is not None else None
+                if claimed is not None and key is None:  # its rotation finished since: the range went with it
+                    continue
                 if claimed is not None:
                     taken += 1
                     held.append(claimed.id)
-                    key = db.session.get(MatchKey, claimed.key_id)
                     db.session.expunge(key)  # keep its values: a finished rotation may delete it meanwhile
                     rows = tags.untagged(key, claimed.first_id, claimed.last_id)
                     db.session.commit()  # end the read: nothing is held while the tags are computed
