@@ -118,15 +118,15 @@ def import_once(path: Path, database_uri: str) -> dict:
             db.session.commit()
             upload = Path(instance) / "upload.tsv"  # the import deletes its upload when done
             shutil.copyfile(path, upload)
-            tagged = []  # (tags, seconds): the matching tag table, built inside the import's apply transaction
-            build = importer.tag_new_identifiers
+            tagged = []  # (tags, seconds): the matching tag table, built once the voters are committed
+            build = importer.build.start
 
             def timed(*args):
                 start = time.perf_counter()
                 tagged.append((build(*args), time.perf_counter() - start))
                 return tagged[-1][0]
 
-            importer.tag_new_identifiers = timed
+            importer.build.start = timed
             add_staged, grouped = households.add_staged, []  # seconds making the file's buildings and households
 
             def timed_households(*args, **kwargs):
@@ -140,7 +140,7 @@ def import_once(path: Path, database_uri: str) -> dict:
             start = time.perf_counter()
             job = importer.run_import(importer.create_import(campaign.id, upload, path.name, "nc").id)
             seconds = time.perf_counter() - start
-            importer.tag_new_identifiers = build
+            importer.build.start = build
             households.add_staged = add_staged
             sampler.running = False
             sampler.join()

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 import time
 import uuid
@@ -31,11 +32,11 @@ from server.fields import LANGUAGES
 from server.forget.models import REASONS
 from server.forget.service import forget
 from server.identifiers import InvalidIdentifier, normalize_email
-from server.matching import tags
+from server.matching import build
 from server.matching.keys import active_key
 from server.privacy import retention as privacy_retention
 from server.voters.importer import ImportBusy, create_import, run_import
-from server.voters.models import ImportStatus, Voter, VoterIdentifier
+from server.voters.models import ImportStatus, Voter
 from server.voters.problems import HEADER as PROBLEMS_HEADER
 from server.voters.problems import problem_rows
 from server.voters.reader import describe_presets
@@ -290,33 +291,43 @@ def _campaign(campaign_id: int) -> Campaign:
     return campaign
 
 
-def _identifiers(campaign: Campaign) -> int:
-    return db.session.execute(select(func.count()).select_from(VoterIdentifier)
-                              .where(VoterIdentifier.campaign_id == campaign.id)).scalar_one()
-
-
 @matching.command("rotate")
 @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
 def rotate_key(campaign_id):
     """Build the tag table of the campaign's next key while phones use the current one, then switch to it."""
     campaign = _campaign(campaign_id)
     old = active_key(campaign).version
-    with click.progressbar(length=_identifiers(campaign), label=f"Building key {old + 1}'s tags",
-                           show_eta=True) as bar:
-        new = tags.rotate(campaign, bar.update)
+    new = build.rotate(campaign)
+    _work_through(campaign, f"Building key {new.version}'s tags")
     click.echo(f"Campaign {campaign_id} now matches with key {new.version} (was {old}); "
                "phones re-evaluate their contacts on their next run.")
 
 
 @matching.command("build")
 @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
-def build_tag_table(campaign_id):
-    """Tag every voter identifier that has no tag yet (after an interrupted import or rotation)."""
+@click.option("--status", "status_only", is_flag=True, help="Say how far each build is; build nothing.")
+def build_tag_table(campaign_id, status_only):
+    """Resume the campaign's tag builds here, on every core, and tag any identifier still without a tag (after an
+    interrupted import or rotation). RQ workers may work on the same builds at the same time."""
     campaign = _campaign(campaign_id)
-    with click.progressbar(length=_identifiers(campaign), label="Tagging identifiers", show_eta=True) as bar:
-        added = tags.tag_new_identifiers(campaign, 0, bar.update)
-        db.session.commit()
-    click.echo(f"Added {added:,} tags.")
+    if status_only:
+        builds = build.progress(campaign_id)
+        for each in builds:
+            click.echo(f"Key {each.key_version} ({each.state.value}): {each.done:,} of {each.total:,} identifier ids "
+                       f"built ({100 * each.done // each.total}%).")
+        if not builds:
+            click.echo("No build in progress: matching uses a complete tag table.")
+        return
+    click.echo(f"Added {_work_through(campaign, 'Tagging identifiers', everything=True):,} tags.")
+
+
+def _work_through(campaign: Campaign, label: str, everything: bool = False) -> int:
+    """Build the campaign's open ranges here, on every core (with ``everything``, after planning the whole file)."""
+    if everything:
+        build.plan_all(campaign)
+    total = sum(each.total - each.done for each in build.progress(campaign.id))
+    with click.progressbar(length=total or 1, label=label, show_eta=True) as bar:
+        return build.work(campaign.id, processes=os.cpu_count() or 1, progress=bar.update)
 
 
 retention = AppGroup("retention", help="Redact notes and other free text past each campaign's retention window.")

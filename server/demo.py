@@ -17,7 +17,7 @@ from server.campaigns import service
 from server.campaigns.models import Campaign, Membership, Role
 from server.canvass import households
 from server.extensions import db
-from server.matching.tags import tag_new_identifiers
+from server.matching.build import build_now
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from server.voters.search import search_key
 
@@ -48,7 +48,7 @@ def seed(voter_count: int) -> None:
         identifiers = db.session.execute(select(func.count()).select_from(VoterIdentifier)
                                          .where(VoterIdentifier.campaign_id == campaign.id)).scalar_one()
         with click.progressbar(length=identifiers, label="Building the matching tag table") as bar:
-            tag_new_identifiers(campaign, 0, bar.update)
+            build_now(campaign, bar.update)
         with click.progressbar(length=voter_count, label="Grouping voters into households") as bar:
             households.assign(campaign.id, progress=bar.update)
         db.session.commit()

@@ -25,6 +25,18 @@ def enqueue(job: str, *args) -> None:
         threading.Thread(target=_run_in, args=(app, job, args), name=f"kin-job-{job}", daemon=True).start()
 
 
+def workers() -> int:
+    """How many RQ workers listen on Kin's queue (0 without Redis)."""
+    app = current_app._get_current_object()
+    if not app.config["REDIS_URL"]:
+        return 0
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    return Worker.count(connection=connection, queue=Queue(QUEUE, connection=connection))
+
+
 def run_in_new_app(job: str, *args):
     """RQ's entry point: RQ forks a process per job, which gets an app (and database pool) of its own."""
     from server import create_app

@@ -4,13 +4,22 @@ import hashlib
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.campaigns.models import Campaign
 from server.columns import utcnow
 from server.extensions import db, upsert
 from server.matching import oprf
-from server.matching.models import KeyState, MatchKey
+from server.matching.models import KeyState, MatchKey, TagRange
+
+
+class NotReady(Exception):
+    """The campaign's first tag table is still being built: nobody can match until it is complete."""
+
+    def __init__(self, percent: int):
+        super().__init__(f"The voter file is still being prepared for matching ({percent}% done). "
+                         "Try again in a few minutes.")
+        self.percent = percent
 
 
 def secret_key(key: MatchKey) -> bytes:
@@ -25,7 +34,11 @@ def _derive(seed: str, campaign_id: int, version: int) -> bytes:
 
 
 def active_key(campaign: Campaign) -> MatchKey:
-    """The key phones evaluate with; a campaign's first one (version 1) is made on first use."""
+    """The key phones evaluate with. A campaign without a voter file gets its first one (version 1) on first use;
+    a first import makes it itself, and it is active once its tag table is complete.
+
+    :raise NotReady: while the campaign's first key is being built.
+    """
     key = _active(campaign.id)
     if key is None:
         db.session.execute(upsert(MatchKey).values(
@@ -33,7 +46,18 @@ def active_key(campaign: Campaign) -> MatchKey:
             created_at=utcnow(), activated_at=utcnow(),
         ).on_conflict_do_nothing(index_elements=["campaign_id", "version"]))
         key = _active(campaign.id)
+    if key is None:
+        raise NotReady(min(99, tags_ready_percent(campaign.id)))
     return key
+
+
+def tags_ready_percent(campaign_id: int) -> int:
+    """How much of the campaign's tag builds is done, by identifier ids: 100 with none in progress."""
+    span = TagRange.last_id - TagRange.first_id + 1
+    done, total = db.session.execute(
+        select(func.coalesce(func.sum(span).filter(TagRange.done), 0), func.coalesce(func.sum(span), 0))
+        .join(MatchKey, MatchKey.id == TagRange.key_id).where(MatchKey.campaign_id == campaign_id)).one()
+    return 100 * done // total if total else 100
 
 
 def _active(campaign_id: int) -> MatchKey | None:

@@ -50,6 +50,24 @@ class MatchTag(db.Model):
     tag: Mapped[bytes] = mapped_column(LargeBinary(TAG_BYTES))
 
 
+class TagRange(db.Model):
+    """A span of voter identifier ids whose tags under one key are yet to be built: the unit a worker claims.
+
+    A claim lasts until ``claimed_until``; a worker that dies leaves it to expire, and any worker takes the range
+    again. A key's ranges are deleted once all are done (server/matching/build.py).
+    """
+
+    __tablename__ = "match_tag_range"
+    __table_args__ = (Index("ix_match_tag_range_open", "key_id", "done"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("match_key.id", ondelete="CASCADE"))
+    first_id: Mapped[int]  # identifier ids from first_id to last_id, both included
+    last_id: Mapped[int]
+    done: Mapped[bool] = mapped_column(default=False)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class MatchUsage(db.Model):
     """Blinded elements evaluated and voter cards shown to one volunteer on one (UTC) day: the quota's count."""
 

@@ -9,6 +9,7 @@ from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.fields import BulkList, Id
 from server.matching import oprf, service
+from server.matching.keys import NotReady
 from server.matching.models import MAX_PREFIX_BITS, TAG_BYTES
 from server.observability import metrics
 from server.scoping import current_campaign, current_membership, requires_role
@@ -123,10 +124,17 @@ class CardsResultSchema(Schema):
     cards = fields.List(fields.Nested(MatchCardSchema))
 
 
+NOT_READY_RETRY_SECONDS = 60
+
+
 def _answer(call):
-    """The service's refusals as HTTP: 409 for a rotated key, 429 past the quota, 422 for a bad element."""
+    """The service's refusals as HTTP: 409 for a rotated key, and while the campaign's first tag table is built
+    (then ``errors.ready`` says how far, in percent: a state to wait out, not a server fault), 429 past the quota."""
     try:
         return call()
+    except NotReady as exc:
+        abort(409, message=str(exc), errors={"ready": [str(exc.percent)]},
+              headers={"Retry-After": str(NOT_READY_RETRY_SECONDS)})
     except service.StaleKey as exc:
         abort(409, message=str(exc), errors={"key_version": [str(exc)]})
     except service.QuotaExceeded as exc:
@@ -139,9 +147,10 @@ def _answer(call):
 class MatchStatus(MethodView):
     @requires_role(Role.VOLUNTEER)
     @blp.response(200, StatusSchema)
+    @blp.errors(409)
     def get(self):
         """The key version and bucket size to match with, and what is left of today's quota."""
-        return service.status(current_campaign(), current_membership())
+        return _answer(lambda: service.status(current_campaign(), current_membership()))
 
 
 @blp.route("/evaluate")

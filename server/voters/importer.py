@@ -1,7 +1,8 @@
 """Importing a voter file: stream it into staging tables, then apply it to the voter table in one transaction.
 
 Nothing a volunteer or organizer sees changes until the whole file has been read and checked; a failed,
-cancelled or interrupted import leaves the previous voter file exactly as it was.
+cancelled or interrupted import leaves the previous voter file exactly as it was. The matching tags of the new
+phones and e-mails are built after the voters commit, in the background (server/matching/build.py).
 """
 
 import logging
@@ -19,7 +20,7 @@ from server.columns import utcnow
 from server.dashboard import rollup
 from server.extensions import bulk_insert, db, upsert
 from server.forget import suppression
-from server.matching.tags import tag_new_identifiers
+from server.matching import build
 from server.observability import metrics
 from server.voters.batches import FIRST_BATCH_ROWS, Batch, ReadFailed, read_batches
 from server.voters.models import (
@@ -105,7 +106,17 @@ def run_import(import_id: int, progress: Progress | None = None) -> VoterImport:
     except Exception:
         log.exception("voter import %s failed", import_id)  # ids only: rows hold personal data
         _finish(job, ImportStatus.FAILED, "The import failed unexpectedly; the previous voter file is unchanged.")
+    if job.status is ImportStatus.SUCCEEDED:
+        _start_tag_build(job)
     return job
+
+
+def _start_tag_build(job: VoterImport) -> None:
+    """The voter file is in use from here; a build that stops is resumed by the next one or the CLI."""
+    try:
+        build.start(job.campaign_id)
+    except Exception:
+        log.exception("tag build after voter import %s stopped; `flask kin matching build` resumes it", job.id)
 
 
 def _stage(job: VoterImport, progress: Progress | None) -> None:
@@ -243,8 +254,8 @@ def _check_shrink(job: VoterImport) -> None:
 
 
 def _apply(job: VoterImport) -> None:
-    """Make the staged file the campaign's voter file, with its matching tags, in one transaction. (Tags of
-    identifiers the file no longer lists go with them, by the foreign key's cascade.)"""
+    """Make the staged file the campaign's voter file in one transaction, with the plan of its new matching tags.
+    (Tags of identifiers the file no longer lists go with them, by the foreign key's cascade.)"""
     campaign_id, now = job.campaign_id, utcnow()
     staged = staged_voter.c
     in_file = and_(staged.import_id == job.id, staged.external_id == Voter.external_id)
@@ -287,7 +298,7 @@ def _apply(job: VoterImport) -> None:
     if priority_changed:
         rollup.rebuild(campaign_id)
     _apply_identifiers(job)
-    tag_new_identifiers(db.session.get(Campaign, campaign_id), job.first_new_identifier_id - 1)
+    build.plan_import(db.session.get(Campaign, campaign_id), job.first_new_identifier_id)
     for table in (staged_voter, staged_identifier):
         db.session.execute(delete(table).where(table.c.import_id == job.id))
     record(campaign_id, job.created_by_id, "voter_file.imported", "voter_import", job.id,

@@ -120,6 +120,8 @@ class VoterImportSchema(Schema):
 
 
 class VoterImportDetailSchema(VoterImportSchema):
+    matching_ready = fields.Integer(metadata={
+        "description": "Percent of the campaign's matching tags built (100: all); voters are searchable before."})
     problems = fields.List(fields.Nested(ProblemSchema), metadata={"description": "The first 100; all as CSV."})
 
 

@@ -13,6 +13,7 @@ from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.columns import utcnow
 from server.extensions import db, limiter
+from server.matching.keys import tags_ready_percent
 from server.pagination import QueryPage
 from server.request_input import upload
 from server.scoping import current_campaign, current_membership, current_user_id, requires_role
@@ -116,6 +117,7 @@ class VoterFileById(MethodView):
         job = _import(import_id)
         job.problems = db.session.execute(select(VoterImportProblem).where(VoterImportProblem.import_id == job.id)
                                           .order_by(VoterImportProblem.line).limit(100)).scalars().all()
+        job.matching_ready = tags_ready_percent(job.campaign_id)
         return job
 
     @requires_role(Role.ORGANIZER)

@@ -23,7 +23,7 @@ from server.auth.passwords import hash_password
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.columns import utcnow
 from server.extensions import db
-from server.matching.tags import tag_new_identifiers
+from server.matching.build import build_now
 from server.sync_api.models import SyncRecord
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import Stamp
@@ -162,7 +162,7 @@ class LiveServer:
                 db.session.add(voter)
                 db.session.flush()
                 ids[first] = str(voter.public_id)
-            tag_new_identifiers(db.session.get(Campaign, campaign_id), 0)
+            build_now(db.session.get(Campaign, campaign_id))
             db.session.commit()
             return ids
 

@@ -1,7 +1,7 @@
 """The console's Voter file screen in Chromium: axe clean at both sizes in both languages; a bad file's problems as
 a table and as problems.csv; a file without a header row mapped by column number and imported; the progress of an
-import picked up again after a reload; and the warning before a file that would deactivate most voters, whose
-cancel writes nothing."""
+import picked up again after a reload; how far its matching tags are once it is in; and the warning before a file
+that would deactivate most voters, whose cancel writes nothing."""
 
 import os
 import threading
@@ -201,6 +201,32 @@ def test_an_imports_progress_is_picked_up_again_after_a_reload(page, live_server
         go_on.set()
     imported(page)
     expect(page.locator("#import-counts")).to_contain_text("New voters: 3,000")
+
+
+def test_an_imported_file_says_how_far_its_matching_tags_are_until_they_are_built(page, live_server, organizer,
+                                                                                 monkeypatch):
+    """The tag build waits, after the voters are committed, until the test has seen the note."""
+    campaign, email = organizer
+    go_on = threading.Event()
+    start_build = importer.build.start
+
+    def held(campaign_id):
+        go_on.wait(30)
+        return start_build(campaign_id)
+
+    monkeypatch.setattr(importer.build, "start", held)
+    console_sign_in(page, email)
+    open_screen(page, campaign)
+    try:
+        choose(page, GOOD_AND_BAD)
+        page.locator("#start-import").click()
+        imported(page)
+        expect(page.locator("#import-matching")).to_contain_text("Voters can be searched now")
+        expect(page.locator("#import-matching")).to_contain_text("0% done")
+    finally:
+        go_on.set()
+    expect(page.locator("#import-matching")).to_have_count(0, timeout=60_000)
+    expect(page.locator("#import-counts")).to_contain_text("New voters: 4")
 
 
 def test_a_file_that_would_deactivate_most_voters_asks_first_and_cancel_writes_nothing(page, live_server,

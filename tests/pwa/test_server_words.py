@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask_jwt_extended import create_access_token
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from server.auth import reset as reset_links
 from server.auth.models import PasswordReset, ResetOrigin, User
@@ -41,8 +41,8 @@ from server.canvass.models import Household, Turf
 from server.columns import utcnow
 from server.extensions import db
 from server.matching import oprf
-from server.matching.models import MatchTag
-from server.matching.tags import tag_new_identifiers
+from server.matching.build import build_now
+from server.matching.models import KeyState, MatchKey, MatchTag, TagRange
 from server.sync_api.views import UPDATE_THE_APP
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from sync.hlc import MAX_DRIFT_MS, Stamp
@@ -292,7 +292,7 @@ class Volunteer:
             voter.identifiers = [VoterIdentifier(campaign_id=self.campaign, kind=IdentifierKind.PHONE, value=phone)]
             db.session.add(voter)
             db.session.flush()
-            tag_new_identifiers(campaign, 0)
+            build_now(campaign)
             db.session.commit()
             return str(voter.public_id)
 
@@ -581,6 +581,18 @@ class Volunteer:
     # -- private matching --
 
     def matching(self) -> None:
+        with self.app.app_context():  # as while the campaign's first import has its tags built
+            key = db.session.execute(select(MatchKey).where(MatchKey.campaign_id == self.campaign)).scalar_one()
+            key.state = KeyState.BUILDING
+            db.session.add(TagRange(key_id=key.id, first_id=1, last_id=1, done=False))
+            db.session.commit()
+        self.call("GET", "/api/campaigns/{campaign_id}/match", "before its first tag table is built",
+                  headers=self.headers)
+        with self.app.app_context():
+            db.session.execute(delete(TagRange))
+            db.session.execute(update(MatchKey).where(MatchKey.campaign_id == self.campaign)
+                               .values(state=KeyState.ACTIVE))
+            db.session.commit()
         status = self.client.get(self.url("/api/campaigns/{campaign_id}/match"), headers=self.headers).json
         version, bits = status["key_version"], status["prefix_bits"]
         element = b64(oprf.blind(b"tel:+19195550101")[1])

@@ -259,6 +259,8 @@ ROWS = {
     "5c1e7a9d3b42": lambda f: f.put("user", email="gone@example.org", display_name="Gone", password_hash="x",
                                     language="en", session_version=0, created_at=NOW, deleted_at=NOW),
     "c0a7e1d5b9f2": preferences,
+    "7b3d9e2f4a61": lambda f: f.put("match_tag_range", key_id=f.ids["key"], first_id=1, last_id=20_000, done=False,
+                                    claimed_until=NOW),
 }
 # values a later step changes on purpose: the door visit's record takes change 3
 CHANGED_LATER = {("sync_counter", "last_seq")}

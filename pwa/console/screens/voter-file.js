@@ -48,6 +48,25 @@ export default function voterFileScreen(ctx) {
     }
     ctx.update();
     if (running()) poll();
+    else if (preparing()) pollMatching();
+  }
+
+  /** The latest import succeeded and its phones and e-mails are still being prepared for matching. */
+  const preparing = () => latest?.status === 'succeeded' && latest.matching_ready < 100;
+
+  /** Read the latest import again in a second, until its matching tags are all built. */
+  function pollMatching() {
+    clearTimeout(polling);
+    polling = setTimeout(async () => {
+      if (!preparing() || ctx.signal.aborted) return;
+      try {
+        latest = await getVoterFile(campaignId, latest.id);
+        ctx.update();
+      } catch {
+        // a passing failure: the build goes on on the server; try again
+      }
+      pollMatching();
+    }, POLL_MS);
   }
 
   /** Read the running import again in a second; when it ends, the list and its problems are read anew. */
@@ -71,6 +90,7 @@ export default function voterFileScreen(ctx) {
   async function finished(job) {
     latest = job;
     ctx.update();
+    if (preparing()) pollMatching();
     if (job.would_deactivate != null && sent && sent.name === job.filename) await askToShrink(job);
   }
 
@@ -210,6 +230,8 @@ export default function voterFileScreen(ctx) {
         : job.would_deactivate != null ? html`<p class="notice-error" id="import-message">${t(
           'console.voterFile.shrink.stopped', { leaving: job.would_deactivate, total: job.active_before })}</p>`
           : html`<p class="notice-error" id="import-message">${job.message}</p>`}
+      ${ok && job.matching_ready < 100 ? html`<p class="note" id="import-matching" role="status">${t(
+        'console.voterFile.matching', { percent: job.matching_ready })}</p>` : nothing}
       ${ok && job.voters_skipped ? html`<p class="note" id="import-skipped">${t('console.voterFile.skipped', {
         count: job.voters_skipped })}</p>` : nothing}
       ${job.priority_column ? html`<p class="note" id="import-priority">${t('console.voterFile.priorityRead', {

@@ -30,7 +30,7 @@ export class MatchingStopped extends Error {
   constructor(reason, details = {}) {
     super(reason);
     this.name = 'MatchingStopped';
-    this.reason = reason; // 'offline' | 'quota' | 'server'
+    this.reason = reason; // 'offline' | 'quota' | 'notReady' | 'server'
     Object.assign(this, details);
   }
 }
@@ -39,6 +39,8 @@ function stopped(error) {
   if (!(error instanceof ApiError)) return error;
   if (error.offline) return new MatchingStopped('offline');
   if (error.status === 429) return new MatchingStopped('quota', { retryAfter: error.retryAfter });
+  // the campaign's first voter file is still being prepared for matching (server/matching/build.py)
+  if (error.status === 409 && error.errors?.ready) return new MatchingStopped('notReady');
   return new MatchingStopped('server', { message: error.serverMessage });
 }
 

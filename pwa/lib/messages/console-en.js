@@ -481,6 +481,8 @@ export default {
   'console.voterFile.cancel.body': 'The voter file stays as it was before this import.',
   'console.voterFile.keepGoing': 'Keep importing',
   'console.voterFile.result.succeeded': ({ name }) => `${name} was imported`,
+  'console.voterFile.matching': ({ percent }) => `Voters can be searched now. Preparing their phones and e-mails for `
+    + `matching: ${percent}% done. Until then, volunteers do not find the new ones by matching their contacts.`,
   'console.voterFile.result.failed': ({ name }) => `${name} was not imported`,
   'console.voterFile.result.cancelled': ({ name }) => `The import of ${name} was stopped`,
   'console.voterFile.counts': ({ added, updated, deactivated, rejected }) => `New voters: ${num(added)}; updated: `

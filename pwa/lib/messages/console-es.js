@@ -498,6 +498,9 @@ export default {
   'console.voterFile.cancel.body': 'La lista de votantes queda como estaba antes de esta importación.',
   'console.voterFile.keepGoing': 'Seguir importando',
   'console.voterFile.result.succeeded': ({ name }) => `Se importó ${name}`,
+  'console.voterFile.matching': ({ percent }) => `Ya se puede buscar a los votantes. Preparando sus teléfonos y `
+    + `correos para la comparación: ${percent} % listo. Hasta entonces, el voluntariado no encuentra a los nuevos `
+    + 'al comparar sus contactos.',
   'console.voterFile.result.failed': ({ name }) => `No se importó ${name}`,
   'console.voterFile.result.cancelled': ({ name }) => `Se detuvo la importación de ${name}`,
   'console.voterFile.counts': ({ added, updated, deactivated, rejected }) => `Votantes nuevos: ${num(added)}; `

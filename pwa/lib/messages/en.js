@@ -150,6 +150,8 @@ export default {
   'contacts.stopped.offline': 'You are offline: matching will run when you are back online.',
   'contacts.stopped.quota': 'You have checked as many contacts as Kin allows in one day. '
     + 'The rest are checked tomorrow; what was found is below.',
+  'contacts.stopped.notReady': 'The campaign’s voter file is still being prepared for matching. '
+    + 'Try again in a few minutes; your contacts stay on your phone.',
   'contacts.stopped.server': 'Kin could not finish matching. Try again in a moment.',
   'contacts.noContacts': 'Add your contacts first.',
   'contacts.review': 'Do you know them?',

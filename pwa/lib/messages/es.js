@@ -155,6 +155,8 @@ export default {
   'contacts.stopped.offline': 'No tienes conexión: la comparación se hará cuando vuelvas a estar en línea.',
   'contacts.stopped.quota': 'Ya revisaste todos los contactos que Kin permite en un día. '
     + 'El resto se revisa mañana; lo encontrado está abajo.',
+  'contacts.stopped.notReady': 'El padrón electoral de la campaña todavía se está preparando para la comparación. '
+    + 'Inténtalo de nuevo en unos minutos; tus contactos se quedan en tu teléfono.',
   'contacts.stopped.server': 'Kin no pudo terminar la comparación. Inténtalo de nuevo en un momento.',
   'contacts.noContacts': 'Primero agrega tus contactos.',
   'contacts.review': '¿Los conoces?',

@@ -212,6 +212,9 @@ const PATTERNS = [
   })[role] ?? `Esto necesita el rol de ${ROLES[role] ?? role} o uno más alto.`],
 
   // private matching
+  [/^The voter file is still being prepared for matching \((\d+)% done\)\. Try again in a few minutes\.$/,
+    (percent) => `El padrón electoral todavía se está preparando para la comparación (${percent} % listo). `
+      + 'Inténtalo de nuevo en unos minutos.'],
   [/^The campaign's matching key is now version \d+; match again with it\.$/,
     () => 'La campaña cambió su clave de comparación. Vuelve a tocar «Encontrar a mi gente».'],
   [/^Today's matching quota is used up: (\d+) (contacts|voter cards) left until midnight UTC\.$/, (left, what) => {

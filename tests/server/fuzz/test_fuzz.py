@@ -41,8 +41,8 @@ def seed_campaign(database_uri: str, instance: Path) -> dict:
     from server.campaigns.models import Campaign, Invite, Membership, Role
     from server.columns import utcnow
     from server.extensions import db
+    from server.matching.build import build_now
     from server.matching.keys import active_key
-    from server.matching.tags import tag_new_identifiers
     from server.sync_api import service
     from server.voters.models import IdentifierKind, Voter, VoterIdentifier
     from sync.hlc import Stamp
@@ -76,7 +76,7 @@ def seed_campaign(database_uri: str, instance: Path) -> dict:
         db.session.add(Invite(campaign_id=campaign.id, role=Role.VOLUNTEER, max_uses=1000,
                               expires_at=utcnow() + timedelta(days=1)))
         db.session.flush()
-        tag_new_identifiers(campaign, 0)
+        build_now(campaign)
         db.session.commit()
         volunteer = members["volunteer"]
         device = str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""With KIN_REDIS_URL set, an upload is queued in Redis and an RQ worker process imports it."""
+"""With KIN_REDIS_URL set, an upload is queued in Redis and an RQ worker process imports it, then builds its tags."""
 
 import io
 import os
@@ -7,8 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from server.campaigns.models import Role
+from server.extensions import db
+from server.matching.models import KeyState, MatchKey, MatchTag
+from server.voters.models import VoterIdentifier
 from tests.conftest import TEST_CONFIG
 from tests.server.sync.live import redis_server
 from tests.server.voters.test_import import FIRST
@@ -20,8 +24,9 @@ def redis_url(tmp_path):
         yield url
 
 
-def test_an_rq_worker_imports_the_uploaded_file(app, client, auth_headers, make_campaign, make_member, voter_file,
-                                               voters_of, redis_url, database_uri):
+def test_an_rq_worker_imports_the_uploaded_file_and_builds_its_tags(app, client, auth_headers, make_campaign,
+                                                                    make_member, voter_file, voters_of, redis_url,
+                                                                    database_uri):
     app.config["REDIS_URL"] = redis_url
     organizer = make_member(make_campaign(), Role.ORGANIZER)
     headers = auth_headers(organizer.user_id)
@@ -45,3 +50,7 @@ def test_an_rq_worker_imports_the_uploaded_file(app, client, auth_headers, make_
     job = client.get(url, headers=headers).json
     assert job["status"] == "succeeded", job["message"]
     assert set(voters_of(organizer.campaign_id)) == {"A1", "A2", "A3", "A4"}
+    with app.app_context():  # the import queued the build; the worker took it before the queue ran dry
+        identifiers = db.session.execute(select(func.count()).select_from(VoterIdentifier)).scalar_one()
+        assert db.session.execute(select(func.count()).select_from(MatchTag)).scalar_one() == identifiers > 0
+        assert db.session.execute(select(MatchKey.state)).scalar_one() is KeyState.ACTIVE
