@@ -259,6 +259,7 @@ ROWS = {
     "5c1e7a9d3b42": lambda f: f.put("user", email="gone@example.org", display_name="Gone", password_hash="x",
                                     language="en", session_version=0, created_at=NOW, deleted_at=NOW),
     "c0a7e1d5b9f2": preferences,
+    "3e8b5d2a7c14": nothing("drops two foreign keys of turf_household; the turf's door above stays"),
 }
 # values a later step changes on purpose: the door visit's record takes change 3
 CHANGED_LATER = {("sync_counter", "last_seq")}
