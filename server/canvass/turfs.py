@@ -176,26 +176,28 @@ def cut_automatically(campaign: Campaign, membership: Membership, data: dict) ->
     """
     _one_cut_at_a_time(campaign.id)
     now, universe = utcnow(), data["universe"]
-    voters = select(Voter.household_id).where(_active_voters(campaign.id))
+    narrowing = []  # what picks the universe's voters among the active ones
     if universe.get("priority"):
-        voters = voters.where(Voter.priority.is_(True))
+        narrowing.append(Voter.priority.is_(True))
     if universe.get("precinct"):
-        voters = voters.where(Voter.precinct == universe["precinct"])
+        narrowing.append(Voter.precinct == universe["precinct"])
     if universe.get("not_contacted"):
-        voters = voters.where(
+        narrowing += [
             ~exists().where(Conversation.campaign_id == campaign.id, Conversation.voter_id == Voter.id,
                             Conversation.deleted.is_(False)),
             ~exists().where(DoorVisit.campaign_id == campaign.id, DoorVisit.household_id == Voter.household_id,
-                            DoorVisit.result == "talked", DoorVisit.deleted.is_(False)))
+                            DoorVisit.result == "talked", DoorVisit.deleted.is_(False))]
     living = (select(Voter.household_id, func.count().label("voters")).where(_active_voters(campaign.id))
               .group_by(Voter.household_id).subquery())  # every active voter of a door, not only the universe's
-    rows = db.session.execute(
-        select(Building.id, Building.street, Building.zip, Building.house_number, Building.latitude,
-               Building.longitude, Household.id, living.c.voters)
-        .join(Household, Household.building_id == Building.id)
-        .join(living, living.c.household_id == Household.id)
-        .where(Building.campaign_id == campaign.id, Household.id.in_(voters.distinct()), _free(campaign.id, now))
-    ).all()
+    query = (select(Building.id, Building.street, Building.zip, Building.house_number, Building.latitude,
+                    Building.longitude, Household.id, living.c.voters)
+             .join(Household, Household.building_id == Building.id)
+             .join(living, living.c.household_id == Household.id)
+             .where(Building.campaign_id == campaign.id, _free(campaign.id, now)))
+    if narrowing:  # else every door is the universe's, and the voters are read once
+        query = query.where(Household.id.in_(
+            select(Voter.household_id).where(_active_voters(campaign.id), *narrowing).distinct()))
+    rows = db.session.execute(query).all()
     homes: dict[int, list[int]] = {}
     places: dict[int, tuple] = {}
     living_in: dict[int, int] = {}

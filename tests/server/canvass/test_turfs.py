@@ -176,6 +176,20 @@ def test_an_automatic_cut_of_priority_voters_takes_only_their_doors(client, town
     assert sum(t["doors"] for t in response.json["turfs"]) == 5 + 3  # odd Oak houses, Elm 1-3
 
 
+def test_an_automatic_cut_of_a_precinct_not_yet_contacted_leaves_out_the_doors_where_someone_talked(app, client,
+                                                                                                      town):
+    phone = Phone(client, town.vol[0], town.id)
+    e1, e2, o1 = household_ids(app, town.id, "e1", "e2", "o1")
+    response = phone.push(*(phone.op("door_visit", str(uuid.uuid4()), {
+        "household_id": household, "result": result, "happened_at": datetime.now(UTC).isoformat()})
+        for household, result in ((e1, "talked"), (e2, "not_home"), (o1, "talked"))))
+    assert [r["status"] for r in response.json["results"]] == ["applied"] * 3
+    response = client.post(f"{town.url}/auto", json={
+        "name": "Elm", "count": 2, "universe": {"precinct": "P2", "not_contacted": True}}, headers=town.org)
+    assert response.status_code == 201, response.json
+    assert sum(t["doors"] for t in response.json["turfs"]) == 6  # Elm's seven doors but e1's
+
+
 def test_an_automatic_cut_of_more_turfs_than_buildings_is_refused(client, town):
     response = client.post(f"{town.url}/auto", json={"name": "P", "count": 50}, headers=town.org)
     assert response.status_code == 409 and "too few" in response.json["message"]
