@@ -82,13 +82,18 @@ class Turf(CampaignScoped, db.Model):
 
 
 class TurfHousehold(db.Model):
-    """A household (a door) of a turf."""
+    """A household (a door) of a turf.
+
+    Only the turf is a foreign key, so a deleted turf (or campaign) takes its rows with it. The household and the
+    campaign are not: PostgreSQL checks a foreign key row by row, and an automatic cut writes a row per door of
+    the universe (100,000 rows: the two checks were 1.4 s of the database's CPU). The cuts write only households
+    they have just read from the turf's campaign, and a household is deleted only with its campaign."""
 
     __table_args__ = (Index("ix_turf_household_household", "campaign_id", "household_id"),)
 
     turf_id: Mapped[int] = mapped_column(ForeignKey("turf.id", ondelete="CASCADE"), primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    household_id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int]  # the turf's, so the free doors of a campaign are found by the index
 
 
 class DoorVisit(CampaignScoped, db.Model):

@@ -261,6 +261,7 @@ ROWS = {
     "c0a7e1d5b9f2": preferences,
     "7b3d9e2f4a61": lambda f: f.put("match_tag_range", key_id=f.ids["key"], first_id=1, last_id=20_000, done=False,
                                     claimed_until=NOW),
+    "3e8b5d2a7c14": nothing("drops two foreign keys of turf_household; the turf's door above stays"),
 }
 # values a later step changes on purpose: the door visit's record takes change 3
 CHANGED_LATER = {("sync_counter", "last_seq")}

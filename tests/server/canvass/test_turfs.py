@@ -146,11 +146,48 @@ def test_an_automatic_cut_makes_balanced_turfs_of_the_universe(client, town):
     assert response.json["balance"] == max(t["doors"] for t in turfs) / min(t["doors"] for t in turfs)
 
 
+def test_an_automatic_cut_puts_each_free_door_in_one_turf_and_counts_its_doors_and_voters(app, client, town):
+    from sqlalchemy import func
+
+    from server.canvass.models import TurfHousehold
+
+    elm = first_turf(town)  # precinct P2: Elm Street's doors, already in a live turf
+    response = client.post(f"{town.url}/auto", json={"name": "Rest", "count": 2}, headers=town.org)
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        doors = dict(db.session.execute(select(Voter.household_id, Voter.precinct).where(
+            Voter.campaign_id == town.id, Voter.active.is_(True))).all())
+        voters = dict(db.session.execute(select(Voter.household_id, func.count()).where(
+            Voter.campaign_id == town.id, Voter.active.is_(True)).group_by(Voter.household_id)).all())
+        rows = db.session.execute(select(TurfHousehold.turf_id, TurfHousehold.household_id).where(
+            TurfHousehold.campaign_id == town.id, TurfHousehold.turf_id != elm["id"])).all()
+    households = [household for _, household in rows]
+    assert sorted(households) == sorted(h for h, precinct in doors.items() if precinct == "P1")  # each just once
+    for turf in response.json["turfs"]:
+        mine = [household for turf_id, household in rows if turf_id == turf["id"]]
+        assert turf["doors"] == len(mine) and turf["voters"] == sum(voters[h] for h in mine)
+    assert town.cut(precinct="P1").status_code == 409  # none is left free
+
+
 def test_an_automatic_cut_of_priority_voters_takes_only_their_doors(client, town):
     response = client.post(f"{town.url}/auto", json={"name": "P", "count": 2, "universe": {"priority": True}},
                            headers=town.org)
     assert response.status_code == 201
     assert sum(t["doors"] for t in response.json["turfs"]) == 5 + 3  # odd Oak houses, Elm 1-3
+
+
+def test_an_automatic_cut_of_a_precinct_not_yet_contacted_leaves_out_the_doors_where_someone_talked(app, client,
+                                                                                                      town):
+    phone = Phone(client, town.vol[0], town.id)
+    e1, e2, o1 = household_ids(app, town.id, "e1", "e2", "o1")
+    response = phone.push(*(phone.op("door_visit", str(uuid.uuid4()), {
+        "household_id": household, "result": result, "happened_at": datetime.now(UTC).isoformat()})
+        for household, result in ((e1, "talked"), (e2, "not_home"), (o1, "talked"))))
+    assert [r["status"] for r in response.json["results"]] == ["applied"] * 3
+    response = client.post(f"{town.url}/auto", json={
+        "name": "Elm", "count": 2, "universe": {"precinct": "P2", "not_contacted": True}}, headers=town.org)
+    assert response.status_code == 201, response.json
+    assert sum(t["doors"] for t in response.json["turfs"]) == 6  # Elm's seven doors but e1's
 
 
 def test_an_automatic_cut_of_more_turfs_than_buildings_is_refused(client, town):
