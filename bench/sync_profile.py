@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20, help="ops per push")
     parser.add_argument("--pushes", type=int, default=200, help="pushes profiled")
     parser.add_argument("--warmup", type=int, default=100, help="pushes before the profile starts")
+    parser.add_argument("--functions", type=int, default=0, help="also print the N functions with most own time")
     args = parser.parse_args()
     admin = os.environ.get("KIN_TEST_POSTGRES_URL")
     if not admin:
@@ -129,6 +130,8 @@ def main() -> None:
     total = seconds["request in total"] or 1
     for part, value in seconds.items():
         print(f"  {value / ops * 1e6:8.0f} µs/op  {value / total:6.1%}  {part}")
+    if args.functions:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(args.functions)
 
 
 if __name__ == "__main__":
