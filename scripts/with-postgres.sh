@@ -3,20 +3,7 @@
 # The cluster and its directory are removed however the command ends.
 set -euo pipefail
 
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-dir=$(mktemp -d /tmp/kin-pg.XXXXXX)
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres:postgres "$dir"
-  as_postgres=(runuser -u postgres --)
-fi
-
-stop() {
-  (cd "$dir" && "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1) || true
-  rm -rf "$dir"
-}
-trap stop EXIT
+source "$(dirname "$0")/cluster.sh" kin-pg
 
 (
   cd "$dir"

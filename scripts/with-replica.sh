@@ -10,20 +10,7 @@ set -euo pipefail
 
 primary=${KIN_TEST_POSTGRES_URL:?run inside scripts/with-postgres.sh}
 primary_port=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).port)' "$primary")
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-dir=$(mktemp -d /tmp/kin-replica.XXXXXX)
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres:postgres "$dir"
-  as_postgres=(runuser -u postgres --)
-fi
-
-stop() {
-  (cd "$dir" && "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1) || true
-  rm -rf "$dir"
-}
-trap stop EXIT
+source "$(dirname "$0")/cluster.sh" kin-replica
 
 (
   cd "$dir"
