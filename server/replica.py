@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import current_app
-from sqlalchemy import Executable, func, literal, select
+from sqlalchemy import ColumnElement, Executable, func, literal, select
 from sqlalchemy.exc import OperationalError
 
 from server.extensions import READING_REPLICA, REPLICA, db
@@ -57,10 +57,16 @@ def counter_caught_up(campaign_id: int) -> Callable[[], Executable]:
     def condition() -> Executable:
         primary = db.session.execute(select(SyncCounter.last_seq).where(
             SyncCounter.campaign_id == campaign_id)).scalar() or 0
-        counter = select(SyncCounter.last_seq).where(SyncCounter.campaign_id == campaign_id).scalar_subquery()
-        return select(func.coalesce(counter, 0) >= primary)
+        return select(counter_reached(campaign_id, primary))
 
     return condition
+
+
+def counter_reached(campaign_id: int, seq: int) -> ColumnElement[bool]:
+    """True where the database reading it has the campaign's every change up to ``seq``: they commit with the
+    counter that numbers them."""
+    counter = select(SyncCounter.last_seq).where(SyncCounter.campaign_id == campaign_id).scalar_subquery()
+    return func.coalesce(counter, 0) >= seq
 
 
 def _ready(caught_up: Callable[[], Executable] | None) -> bool:

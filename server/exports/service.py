@@ -22,6 +22,7 @@ from server.columns import utcnow
 from server.conversations.models import Conversation
 from server.exports.models import Export, ExportKind
 from server.extensions import db
+from server.replica import counter_reached
 from server.request_input import MAX_ID
 from server.sync_api.models import SyncCounter, SyncRecord
 from server.voters.models import Voter
@@ -151,8 +152,7 @@ def replica_caught_up(export: Export) -> Callable[[], Executable]:
     rows never read again, need not have arrived."""
 
     def condition() -> Executable:
-        counter = select(SyncCounter.last_seq).where(SyncCounter.campaign_id == export.campaign_id).scalar_subquery()
-        held = func.coalesce(counter, 0) >= export.high_water
+        held = counter_reached(export.campaign_id, export.high_water)
         if export.since_export_id is not None:
             held &= exists().where(Export.id == export.since_export_id)
         return select(held)
