@@ -168,6 +168,8 @@ class _Loaded:
         targets = sorted({(op.entity, uuid.UUID(op.entity_id)) for op in ops})
         self.rows = store.records(campaign_id, targets, lock=True)
         self.was_live = {key: not row.deleted for key, row in self.rows.items()}  # for the dashboard's counts
+        # read again, not taken from ``_voters_held``'s read: once the voters are held, a forget that came first
+        # has committed, and what the batch references must be seen forgotten
         self.rows.update(store.records(campaign_id, [r for r in refs
                                                      if r[0] not in CAMPAIGN_ROWS and r not in self.rows]))
         self.applied = store.applied_ops(campaign_id, [uuid.UUID(op.op_id) for op in ops])
