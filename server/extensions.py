@@ -1,5 +1,6 @@
 """Unbound extensions, bound to an app in ``init_app``; models import ``db`` from here."""
 
+import functools
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, bindparam, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -128,6 +129,33 @@ def upsert(table, connection=None):
     both databases have them)."""
     name = (connection or db.session.connection()).dialect.name
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name](table)
+
+
+def insert_many(table, rows: list[dict], returning: tuple[str, ...] = ()) -> list:
+    """Insert rows (dicts with the same keys) in the session's transaction, in one statement whatever their number,
+    and give back the ``returning`` columns of each inserted row (in no particular order on PostgreSQL). There it is
+    ``INSERT … SELECT … FROM unnest(one array per column)``: the same short text for 1 or 1,000 rows, so psycopg
+    and SQLAlchemy reuse their parse of it and PostgreSQL plans it once, where an executemany sends (and PostgreSQL
+    parses and plans) one statement per row, Kin's statements being unprepared for pgbouncer's sake, and a
+    multi-row VALUES is a new text for every number of rows. A duplicate key fails the statement as either would."""
+    if not rows:
+        return []
+    columns = tuple(rows[0])
+    if db.session.connection().dialect.name == "postgresql":
+        statement, rows = _unnest_insert(table, columns, returning), {name: [row[name] for row in rows]
+                                                                     for name in columns}
+    else:
+        statement = insert(table).returning(*(table.c[name] for name in returning)) if returning else insert(table)
+    result = db.session.execute(statement, rows)
+    return result.all() if returning else []
+
+
+@functools.cache
+def _unnest_insert(table, columns: tuple[str, ...], returning: tuple[str, ...]):
+    new = func.unnest(*(bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in columns)) \
+        .table_valued(*columns).render_derived(name="new")
+    statement = insert(table).from_select(columns, select(*new.c))
+    return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
 
 def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple], connection=None) -> None:

@@ -3,7 +3,7 @@ token that lives only in an HttpOnly cookie guarded by a CSRF double-submit cook
 
 from datetime import UTC, datetime
 
-from flask import Flask, Response, after_this_request, current_app
+from flask import Flask, Response, after_this_request, current_app, g
 from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
@@ -16,7 +16,7 @@ from flask_jwt_extended import (
 from flask_jwt_extended.config import config as jwt_config
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, select
 
 from server.auth.models import RevokedToken, User
 from server.columns import utcnow
@@ -27,17 +27,27 @@ CONSOLE_PATH = "/console"  # the refresh cookie's second path: the console's pag
 
 
 def init_app(app: Flask) -> None:
-    jwt.user_lookup_loader(lambda _header, payload: db.session.get(User, int(payload["sub"])))
+    jwt.user_lookup_loader(lambda _header, payload: _account(payload)[0])
     jwt.token_in_blocklist_loader(lambda _header, payload: is_revoked(payload))
 
 
 def is_revoked(payload: dict) -> bool:
     """Signed out of (logout), or issued before the account signed out everywhere (a password reset)."""
-    if db.session.get(RevokedToken, payload["jti"]) is not None:
-        return True
-    user = db.session.get(User, int(payload["sub"]))  # the identity map's copy: user_lookup loads it anyway
-    return user is not None and (user.deleted_at is not None
-                                 or payload.get(SESSION_VERSION, 0) != user.session_version)
+    user, revoked = _account(payload)
+    return revoked or (user is not None and (user.deleted_at is not None
+                                             or payload.get(SESSION_VERSION, 0) != user.session_version))
+
+
+def _account(payload: dict) -> tuple[User | None, bool]:
+    """The token's account and whether the token was revoked, in one read made once per request: the blocklist
+    check and the user lookup both ask, and the session's identity map holds objects weakly, so without ``g``
+    holding the user it was read twice. Kept by token id, as a test may send requests inside one app context."""
+    held = g.get("kin_account")
+    if held is None or held[0] != payload["jti"]:
+        revoked = exists().where(RevokedToken.jti == payload["jti"])
+        row = db.session.execute(select(User, revoked).where(User.id == int(payload["sub"]))).first()
+        held = g.kin_account = (payload["jti"], *(row or (None, False)))
+    return held[1], held[2]
 
 
 def _claims(user: User) -> dict:

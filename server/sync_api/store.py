@@ -1,5 +1,5 @@
 """The sync tables read and written with SQLAlchemy Core, a batch at a time: a push's records, applied ops and
-history go in a few statements (one multi-row INSERT each, with ``RETURNING`` for the new records' ids, one
+history go in a few statements (one ``insert_many`` each, with ``RETURNING`` for the new records' ids, one
 executemany UPDATE), not through the ORM's unit of work, whose bookkeeping cost more Python per op than deciding
 it did (bench/sync_profile.py). Records are plain values here, with no session tracking them."""
 
@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
-from server.extensions import db
+from server.extensions import db, insert_many
 from server.sync_api.models import AppliedOp, SyncHistory, SyncRecord
 
 RECORD, APPLIED, HISTORY = SyncRecord.__table__, AppliedOp.__table__, SyncHistory.__table__
@@ -45,8 +45,14 @@ def records(campaign_id: int, keys, lock: bool = False) -> dict[tuple[str, uuid.
     if ``lock``."""
     if not keys:
         return {}
+    by_entity = {}
+    for entity, entity_id in keys:
+        by_entity.setdefault(entity, []).append(entity_id)
+    # per entity, ``entity_id IN (…)``: PostgreSQL looks each id up through the unique key, where a list of
+    # (entity, entity_id) pairs had it read every record of the campaign whenever its statistics were stale
     query = select(*(RECORD.c[name] for name in COLUMNS)).where(
-        RECORD.c.campaign_id == campaign_id, tuple_(RECORD.c.entity, RECORD.c.entity_id).in_(keys))
+        RECORD.c.campaign_id == campaign_id,
+        or_(*(and_(RECORD.c.entity == entity, RECORD.c.entity_id.in_(ids)) for entity, ids in by_entity.items())))
     if lock:
         query = query.order_by(RECORD.c.entity, RECORD.c.entity_id).with_for_update()
     rows = (StoredRecord(*row) for row in db.session.execute(query))
@@ -59,9 +65,10 @@ def insert_records(rows: list[StoredRecord]) -> None:
     if not rows:
         return
     values = [{name: getattr(row, name) for name in COLUMNS if name != "id"} for row in rows]
-    ids = db.session.execute(insert(RECORD).returning(RECORD.c.id, sort_by_parameter_order=True), values).scalars()
-    for row, row_id in zip(rows, ids, strict=True):
-        row.id = row_id
+    ids = {(entity, entity_id): row_id
+           for row_id, entity, entity_id in insert_many(RECORD, values, returning=("id", "entity", "entity_id"))}
+    for row in rows:
+        row.id = ids[row.entity, row.entity_id]
 
 
 def update_records(rows: list[StoredRecord]) -> None:
@@ -83,11 +90,9 @@ def applied_ops(campaign_id: int, op_ids: list[uuid.UUID]) -> dict[uuid.UUID, Ma
 def insert_applied(rows: list[dict]) -> None:
     """The results of applied ops (columns of ``applied_op``), one statement; an op id another push applied
     meanwhile fails here on the primary key (the push runs again and answers ``duplicate``)."""
-    if rows:
-        db.session.execute(insert(APPLIED), rows)
+    insert_many(APPLIED, rows)
 
 
 def insert_history(rows: list[dict]) -> None:
     """Losing values (columns of ``sync_history``), one statement."""
-    if rows:
-        db.session.execute(insert(HISTORY), rows)
+    insert_many(HISTORY, rows)
