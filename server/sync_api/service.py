@@ -30,7 +30,7 @@ from server.preferences import readmodel as preferences
 from server.request_input import MAX_ID
 from server.surveys import service as surveys
 from server.sync_api import store
-from server.sync_api.models import SyncCounter, SyncHistory, SyncRecord
+from server.sync_api.models import SyncCounter, SyncHistory
 from server.sync_api.store import StoredRecord
 from server.voters.models import Voter
 from server.voters.search import card
@@ -379,7 +379,7 @@ def _uuid(value) -> uuid.UUID | None:
         return None
 
 
-def _record(row: StoredRecord | SyncRecord | None) -> Record | None:
+def _record(row) -> Record | None:
     if row is None:
         return None
     return Record(row.entity, str(row.entity_id), row.values, row.stamps, row.deleted, row.deleted_stamp, row.version,
@@ -387,6 +387,15 @@ def _record(row: StoredRecord | SyncRecord | None) -> Record | None:
 
 
 CAMPAIGN_WIDE = [entity.name for entity in ENTITIES.values() if entity.campaign_wide]
+# a pull's statements, built once: a pull that finds nothing new is most pulls, and building its statements cost
+# more of its Python than running them
+_COMMITTED = select(SyncCounter.last_seq).where(SyncCounter.campaign_id == bindparam("campaign_id"))
+_AFTER = (store.RECORD.c.campaign_id == bindparam("campaign_id"), store.RECORD.c.seq > bindparam("cursor"),
+          store.RECORD.c.seq <= bindparam("committed"))
+_PAGES = [select(*(store.RECORD.c[name] for name in store.COLUMNS)).where(*_AFTER, *where)
+          .order_by(store.RECORD.c.seq).limit(bindparam("rows"))
+          for where in ((store.RECORD.c.owner_id == bindparam("user_id"), store.RECORD.c.entity.not_in(CAMPAIGN_WIDE)),
+                        (store.RECORD.c.entity.in_(CAMPAIGN_WIDE),))]
 
 
 def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Record]]:
@@ -396,15 +405,11 @@ def pull(membership: Membership, cursor: int, limit: int) -> list[tuple[int, Rec
     numbers and commits in one transaction), and a change that commits between the two reads could otherwise carry
     the cursor past one of the caller's that the first read was too early to see. A cursor past the largest
     sequence number the column holds has nothing after it (PostgreSQL would refuse to compare it)."""
-    cursor = min(cursor, MAX_ID)
-    committed = db.session.execute(select(SyncCounter.last_seq).where(
-        SyncCounter.campaign_id == membership.campaign_id)).scalar() or 0
-    after = (SyncRecord.campaign_id == membership.campaign_id, SyncRecord.seq > cursor, SyncRecord.seq <= committed)
-    own = select(SyncRecord).where(*after, SyncRecord.owner_id == membership.user_id,
-                                   SyncRecord.entity.not_in(CAMPAIGN_WIDE))
-    shared = select(SyncRecord).where(*after, SyncRecord.entity.in_(CAMPAIGN_WIDE))
-    rows = [row for query in (own, shared)
-            for row in db.session.execute(query.order_by(SyncRecord.seq).limit(limit + 1)).scalars()]
+    campaign_id = membership.campaign_id
+    committed = db.session.execute(_COMMITTED, {"campaign_id": campaign_id}).scalar() or 0
+    bounds = {"campaign_id": campaign_id, "cursor": min(cursor, MAX_ID), "committed": committed,
+              "user_id": membership.user_id, "rows": limit + 1}
+    rows = [row for page in _PAGES for row in db.session.execute(page, bounds)]
     return [(row.seq, _record(row)) for row in sorted(rows, key=lambda row: row.seq)[:limit + 1]]
 
 
