@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from server.extensions import db
 from server.forget.models import Suppression
@@ -43,8 +43,11 @@ def suppressed(campaign_id: int, pairs: Iterable[tuple[str, str]]) -> set[tuple[
     return {hashed[digest] for digest in found}
 
 
+_ANY = select(exists().where(Suppression.campaign_id == bindparam("campaign_id")))  # built once: every push asks
+
+
 def any_suppressed(campaign_id: int) -> bool:
-    return db.session.execute(select(exists().where(Suppression.campaign_id == campaign_id))).scalar()
+    return db.session.execute(_ANY, {"campaign_id": campaign_id}).scalar()
 
 
 def person_pairs(region: str, phone: object, email: object) -> set[tuple[str, str]]:

@@ -138,9 +138,12 @@ def _voters_held(campaign_id: int, refs: set[tuple[str, uuid.UUID]]) -> set:
     ids |= {_uuid(row.values["voter_id"]) for row in through.values() if row.values.get("voter_id")} - {None}
     if not ids:
         return set()
-    return set(db.session.execute(select(Voter.public_id).where(Voter.campaign_id == campaign_id,
-                                                                Voter.public_id.in_(ids))
-                                  .order_by(Voter.id).with_for_update(read=True, key_share=True)).scalars())
+    return set(db.session.execute(_HOLD_VOTERS, {"campaign_id": campaign_id, "ids": list(ids)}).scalars())
+
+
+_HOLD_VOTERS = select(Voter.public_id).where(Voter.campaign_id == bindparam("campaign_id"),
+                                             Voter.public_id.in_(bindparam("ids", expanding=True))) \
+    .order_by(Voter.id).with_for_update(read=True, key_share=True)
 
 
 def _refs(op: Op):
@@ -345,11 +348,14 @@ def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]]) -> None:
     store.update_records(rows)
 
 
+_COUNTER_MADE = select(SyncCounter.campaign_id).where(SyncCounter.campaign_id == bindparam("campaign_id"))
+
+
 def _ensure_counter(campaign_id: int) -> None:
     """Make the campaign's counter once. Looked for first: an INSERT … ON CONFLICT DO NOTHING waits for whichever
     push holds the counter row to commit (its unique check meets the row mid-update), which made every push of
     the campaign queue at its very start instead of only where it numbers its changes."""
-    if db.session.execute(select(SyncCounter.campaign_id).where(SyncCounter.campaign_id == campaign_id)).first():
+    if db.session.execute(_COUNTER_MADE, {"campaign_id": campaign_id}).first():
         return
     db.session.execute(upsert(SyncCounter).values(campaign_id=campaign_id, last_seq=0)
                        .on_conflict_do_nothing(index_elements=["campaign_id"]))

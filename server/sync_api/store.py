@@ -82,9 +82,12 @@ def applied_ops(campaign_id: int, op_ids: list[uuid.UUID]) -> dict[uuid.UUID, Ma
     """The stored result of each of these op ids that was applied before (by anyone), in one read."""
     if not op_ids:
         return {}
-    query = select(APPLIED.c.op_id, APPLIED.c.user_id, APPLIED.c.status, APPLIED.c.errors, APPLIED.c.version).where(
-        APPLIED.c.campaign_id == campaign_id, APPLIED.c.op_id.in_(op_ids))
-    return {row["op_id"]: row for row in db.session.execute(query).mappings()}
+    found = db.session.execute(_APPLIED_OPS, {"campaign_id": campaign_id, "op_ids": op_ids}).mappings()
+    return {row["op_id"]: row for row in found}
+
+
+_APPLIED_OPS = select(APPLIED.c.op_id, APPLIED.c.user_id, APPLIED.c.status, APPLIED.c.errors, APPLIED.c.version).where(
+    APPLIED.c.campaign_id == bindparam("campaign_id"), APPLIED.c.op_id.in_(bindparam("op_ids", expanding=True)))
 
 
 def insert_applied(rows: list[dict]) -> None:
