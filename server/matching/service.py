@@ -66,16 +66,16 @@ def status(campaign: Campaign, membership: Membership) -> Status:
                   max(0, campaign.match_daily_card_quota - usage.cards), _midnight())
 
 
-def evaluate(campaign: Campaign, membership: Membership, key_version: int, blinded: list[bytes]) -> list[bytes]:
-    """BlindEvaluate each element under the campaign key, counting them against today's quota.
+def evaluate(campaign: Campaign, membership: Membership, key_version: int, blinded: bytes) -> bytes:
+    """BlindEvaluate each element (32 bytes each, joined) under the campaign key, counting them against today's
+    quota; the answers come back joined in the same order.
 
     :raise oprf.InvalidElement: an element is the identity or not canonical (nothing is counted then).
     """
     key = _current(campaign, key_version)
-    _spend(membership, campaign.match_daily_quota, elements=len(blinded))
-    sk = secret_key(key)
+    _spend(membership, campaign.match_daily_quota, elements=len(blinded) // oprf.ELEMENT_SIZE)
     try:
-        evaluated = [oprf.blind_evaluate(sk, element) for element in blinded]
+        evaluated = oprf.blind_evaluate_packed(secret_key(key), blinded)
     except oprf.InvalidElement:
         db.session.rollback()
         raise
