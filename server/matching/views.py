@@ -155,8 +155,8 @@ class BucketsSchema(Strict):
 
 
 class BucketsResultSchema(Schema):
-    # built as base64 already: a field object per tag would cost more than finding the tags
-    buckets = fields.Dict(keys=fields.String(), metadata={
+    # built as base64 already, keyed by text: a field call per bucket or tag would cost more than finding the tags
+    buckets = fields.Dict(metadata={
         "description": f"Bucket number -> its tags. Protocol 2: one base64 string of the bucket's "
                        f"{TAG_BYTES}-byte tags joined in order; protocol 1: a list of base64 tags."})
 
