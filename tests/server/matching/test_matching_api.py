@@ -4,7 +4,7 @@ the voters behind its contacts, the quota holds, and the server keeps nothing ab
 import base64
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 
 from server.campaigns.models import Campaign, Role
 from server.extensions import db
@@ -322,3 +322,40 @@ def test_the_server_keeps_nothing_about_a_contact(app, phone, campaign, caplog):
     with app.app_context():
         usage = db.session.execute(select(MatchUsage)).scalar_one()
         assert (usage.elements, usage.cards) == (2, 0)
+
+
+def statements_of(app, call) -> list[str]:
+    """The SQL statements that ``call`` (a request) runs."""
+    seen = []
+
+    def hook(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", hook)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", hook)
+    return seen
+
+
+def test_a_matching_call_runs_the_same_few_statements_whatever_its_size(app, phone):
+    """Each call's statements are per request, never per element or tag, and the campaign comes with the
+    membership that scopes the call (server/scoping.py) instead of in a statement of its own."""
+    status = phone.status()
+    elements = b"".join(oprf.blind(f"tel:+1919555{n:04d}".encode())[1] for n in range(40))
+
+    def evaluate(count):
+        return lambda: phone.post("evaluate", {"protocol": 2, "key_version": status["key_version"],
+                                               "blinded": b64(elements[:count * oprf.ELEMENT_SIZE])})
+
+    one, forty = statements_of(app, evaluate(1)), statements_of(app, evaluate(40))
+    assert len(one) == len(forty) <= 6, forty
+    assert not [sql for sql in forty if sql.startswith("SELECT") and "FROM campaign " in sql and "membership" not in sql]
+    tags = phone.tags([b"tel:+19195550101", b"mailto:ana@example.org", b"tel:+19195550102"])
+    cards = [statements_of(app, lambda n=n: phone.post("cards", {"key_version": status["key_version"],
+                                                                 "tags": [b64(t) for t in tags[:n]]}))
+             for n in (1, 3)]
+    assert len(cards[0]) == len(cards[1]) <= 7, cards[1]
