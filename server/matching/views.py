@@ -139,7 +139,7 @@ class EvaluateSchema(Strict):
 
 class EvaluatedSchema(Schema):
     key_version = fields.Integer()
-    # built as base64 already, as buckets' answer: a field call per element cost more than its decoding
+    # built as base64 already, as buckets' answer is: no field call per element
     evaluated = fields.Raw(metadata={
         "description": "The evaluated elements in the order sent. Protocol 2: one base64 string of them joined; "
                        "protocol 1: a list of base64 elements."})
