@@ -62,12 +62,15 @@ class PackedBytes(fields.String):
         return raw
 
 
+LISTED_OR_PACKED = [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]  # in OpenAPI
+
+
 class ListedOrPacked(fields.Field):
     """A long list as protocol 1 sends it (``listed``, a JSON array) or as protocol 2 does (``packed``, one string),
     told apart by the value's JSON type; the schema checks that it is the request's protocol's."""
 
     def __init__(self, listed: fields.Field, packed: fields.Field, description: str, **kwargs):
-        super().__init__(metadata={"description": description}, **kwargs)
+        super().__init__(metadata={"description": description, "oneOf": LISTED_OR_PACKED}, **kwargs)
         self.listed, self.packed = listed, packed
 
     def _bind_to_schema(self, field_name, parent):
@@ -141,6 +144,7 @@ class EvaluatedSchema(Schema):
     key_version = fields.Integer()
     # built as base64 already, as buckets' answer is: no field call per element
     evaluated = fields.Raw(metadata={
+        "oneOf": LISTED_OR_PACKED,
         "description": "The evaluated elements in the order sent. Protocol 2: one base64 string of them joined; "
                        "protocol 1: a list of base64 elements."})
 
@@ -172,8 +176,16 @@ class MatchCardSchema(Schema):
     strength = fields.String(metadata={"description": "phone, email or both"})
 
 
+class Prebuilt(fields.Nested):
+    """Documented as ``nested``, passed through as it is: the view builds the value in that shape already, so no
+    schema runs per voter card and per tag."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
 class CardsResultSchema(Schema):
-    cards = fields.List(fields.Nested(MatchCardSchema))
+    cards = Prebuilt(MatchCardSchema, many=True)
 
 
 NOT_READY_RETRY_SECONDS = 60
@@ -256,5 +268,7 @@ class Cards(MethodView):
     @blp.errors(409, 429)
     def post(self, args):
         """The voter card behind each tag that exists, with how strongly it matched; counts against the card quota."""
-        return {"cards": _answer(lambda: service.cards(
-            current_campaign(), current_membership(), args["key_version"], args["tags"]))}
+        cards = _answer(lambda: service.cards(current_campaign(), current_membership(), args["key_version"],
+                                              args["tags"]))
+        return {"cards": [{"voter": card.voter, "tags": [base64.b64encode(tag).decode() for tag in card.tags],
+                           "strength": card.strength} for card in cards]}
