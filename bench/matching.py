@@ -12,8 +12,8 @@ it, and the script reads the web workers' and PostgreSQL's CPU from /proc around
 
     python bench/matching.py [--voters 1000000] [--rounds 5] [--rotate] [--workers 2] [--threads 4] [--profile]
 
-``--profile`` also runs the bucket requests of one match through the app in this process under cProfile and prints
-where their time goes.
+``--profile`` also runs each stage's requests of one match (evaluate, buckets, cards) through the app in this
+process under cProfile and prints where their time goes.
 
 ``--rotate`` also times a key rotation (a second full tag-table build while phones keep the first key). The
 end-to-end time in headless Chromium is the browser half's number; the Python phone's time printed here includes
@@ -389,8 +389,16 @@ class Phone:
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[bytes, int, float]:
         """The answer (decompressed), its size on the wire, and the seconds from sending to its last byte."""
         start = time.perf_counter()
-        self.conn.request(method, self.url + path, body=json.dumps(body) if body else None, headers=self.headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, self.url + path, body=json.dumps(body) if body else None, headers=self.headers)
+            response = self.conn.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # gunicorn closed the connection while the phone blinded (its keep-alive is shorter than blinding
+            # 2,400 inputs in CPython on a loaded machine): nothing was read, so send it again on a new one
+            self.conn.close()
+            start = time.perf_counter()
+            self.conn.request(method, self.url + path, body=json.dumps(body) if body else None, headers=self.headers)
+            response = self.conn.getresponse()
         wire = response.read()
         seconds = time.perf_counter() - start
         self.encoding = response.getheader("Content-Encoding", "identity")
@@ -407,13 +415,17 @@ class Phone:
 
         status = json.loads(self.call("GET", "")[0])
         version, per_call = status["key_version"], status["max_per_call"]
-        run = {"cpu": {}, "seconds": {}, "elements": len(inputs), "per_call": status["buckets_per_call"]}
+        run = {"cpu": {}, "seconds": {}, "bodies": {}, "elements": len(inputs),
+               "per_call": status["buckets_per_call"]}
         started = time.perf_counter()
 
-        def stage(name: str, path: str, field: str, values: list, limit: int = per_call, **extra) -> list:
-            """POST the values in calls of at most ``limit`` (the server's, from its status), as the PWA does."""
-            bodies = [{**extra, "key_version": version, field: values[at:at + limit]}
-                      for at in range(0, len(values), limit)]
+        def chunks(values: list, limit: int = per_call) -> list[list]:
+            """The values in calls of at most ``limit`` (the server's, from its status), as the PWA splits them."""
+            return [values[at:at + limit] for at in range(0, len(values), limit)]
+
+        def stage(name: str, path: str, field: str, calls: list, **extra) -> list:
+            """POST one request per item of ``calls``, which is the request's ``field``."""
+            bodies = run["bodies"][name] = [{**extra, "key_version": version, field: value} for value in calls]
             before = meter.read()
             start = time.perf_counter()
             answers = [self.call("POST", path, body) for body in bodies]
@@ -424,22 +436,23 @@ class Phone:
             return answers
 
         blinds = [oprf.blind(value) for value in inputs]
-        answers = stage("evaluate", "/evaluate", "blinded", [b64encode(blinded).decode() for _, blinded in blinds])
-        evaluated = [b64decode(element) for data, _, _ in answers for element in json.loads(data)["evaluated"]]
+        packed = [b64encode(b"".join(blinded for _, blinded in chunk)).decode() for chunk in chunks(blinds)]
+        answers = stage("evaluate", "/evaluate", "blinded", packed, protocol=2)
+        joined, size = b"".join(b64decode(json.loads(data)["evaluated"]) for data, _, _ in answers), oprf.ELEMENT_SIZE
+        evaluated = [joined[at:at + size] for at in range(0, len(joined), size)]
         tags = [oprf.finalize(value, blind, element)[:16]
                 for value, (blind, _), element in zip(inputs, blinds, evaluated, strict=True)]
 
         prefixes = sorted({bucket_of(tag, status["prefix_bits"]) for tag in tags})
-        answers = stage("buckets", "/buckets", "prefixes", prefixes, status["buckets_per_call"], protocol=2)
+        answers = stage("buckets", "/buckets", "prefixes", chunks(prefixes, status["buckets_per_call"]), protocol=2)
         packed = [b64decode(bucket) for data, _, _ in answers for bucket in json.loads(data)["buckets"].values()]
         known = {bucket[at:at + 16] for bucket in packed for at in range(0, len(bucket), 16)}
         found = [tag for tag in tags if tag in known]
-        run.update(prefixes=len(prefixes), prefix_list=prefixes, key_version=version, bucket_tags=len(known),
-                   found_tags=len(found),
+        run.update(prefixes=len(prefixes), bucket_tags=len(known), found_tags=len(found),
                    bucket_json=[len(data) for data, _, _ in answers], bucket_wire=[wire for _, wire, _ in answers],
                    bucket_seconds=[seconds for _, _, seconds in answers], bucket_encoding=self.encoding)
 
-        answers = stage("cards", "/cards", "tags", [b64encode(tag).decode() for tag in found])
+        answers = stage("cards", "/cards", "tags", chunks([b64encode(tag).decode() for tag in found]))
         run["end_to_end"] = time.perf_counter() - started
         run["cards"] = {card["voter"]["id"]: card["strength"] for data, _, _ in answers
                         for card in json.loads(data)["cards"]}
@@ -463,24 +476,26 @@ def evaluate_floor(elements: list[bytes], loops: int = 5) -> float:
     return statistics.median(times)
 
 
-def profile_buckets(app, run: dict, token: str, campaign_id: int, top: int = 25) -> str:
-    """One match's bucket requests, as the phone sent them, through the app in this process under cProfile:
-    the split between the query, building the answer, JSON and compression (gunicorn's own work is not in it)."""
-    client, limit = app.test_client(), run["per_call"]
+def profile_stages(app, run: dict, token: str, campaign_id: int, top: int = 20) -> dict[str, str]:
+    """Each stage's requests of one match, the bodies the phone sent, through the app in this process under
+    cProfile: the split between the queries, the checks, building the answer, JSON and compression (gunicorn's own
+    work is not in it)."""
+    client = app.test_client()
     headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip, deflate, br, zstd"}  # as Phone
-    prefixes = run["prefix_list"]
-    bodies = [{"protocol": 2, "key_version": run["key_version"], "prefixes": prefixes[at:at + limit]}
-              for at in range(0, len(prefixes), limit)]
-    client.post(f"/api/campaigns/{campaign_id}/match/buckets", json=bodies[0], headers=headers)  # warm-up
-    profile = cProfile.Profile()
-    profile.enable()
-    for body in bodies:
-        response = client.post(f"/api/campaigns/{campaign_id}/match/buckets", json=body, headers=headers)
-        assert response.status_code == 200, response.get_data()[:300]
-    profile.disable()
-    out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    profiled = {}
+    for stage, bodies in run["bodies"].items():
+        url = f"/api/campaigns/{campaign_id}/match/{stage}"
+        client.post(url, json=bodies[0], headers=headers)  # warm-up
+        profile = cProfile.Profile()
+        profile.enable()
+        for body in bodies:
+            response = client.post(url, json=body, headers=headers)
+            assert response.status_code == 200, response.get_data()[:300]
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
+        profiled[stage] = out.getvalue()
+    return profiled
 
 
 # --- the run -------------------------------------------------------------------------------------------------
@@ -538,7 +553,7 @@ def main() -> None:
     parser.add_argument("--rotate", action="store_true", help="also time a key rotation (a second full build)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (as the Procfile)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (as the Procfile)")
-    parser.add_argument("--profile", action="store_true", help="also cProfile one match's bucket requests")
+    parser.add_argument("--profile", action="store_true", help="also cProfile one match's requests, by stage")
     args = parser.parse_args()
     admin = os.environ.get("KIN_TEST_POSTGRES_URL")
     if not admin:
@@ -612,7 +627,7 @@ def main() -> None:
             in_browser = browser_runs(server.port, book["book"]) if Path("/usr/bin/chromium").exists() else {}
         if args.profile:
             with app.app_context():
-                profiled = profile_buckets(app, runs[-1], book["token"], imported["campaign_id"])
+                profiled = profile_stages(app, runs[-1], book["token"], imported["campaign_id"])
                 db.session.remove()
                 db.engine.dispose()
 
@@ -670,9 +685,9 @@ def main() -> None:
         target = f"  (target <= {TARGET_BROWSER_S:.0f} s) {ok}" if rate == 1 else ""
         print(f"    end to end in Chromium at {rate}x CPU throttling: {', '.join(f'{s:.2f}' for s in seconds)} s"
               f" ({results[-1][1]}){target}")
-    if args.profile:
-        print("  the bucket requests of one match under cProfile, in this process (by own time):")
-        print(profiled)
+    for stage, profile in (profiled.items() if args.profile else ()):
+        print(f"  the {stage} requests of one match under cProfile, in this process (by own time):")
+        print(profile)
     print(f"  bench took {time.perf_counter() - began:.0f} s")
 
 

@@ -244,9 +244,13 @@ export async function matchStatus(campaignId) {
   return authed(`/campaigns/${campaignId}/match`);
 }
 
-/** BlindEvaluate blinded elements (base64): {key_version, evaluated}. */
+/**
+ * BlindEvaluate blinded elements in protocol 2: `blinded` is one base64 string of the 32-byte elements joined, and
+ * so is the answer's `evaluated`, in the same order: {key_version, evaluated}.
+ */
 export async function matchEvaluate(campaignId, keyVersion, blinded) {
-  return authed(`/campaigns/${campaignId}/match/evaluate`, { method: 'POST', body: { key_version: keyVersion, blinded } });
+  return authed(`/campaigns/${campaignId}/match/evaluate`,
+    { method: 'POST', body: { protocol: 2, key_version: keyVersion, blinded } });
 }
 
 /** Every tag in each bucket asked for, in protocol 2: {buckets: {prefix: base64 of the bucket's tags, joined}}. */

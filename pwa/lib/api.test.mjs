@@ -80,8 +80,8 @@ test("a 429 tells how many seconds to wait, from Retry-After", async () => {
   await join({ code: api.quota.invite, email, password: PASSWORD, displayName: 'Ada Api', language: 'en' });
   const status = await matchStatus(api.quota.id);
   assert.equal(status.elements_left, 2);
-  const element = Buffer.alloc(32, 7).toString('base64');
-  const error = await matchEvaluate(api.quota.id, status.key_version, [element, element, element]).catch((e) => e);
+  const elements = Buffer.alloc(3 * 32, 7).toString('base64'); // protocol 2: three 32-byte elements, joined
+  const error = await matchEvaluate(api.quota.id, status.key_version, elements).catch((e) => e);
   assert.ok(error instanceof ApiError);
   assert.equal(error.status, 429);
   const midnight = new Date();

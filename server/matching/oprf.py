@@ -27,7 +27,12 @@ _ELEMENT_SIZE_PREFIX = ELEMENT_SIZE.to_bytes(2, "big")
 
 
 class InvalidElement(ValueError):
-    """A blinded element that is not canonical, is the identity, or has the wrong length."""
+    """A blinded element that is not canonical, is the identity, or has the wrong length; ``index`` is its place
+    among the elements of one call."""
+
+    def __init__(self, reason: str, index: int = 0):
+        super().__init__(reason)
+        self.index = index
 
 
 def _expander(dst: bytes):
@@ -54,6 +59,7 @@ _from_hash = sodium.crypto_core_ristretto255_from_hash
 _scalarmult = sodium.crypto_scalarmult_ristretto255  # -1 when the point does not decode or the product is identity
 _scalar_invert = sodium.crypto_core_ristretto255_scalar_invert
 _buffer = ctypes.create_string_buffer
+_at = ctypes.byref  # byref(buffer, offset): a pointer into a buffer, so a batch's products share one
 
 
 def _check_input(input: bytes) -> None:
@@ -122,9 +128,33 @@ def blind_evaluate(sk: bytes, blinded: bytes) -> bytes:
 
     :raise InvalidElement: blinded has the wrong length, is not canonical, or is the identity.
     """
+    if len(blinded) != ELEMENT_SIZE:
+        raise InvalidElement(f"an element is {ELEMENT_SIZE} bytes, got {len(blinded)}")
+    return blind_evaluate_packed(sk, blinded)
+
+
+def blind_evaluate_packed(sk: bytes, packed: bytes) -> bytes:
+    """blind_evaluate over elements joined end to end, answered joined the same way: per element, only the
+    scalar multiplication and its slice (the checks run once over the whole batch, and a failure is explained
+    only when one happens), which keeps a phone's 2,000 elements close to 2,000 bare multiplications.
+
+    :raise InvalidElement: with the index of the first element that is not canonical or is the identity.
+    """
     _check_scalar(sk, "sk")
-    _check_element(blinded)
-    return _multiply(sk, blinded)
+    if not packed or len(packed) % ELEMENT_SIZE:
+        raise InvalidElement(f"elements are {ELEMENT_SIZE} bytes each, got {len(packed)} bytes")
+    # libsodium 1.0.18 ignores the top bit of an encoding (see _check_element): every element's last byte at once
+    if max(packed[ELEMENT_SIZE - 1::ELEMENT_SIZE]) & 0x80:
+        index = next(i for i, last in enumerate(packed[ELEMENT_SIZE - 1::ELEMENT_SIZE]) if last & 0x80)
+        raise InvalidElement("not a canonical ristretto255 encoding (the top bit is set)", index)
+    products = _buffer(len(packed))
+    for at in range(0, len(packed), ELEMENT_SIZE):
+        # -1: not a canonical encoding, or the identity (sk is nonzero and the group's order prime)
+        if _scalarmult(_at(products, at), sk, packed[at:at + ELEMENT_SIZE]):
+            element = packed[at:at + ELEMENT_SIZE]
+            reason = "the identity element" if element == _IDENTITY else "not a canonical ristretto255 encoding"
+            raise InvalidElement(reason, at // ELEMENT_SIZE)
+    return products.raw
 
 
 def evaluate(sk: bytes, input: bytes) -> bytes:

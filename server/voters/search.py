@@ -4,7 +4,7 @@ on SQLite, so both rank alike."""
 import re
 import unicodedata
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 
 from server.extensions import db
 from server.voters.models import Voter
@@ -70,9 +70,9 @@ def search_voters(campaign_id: int, name: str, *, city: str | None = None, zip_c
     return [v for score, _, v in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= MIN_SCORE][:limit]
 
 
-def card(voter: Voter, year: int) -> dict:
+def card(voter: Voter | Row, year: int) -> dict:
     """The voter card a volunteer may see: first name, last initial, age, city (and the opaque id), and whether
-    the campaign wants them reached first."""
+    the campaign wants them reached first. ``voter`` may be a row of just those columns, by the same names."""
     return {"id": str(voter.public_id), "first_name": voter.first_name, "last_initial": voter.last_name[:1],
             "age": year - voter.birth_year if voter.birth_year else None, "city": voter.city,
             "priority": voter.priority}

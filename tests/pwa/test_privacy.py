@@ -72,9 +72,22 @@ def written(raw: bytes) -> list[str]:
             ",".join(map(str, raw))]
 
 
+def unpacked(text: str) -> bytes:
+    """Every run of base64 in a request, decoded: protocol 2 packs many elements into one string, and an element
+    at an offset that is not a multiple of 3 bytes shares no base64 characters with its own encoding."""
+    out = b""
+    for run in re.findall(r"[A-Za-z0-9+/]{8,}={0,2}", text):
+        try:
+            out += base64.b64decode(run + "=" * (-len(run) % 4)) + b"|"
+        except ValueError:
+            continue
+    return out
+
+
 def carries(text: str, body: bytes, raw: bytes) -> bool:
-    """Whether a request, as seen() and its body, holds these bytes in any of those forms, or as they are."""
-    return raw in body or any(form in text for form in written(raw))
+    """Whether a request, as seen() and its body, holds these bytes in any of those forms, as they are, or inside
+    a base64 string of several values joined."""
+    return raw in body or any(form in text for form in written(raw)) or raw in unpacked(text)
 
 
 def b64(raw: bytes) -> str:
@@ -101,11 +114,25 @@ class Recorder:
         return out
 
 
+def bodies(requests, endpoint: str) -> list[dict]:
+    """The JSON bodies of the POSTs to /match/<endpoint>."""
+    return [json.loads(request.post_data_buffer) for request in requests
+            if request.method == "POST" and urlparse(request.url).path.endswith(f"/match/{endpoint}")]
+
+
 def posted(requests, endpoint: str, field: str) -> list:
     """Every item of one list field in the JSON bodies of the POSTs to /match/<endpoint>."""
-    return [item for request in requests
-            if request.method == "POST" and urlparse(request.url).path.endswith(f"/match/{endpoint}")
-            for item in json.loads(request.post_data_buffer)[field]]
+    return [item for body in bodies(requests, endpoint) for item in body[field]]
+
+
+def posted_elements(requests) -> list[bytes]:
+    """Every blinded element POSTed to /match/evaluate, packed in one string (protocol 2) or listed (1)."""
+    out = []
+    for body in bodies(requests, "evaluate"):
+        blinded = body["blinded"]
+        joined = base64.b64decode(blinded) if isinstance(blinded, str) else b"".join(map(base64.b64decode, blinded))
+        out += [joined[at:at + oprf.ELEMENT_SIZE] for at in range(0, len(joined), oprf.ELEMENT_SIZE)]
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,7 +232,8 @@ def test_no_contact_detail_leaves_the_phone(page, context, live_server):
     assert matching_violations(recorder.requests, truth) == []
     # One element per distinct input: this phone has no cached tags yet, and findPeople evaluates each input once
     # however many contacts share it. The server's quota counter agrees, so no evaluate request escaped the recorder.
-    blinded = [base64.b64decode(element) for element in posted(recorder.requests, "evaluate", "blinded")]
+    blinded = posted_elements(recorder.requests)
+    assert all(isinstance(body["blinded"], str) for body in bodies(recorder.requests, "evaluate"))  # protocol 2
     assert len(blinded) == len(set(blinded)) == len(truth.tags) == 7
     assert elements_counted(live_server, campaign, email) == len(blinded)
     # what the server learns about strangers is the documented p bits of each tag: one bucket number per tag
@@ -236,12 +264,13 @@ def test_no_contact_detail_leaves_the_phone(page, context, live_server):
     api = f"/api/campaigns/{campaign}/match"
     ana_phone_unknown = dataclasses.replace(truth, in_voter_file=IN_VOTER_FILE - {"tel:+19195550101"})
     assert (f"{api}/cards", "the tag of tel:+19195550101") in matching_violations(recorder.requests, ana_phone_unknown)
-    # and catch a stranger's tag sent for a card, and an element sent without blinding
+    # and catch a stranger's tag sent for a card, and an element sent without blinding (packed second in a call,
+    # where its base64 shares nothing with its own encoding)
     page.evaluate("""(requests) => Promise.all(requests.map(([url, body]) => fetch(url, {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)}).catch(() => null)))""", [
         [f"{api}/cards", {"key_version": truth.key_version, "tags": [b64(truth.tags["tel:+19195550199"])]}],
-        [f"{api}/evaluate", {"key_version": truth.key_version,
-                             "blinded": [b64(truth.unblinded["mailto:ana.lopez@example.org"])]}]])
+        [f"{api}/evaluate", {"protocol": 2, "key_version": truth.key_version, "blinded": b64(
+            oprf.blind(b"decoy")[1] + truth.unblinded["mailto:ana.lopez@example.org"])}]])
     assert sorted(matching_violations(recorder.requests, truth)) == sorted([
         (f"{api}/cards", "the tag of tel:+19195550199"),
         (f"{api}/evaluate", "HashToGroup(mailto:ana.lopez@example.org)"),

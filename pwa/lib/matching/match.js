@@ -15,7 +15,14 @@ import { dropStaleTags, saveCandidates, saveTags, saveVoters, tagsOf } from '../
 import { cryptoPool } from './crypto-pool.js';
 import { unpackTags } from './tags.js';
 
-const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
+const ELEMENT_SIZE = 32; // a blinded or evaluated ristretto255 element
+
+/** Standard base64 of bytes, a piece at a time: a batch's 64,000 bytes are too many arguments for one call. */
+function toBase64(bytes) {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 0x2000) text += String.fromCharCode(...bytes.subarray(at, at + 0x2000));
+  return btoa(text);
+}
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const unhex = (text) => Uint8Array.from(text.match(/../g), (pair) => parseInt(pair, 16));
@@ -23,6 +30,33 @@ const unhex = (text) => Uint8Array.from(text.match(/../g), (pair) => parseInt(pa
 /** A tag's bucket: its first prefixBits bits, as server/matching/tags.py bucket_of. */
 export function bucketOf(tag, prefixBits) {
   return (((tag[0] << 24) | (tag[1] << 16) | (tag[2] << 8) | tag[3]) >>> 0) >>> (32 - prefixBits);
+}
+
+/**
+ * Elements joined in one base64 string, as /match/evaluate protocol 2 takes them: one string for the server to
+ * decode instead of one per element.
+ * @param {Uint8Array[]} elements
+ */
+export function packElements(elements) {
+  const joined = new Uint8Array(elements.length * ELEMENT_SIZE);
+  elements.forEach((element, i) => {
+    if (element.length !== ELEMENT_SIZE) throw new Error(`An element is ${ELEMENT_SIZE} bytes, not ${element.length}.`);
+    joined.set(element, i * ELEMENT_SIZE);
+  });
+  return toBase64(joined);
+}
+
+/**
+ * The elements of a protocol 2 answer, which must be `count` of them.
+ * @param {string} packed
+ * @param {number} count
+ */
+export function unpackElements(packed, count) {
+  const joined = fromBase64(packed);
+  if (joined.length !== count * ELEMENT_SIZE) {
+    throw new Error(`The server answered ${joined.length} bytes for ${count} elements of ${ELEMENT_SIZE}.`);
+  }
+  return Array.from({ length: count }, (_, i) => joined.slice(i * ELEMENT_SIZE, (i + 1) * ELEMENT_SIZE));
 }
 
 /** The matching stage stopped early for a reason the volunteer should read. */
@@ -92,11 +126,11 @@ export async function findPeople({ userId, campaign, onProgress = () => {}, work
         const blinded = await pool.blind(batch);
         let answer;
         try {
-          answer = await matchEvaluate(campaign.id, status.key_version, blinded.blinded.map(toBase64));
+          answer = await matchEvaluate(campaign.id, status.key_version, packElements(blinded.blinded));
         } catch (error) {
           throw stopped(error);
         }
-        const found = await blinded.finalize(answer.evaluated.map(fromBase64));
+        const found = await blinded.finalize(unpackElements(answer.evaluated, batch.length));
         const rows = batch.map((input, i) => ({ input, tag: hex(found[i]), voters: null }));
         await saveTags(userId, campaign.id, status.key_version, rows);
         for (const row of rows) tags.set(row.input, row);

@@ -15,7 +15,7 @@ import { importContacts } from '../contacts/store.js';
 import { contactsOf, getVoter, tagsOf } from '../db.js';
 import { getProfile } from '../session.js';
 import { candidatesOf, decide } from './candidates.js';
-import { MatchingStopped, bucketOf, findPeople } from './match.js';
+import { MatchingStopped, bucketOf, findPeople, packElements, unpackElements } from './match.js';
 
 const api = await liveApi();
 const browser = installBrowser(api.url);
@@ -26,6 +26,11 @@ const voters = api.match.voters; // first name -> {id, identifiers}
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const unhex = (text) => Uint8Array.from(text.match(/../g), (pair) => parseInt(pair, 16));
 const fromBase64 = (text) => Uint8Array.from(Buffer.from(text, 'base64'));
+/** The elements of one evaluate request's body (protocol 2: one base64 string of 32-byte elements joined). */
+const elementsOf = (body) => {
+  const joined = fromBase64(body.blinded);
+  return Array.from({ length: joined.length / 32 }, (_, i) => joined.slice(32 * i, 32 * (i + 1)));
+};
 const inputOf = (identifier) => (identifier.includes('@') ? `mailto:${identifier.toLowerCase()}` : `tel:${identifier}`);
 
 const card = (name, phones = [], emails = []) => ({ name, phones: phones.map((value) => ({ value, type: 'cell' })),
@@ -75,6 +80,20 @@ test('bucketOf is the first prefixBits bits of a tag, read as an unsigned number
   }
 });
 
+test('elements pack into one base64 string and unpack into the same elements, in order', () => {
+  const elements = Array.from({ length: 2000 }, () => crypto.getRandomValues(new Uint8Array(32))); // a full batch
+  const packed = packElements(elements);
+  assert.equal(packed, Buffer.concat(elements).toString('base64'));
+  assert.deepEqual(unpackElements(packed, 2000), elements);
+});
+
+test('an answer with a different number of elements than were sent is refused, not cut or padded', () => {
+  const packed = packElements([new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)]);
+  assert.throws(() => unpackElements(packed, 3), /64 bytes for 3 elements/);
+  assert.throws(() => unpackElements(Buffer.alloc(33).toString('base64'), 1), /33 bytes for 1 elements/);
+  assert.throws(() => packElements([new Uint8Array(31)]), /32 bytes, not 31/);
+});
+
 let first;
 before(async () => {
   first = await volunteer('match');
@@ -88,11 +107,14 @@ test('matching finds the contacts in the voter file, sending only blinded elemen
 
     // every input (each distinct phone and e-mail) evaluated once, in batches of at most max_per_call
     const inputs = 8; // Ana 2, Ben, Cleo, the Raos' shared phone, Zoe 2, Yusuf
-    assert.ok(evaluate.every((call) => call.body.blinded.length <= api.max_per_call));
+    // in protocol 2: each call's elements packed in one base64 string, and answered the same way
+    assert.ok(evaluate.every((call) => call.body.protocol === 2 && typeof call.answer.evaluated === 'string'
+      && elementsOf(call.body).length <= api.max_per_call
+      && fromBase64(call.answer.evaluated).length === fromBase64(call.body.blinded).length));
     assert.equal(evaluate.length, Math.ceil(inputs / api.max_per_call));
-    const blinded = evaluate.flatMap((call) => call.body.blinded);
+    const blinded = evaluate.flatMap((call) => elementsOf(call.body));
     assert.equal(blinded.length, inputs);
-    assert.ok(blinded.every((element) => fromBase64(element).length === 32));
+    assert.equal(new Set(blinded.map(hex)).size, inputs);
     const tags = await tagsOf(userId, campaign.id);
     assert.equal(tags.length, inputs);
 
@@ -151,7 +173,7 @@ test('a second run sends only new inputs, asks no cards again and keeps the answ
 
   await importContacts(userId, [card('Quinn New', ['(919) 555-0155'])], 'file');
   run = await match(first);
-  assert.deepEqual(run.evaluate.map((call) => call.body.blinded.length), [1]);
+  assert.deepEqual(run.evaluate.map((call) => elementsOf(call.body).length), [1]);
   assert.equal(run.cards.length, 0);
   assert.deepEqual([run.outcome.inputs, run.outcome.evaluated, run.outcome.newMatches], [9, 1, 0]);
 });
@@ -181,7 +203,7 @@ test('past the daily quota it stops, keeps what it evaluated, and the next run c
   assert.ok(run.outcome instanceof MatchingStopped);
   assert.equal(run.outcome.reason, 'quota');
   assert.deepEqual([run.outcome.done, run.outcome.total], [2, 3]);
-  assert.deepEqual(run.evaluate.map((call) => call.body.blinded.length), [2]);
+  assert.deepEqual(run.evaluate.map((call) => elementsOf(call.body).length), [2]);
   assert.equal((await tagsOf(quota.userId, quota.campaign.id)).length, 2);
 
   run = await match(quota);

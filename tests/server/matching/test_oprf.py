@@ -167,3 +167,27 @@ def test_a_bad_key_is_refused_as_a_caller_error_not_an_invalid_element(valid_bli
 def test_inputs_longer_than_the_two_byte_length_prefix_are_refused(sk):
     with pytest.raises(ValueError, match="at most"):
         oprf.evaluate(sk, bytes(0x10000))
+
+
+def test_blind_evaluate_packed_answers_each_element_in_order(sk):
+    elements = [oprf.blind(f"tel:+1919555{n:04d}".encode())[1] for n in range(5)]
+    assert oprf.blind_evaluate_packed(sk, b"".join(elements)) == b"".join(
+        oprf.blind_evaluate(sk, element) for element in elements)
+
+
+@pytest.mark.parametrize(("bad", "reason"), [
+    (bytes(oprf.ELEMENT_SIZE), "identity"),
+    (bytes.fromhex(NON_CANONICAL[-1]), "canonical"),
+    (None, "top bit"),
+], ids=["identity", "non-canonical", "top bit"])
+def test_blind_evaluate_packed_names_the_first_bad_element(sk, valid_blinded, bad, reason):
+    bad = bad or valid_blinded[:-1] + bytes([valid_blinded[-1] | 0x80])
+    with pytest.raises(oprf.InvalidElement, match=reason) as refused:
+        oprf.blind_evaluate_packed(sk, valid_blinded * 3 + bad + valid_blinded + bad)
+    assert refused.value.index == 3
+
+
+@pytest.mark.parametrize("size", [0, 31, 33, 65])
+def test_blind_evaluate_packed_rejects_what_is_not_whole_elements(sk, valid_blinded, size):
+    with pytest.raises(oprf.InvalidElement, match="bytes"):
+        oprf.blind_evaluate_packed(sk, (valid_blinded * 3)[:size])
