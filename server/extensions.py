@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, any_, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -128,6 +128,15 @@ def upsert(table, connection=None):
     both databases have them)."""
     name = (connection or db.session.connection()).dialect.name
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name](table)
+
+
+def one_of(column, values, connection=None):
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``: one statement text however many values, so the
+    server plans it once per connection (psycopg prepares it) instead of once per list length."""
+    values = list(values)
+    if (connection or db.session.connection()).dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
 
 def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple], connection=None) -> None:
