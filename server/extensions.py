@@ -130,6 +130,28 @@ def upsert(table, connection=None):
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name](table)
 
 
+def prepared(build):
+    """Decorate ``build(connection)``, which makes a statement, to make it once per kind of database and hand back
+    that one after: a statement every push runs is not built again each time (an upsert's ``excluded`` alone copies
+    every column of its table)."""
+    made = {}
+
+    def statement(connection=None):
+        connection = connection or db.session.connection()
+        name = connection.dialect.name
+        if name not in made:
+            made[name] = build(connection)
+        return made[name]
+    return statement
+
+
+def one_of_param(column, name: str, connection=None):
+    """``one_of`` with the values bound at execution, as ``name``, for a ``prepared`` statement."""
+    if (connection or db.session.connection()).dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def one_of(column, values, connection=None):
     """``column IN values``; on PostgreSQL ``column = ANY(array)``: one statement text however many values, so the
     server plans it once per connection (psycopg prepares it) instead of once per list length."""

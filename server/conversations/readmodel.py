@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from server.columns import utcnow
 from server.conversations.models import Conversation, ConversationIssue
-from server.extensions import db, one_of, upsert
+from server.extensions import db, one_of, prepared, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
@@ -42,15 +42,8 @@ def follow(campaign_id: int, records: list[SyncRecord], reviewers: dict[int, int
         return Written({}, {})
     now, (voter_of, voters) = utcnow(), _voter_ids(campaign_id, records)
     rows = [columns(record, voter_of.get(record.id), reviewers.get(record.id), now) for record in records]
-    table = Conversation.__table__
     # the rows as executemany parameters of one cached statement: a multi-row VALUES is compiled again each time
-    stmt = upsert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
-        **{name: stmt.excluded[name] for name in CHANGING},
-        # a volunteer's edit keeps who reviewed last
-        "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
-        "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
-    db.session.execute(stmt, rows)
+    db.session.execute(_write(), rows)
     if ids := [row["id"] for row in rows if row["record_id"] not in created]:
         db.session.execute(delete(ConversationIssue).where(ConversationIssue.campaign_id == campaign_id,
                                                            one_of(ConversationIssue.conversation_id, ids)))
@@ -59,6 +52,17 @@ def follow(campaign_id: int, records: list[SyncRecord], reviewers: dict[int, int
     if issues:
         db.session.execute(insert(ConversationIssue), issues)
     return Written({row["record_id"]: row for row in rows}, voters)
+
+
+@prepared
+def _write(connection):
+    table = Conversation.__table__
+    stmt = upsert(table, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
+        **{name: stmt.excluded[name] for name in CHANGING},
+        # a volunteer's edit keeps who reviewed last
+        "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
+        "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
 
 
 def number(campaign_id: int, records: list[SyncRecord]) -> None:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from server.campaigns.models import Campaign, Membership
@@ -32,7 +32,7 @@ from server.conversations import readmodel
 from server.conversations.models import Conversation
 from server.dashboard import tally
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
-from server.extensions import bulk_insert, db, one_of, upsert
+from server.extensions import bulk_insert, db, one_of, one_of_param, prepared, upsert
 from server.preferences.models import ContactPreference
 from server.preferences.readmodel import REFUSED_ALL
 from server.sync_api.models import SyncRecord
@@ -189,10 +189,15 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     rows = [_progress_values(campaign_id, voter_id, progress[voter_id]) for voter_id in changed
             if progress[voter_id] is not None]
     if rows:
-        stmt = upsert(VoterProgress.__table__, session.connection())  # executemany of one cached statement
-        session.execute(stmt.on_conflict_do_update(index_elements=["campaign_id", "voter_id"], set_={
-            name: stmt.excluded[name] for name in PROGRESS_CHANGING}), rows)
+        session.execute(_write_progress(session.connection()), rows)
     _apply(session, campaign_id, delta)
+
+
+@prepared
+def _write_progress(connection):
+    stmt = upsert(VoterProgress.__table__, connection)  # executemany of one statement, built once
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "voter_id"], set_={
+        name: stmt.excluded[name] for name in PROGRESS_CHANGING})
 
 
 @dataclass
@@ -312,11 +317,9 @@ def tallies(pending: Pending, written: readmodel.Written | None = None, session:
     volunteers = sorted(pending.volunteers)
     if not volunteers:
         return
-    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
-                                                Membership.user_id.in_(volunteers))
-                    .order_by(Membership.user_id).with_for_update())
-    kept = set(session.execute(select(VolunteerTally.volunteer_id).where(
-        VolunteerTally.campaign_id == campaign_id, VolunteerTally.volunteer_id.in_(volunteers))).scalars())
+    them = {"campaign_id": campaign_id, "volunteers": volunteers}
+    session.execute(_lock_members(session.connection()), them)
+    kept = set(session.execute(_kept(session.connection()), them).scalars())
     convs, rels = defaultdict(list), defaultdict(list)
     for record_id, (conv, deleted) in pending.new.items():
         old, was_deleted = pending.old.get(record_id, (None, True))
@@ -339,6 +342,21 @@ def tallies(pending: Pending, written: readmodel.Written | None = None, session:
             if volunteer_id in kept else None
 
 
+@prepared
+def _lock_members(connection):
+    return (select(Membership.id).where(Membership.campaign_id == bindparam("campaign_id"),
+                                        one_of_param(Membership.user_id, "volunteers", connection))
+            .order_by(Membership.user_id).with_for_update())
+
+
+@prepared
+def _kept(connection):
+    """Which of these volunteers have stored totals."""
+    return select(VolunteerTally.volunteer_id).where(VolunteerTally.campaign_id == bindparam("campaign_id"),
+                                                     one_of_param(VolunteerTally.volunteer_id, "volunteers",
+                                                                  connection))
+
+
 def _share(session: Session, campaign_id: int, volunteer_id: int, convs: list[tuple], rels: list[tuple],
            public_ids: dict[int, str], refused: frozenset, was_refused: dict[int, bool]) -> Share:
     """One volunteer's ``Share``: their live conversations and relationships with the touched voters as they are
@@ -348,12 +366,13 @@ def _share(session: Session, campaign_id: int, volunteer_id: int, convs: list[tu
     voters = sorted({c.voter_id for pair in convs for c in pair if c} | {r.voter_id for pair in rels for r in pair if r}
                     - {None})
     after = defaultdict(lambda: ([], []))
+    connection = session.connection()
     for ids in _chunks(voters):
-        for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id,
-                                 Conversation.voter_id.in_(ids)):
+        theirs = {"campaign_id": campaign_id, "volunteer_id": volunteer_id, "voters": ids}
+        for _, conv, _ in _conv_rows(session.execute(_theirs(connection), theirs)):
             after[conv.voter_id][0].append(conv)
-        for rel in relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id,
-                                 SyncRecord.values["voter_id"].as_string().in_([public_ids[v] for v in ids])):
+        named = session.execute(_their_relationships(connection), {**theirs, "voters": [public_ids[v] for v in ids]})
+        for rel in _rels(session, campaign_id, named.all()):
             after[rel.voter_id][1].append(rel)
     changed = {new.record_id for _, new in convs if new} | {old.record_id for old, _ in convs if old}
     sides = {}
@@ -427,8 +446,7 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
     if not volunteers:
         return
     stored = {(row.volunteer_id, row.priority): row for row in session.execute(
-        select(*VolunteerTally.__table__.columns).where(VolunteerTally.campaign_id == campaign_id,
-                                                        VolunteerTally.volunteer_id.in_(volunteers)))}
+        _stored_tallies(session.connection()), {"campaign_id": campaign_id, "volunteers": volunteers})}
     rows, empty = [], []
     for volunteer_id in volunteers:
         delta, share = deltas.get(volunteer_id, Counter()), shares.get(volunteer_id)
@@ -451,13 +469,8 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
             if row is None or at != row.last_active_at or any(values[n] != getattr(row, n) for n in values):
                 rows.append({"campaign_id": campaign_id, "volunteer_id": volunteer_id, "priority": priority,
                              **values, "last_active_at": at})
-    table = VolunteerTally.__table__
     if rows:
-        stmt = upsert(table, session.connection())
-        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority"], set_={
-            name: stmt.excluded[name] for name in ("relationships", "contacted_relationships", "conversations",
-                                                   "last_active_at")})
-        session.execute(stmt, rows)
+        session.execute(_write_tally(session.connection()), rows)
     for volunteer_id, priority in empty:  # nothing of theirs left among these voters: no row, as a rebuild makes
         session.execute(delete(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id,
                                                      VolunteerTally.volunteer_id == volunteer_id,
@@ -466,15 +479,34 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
             for volunteer_id, delta in sorted(deltas.items())
             for (priority, name, day), n in sorted(delta.items(), key=lambda item: str(item[0])) if day and n]
     if days:
-        table = VolunteerFollowUp.__table__
-        stmt = upsert(table, session.connection())
-        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority", "day"],
-                                          set_={"n": table.c.n + stmt.excluded.n})
-        session.execute(stmt, days)
+        session.execute(_add_follow_ups(session.connection()), days)
         session.execute(delete(VolunteerFollowUp).where(
             VolunteerFollowUp.campaign_id == campaign_id,
             VolunteerFollowUp.volunteer_id.in_(sorted({row["volunteer_id"] for row in days})),
             VolunteerFollowUp.n == 0))
+
+
+@prepared
+def _stored_tallies(connection):
+    return select(*VolunteerTally.__table__.columns).where(
+        VolunteerTally.campaign_id == bindparam("campaign_id"),
+        one_of_param(VolunteerTally.volunteer_id, "volunteers", connection))
+
+
+@prepared
+def _write_tally(connection):
+    stmt = upsert(VolunteerTally.__table__, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority"], set_={
+        name: stmt.excluded[name] for name in ("relationships", "contacted_relationships", "conversations",
+                                               "last_active_at")})
+
+
+@prepared
+def _add_follow_ups(connection):
+    table = VolunteerFollowUp.__table__
+    stmt = upsert(table, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority", "day"],
+                                      set_={"n": table.c.n + stmt.excluded.n})
 
 
 def _stored_at(stored: dict, volunteer_id: int, priority: bool) -> datetime:
@@ -510,19 +542,23 @@ def _voters(session: Session, campaign_id: int, voter_ids) -> dict[int, VoterRea
     """``VoterRead`` of each of these voters the campaign has, in one read: their progress and preference rows belong
     to their voter row (deleted with it)."""
     found = {}
-    query = (select(Voter.id, Voter.public_id, REFUSED_ALL.label("refused"),
-                    VoterProgress.voter_id.label("progress_of"), *PROGRESS_COLUMNS[1:])
-             .select_from(Voter)
-             .outerjoin(VoterProgress, and_(VoterProgress.campaign_id == Voter.campaign_id,
-                                            VoterProgress.voter_id == Voter.id))
-             .outerjoin(ContactPreference, and_(ContactPreference.campaign_id == Voter.campaign_id,
-                                                ContactPreference.voter_id == Voter.id)))
     for ids in _chunks(sorted({voter_id for voter_id in voter_ids if voter_id is not None})):
-        for row in session.execute(query.where(Voter.campaign_id == campaign_id,
-                                               one_of(Voter.id, ids, session.connection()))):
+        for row in session.execute(_read_voters(session.connection()), {"campaign_id": campaign_id, "ids": ids}):
             found[row.id] = VoterRead(str(row.public_id), _progress_of(row) if row.progress_of is not None else None,
                                    bool(row.refused))
     return found
+
+
+@prepared
+def _read_voters(connection):
+    return (select(Voter.id, Voter.public_id, REFUSED_ALL.label("refused"),
+                   VoterProgress.voter_id.label("progress_of"), *PROGRESS_COLUMNS[1:])
+            .select_from(Voter)
+            .outerjoin(VoterProgress, and_(VoterProgress.campaign_id == Voter.campaign_id,
+                                           VoterProgress.voter_id == Voter.id))
+            .outerjoin(ContactPreference, and_(ContactPreference.campaign_id == Voter.campaign_id,
+                                               ContactPreference.voter_id == Voter.id))
+            .where(Voter.campaign_id == bindparam("campaign_id"), one_of_param(Voter.id, "ids", connection)))
 
 
 def _known(session: Session, pending: Pending, voter_ids) -> dict[int, VoterRead]:
@@ -621,27 +657,58 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
 
 def _convs(session: Session, campaign_id: int, *where, with_deleted: bool = False):
     """(record id, Conv, deleted) of the campaign's conversations that match ``where``."""
-    query = (select(Conversation.record_id, Conversation.volunteer_id, Conversation.voter_id,
-                    Conversation.happened_at, Conversation.channel, Conversation.support, Conversation.vote_method,
-                    Conversation.issue_tags, Conversation.follow_up_on, Voter.priority, Conversation.deleted)
-             .outerjoin(Voter, Voter.id == Conversation.voter_id)
-             .where(Conversation.campaign_id == campaign_id, *where))
+    query = _conv_select().where(Conversation.campaign_id == campaign_id, *where)
     if not with_deleted:
         query = query.where(Conversation.deleted.is_(False))
-    for row in session.execute(query):
+    return _conv_rows(session.execute(query))
+
+
+def _conv_select():
+    return (select(Conversation.record_id, Conversation.volunteer_id, Conversation.voter_id,
+                   Conversation.happened_at, Conversation.channel, Conversation.support, Conversation.vote_method,
+                   Conversation.issue_tags, Conversation.follow_up_on, Voter.priority, Conversation.deleted)
+            .outerjoin(Voter, Voter.id == Conversation.voter_id))
+
+
+def _conv_rows(rows):
+    for row in rows:
         yield row[0], tally.Conv(row[1], row[2], row[3], row[4], row[5], row[6], tuple(row[7] or ()), row[8],
                                  bool(row[9]), row[0]), row[10]
+
+
+@prepared
+def _theirs(connection):
+    """A volunteer's live conversations with some voters (``_share``, on every push)."""
+    return _conv_select().where(Conversation.campaign_id == bindparam("campaign_id"),
+                                Conversation.volunteer_id == bindparam("volunteer_id"),
+                                one_of_param(Conversation.voter_id, "voters", connection),
+                                Conversation.deleted.is_(False))
 
 
 def relationships(session: Session, campaign_id: int, *where) -> list[tally.Rel]:
     """The campaign's live relationships that match ``where``, with their voter's row id and priority: three
     columns of each record (its voter id taken out of the JSON by the database), not the whole record."""
-    rows = session.execute(select(SyncRecord.owner_id, SyncRecord.values["voter_id"].as_string(),
-                                  SyncRecord.created_at).where(
+    return _rels(session, campaign_id, session.execute(_rel_select().where(
         SyncRecord.campaign_id == campaign_id, SyncRecord.entity == RELATIONSHIP.name,
-        SyncRecord.deleted.is_(False), *where)).all()
+        SyncRecord.deleted.is_(False), *where)).all())
+
+
+def _rel_select():
+    return select(SyncRecord.owner_id, SyncRecord.values["voter_id"].as_string(), SyncRecord.created_at)
+
+
+def _rels(session: Session, campaign_id: int, rows) -> list[tally.Rel]:
     priorities = _priorities(session, campaign_id, [public_id for _, public_id, _ in rows])
     return [_rel_of(owner_id, public_id, created_at, priorities) for owner_id, public_id, created_at in rows]
+
+
+@prepared
+def _their_relationships(connection):
+    """A volunteer's live relationships with some voters, by public id (``_share``, on every push)."""
+    return _rel_select().where(SyncRecord.campaign_id == bindparam("campaign_id"),
+                               SyncRecord.entity == RELATIONSHIP.name, SyncRecord.deleted.is_(False),
+                               SyncRecord.owner_id == bindparam("volunteer_id"),
+                               one_of_param(SyncRecord.values["voter_id"].as_string(), "voters", connection))
 
 
 def _rel(row: SyncRecord, priorities: dict) -> tally.Rel:
@@ -691,11 +758,15 @@ def _apply(session: Session, campaign_id: int, delta: Counter) -> None:
             for (day, priority, metric), n in sorted(delta.items()) if n]
     if not rows:
         return
+    session.execute(_add_days(session.connection()), rows)  # executemany (a multi-row VALUES is compiled anew)
+
+
+@prepared
+def _add_days(connection):
     table = DashboardDay.__table__
-    stmt = upsert(table, session.connection())  # executemany of one cached statement (a multi-row VALUES is not)
-    stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "priority", "metric"],
+    stmt = upsert(table, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "priority", "metric"],
                                       set_={"n": table.c.n + stmt.excluded.n})
-    session.execute(stmt, rows)
 
 
 def _add(total: Counter, counts: Counter, sign: int) -> None:
