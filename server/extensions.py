@@ -11,7 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
-from sqlalchemy import MetaData, bindparam, event, func, insert, select
+from sqlalchemy import MetaData, any_, bindparam, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -156,6 +156,37 @@ def _unnest_insert(table, columns: tuple[str, ...], returning: tuple[str, ...]):
         .table_valued(*columns).render_derived(name="new")
     statement = insert(table).from_select(columns, select(*new.c))
     return statement.returning(*(table.c[name] for name in returning)) if returning else statement
+
+
+def prepared(build):
+    """Decorate ``build(connection)``, which makes a statement, to make it once per kind of database and hand back
+    that one after: a statement every push runs is not built again each time (an upsert's ``excluded`` alone copies
+    every column of its table)."""
+    made = {}
+
+    def statement(connection=None):
+        connection = connection or db.session.connection()
+        name = connection.dialect.name
+        if name not in made:
+            made[name] = build(connection)
+        return made[name]
+    return statement
+
+
+def one_of_param(column, name: str, connection=None):
+    """``one_of`` with the values bound at execution, as ``name``, for a ``prepared`` statement."""
+    if (connection or db.session.connection()).dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def one_of(column, values, connection=None):
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``: one statement text however many values, so
+    SQLAlchemy and psycopg reuse their work on it instead of redoing it for every list length."""
+    values = list(values)
+    if (connection or db.session.connection()).dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
 
 def bulk_insert(table, columns: tuple[str, ...], rows: list[tuple], connection=None) -> None:

@@ -6,13 +6,14 @@ with the change itself: a rejected or duplicate op changes no record and so no r
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
 from server.columns import utcnow
 from server.conversations.models import Conversation, ConversationIssue
-from server.extensions import db, upsert
+from server.extensions import db, one_of, prepared, upsert
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
@@ -23,29 +24,45 @@ CHANGING = ("record_id", "volunteer_id", "relationship_id", "voter_id", "happene
             "flagged_for_follow_up", "deleted", "updated_at")
 
 
-def follow(campaign_id: int, records: list[SyncRecord], reviewers: dict[int, int]) -> None:
+@dataclass(frozen=True)
+class Written:
+    """What ``follow`` wrote: each record's row, and each voter they name as (public id, priority), so the
+    dashboard's upkeep counts them without reading them back."""
+
+    rows: dict[int, dict]  # record id -> the row's columns
+    voters: dict[int, tuple[uuid.UUID, bool]]  # voter row id -> (public id, priority)
+
+
+def follow(campaign_id: int, records: list[SyncRecord], reviewers: dict[int, int],
+           created: frozenset[int] = frozenset()) -> Written:
     """Write the read-model rows of these conversation records as they are now; ``reviewers`` maps a record's id
-    to the organizer who just reviewed it (for ``reviewed_at`` and ``reviewed_by_id``)."""
+    to the organizer who just reviewed it (for ``reviewed_at`` and ``reviewed_by_id``); ``created``: the records
+    this transaction made, which have no issue rows to take away yet."""
     if not records:
-        return
-    now, voters = utcnow(), _voter_ids(campaign_id, records)
-    rows = [columns(record, voters.get(record.id), reviewers.get(record.id), now) for record in records]
-    table = Conversation.__table__
+        return Written({}, {})
+    now, (voter_of, voters) = utcnow(), _voter_ids(campaign_id, records)
+    rows = [columns(record, voter_of.get(record.id), reviewers.get(record.id), now) for record in records]
     # the rows as executemany parameters of one cached statement: a multi-row VALUES is compiled again each time
-    stmt = upsert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
-        **{name: stmt.excluded[name] for name in CHANGING},
-        # a volunteer's edit keeps who reviewed last
-        "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
-        "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
-    db.session.execute(stmt, rows)
-    ids = [row["id"] for row in rows]
-    db.session.execute(delete(ConversationIssue).where(ConversationIssue.campaign_id == campaign_id,
-                                                       ConversationIssue.conversation_id.in_(ids)))
+    db.session.execute(_write(), rows)
+    if ids := [row["id"] for row in rows if row["record_id"] not in created]:
+        db.session.execute(delete(ConversationIssue).where(ConversationIssue.campaign_id == campaign_id,
+                                                           one_of(ConversationIssue.conversation_id, ids)))
     issues = [{"campaign_id": campaign_id, "conversation_id": row["id"], "issue": issue,
                "happened_at": row["happened_at"]} for row in rows if not row["deleted"] for issue in row["issue_tags"]]
     if issues:
         db.session.execute(insert(ConversationIssue), issues)
+    return Written({row["record_id"]: row for row in rows}, voters)
+
+
+@prepared
+def _write(connection):
+    table = Conversation.__table__
+    stmt = upsert(table, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
+        **{name: stmt.excluded[name] for name in CHANGING},
+        # a volunteer's edit keeps who reviewed last
+        "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
+        "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
 
 
 def number(campaign_id: int, records: list[SyncRecord]) -> None:
@@ -54,7 +71,7 @@ def number(campaign_id: int, records: list[SyncRecord]) -> None:
         return
     seq = select(SyncRecord.seq).where(SyncRecord.id == Conversation.record_id).scalar_subquery()
     db.session.execute(update(Conversation).where(
-        Conversation.campaign_id == campaign_id, Conversation.record_id.in_([r.id for r in records]))
+        Conversation.campaign_id == campaign_id, one_of(Conversation.record_id, [r.id for r in records]))
         .values(seq=seq).execution_options(synchronize_session=False))
 
 
@@ -89,8 +106,9 @@ def _uuid(text) -> uuid.UUID | None:
     return uuid.UUID(text) if text else None
 
 
-def _voter_ids(campaign_id: int, records: list[SyncRecord]) -> dict[int, int]:
-    """The voter row each conversation is with: named by it, or by its relationship."""
+def _voter_ids(campaign_id: int, records: list[SyncRecord]) -> tuple[dict[int, int], dict]:
+    """The voter row each conversation is with (named by it, or by its relationship), by record id; and each of
+    those voters' (public id, priority), by row id."""
     direct = {record.id: record.values.get("voter_id") for record in records}
     through = {record.id: record.values["relationship_id"] for record in records
                if not direct[record.id] and record.values.get("relationship_id")}
@@ -102,10 +120,13 @@ def _voter_ids(campaign_id: int, records: list[SyncRecord]) -> dict[int, int]:
         direct.update({record_id: voter_of.get(value) for record_id, value in through.items()})
     public_ids = {uuid.UUID(value) for value in direct.values() if value}
     if not public_ids:
-        return {}
-    found = dict(db.session.execute(select(Voter.public_id, Voter.id).where(
-        Voter.campaign_id == campaign_id, Voter.public_id.in_(public_ids))).all())
-    return {record_id: found.get(uuid.UUID(value)) for record_id, value in direct.items() if value}
+        return {}, {}
+    found = {public_id: (voter_id, bool(priority)) for public_id, voter_id, priority in db.session.execute(
+        select(Voter.public_id, Voter.id, Voter.priority).where(Voter.campaign_id == campaign_id,
+                                                                one_of(Voter.public_id, public_ids)))}
+    return ({record_id: found[uuid.UUID(value)][0] for record_id, value in direct.items()
+             if value and uuid.UUID(value) in found},
+            {voter_id: (public_id, priority) for public_id, (voter_id, priority) in found.items()})
 
 
 def forget(campaign_id: int, record_ids: list[int]) -> None:

@@ -20,17 +20,19 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from server.campaigns.models import Campaign, Membership
 from server.canvass.models import DoorVisit
+from server.conversations import readmodel
 from server.conversations.models import Conversation
 from server.dashboard import tally
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
-from server.extensions import bulk_insert, db, upsert
+from server.extensions import bulk_insert, db, one_of, one_of_param, prepared, upsert
 from server.preferences.models import ContactPreference
 from server.preferences.readmodel import REFUSED_ALL
 from server.sync_api.models import SyncRecord
@@ -52,32 +54,39 @@ class Pending:
     visit_ids: list[int]  # the door-visit records whose read-model rows change
     old_visits: dict[int, tuple]  # record id -> (Visit without its door's priority, deleted) as it was
     was_refused: dict[int, bool]  # voter id -> asked not to be contacted at all, before the push changed it
+    zone: ZoneInfo | None = None  # the campaign's time zone, when the caller has it (else read)
     new: dict[int, tuple] | None = None  # record id -> (Conv, deleted) as the push wrote it (``tallies`` reads it)
     shares: dict = field(default_factory=dict)  # volunteer id -> their ``Share`` of the push (None: count anew)
+    voters: dict = field(default_factory=dict)  # voter id -> ``VoterRead`` as read before settle (``_known``)
+    asked: set = field(default_factory=set)  # the voter ids ``voters`` was read for (found or not)
 
 
-def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session: Session | None = None) -> Pending:
+def before(campaign_id: int, changed: list[SyncRecord], was_live: dict, session: Session | None = None, *,
+           created: frozenset[int] = frozenset(), zone: ZoneInfo | None = None) -> Pending:
     """Read the old state of the conversations these records are (their read-model rows, not yet rewritten).
-    ``was_live`` maps each relationship's (entity, entity_id) to whether it was live when the push loaded it."""
+    ``was_live`` maps each relationship's (entity, entity_id) to whether it was live when the push loaded it;
+    ``created``: the records the push made, which have no old state to read."""
     session = session or db.session
     convs = [row for row in changed if row.entity == CONVERSATION.name]
     old = {}
-    for ids in _chunks([row.id for row in convs if row.id is not None]):
-        for record_id, conv, deleted in _convs(session, campaign_id, Conversation.record_id.in_(ids),
+    for ids in _chunks([row.id for row in convs if row.id is not None and row.id not in created]):
+        for record_id, conv, deleted in _convs(session, campaign_id,
+                                               one_of(Conversation.record_id, ids, session.connection()),
                                                with_deleted=True):
             old[record_id] = (conv, deleted)
     rels = [(row, was_live.get((row.entity, row.entity_id), False)) for row in changed
             if row.entity == RELATIONSHIP.name]
     visit_ids = [row.id for row in changed if row.entity == DOOR_VISIT.name]
     old_visits = {}
-    for ids in _chunks([record_id for record_id in visit_ids if record_id is not None]):
-        old_visits.update(_visits(session, campaign_id, DoorVisit.record_id.in_(ids), with_deleted=True))
+    for ids in _chunks([record_id for record_id in visit_ids if record_id is not None and record_id not in created]):
+        old_visits.update(_visits(session, campaign_id, one_of(DoorVisit.record_id, ids, session.connection()),
+                                    with_deleted=True))
     # the preference records are locked by the push: nobody else changes them before it commits
     was_refused = _refusals_by_public_id(session, campaign_id, [
         row.entity_id for row in changed if row.entity == CONTACT_PREFERENCE.name])
     return Pending(campaign_id, [row.id for row in convs], old, rels,
                    {row.owner_id for row in changed if row.entity != CONTACT_PREFERENCE.name}, visit_ids, old_visits,
-                   was_refused)
+                   was_refused, zone)
 
 
 @dataclass
@@ -105,7 +114,7 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
     (``tally.progress_with``); one whose conversation it edited or deleted is counted again from all of theirs."""
     session = session or db.session
     campaign_id = pending.campaign_id
-    zone = _zone(session, campaign_id)
+    zone = pending.zone or _zone(session, campaign_id)
     delta = Counter()
     new = pending.new if pending.new is not None else _conv_states(session, campaign_id, pending.record_ids)
     for states, sign in ((pending.old, -1), (new, 1)):
@@ -126,7 +135,8 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
         elif not deleted:
             added[conv.voter_id].append(conv)
     voters = recount | set(added) | set(pending.was_refused)
-    stored = _stored_progress(session, campaign_id, voters)
+    known = _known(session, pending, voters)
+    stored = {voter_id: known[voter_id].progress if voter_id in known else None for voter_id in voters}
     recount |= {voter_id for voter_id in added if _unmarked(stored[voter_id])}
     added = {voter_id: convs for voter_id, convs in added.items() if voter_id not in recount}
     progress = _progress_now(session, campaign_id, recount, zone)
@@ -134,7 +144,7 @@ def prepare(pending: Pending, session: Session | None = None) -> Ready:
         progress[voter_id] = tally.progress_with(stored[voter_id], convs, convs[0].priority, zone)
     for voter_id in voters - set(progress):  # only what they asked changed
         progress[voter_id] = stored[voter_id]
-    refused = refusing(session, campaign_id, voters)
+    refused = frozenset(voter_id for voter_id in voters if voter_id in known and known[voter_id].refused)
     for voter_id in voters:
         _add(delta, tally.progress_counts(stored[voter_id], pending.was_refused.get(voter_id, voter_id in refused)), -1)
         _add(delta, tally.progress_counts(progress[voter_id], voter_id in refused), 1)
@@ -151,9 +161,9 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     whose "not at all" another push recorded or withdrew meanwhile is counted again the same way."""
     session = session or db.session
     campaign_id, delta, progress = ready.campaign_id, ready.delta, dict(ready.progress)
-    now_stored = _stored_progress(session, campaign_id, progress)
-    now_refused = refusing(session, campaign_id, set(progress).union(
-        *(share.sides for share in ready.shares.values() if share)))
+    now = _voters(session, campaign_id, set(progress).union(*(share.sides for share in ready.shares.values() if share)))
+    now_stored = {voter_id: now[voter_id].progress if voter_id in now else None for voter_id in progress}
+    now_refused = frozenset(voter_id for voter_id, read in now.items() if read.refused)
     moved = {voter_id for voter_id in progress if now_stored[voter_id] != ready.stored[voter_id]
              or (voter_id in now_refused) != (voter_id in ready.refused)}
     if moved:
@@ -173,14 +183,21 @@ def settle(ready: Ready, session: Session | None = None) -> None:
     _add(delta, _door_difference(session, campaign_id, ready.visits, ready.zone), 1)
     _settle_tallies(session, ready, progress, now_refused)
     changed = sorted(voter_id for voter_id, state in progress.items() if state != now_stored[voter_id])
-    for ids in _chunks(changed):
+    for ids in _chunks([voter_id for voter_id in changed if progress[voter_id] is None]):
         session.execute(delete(VoterProgress).where(VoterProgress.campaign_id == campaign_id,
-                                                    VoterProgress.voter_id.in_(ids)))
+                                                    one_of(VoterProgress.voter_id, ids, session.connection())))
     rows = [_progress_values(campaign_id, voter_id, progress[voter_id]) for voter_id in changed
             if progress[voter_id] is not None]
     if rows:
-        session.execute(insert(VoterProgress), rows)
+        session.execute(_write_progress(session.connection()), rows)
     _apply(session, campaign_id, delta)
+
+
+@prepared
+def _write_progress(connection):
+    stmt = upsert(VoterProgress.__table__, connection)  # executemany of one statement, built once
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "voter_id"], set_={
+        name: stmt.excluded[name] for name in PROGRESS_CHANGING})
 
 
 @dataclass
@@ -287,23 +304,22 @@ class Share:
     removed: dict[bool, datetime]
 
 
-def tallies(pending: Pending, session: Session | None = None) -> None:
+def tallies(pending: Pending, written: readmodel.Written | None = None, session: Session | None = None) -> None:
     """Work out the difference the push makes to the totals of each volunteer whose records it changed, under a
     lock on their membership row (two pushes of one volunteer, on two phones, one after the other; different
     volunteers side by side), from their records with the voters it touched alone: however long their history,
     a push reads only those. ``settle`` writes it. A volunteer with no stored totals yet is counted from scratch
-    there."""
+    there. ``written``: the conversations' read-model rows as the push just wrote them (else read back)."""
     session = session or db.session
     campaign_id = pending.campaign_id
-    pending.new = _conv_states(session, campaign_id, pending.record_ids)
+    pending.new = (_written_states(written, pending.record_ids) if written is not None
+                   else _conv_states(session, campaign_id, pending.record_ids))
     volunteers = sorted(pending.volunteers)
     if not volunteers:
         return
-    session.execute(select(Membership.id).where(Membership.campaign_id == campaign_id,
-                                                Membership.user_id.in_(volunteers))
-                    .order_by(Membership.user_id).with_for_update())
-    kept = set(session.execute(select(VolunteerTally.volunteer_id).where(
-        VolunteerTally.campaign_id == campaign_id, VolunteerTally.volunteer_id.in_(volunteers))).scalars())
+    them = {"campaign_id": campaign_id, "volunteers": volunteers}
+    session.execute(_lock_members(session.connection()), them)
+    kept = set(session.execute(_kept(session.connection()), them).scalars())
     convs, rels = defaultdict(list), defaultdict(list)
     for record_id, (conv, deleted) in pending.new.items():
         old, was_deleted = pending.old.get(record_id, (None, True))
@@ -314,12 +330,31 @@ def tallies(pending: Pending, session: Session | None = None) -> None:
         rels[row.owner_id].append((rel if was_live else None, None if row.deleted else rel))
     touched = {volunteer_id: {c.voter_id for pair in convs[volunteer_id] for c in pair if c}
                | {r.voter_id for pair in rels[volunteer_id] for r in pair if r} for volunteer_id in volunteers}
-    refused = refusing(session, campaign_id, set().union(*touched.values()))
-    public_ids = _public_ids(session, campaign_id, set().union(*touched.values()) - {None})
+    # read with the voters ``prepare`` counts, in one statement
+    known = _known(session, pending, set().union(*touched.values(), pending.was_refused, (
+        conv.voter_id for states in (pending.old, pending.new) for conv, _ in states.values())))
+    refused = frozenset(voter_id for voter_id in set().union(*touched.values())
+                        if voter_id in known and known[voter_id].refused)
+    public_ids = {voter_id: read.public_id for voter_id, read in known.items()}
     for volunteer_id in volunteers:
         pending.shares[volunteer_id] = _share(session, campaign_id, volunteer_id, convs[volunteer_id],
                                               rels[volunteer_id], public_ids, refused, pending.was_refused) \
             if volunteer_id in kept else None
+
+
+@prepared
+def _lock_members(connection):
+    return (select(Membership.id).where(Membership.campaign_id == bindparam("campaign_id"),
+                                        one_of_param(Membership.user_id, "volunteers", connection))
+            .order_by(Membership.user_id).with_for_update())
+
+
+@prepared
+def _kept(connection):
+    """Which of these volunteers have stored totals."""
+    return select(VolunteerTally.volunteer_id).where(VolunteerTally.campaign_id == bindparam("campaign_id"),
+                                                     one_of_param(VolunteerTally.volunteer_id, "volunteers",
+                                                                  connection))
 
 
 def _share(session: Session, campaign_id: int, volunteer_id: int, convs: list[tuple], rels: list[tuple],
@@ -331,12 +366,13 @@ def _share(session: Session, campaign_id: int, volunteer_id: int, convs: list[tu
     voters = sorted({c.voter_id for pair in convs for c in pair if c} | {r.voter_id for pair in rels for r in pair if r}
                     - {None})
     after = defaultdict(lambda: ([], []))
+    connection = session.connection()
     for ids in _chunks(voters):
-        for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id,
-                                 Conversation.voter_id.in_(ids)):
+        theirs = {"campaign_id": campaign_id, "volunteer_id": volunteer_id, "voters": ids}
+        for _, conv, _ in _conv_rows(session.execute(_theirs(connection), theirs)):
             after[conv.voter_id][0].append(conv)
-        for rel in relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id,
-                                 SyncRecord.values["voter_id"].as_string().in_([public_ids[v] for v in ids])):
+        named = session.execute(_their_relationships(connection), {**theirs, "voters": [public_ids[v] for v in ids]})
+        for rel in _rels(session, campaign_id, named.all()):
             after[rel.voter_id][1].append(rel)
     changed = {new.record_id for _, new in convs if new} | {old.record_id for old, _ in convs if old}
     sides = {}
@@ -410,8 +446,7 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
     if not volunteers:
         return
     stored = {(row.volunteer_id, row.priority): row for row in session.execute(
-        select(*VolunteerTally.__table__.columns).where(VolunteerTally.campaign_id == campaign_id,
-                                                        VolunteerTally.volunteer_id.in_(volunteers)))}
+        _stored_tallies(session.connection()), {"campaign_id": campaign_id, "volunteers": volunteers})}
     rows, empty = [], []
     for volunteer_id in volunteers:
         delta, share = deltas.get(volunteer_id, Counter()), shares.get(volunteer_id)
@@ -434,13 +469,8 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
             if row is None or at != row.last_active_at or any(values[n] != getattr(row, n) for n in values):
                 rows.append({"campaign_id": campaign_id, "volunteer_id": volunteer_id, "priority": priority,
                              **values, "last_active_at": at})
-    table = VolunteerTally.__table__
     if rows:
-        stmt = upsert(table, session.connection())
-        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority"], set_={
-            name: stmt.excluded[name] for name in ("relationships", "contacted_relationships", "conversations",
-                                                   "last_active_at")})
-        session.execute(stmt, rows)
+        session.execute(_write_tally(session.connection()), rows)
     for volunteer_id, priority in empty:  # nothing of theirs left among these voters: no row, as a rebuild makes
         session.execute(delete(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id,
                                                      VolunteerTally.volunteer_id == volunteer_id,
@@ -449,15 +479,34 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
             for volunteer_id, delta in sorted(deltas.items())
             for (priority, name, day), n in sorted(delta.items(), key=lambda item: str(item[0])) if day and n]
     if days:
-        table = VolunteerFollowUp.__table__
-        stmt = upsert(table, session.connection())
-        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority", "day"],
-                                          set_={"n": table.c.n + stmt.excluded.n})
-        session.execute(stmt, days)
+        session.execute(_add_follow_ups(session.connection()), days)
         session.execute(delete(VolunteerFollowUp).where(
             VolunteerFollowUp.campaign_id == campaign_id,
             VolunteerFollowUp.volunteer_id.in_(sorted({row["volunteer_id"] for row in days})),
             VolunteerFollowUp.n == 0))
+
+
+@prepared
+def _stored_tallies(connection):
+    return select(*VolunteerTally.__table__.columns).where(
+        VolunteerTally.campaign_id == bindparam("campaign_id"),
+        one_of_param(VolunteerTally.volunteer_id, "volunteers", connection))
+
+
+@prepared
+def _write_tally(connection):
+    stmt = upsert(VolunteerTally.__table__, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority"], set_={
+        name: stmt.excluded[name] for name in ("relationships", "contacted_relationships", "conversations",
+                                               "last_active_at")})
+
+
+@prepared
+def _add_follow_ups(connection):
+    table = VolunteerFollowUp.__table__
+    stmt = upsert(table, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority", "day"],
+                                      set_={"n": table.c.n + stmt.excluded.n})
 
 
 def _stored_at(stored: dict, volunteer_id: int, priority: bool) -> datetime:
@@ -480,13 +529,57 @@ def last_active(session: Session, campaign_id: int, volunteer_id: int) -> dict[b
     return latest
 
 
-def _public_ids(session: Session, campaign_id: int, voter_ids) -> dict[int, str]:
-    """Voter row id -> public id as relationship records hold it."""
+class VoterRead(NamedTuple):
+    """What the upkeep reads of one voter: their public id (as records hold it), their stored progress (None: no
+    row) and whether they asked not to be contacted at all."""
+
+    public_id: str
+    progress: tally.Progress | None
+    refused: bool
+
+
+def _voters(session: Session, campaign_id: int, voter_ids) -> dict[int, VoterRead]:
+    """``VoterRead`` of each of these voters the campaign has, in one read: their progress and preference rows belong
+    to their voter row (deleted with it)."""
     found = {}
-    for ids in _chunks(sorted(voter_ids)):
-        found.update((voter_id, str(public_id)) for voter_id, public_id in session.execute(
-            select(Voter.id, Voter.public_id).where(Voter.campaign_id == campaign_id, Voter.id.in_(ids))))
+    for ids in _chunks(sorted({voter_id for voter_id in voter_ids if voter_id is not None})):
+        for row in session.execute(_read_voters(session.connection()), {"campaign_id": campaign_id, "ids": ids}):
+            found[row.id] = VoterRead(str(row.public_id), _progress_of(row) if row.progress_of is not None else None,
+                                   bool(row.refused))
     return found
+
+
+@prepared
+def _read_voters(connection):
+    return (select(Voter.id, Voter.public_id, REFUSED_ALL.label("refused"),
+                   VoterProgress.voter_id.label("progress_of"), *PROGRESS_COLUMNS[1:])
+            .select_from(Voter)
+            .outerjoin(VoterProgress, and_(VoterProgress.campaign_id == Voter.campaign_id,
+                                           VoterProgress.voter_id == Voter.id))
+            .outerjoin(ContactPreference, and_(ContactPreference.campaign_id == Voter.campaign_id,
+                                               ContactPreference.voter_id == Voter.id))
+            .where(Voter.campaign_id == bindparam("campaign_id"), one_of_param(Voter.id, "ids", connection)))
+
+
+def _known(session: Session, pending: Pending, voter_ids) -> dict[int, VoterRead]:
+    """``_voters``, each voter read once before ``settle`` (which reads them again, holding the counter)."""
+    missing = {voter_id for voter_id in voter_ids if voter_id is not None} - pending.asked
+    if missing:
+        pending.voters.update(_voters(session, pending.campaign_id, missing))
+        pending.asked |= missing
+    return pending.voters
+
+
+def _written_states(written: readmodel.Written, record_ids) -> dict[int, tuple]:
+    """``_conv_states`` of these records, from the rows the read model just wrote."""
+    states = {}
+    for record_id in record_ids:
+        row = written.rows[record_id]
+        priority = row["voter_id"] is not None and written.voters[row["voter_id"]][1]
+        states[record_id] = (tally.Conv(row["volunteer_id"], row["voter_id"], row["happened_at"], row["channel"],
+                                        row["support"], row["vote_method"], tuple(row["issue_tags"] or ()),
+                                        row["follow_up_on"], priority, record_id), row["deleted"])
+    return states
 
 
 def _conv_states(session: Session, campaign_id: int, record_ids) -> dict[int, tuple]:
@@ -499,26 +592,17 @@ def _conv_states(session: Session, campaign_id: int, record_ids) -> dict[int, tu
     return states
 
 
-def _stored_progress(session: Session, campaign_id: int, voter_ids) -> dict[int, tally.Progress | None]:
-    """Each voter's progress as the table holds it (None: no row)."""
-    stored = dict.fromkeys(voter_ids)
-    for ids in _chunks(sorted(stored)):
-        for row in session.execute(select(*PROGRESS_COLUMNS).where(VoterProgress.campaign_id == campaign_id,
-                                                                   VoterProgress.voter_id.in_(ids))):
-            stored[row.voter_id] = _progress_of(row)
-    return stored
-
-
 def _progress_now(session: Session, campaign_id: int, voter_ids, zone: ZoneInfo) -> dict[int, tally.Progress | None]:
-    """Each voter's progress from all their live conversations (an index range on conversation (campaign, voter))."""
+    """Each voter's progress from all their live conversations (an index range on conversation (campaign, voter));
+    their priority comes with their conversations (a voter with none has no progress)."""
     progress = {}
     for ids in _chunks(sorted(voter_ids)):
         convs = defaultdict(list)
-        for _, conv, _ in _convs(session, campaign_id, Conversation.voter_id.in_(ids)):
+        for _, conv, _ in _convs(session, campaign_id, one_of(Conversation.voter_id, ids, session.connection())):
             convs[conv.voter_id].append(conv)
-        priority = _voter_priority(session, campaign_id, ids)
         for voter_id in ids:
-            progress[voter_id] = tally.progress(convs.get(voter_id, []), priority.get(voter_id, False), zone)
+            theirs = convs.get(voter_id, [])
+            progress[voter_id] = tally.progress(theirs, theirs[0].priority if theirs else False, zone)
     return progress
 
 
@@ -573,27 +657,58 @@ def rebuild(campaign_id: int, session: Session | None = None) -> None:
 
 def _convs(session: Session, campaign_id: int, *where, with_deleted: bool = False):
     """(record id, Conv, deleted) of the campaign's conversations that match ``where``."""
-    query = (select(Conversation.record_id, Conversation.volunteer_id, Conversation.voter_id,
-                    Conversation.happened_at, Conversation.channel, Conversation.support, Conversation.vote_method,
-                    Conversation.issue_tags, Conversation.follow_up_on, Voter.priority, Conversation.deleted)
-             .outerjoin(Voter, Voter.id == Conversation.voter_id)
-             .where(Conversation.campaign_id == campaign_id, *where))
+    query = _conv_select().where(Conversation.campaign_id == campaign_id, *where)
     if not with_deleted:
         query = query.where(Conversation.deleted.is_(False))
-    for row in session.execute(query):
+    return _conv_rows(session.execute(query))
+
+
+def _conv_select():
+    return (select(Conversation.record_id, Conversation.volunteer_id, Conversation.voter_id,
+                   Conversation.happened_at, Conversation.channel, Conversation.support, Conversation.vote_method,
+                   Conversation.issue_tags, Conversation.follow_up_on, Voter.priority, Conversation.deleted)
+            .outerjoin(Voter, Voter.id == Conversation.voter_id))
+
+
+def _conv_rows(rows):
+    for row in rows:
         yield row[0], tally.Conv(row[1], row[2], row[3], row[4], row[5], row[6], tuple(row[7] or ()), row[8],
                                  bool(row[9]), row[0]), row[10]
+
+
+@prepared
+def _theirs(connection):
+    """A volunteer's live conversations with some voters (``_share``, on every push)."""
+    return _conv_select().where(Conversation.campaign_id == bindparam("campaign_id"),
+                                Conversation.volunteer_id == bindparam("volunteer_id"),
+                                one_of_param(Conversation.voter_id, "voters", connection),
+                                Conversation.deleted.is_(False))
 
 
 def relationships(session: Session, campaign_id: int, *where) -> list[tally.Rel]:
     """The campaign's live relationships that match ``where``, with their voter's row id and priority: three
     columns of each record (its voter id taken out of the JSON by the database), not the whole record."""
-    rows = session.execute(select(SyncRecord.owner_id, SyncRecord.values["voter_id"].as_string(),
-                                  SyncRecord.created_at).where(
+    return _rels(session, campaign_id, session.execute(_rel_select().where(
         SyncRecord.campaign_id == campaign_id, SyncRecord.entity == RELATIONSHIP.name,
-        SyncRecord.deleted.is_(False), *where)).all()
+        SyncRecord.deleted.is_(False), *where)).all())
+
+
+def _rel_select():
+    return select(SyncRecord.owner_id, SyncRecord.values["voter_id"].as_string(), SyncRecord.created_at)
+
+
+def _rels(session: Session, campaign_id: int, rows) -> list[tally.Rel]:
     priorities = _priorities(session, campaign_id, [public_id for _, public_id, _ in rows])
     return [_rel_of(owner_id, public_id, created_at, priorities) for owner_id, public_id, created_at in rows]
+
+
+@prepared
+def _their_relationships(connection):
+    """A volunteer's live relationships with some voters, by public id (``_share``, on every push)."""
+    return _rel_select().where(SyncRecord.campaign_id == bindparam("campaign_id"),
+                               SyncRecord.entity == RELATIONSHIP.name, SyncRecord.deleted.is_(False),
+                               SyncRecord.owner_id == bindparam("volunteer_id"),
+                               one_of_param(SyncRecord.values["voter_id"].as_string(), "voters", connection))
 
 
 def _rel(row: SyncRecord, priorities: dict) -> tally.Rel:
@@ -637,22 +752,21 @@ def _refusals_by_public_id(session: Session, campaign_id: int, public_ids) -> di
     return found
 
 
-def _voter_priority(session: Session, campaign_id: int, voter_ids) -> dict[int, bool]:
-    return dict(session.execute(select(Voter.id, Voter.priority).where(
-        Voter.campaign_id == campaign_id, Voter.id.in_(voter_ids))).all())
-
-
 def _apply(session: Session, campaign_id: int, delta: Counter) -> None:
     """Add the delta to the campaign's days (a day that reaches zero keeps its row at zero)."""
     rows = [{"campaign_id": campaign_id, "day": day, "priority": priority, "metric": metric, "n": n}
             for (day, priority, metric), n in sorted(delta.items()) if n]
     if not rows:
         return
+    session.execute(_add_days(session.connection()), rows)  # executemany (a multi-row VALUES is compiled anew)
+
+
+@prepared
+def _add_days(connection):
     table = DashboardDay.__table__
-    stmt = upsert(table, session.connection()).values(rows)
-    stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "priority", "metric"],
+    stmt = upsert(table, connection)
+    return stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "priority", "metric"],
                                       set_={"n": table.c.n + stmt.excluded.n})
-    session.execute(stmt)
 
 
 def _add(total: Counter, counts: Counter, sign: int) -> None:
@@ -664,6 +778,7 @@ def _add(total: Counter, counts: Counter, sign: int) -> None:
 PROGRESS_COLUMNS = (VoterProgress.voter_id, VoterProgress.priority, VoterProgress.contacted_on, VoterProgress.support,
                     VoterProgress.support_on, VoterProgress.vote_plan_on, VoterProgress.follow_ups,
                     VoterProgress.marks)
+PROGRESS_CHANGING = tuple(column.key for column in PROGRESS_COLUMNS[1:])
 
 
 def _progress_of(row) -> tally.Progress | None:

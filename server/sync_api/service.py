@@ -13,6 +13,7 @@ again and sees the winner's work (``duplicate``).
 import time
 import uuid
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, any_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -266,8 +267,10 @@ class _Loaded:
         """Write what was decided (records, results, every losing value), then, last, take the counter and number
         the changed records in the order they changed: the caller commits right after, holding it briefly."""
         stored = [row for row in self.changed if row.id is not None]
+        fresh = [row for row in self.changed if row.id is None]
         # new records get their ids; a race on a unique key fails here, before the counter
-        store.insert_records([row for row in self.changed if row.id is None])
+        store.insert_records(fresh)
+        created = frozenset(row.id for row in fresh)  # no read-model row of these exists yet
         store.update_records(stored)
         store.insert_applied(self.new_applied)
         store.insert_history([{"record_id": row.id, "field": entry.field, "losing_value": entry.losing_value,
@@ -278,14 +281,15 @@ class _Loaded:
         # asked about being contacted, whoever recorded it (no follow-up is due with someone who said no)
         counted = rollup.before(self.membership.campaign_id, [
             row for row in self.changed if self.counted and row not in self.reviewed_by
-            or row.entity == CONTACT_PREFERENCE.name], self.was_live)
-        readmodel.follow(self.membership.campaign_id, conversations,
-                         {row.id: user_id for row, user_id in self.reviewed_by.items()})
+            or row.entity == CONTACT_PREFERENCE.name], self.was_live, created=created,
+            zone=ZoneInfo(self.membership.campaign.time_zone))
+        written = readmodel.follow(self.membership.campaign_id, conversations,
+                                   {row.id: user_id for row, user_id in self.reviewed_by.items()}, created)
         visits.follow(self.membership.campaign_id, [row for row in self.changed if row.entity == DOOR_VISIT.name])
         preferences.follow(self.membership.campaign_id,
                            [row for row in self.changed if row.entity == CONTACT_PREFERENCE.name],
                            self.membership.user_id)
-        rollup.tallies(counted)
+        rollup.tallies(counted, written)
         ready = rollup.prepare(counted)
         if self.changed:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
