@@ -131,30 +131,37 @@ def upsert(table, connection=None):
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name](table)
 
 
-def insert_many(table, rows: list[dict], returning: tuple[str, ...] = ()) -> list:
+def insert_many(table, rows: list[dict], returning: tuple[str, ...] = (), on_conflict=None, session=None) -> list:
     """Insert rows (dicts with the same keys) in the session's transaction, in one statement whatever their number,
     and give back the ``returning`` columns of each inserted row (in no particular order on PostgreSQL). There it is
     ``INSERT … SELECT … FROM unnest(one array per column)``: the same short text for 1 or 1,000 rows, so psycopg
     and SQLAlchemy reuse their parse of it and PostgreSQL plans it once, where an executemany sends (and PostgreSQL
     parses and plans) one statement per row, Kin's statements being unprepared for pgbouncer's sake, and a
-    multi-row VALUES is a new text for every number of rows. A duplicate key fails the statement as either would."""
+    multi-row VALUES is a new text for every number of rows. A duplicate key fails the statement as either would.
+
+    ``on_conflict(statement)`` (a module-level function: the statement is built once per table and function) adds
+    an ``ON CONFLICT`` clause to the dialect's INSERT; no two rows may then share the conflict's key."""
     if not rows:
         return []
-    columns = tuple(rows[0])
-    if db.session.connection().dialect.name == "postgresql":
-        statement, rows = _unnest_insert(table, columns, returning), {name: [row[name] for row in rows]
-                                                                     for name in columns}
+    session = session or db.session
+    columns, dialect = tuple(rows[0]), session.connection().dialect.name
+    if dialect == "postgresql":
+        statement, rows = _unnest_insert(table, columns, returning, on_conflict), {name: [row[name] for row in rows]
+                                                                                   for name in columns}
     else:
-        statement = insert(table).returning(*(table.c[name] for name in returning)) if returning else insert(table)
-    result = db.session.execute(statement, rows)
+        statement = on_conflict(sqlite.insert(table)) if on_conflict else insert(table)
+        statement = statement.returning(*(table.c[name] for name in returning)) if returning else statement
+    result = session.execute(statement, rows)
     return result.all() if returning else []
 
 
 @functools.cache
-def _unnest_insert(table, columns: tuple[str, ...], returning: tuple[str, ...]):
-    new = func.unnest(*(bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in columns)) \
-        .table_valued(*columns).render_derived(name="new")
-    statement = insert(table).from_select(columns, select(*new.c))
+def _unnest_insert(table, columns: tuple[str, ...], returning: tuple[str, ...], on_conflict):
+    # one dimension: a JSON list in a row is one item of its column's array, not a second dimension
+    arrays = (bindparam(name, type_=postgresql.ARRAY(table.c[name].type, dimensions=1)) for name in columns)
+    new = func.unnest(*arrays).table_valued(*columns).render_derived(name="new")
+    statement = postgresql.insert(table).from_select(columns, select(*new.c))
+    statement = on_conflict(statement) if on_conflict else statement
     return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
 

@@ -9,11 +9,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 
 from server.columns import utcnow
 from server.conversations.models import Conversation, ConversationIssue
-from server.extensions import db, one_of, prepared, upsert
+from server.extensions import db, insert_many, one_of
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
 
@@ -42,25 +42,21 @@ def follow(campaign_id: int, records: list[SyncRecord], reviewers: dict[int, int
         return Written({}, {})
     now, (voter_of, voters) = utcnow(), _voter_ids(campaign_id, records)
     rows = [columns(record, voter_of.get(record.id), reviewers.get(record.id), now) for record in records]
-    # the rows as executemany parameters of one cached statement: a multi-row VALUES is compiled again each time
-    db.session.execute(_write(), rows)
+    insert_many(Conversation.__table__, rows, on_conflict=_keep_reviewer)
     if ids := [row["id"] for row in rows if row["record_id"] not in created]:
         db.session.execute(delete(ConversationIssue).where(ConversationIssue.campaign_id == campaign_id,
                                                            one_of(ConversationIssue.conversation_id, ids)))
     issues = [{"campaign_id": campaign_id, "conversation_id": row["id"], "issue": issue,
                "happened_at": row["happened_at"]} for row in rows if not row["deleted"] for issue in row["issue_tags"]]
-    if issues:
-        db.session.execute(insert(ConversationIssue), issues)
+    insert_many(ConversationIssue.__table__, issues)
     return Written({row["record_id"]: row for row in rows}, voters)
 
 
-@prepared
-def _write(connection):
+def _keep_reviewer(stmt):
+    """A record's row written again takes its new values, but a volunteer's edit keeps who reviewed last."""
     table = Conversation.__table__
-    stmt = upsert(table, connection)
     return stmt.on_conflict_do_update(index_elements=["campaign_id", "id"], set_={
         **{name: stmt.excluded[name] for name in CHANGING},
-        # a volunteer's edit keeps who reviewed last
         "reviewed_at": func.coalesce(stmt.excluded.reviewed_at, table.c.reviewed_at),
         "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
 

@@ -32,7 +32,7 @@ from server.conversations import readmodel
 from server.conversations.models import Conversation
 from server.dashboard import tally
 from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTally, VoterProgress
-from server.extensions import bulk_insert, db, one_of, one_of_param, prepared, upsert
+from server.extensions import bulk_insert, db, insert_many, one_of, one_of_param, prepared, upsert
 from server.preferences.models import ContactPreference
 from server.preferences.readmodel import REFUSED_ALL
 from server.sync_api.models import SyncRecord
@@ -188,14 +188,11 @@ def settle(ready: Ready, session: Session | None = None) -> None:
                                                     one_of(VoterProgress.voter_id, ids, session.connection())))
     rows = [_progress_values(campaign_id, voter_id, progress[voter_id]) for voter_id in changed
             if progress[voter_id] is not None]
-    if rows:
-        session.execute(_write_progress(session.connection()), rows)
+    insert_many(VoterProgress.__table__, rows, on_conflict=_replace_progress, session=session)
     _apply(session, campaign_id, delta)
 
 
-@prepared
-def _write_progress(connection):
-    stmt = upsert(VoterProgress.__table__, connection)  # executemany of one statement, built once
+def _replace_progress(stmt):
     return stmt.on_conflict_do_update(index_elements=["campaign_id", "voter_id"], set_={
         name: stmt.excluded[name] for name in PROGRESS_CHANGING})
 
@@ -756,15 +753,11 @@ def _apply(session: Session, campaign_id: int, delta: Counter) -> None:
     """Add the delta to the campaign's days (a day that reaches zero keeps its row at zero)."""
     rows = [{"campaign_id": campaign_id, "day": day, "priority": priority, "metric": metric, "n": n}
             for (day, priority, metric), n in sorted(delta.items()) if n]
-    if not rows:
-        return
-    session.execute(_add_days(session.connection()), rows)  # executemany (a multi-row VALUES is compiled anew)
+    insert_many(DashboardDay.__table__, rows, on_conflict=_add_days, session=session)
 
 
-@prepared
-def _add_days(connection):
+def _add_days(stmt):
     table = DashboardDay.__table__
-    stmt = upsert(table, connection)
     return stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "priority", "metric"],
                                       set_={"n": table.c.n + stmt.excluded.n})
 
