@@ -1,7 +1,7 @@
 """The tag build alone, against the machine's floor: how close building in ranges comes to every core's crypto rate.
 
 First the floor, on one core of this process (CPU time, so other work on the machine does not lower it): ristretto255
-scalar multiplications a second (libsodium alone) and whole tags a second (server.matching.oprf.evaluate: hash to the
+scalar multiplications a second (libsodium alone) and whole tags a second (oprf.evaluate: hash to the
 group, the multiplication, the final hash: what a tag costs at the least). Then a campaign of ``--identifiers`` phone
 numbers in PostgreSQL has its tag table built from the same plan three ways: by the import's own processes
 (build.work on every core, as an import does without Redis), by one RQ worker and by two (``flask kin worker``, the
@@ -40,7 +40,7 @@ def floor() -> tuple[float, float]:
     """(scalar multiplications, tags) a second on one core: the median of three timed rounds in CPU time."""
     from pysodium import sodium
 
-    from server.matching import oprf
+    import oprf
 
     scalar = oprf.derive_key_pair(bytes(32), b"bench")
     elements = [oprf.blind(f"tel:+1919555{n:04d}".encode())[1] for n in range(FLOOR_OPERATIONS)]
