@@ -179,3 +179,14 @@ def test_two_workers_take_disjoint_ranges_and_build_the_table_one_worker_builds(
         db.session.commit()
         assert build.work(planned) == 300
         assert tags_by_identifier(planned, key) == two
+
+
+def test_the_pools_processes_compute_tags_without_loading_the_app():
+    sk = oprf.derive_key_pair(bytes(32), b"test")
+    rows = [(n, f"tel:+1919555{n:04d}") for n in range(tags.CHUNK_ROWS + 1)]  # two chunks: both processes work
+    with tags.tagger(2) as tagger:
+        assert tagger.submit(sk, rows).get() == tags.tag_rows(sk, rows)
+        # eval: a builtin is the one thing a process can be handed without importing a module of ours
+        loaded = tagger.pool.map(eval, ["sorted({'flask', 'server', 'sqlalchemy'} & set(__import__('sys').modules))"]
+                                 * 2, chunksize=1)
+    assert loaded == [[], []]
