@@ -24,7 +24,7 @@ run: install build
 # replica's tests against a streaming replica (docs/scaling.md)
 TEST_WORKERS ?= 2
 test: system-deps $(VENV)/.test-installed build
-	$(BIN)/ruff check server sync tests bench
+	$(BIN)/ruff check server sync oprf.py tests bench
 	$(MAKE) --no-print-directory lint-js
 	bash scripts/with-postgres.sh sh -c '$(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/pwa \
 	  --ignore=tests/server/test_two_servers.py --ignore=tests/server/test_read_replica.py; api=$$?; \

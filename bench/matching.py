@@ -4,7 +4,7 @@ Imports a synthetic NGP VAN export (fixed seed, cached in `bench/.cache/`: 80% o
 second one, 40% with an e-mail, so about 1.5 identifiers each) into PostgreSQL through the real importer, which builds
 the tag table once the voters are committed, in its own processes (bench/tag_build.py measures the build alone, with
 RQ workers too). Then a volunteer with 2,000 contacts, exactly 300 of them voters, plays the
-phone in Python (server.matching.oprf blinds and finalizes) against the app under gunicorn, as `sync_load.py` runs
+phone in Python (oprf blinds and finalizes) against the app under gunicorn, as `sync_load.py` runs
 it, and the script reads the web workers' and PostgreSQL's CPU from /proc around each stage. Targets on 2 cores: all
 300 found and no false match; server at most 150 ms of CPU per 2,000 contacts, and at most 1.5x the evaluate floor
 (libsodium's scalar multiplication alone over the same elements, timed here in the same run); bucket responses under
@@ -410,7 +410,7 @@ class Phone:
     def match(self, inputs: list[bytes], meter: Meter) -> dict:
         """One full matching run in the PWA's stages (every input evaluated afresh); the server's CPU is read
         around each stage, so the phone's own blinding and finalizing in between is not counted."""
-        from server.matching import oprf
+        import oprf
         from server.matching.tags import bucket_of
 
         status = json.loads(self.call("GET", "")[0])
@@ -464,7 +464,7 @@ def evaluate_floor(elements: list[bytes], loops: int = 5) -> float:
     directly in a loop (median of ``loops``): the least any server can spend evaluating them."""
     from pysodium import sodium
 
-    from server.matching import oprf
+    import oprf
 
     scalar, product = oprf.derive_key_pair(bytes(32), b"bench"), ctypes.create_string_buffer(oprf.ELEMENT_SIZE)
     multiply, times = sodium.crypto_scalarmult_ristretto255, []
@@ -576,9 +576,9 @@ def main() -> None:
           f" {VOTER_CONTACTS} are voters, gunicorn {args.workers} workers x {args.threads} threads,"
           f" {os.cpu_count()} cores")
 
+    import oprf
     from server import create_app
     from server.extensions import db
-    from server.matching import oprf
 
     with tempfile.TemporaryDirectory() as instance:
         server = LiveServer(uri, Path(instance), workers=args.workers, threads=args.threads)

@@ -1,14 +1,14 @@
 """The tag build alone, against the machine's floor: how close building in ranges comes to every core's crypto rate.
 
 First the floor, on one core of this process (CPU time, so other work on the machine does not lower it): ristretto255
-scalar multiplications a second (libsodium alone) and whole tags a second (server.matching.oprf.evaluate: hash to the
-group, the multiplication, the final hash: what a tag costs at the least). Then a campaign of ``--identifiers`` phone
-numbers in PostgreSQL has its tag table built from the same plan three ways: by the import's own processes
-(build.work on every core, as an import does without Redis), by one RQ worker and by two (``flask kin worker``, the
-jobs queued by build.start as an import with Redis queues them). For each: tags/s, the ratio against tags/s per core
-x cores, the builders' and PostgreSQL's CPU, tags per CPU-second the builders got against the floor (the efficiency,
-which other work on the machine cannot skew), and the load average (which skews the rates: read it). Then the
-two-worker speed-up. Targets: at least 85 % of rate per core x cores; two workers at least 1.8x one.
+scalar multiplications a second (libsodium alone) and whole tags a second (oprf.evaluate_many, as the build calls it:
+hash to the group, the multiplication, the final hash: what a tag costs at the least). Then a campaign of
+``--identifiers`` phone numbers in PostgreSQL has its tag table built from the same plan three ways: by the import's
+own processes (build.work on every core, as an import does without Redis), by one RQ worker and by two (``flask kin
+worker``, the jobs queued by build.start as an import with Redis queues them). For each: tags/s, the ratio against
+tags/s per core x cores, the builders' and PostgreSQL's CPU, tags per CPU-second the builders got against the floor
+(the efficiency, which other work on the machine cannot skew), and the load average (which skews the rates: read it).
+Then the two-worker speed-up. Targets: at least 85 % of rate per core x cores; two workers at least 1.8x one.
 
     python bench/tag_build.py [--identifiers 150000]
 """
@@ -40,7 +40,7 @@ def floor() -> tuple[float, float]:
     """(scalar multiplications, tags) a second on one core: the median of three timed rounds in CPU time."""
     from pysodium import sodium
 
-    from server.matching import oprf
+    import oprf
 
     scalar = oprf.derive_key_pair(bytes(32), b"bench")
     elements = [oprf.blind(f"tel:+1919555{n:04d}".encode())[1] for n in range(FLOOR_OPERATIONS)]
@@ -56,7 +56,7 @@ def floor() -> tuple[float, float]:
         return FLOOR_OPERATIONS / statistics.median(times)
 
     return (rate(lambda: [multiply(product, scalar, element) for element in elements]),
-            rate(lambda: [oprf.evaluate(scalar, value) for value in inputs]))
+            rate(lambda: oprf.evaluate_many(scalar, inputs)))
 
 
 def seed(identifiers: int) -> int:
@@ -173,7 +173,7 @@ def main() -> None:
     multiplications, per_core = floor()
     print(f"tag build: {args.identifiers:,} identifiers, {cpus} cores, load average {os.getloadavg()[0]:.2f}")
     print(f"  floor, one core: {multiplications:,.0f} ristretto255 scalar multiplications/s;"
-          f" {per_core:,.0f} tags/s (oprf.evaluate: hash to the group, multiply, hash)")
+          f" {per_core:,.0f} tags/s (oprf.evaluate_many: hash to the group, multiply, hash)")
     print(f"  the ceiling, rate per core x cores: {per_core * cpus:,.0f} tags/s")
 
     name = f"kin_bench_{uuid.uuid4().hex[:8]}"

@@ -6,10 +6,10 @@ from functools import lru_cache
 from flask import current_app
 from sqlalchemy import func, select
 
+import oprf
 from server.campaigns.models import Campaign
 from server.columns import utcnow
 from server.extensions import db, upsert
-from server.matching import oprf
 from server.matching.models import KeyState, MatchKey, TagRange
 
 

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Integer, String, bindparam, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 
+import oprf
 from server.campaigns.models import Campaign, Membership
 from server.columns import utcnow
 from server.extensions import db, upsert
-from server.matching import oprf
 from server.matching.keys import active_key, secret_key
 from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.matching.tags import bucket_of

@@ -5,10 +5,11 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+import oprf
 from server.blueprint import Blueprint
 from server.campaigns.models import Role
 from server.fields import BulkList, Id
-from server.matching import oprf, service
+from server.matching import service
 from server.matching.keys import NotReady
 from server.matching.models import MAX_PREFIX_BITS, TAG_BYTES
 from server.observability import metrics

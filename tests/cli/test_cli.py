@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
+from oprf import evaluate
 from server.auth.models import User
 from server.campaigns.models import Campaign, Invite, Membership
 from server.demo import ACCOUNTS, CAMPAIGN
@@ -13,7 +14,6 @@ from server.extensions import db
 from server.matching.inputs import email_input, phone_input
 from server.matching.keys import active_key, secret_key
 from server.matching.models import MatchTag
-from server.matching.oprf import evaluate
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 
 PASSWORD = "correct horse battery"

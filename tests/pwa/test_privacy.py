@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+import oprf
 from server.auth.models import User
 from server.campaigns.models import Campaign, Membership
 from server.extensions import db
-from server.matching import oprf
 from server.matching.inputs import email_input, identifier_input, phone_input
 from server.matching.keys import active_key, secret_key
 from server.matching.models import TAG_BYTES, MatchUsage

@@ -28,6 +28,7 @@ from pathlib import Path
 from flask_jwt_extended import create_access_token
 from sqlalchemy import delete, select, update
 
+import oprf
 from server.auth import reset as reset_links
 from server.auth.models import PasswordReset, ResetOrigin, User
 from server.auth.reset import GONE, NOT_VALID
@@ -40,7 +41,6 @@ from server.canvass import households
 from server.canvass.models import Household, Turf
 from server.columns import utcnow
 from server.extensions import db
-from server.matching import oprf
 from server.matching.build import build_now
 from server.matching.models import KeyState, MatchKey, MatchTag, TagRange
 from server.sync_api.views import UPDATE_THE_APP

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+import oprf
 from server import create_app
 from server.auth.models import ResetOrigin, User
 from server.auth.reset import make_link
@@ -23,7 +24,6 @@ from server.canvass.models import Turf, TurfHousehold
 from server.columns import utcnow
 from server.conversations import readmodel
 from server.extensions import db
-from server.matching import oprf
 from server.surveys.models import SurveyQuestion
 from server.sync_api.models import SyncRecord
 from server.voters.models import ImportStatus, Voter, VoterImport

@@ -14,7 +14,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 
-from server.matching import oprf
+import oprf
 from tests.conftest import empty_database_uri
 from tests.server.sync.live import BIN, ROOT, LiveServer
 

@@ -1,5 +1,5 @@
 // RFC 9497 OPRF, mode 0 (OPRF, not VOPRF), ristretto255-SHA512: the phone's side of private matching.
-// The phone blinds its contacts' identifiers, the server answers each blinded element (server/matching/oprf.py
+// The phone blinds its contacts' identifiers, the server answers each blinded element (oprf.py
 // blind_evaluate), and the phone finalizes F(k, x) here; its first TAG_BYTES bytes are compared with the server's tags.
 // Group operations and SHA-512 run in libsodium's WebAssembly build, the library the server uses too. It runs in a
 // Web Worker bundled by esbuild, so the worker script's CSP must allow 'wasm-unsafe-eval' (server/web.py).

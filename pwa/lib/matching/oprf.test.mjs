@@ -1,5 +1,5 @@
 // pwa/lib/matching/oprf.js: every RFC 9497 mode-0 vector for ristretto255-SHA512, and refusal of bad server answers.
-// tests/server/matching/test_oprf_cross_language.py checks the same module against server/matching/oprf.py.
+// tests/server/matching/test_oprf_cross_language.py checks the same module against oprf.py.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';

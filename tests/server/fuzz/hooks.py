@@ -15,7 +15,7 @@ import zlib
 
 import schemathesis
 
-from server.matching import oprf
+import oprf
 
 DEVICE = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
 VOTERS = os.environ.get("KIN_FUZZ_VOTERS", "").split(",")

@@ -1,4 +1,4 @@
-"""Write tests/fixtures/oprf/kin_vectors.json: Kin's own OPRF vectors, made with server/matching/oprf.py.
+"""Write tests/fixtures/oprf/kin_vectors.json: Kin's own OPRF vectors, made with oprf.py.
 
     .venv/bin/python tests/server/matching/make_kin_vectors.py
 
@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from server.matching import oprf
+import oprf
 
 OUT = Path(__file__).resolve().parents[2] / "fixtures" / "oprf" / "kin_vectors.json"
 

@@ -1,4 +1,4 @@
-"""Private matching over HTTP, with the phone's side played by server.matching.oprf: the phone finds exactly
+"""Private matching over HTTP, with the phone's side played by oprf: the phone finds exactly
 the voters behind its contacts, the quota holds, and the server keeps nothing about a contact."""
 
 import base64
@@ -6,9 +6,9 @@ import base64
 import pytest
 from sqlalchemy import event, func, inspect, select, text
 
+import oprf
 from server.campaigns.models import Campaign, Role
 from server.extensions import db
-from server.matching import oprf
 from server.matching.models import TAG_BYTES, MatchKey, MatchTag, MatchUsage
 from server.matching.tags import bucket_of
 

@@ -1,4 +1,4 @@
-"""server/matching/oprf.py: every RFC 9497 mode-0 vector for ristretto255-SHA512, and the elements a phone must not
+"""oprf.py: every RFC 9497 mode-0 vector for ristretto255-SHA512, and the elements a phone must not
 be allowed to send."""
 
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.matching import oprf
+import oprf
 
 VECTORS = json.loads(
     (Path(__file__).resolve().parents[2] / "fixtures" / "oprf" / "rfc9497_ristretto255_sha512_vectors.json").read_text()

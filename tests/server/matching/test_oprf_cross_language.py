@@ -1,4 +1,4 @@
-"""The phone (pwa/lib/matching/oprf.js) and the server (server/matching/oprf.py) compute the same OPRF, byte for byte,
+"""The phone (pwa/lib/matching/oprf.js) and the server (oprf.py) compute the same OPRF, byte for byte,
 on Kin's own vectors (tests/fixtures/oprf/kin_vectors.json) and on random blinds."""
 
 import importlib.util
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.matching import oprf
+import oprf
 
 ROOT = Path(__file__).resolve().parents[3]
 KIN_VECTORS = ROOT / "tests" / "fixtures" / "oprf" / "kin_vectors.json"

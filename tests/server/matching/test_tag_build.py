@@ -10,11 +10,12 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select, update
 
+import oprf
 from server import jobs
 from server.campaigns.models import Campaign, Role
 from server.columns import utcnow
 from server.extensions import db
-from server.matching import build, oprf, tags
+from server.matching import build, tags
 from server.matching.keys import secret_key
 from server.matching.models import KeyState, MatchKey, MatchTag, TagRange
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
@@ -106,8 +107,8 @@ def test_a_range_a_dead_worker_held_is_taken_again_once_its_claim_expires(app, c
     with app.app_context():
         claimed = build._claim(planned)  # a worker takes the first range, writes part of it, and dies
         key = key_of(planned)
-        tags.write(key, tags._tag_rows((secret_key(key), tags.untagged(key, claimed.first_id,
-                                                                       claimed.first_id + 9))))
+        rows = tags.untagged(key, claimed.first_id, claimed.first_id + 9)
+        tags.write(key, tags.tag_rows(secret_key(key), rows))
         db.session.commit()
         build.work(planned)  # the others build every range but the dead worker's
         key = key_of(planned)
@@ -178,3 +179,14 @@ def test_two_workers_take_disjoint_ranges_and_build_the_table_one_worker_builds(
         db.session.commit()
         assert build.work(planned) == 300
         assert tags_by_identifier(planned, key) == two
+
+
+def test_the_pools_processes_compute_tags_without_loading_the_app():
+    sk = oprf.derive_key_pair(bytes(32), b"test")
+    rows = [(n, f"tel:+1919555{n:04d}") for n in range(tags.CHUNK_ROWS + 1)]  # two chunks: both processes work
+    with tags.tagger(2) as tagger:
+        assert tagger.submit(sk, rows).get() == tags.tag_rows(sk, rows)
+        # eval: a builtin is the one thing a process can be handed without importing a module of ours
+        loaded = tagger.pool.map(eval, ["sorted({'flask', 'server', 'sqlalchemy'} & set(__import__('sys').modules))"]
+                                 * 2, chunksize=1)
+    assert loaded == [[], []]
