@@ -51,13 +51,13 @@ def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) 
     target = rows[0].id if rows else db.session.execute(select(Suppression.id).where(
         Suppression.campaign_id == campaign_id, Suppression.digest.in_(list(hashed)))).scalars().first()
 
-    records = _records_about(campaign, public_id, phones, emails)
-    sync.forget(campaign_id, records)
+    records = sync.forget(campaign_id, _records_about(campaign, public_id, phones, emails),
+                          again=lambda: _records_about(campaign, public_id, phones, emails))
     problems = _forget_import_rows(campaign_id, voter, phones, emails)
     db.session.delete(voter)  # its identifiers, their matching tags and its dashboard progress go by cascade
     record(campaign_id, actor_id, "voter.forgotten", "suppression", target, reason=reason,
-           records=len(records), problems=problems)
-    return {"records": len(records), "problems": problems}
+           records=records, problems=problems)
+    return {"records": records, "problems": problems}
 
 
 def _records_about(campaign: Campaign, public_id: str, phones: set[str],

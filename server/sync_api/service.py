@@ -64,6 +64,11 @@ def push(membership: Membership, batch: Batch, early: dict[int, OpResult]) -> li
     return committed(apply)
 
 
+class SuppressedMeanwhile(Exception):
+    """A forget committed while the push was deciding, listing a person one of its door visits names only by a
+    phone or an e-mail: the push runs again and now rejects that op."""
+
+
 def committed(work):
     """Run ``work`` and commit, in one transaction; when a concurrent one created one of the same records or
     applied one of the same ops first (a unique key), run it again from the start: it then reads theirs and
@@ -73,7 +78,7 @@ def committed(work):
             result = work()
             db.session.commit()
             return result
-        except IntegrityError:
+        except (IntegrityError, SuppressedMeanwhile):
             db.session.rollback()
             if attempt == RACE_RETRIES - 1:
                 raise
@@ -179,6 +184,9 @@ class _Loaded:
         self.applied = store.applied_ops(campaign_id, [uuid.UUID(op.op_id) for op in ops])
         # who each op names, by field, as the suppression list hashes them; those the campaign forgot
         self.naming = _naming(ops, membership.campaign.phone_region) if suppression.any_suppressed(campaign_id) else {}
+        # people met at the door named only by a phone or an e-mail: no voter row for a forget to meet this push on
+        self.met = [op for op in ops if op.entity == DOOR_VISIT.name
+                    and (op.fields.get("person_phone") or op.fields.get("person_email"))]
         self.suppressed = suppression.suppressed(campaign_id, {pair for fields in self.naming.values()
                                                                for pairs in fields.values() for pair in pairs})
         self.history: list[tuple[StoredRecord, object, uuid.UUID]] = []
@@ -263,6 +271,16 @@ class _Loaded:
             self.changed.append(row)
         return row
 
+    def _check_met(self) -> None:
+        """Holding the counter, look the people met at the door up again: a forget takes the counter too, so one
+        that committed after this push read the suppression list has committed by now, and is seen."""
+        if not self.met:
+            return
+        pairs = {pair for fields in _naming(self.met, self.membership.campaign.phone_region).values()
+                 for pairs in fields.values() for pair in pairs}
+        if suppression.suppressed(self.membership.campaign_id, pairs) - self.suppressed:
+            raise SuppressedMeanwhile()
+
     def finish(self) -> None:
         """Write what was decided (records, results, every losing value), then, last, take the counter and number
         the changed records in the order they changed: the caller commits right after, holding it briefly."""
@@ -295,6 +313,7 @@ class _Loaded:
             last = db.session.execute(update(SyncCounter).where(SyncCounter.campaign_id == self.membership.campaign_id)
                                       .values(last_seq=SyncCounter.last_seq + len(self.changed))
                                       .returning(SyncCounter.last_seq)).scalar_one()
+            self._check_met()
             first = last - len(self.changed) + 1
             ids = [row.id for row in self.changed]
             if db.session.connection().dialect.name == "postgresql":  # one statement: the counter is held meanwhile
@@ -329,15 +348,25 @@ def _naming(ops: list[Op], region: str) -> dict[str, dict[str, set[tuple[str, st
     return naming
 
 
-def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]]) -> None:
+def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]], again=None) -> int:
     """Purge the records with these (entity, entity id) keys for good: their values, stamps and history go, their
     read-model rows (conversations, door visits and their answers) are deleted, and each becomes a forgotten
     tombstone with the campaign's next change number, so its owner's phone learns at its next pull and drops its
-    copy. Locks the records (in key order) before the counter, as a push does."""
-    if not keys:
-        return
+    copy; returns how many. Locks the records (in key order) before the counter, as a push does.
+
+    Holding the counter, ``again()`` lists the keys once more: a push that held it while they were first listed
+    has committed by then, and what it wrote about the person with no voter row for the two to meet on (a door
+    visit naming them by a phone or an e-mail) is purged too. (A push that locked such a brand-new record since,
+    and waits for the counter, would deadlock with this; PostgreSQL then fails one of the two, and nothing is
+    kept that should not be.)"""
     _ensure_counter(campaign_id)
-    rows = list(store.records(campaign_id, sorted(keys), lock=True).values())
+    found = store.records(campaign_id, sorted(keys), lock=True)
+    if again is not None:
+        _take_counter(campaign_id)
+        found.update(store.records(campaign_id, sorted(set(again()) - set(found)), lock=True))
+    rows = list(found.values())
+    if not rows:
+        return 0
     ids = [row.id for row in rows]
     db.session.execute(delete(SyncHistory).where(SyncHistory.record_id.in_(ids)))
     readmodel.forget(campaign_id, ids)
@@ -350,6 +379,7 @@ def forget(campaign_id: int, keys: list[tuple[str, uuid.UUID]]) -> None:
         row.values, row.stamps, row.deleted, row.deleted_stamp = {}, {}, True, stamp
         row.forgotten, row.version, row.seq, row.updated_at = True, row.version + 1, seq, utcnow()
     store.update_records(rows)
+    return len(rows)
 
 
 _COUNTER_MADE = select(SyncCounter.campaign_id).where(SyncCounter.campaign_id == bindparam("campaign_id"))

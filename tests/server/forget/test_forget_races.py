@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import Text, cast, func, select
 
 from server.campaigns.models import Role
+from server.canvass.models import Building, Household
 from server.conversations.models import Conversation
 from server.extensions import db
 from server.sync_api.models import SyncHistory, SyncRecord
+from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from tests.server.sync.conftest import Phone, conversation_fields, make_voter  # noqa: F401 (a fixture)
 from tests.server.sync.races import WAIT, Pause, Request, waits_on_a_lock
 
@@ -114,3 +116,59 @@ def test_two_organizers_forgetting_one_person_at_once_get_forgotten_and_not_foun
         first_holds.released.set()
         assert first.answer().status_code == 200
     assert second.answer().status_code == 404
+
+
+PHONE = "+19195550187"  # the voter's phone, which a canvasser hears from someone met at the door
+
+
+@pytest.fixture
+def met(app, scene):
+    """The scene's voter with a phone on file, and a door visit op naming a person met at a door only by that
+    phone: no voter row for a forget and the push to meet on."""
+    with app.app_context():
+        voter = db.session.execute(select(Voter).where(Voter.public_id == uuid.UUID(scene["voter_id"]))).scalar_one()
+        db.session.add(VoterIdentifier(campaign_id=voter.campaign_id, voter_id=voter.id, kind=IdentifierKind.PHONE,
+                                       value=PHONE))
+        building = Building(campaign_id=voter.campaign_id, key="1 MILL ST", street="MILL ST", house_number="1")
+        db.session.add(building)
+        db.session.flush()
+        household = Household(campaign_id=voter.campaign_id, building_id=building.id)
+        db.session.add(household)
+        db.session.commit()
+        household_id = str(household.public_id)
+    # a knock before, naming nobody: the campaign's change counter exists, as on any campaign past its first push
+    phone, door = scene["phone"], {"household_id": household_id, "happened_at": "2026-10-03T11:02:00-04:00"}
+    knock = phone.push(phone.op("door_visit", str(uuid.uuid4()), {**door, "result": "not_home"}))
+    assert [r["status"] for r in knock.json["results"]] == ["applied"]
+    return phone.op("door_visit", str(uuid.uuid4()), {**door, "result": "talked", "person_first_name": "Wren",
+                                                      "person_phone": "(919) 555-0187",
+                                                      "notes": f"Asked about the {WORDS} allotment"})
+
+
+def test_a_door_visit_naming_them_by_phone_after_a_forget_is_rejected(app, scene, met):
+    # the push has read the suppression list (nobody on it yet) and waits to write; the forget runs whole and commits
+    with Pause(app, "before_cursor_execute", lambda sql: sql.startswith("INSERT INTO sync_record ")) as push_holds:
+        push = push_holds.thread = Request(lambda: scene["phone"].push(met))
+        push.start()
+        assert push_holds.reached.wait(WAIT), "the push never wrote"
+        assert scene["forget"]().status_code == 200
+    [result] = push.answer().json["results"]
+    assert result["status"] == "rejected" and "suppressed" in str(result["codes"]["person_phone"]), result
+    assert written_about_them(app) == []
+
+
+def test_a_forget_while_a_door_visit_naming_them_by_phone_commits_removes_it(app, scene, met):
+    # the push holds the counter; the forget lists the person's records before the push commits, then waits for it
+    with Pause(app, "after_cursor_execute", lambda sql: sql.startswith("UPDATE sync_counter SET last_seq=(")) \
+            as push_holds:
+        push = push_holds.thread = Request(lambda: scene["phone"].push(met))
+        push.start()
+        assert push_holds.reached.wait(WAIT), "the push never took the counter"
+        forget = Request(scene["forget"])
+        forget.start()
+        assert waits_on_a_lock(app, forget), "the forget did not wait for the push to commit"
+        push_holds.released.set()
+        assert [r["status"] for r in push.answer().json["results"]] == ["applied"]
+    forgotten = forget.answer()
+    assert forgotten.status_code == 200 and forgotten.json["records"] == 1, forgotten.json
+    assert written_about_them(app) == []

@@ -3,6 +3,7 @@ while the test looks at what the other does (waits on a lock, or gets past a poi
 
 import threading
 import time
+import weakref
 
 from sqlalchemy import event, text
 
@@ -48,12 +49,33 @@ class Pause:
             self.released.wait(WAIT)
 
     def __enter__(self):
-        event.listen(self.engine, self.when, self.hook)
+        _listen(self.engine, self.when)
+        _PAUSES.append(self)
         return self
 
     def __exit__(self, *_exc):
         self.released.set()
-        event.remove(self.engine, self.when, self.hook)
+        _PAUSES.remove(self)
+
+
+_PAUSES: list[Pause] = []  # the pauses in force, whichever engine and event
+_LISTENING = weakref.WeakKeyDictionary()  # engine -> the events a dispatcher listens to on it
+
+
+def _listen(engine, when: str) -> None:
+    """One listener per engine and event, never removed: removing a listener while another thread's statement is
+    dispatched to it fails that statement ("deque mutated during iteration"), and a racing request may still be
+    running when its pause ends."""
+    if when in _LISTENING.setdefault(engine, set()):
+        return
+    _LISTENING[engine].add(when)
+
+    def dispatch(*args):
+        for pause in tuple(_PAUSES):
+            if pause.engine is engine and pause.when == when:
+                pause.hook(*args)
+
+    event.listen(engine, when, dispatch)
 
 
 def waits_on_a_lock(app, request: Request) -> bool:
