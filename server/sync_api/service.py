@@ -187,8 +187,7 @@ class _Loaded:
         # people met at the door named only by a phone or an e-mail: no voter row for a forget to meet this push on
         self.met = [op for op in ops if op.entity == DOOR_VISIT.name
                     and (op.fields.get("person_phone") or op.fields.get("person_email"))]
-        self.suppressed = suppression.suppressed(campaign_id, {pair for fields in self.naming.values()
-                                                               for pairs in fields.values() for pair in pairs})
+        self.suppressed = suppression.suppressed(campaign_id, _pairs(self.naming))
         self.history: list[tuple[StoredRecord, object, uuid.UUID]] = []
         self.changed: list[StoredRecord] = []
         self.new_applied: list[dict] = []  # rows of applied_op, written by ``finish``
@@ -276,8 +275,7 @@ class _Loaded:
         that committed after this push read the suppression list has committed by now, and is seen."""
         if not self.met:
             return
-        pairs = {pair for fields in _naming(self.met, self.membership.campaign.phone_region).values()
-                 for pairs in fields.values() for pair in pairs}
+        pairs = _pairs(_naming(self.met, self.membership.campaign.phone_region))
         if suppression.suppressed(self.membership.campaign_id, pairs) - self.suppressed:
             raise SuppressedMeanwhile()
 
@@ -328,6 +326,11 @@ class _Loaded:
                 row.seq = seq
             readmodel.number(self.membership.campaign_id, conversations)
             rollup.settle(ready)  # holding the counter: pushes write the shared counts one at a time
+
+
+def _pairs(naming: dict[str, dict[str, set[tuple[str, str]]]]) -> set[tuple[str, str]]:
+    """Every (kind, value) pair a ``_naming`` holds, whichever op and field names it."""
+    return {pair for fields in naming.values() for pairs in fields.values() for pair in pairs}
 
 
 def _naming(ops: list[Op], region: str) -> dict[str, dict[str, set[tuple[str, str]]]]:

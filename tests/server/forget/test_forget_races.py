@@ -85,22 +85,28 @@ def test_a_push_that_comes_after_a_forget_is_rejected_and_leaves_nothing(app, sc
     assert written_about_them(app) == []
 
 
+def forget_while_the_push_holds(app, scene, op, when: str, statement: str):
+    """Push ``op`` and hold it at ``statement`` (``when``: before or after it runs); start the forget and see it
+    wait for the push; release the push, which must apply the op; then the forget's answer."""
+    with Pause(app, when, lambda sql: sql.startswith(statement)) as push_holds:
+        push = push_holds.thread = Request(lambda: scene["phone"].push(op))
+        push.start()
+        assert push_holds.reached.wait(WAIT), f"the push never reached {statement}"
+        forget = Request(scene["forget"])
+        forget.start()
+        assert waits_on_a_lock(app, forget), "the forget did not wait for the push to commit"
+        push_holds.released.set()
+        assert [r["status"] for r in push.answer().json["results"]] == ["applied"]
+    return forget.answer()
+
+
 @pytest.mark.parametrize("kind", RACING)
 def test_a_forget_that_comes_after_a_push_removes_what_it_wrote(app, scene, kind):
     op = racing_op(scene, kind)
     with app.app_context():
         before = db.session.execute(select(func.count()).select_from(SyncRecord)).scalar_one()
     # held once it has read everything it decides by, the voter among it, just before it writes
-    with Pause(app, "before_cursor_execute", lambda sql: sql.startswith("INSERT INTO sync_record ")) as push_holds:
-        push = push_holds.thread = Request(lambda: scene["phone"].push(op))
-        push.start()
-        assert push_holds.reached.wait(WAIT), "the push never wrote"
-        forget = Request(scene["forget"])
-        forget.start()
-        assert waits_on_a_lock(app, forget), "the forget did not wait for the push to commit"
-        push_holds.released.set()
-        assert [r["status"] for r in push.answer().json["results"]] == ["applied"]
-    forgotten = forget.answer()
+    forgotten = forget_while_the_push_holds(app, scene, op, "before_cursor_execute", "INSERT INTO sync_record ")
     assert forgotten.status_code == 200 and forgotten.json["records"] == before + 1  # and the push's record
     assert written_about_them(app) == []
 
@@ -159,16 +165,7 @@ def test_a_door_visit_naming_them_by_phone_after_a_forget_is_rejected(app, scene
 
 def test_a_forget_while_a_door_visit_naming_them_by_phone_commits_removes_it(app, scene, met):
     # the push holds the counter; the forget lists the person's records before the push commits, then waits for it
-    with Pause(app, "after_cursor_execute", lambda sql: sql.startswith("UPDATE sync_counter SET last_seq=(")) \
-            as push_holds:
-        push = push_holds.thread = Request(lambda: scene["phone"].push(met))
-        push.start()
-        assert push_holds.reached.wait(WAIT), "the push never took the counter"
-        forget = Request(scene["forget"])
-        forget.start()
-        assert waits_on_a_lock(app, forget), "the forget did not wait for the push to commit"
-        push_holds.released.set()
-        assert [r["status"] for r in push.answer().json["results"]] == ["applied"]
-    forgotten = forget.answer()
+    forgotten = forget_while_the_push_holds(app, scene, met, "after_cursor_execute",
+                                            "UPDATE sync_counter SET last_seq=(")
     assert forgotten.status_code == 200 and forgotten.json["records"] == 1, forgotten.json
     assert written_about_them(app) == []
