@@ -25,7 +25,7 @@ from server.canvass.models import Household
 from server.columns import utcnow
 from server.conversations import readmodel
 from server.dashboard import rollup
-from server.extensions import db, upsert
+from server.extensions import db, one_of_param, prepared, upsert
 from server.forget import suppression
 from server.preferences import readmodel as preferences
 from server.request_input import MAX_ID
@@ -144,12 +144,14 @@ def _voters_held(campaign_id: int, refs: set[tuple[str, uuid.UUID]]) -> set:
     ids |= {_uuid(row.values["voter_id"]) for row in through.values() if row.values.get("voter_id")} - {None}
     if not ids:
         return set()
-    return set(db.session.execute(_HOLD_VOTERS, {"campaign_id": campaign_id, "ids": list(ids)}).scalars())
+    return set(db.session.execute(_hold_voters(), {"campaign_id": campaign_id, "ids": list(ids)}).scalars())
 
 
-_HOLD_VOTERS = select(Voter.public_id).where(Voter.campaign_id == bindparam("campaign_id"),
-                                             Voter.public_id.in_(bindparam("ids", expanding=True))) \
-    .order_by(Voter.id).with_for_update(read=True, key_share=True)
+@prepared
+def _hold_voters(connection):
+    return select(Voter.public_id).where(Voter.campaign_id == bindparam("campaign_id"),
+                                         one_of_param(Voter.public_id, "ids", connection)) \
+        .order_by(Voter.id).with_for_update(read=True, key_share=True)
 
 
 def _refs(op: Op):

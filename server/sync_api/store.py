@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from server.extensions import db, insert_many
+from server.extensions import db, insert_many, one_of_param, prepared
 from server.sync_api.models import AppliedOp, SyncHistory, SyncRecord
 
 RECORD, APPLIED, HISTORY = SyncRecord.__table__, AppliedOp.__table__, SyncHistory.__table__
@@ -82,12 +82,14 @@ def applied_ops(campaign_id: int, op_ids: list[uuid.UUID]) -> dict[uuid.UUID, Ma
     """The stored result of each of these op ids that was applied before (by anyone), in one read."""
     if not op_ids:
         return {}
-    found = db.session.execute(_APPLIED_OPS, {"campaign_id": campaign_id, "op_ids": op_ids}).mappings()
+    found = db.session.execute(_applied_ops(), {"campaign_id": campaign_id, "op_ids": op_ids}).mappings()
     return {row["op_id"]: row for row in found}
 
 
-_APPLIED_OPS = select(APPLIED.c.op_id, APPLIED.c.user_id, APPLIED.c.status, APPLIED.c.errors, APPLIED.c.version).where(
-    APPLIED.c.campaign_id == bindparam("campaign_id"), APPLIED.c.op_id.in_(bindparam("op_ids", expanding=True)))
+@prepared
+def _applied_ops(connection):
+    return select(APPLIED.c.op_id, APPLIED.c.user_id, APPLIED.c.status, APPLIED.c.errors, APPLIED.c.version).where(
+        APPLIED.c.campaign_id == bindparam("campaign_id"), one_of_param(APPLIED.c.op_id, "op_ids", connection))
 
 
 def insert_applied(rows: list[dict]) -> None:
