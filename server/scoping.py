@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import abort, g
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from server.blueprint import document_errors
@@ -28,13 +28,7 @@ def requires_role(role: Role):
         def wrapper(*args, campaign_id, **kwargs):
             verify_jwt_in_request(locations=["headers"])
             membership = db.session.execute(
-                # the campaign in the same statement: every view reads it, so one statement a request, not two
-                select(Membership).options(joinedload(Membership.campaign)).where(
-                    Membership.campaign_id == campaign_id,
-                    Membership.user_id == current_user_id(),
-                    Membership.active.is_(True),
-                )
-            ).scalar_one_or_none()
+                _MEMBERSHIP, {"campaign_id": campaign_id, "user_id": current_user_id()}).scalar_one_or_none()
             if membership is None:
                 abort(404, "No such campaign.")
             if not membership.role.at_least(role):
@@ -47,6 +41,12 @@ def requires_role(role: Role):
         return document_errors(wrapper, 401, 404, *([403] if role is not Role.VOLUNTEER else []))
 
     return decorator
+
+
+# the campaign in the same statement, as every view reads it; built once, as every request runs it
+_MEMBERSHIP = select(Membership).options(joinedload(Membership.campaign)).where(
+    Membership.campaign_id == bindparam("campaign_id"), Membership.user_id == bindparam("user_id"),
+    Membership.active.is_(True))
 
 
 def current_campaign() -> Campaign:

@@ -59,11 +59,13 @@ class Status:
 
 def status(campaign: Campaign, membership: Membership) -> Status:
     key = active_key(campaign)
-    db.session.commit()  # a campaign's first key is made on first use
     usage = db.session.get(MatchUsage, (membership.id, _today())) or MatchUsage(elements=0, cards=0)
-    return Status(key.version, key.prefix_bits, MAX_PER_CALL, BUCKETS_PER_CALL,
-                  max(0, campaign.match_daily_quota - usage.elements),
-                  max(0, campaign.match_daily_card_quota - usage.cards), _midnight())
+    answer = Status(key.version, key.prefix_bits, MAX_PER_CALL, BUCKETS_PER_CALL,
+                    max(0, campaign.match_daily_quota - usage.elements),
+                    max(0, campaign.match_daily_card_quota - usage.cards), _midnight())
+    # a campaign's first key is made on first use; committed last, as a commit expires what the session read
+    db.session.commit()
+    return answer
 
 
 def evaluate(campaign: Campaign, membership: Membership, key_version: int, blinded: bytes) -> bytes:
