@@ -360,3 +360,12 @@ def test_a_matching_call_runs_the_same_few_statements_whatever_its_size(app, pho
                                                                  "tags": [b64(t) for t in tags[:n]]}))
              for n in (1, 3)]
     assert len(cards[0]) == len(cards[1]) <= 7, cards[1]
+
+
+def test_the_status_call_reads_nothing_twice(app, phone):
+    """The status call's reads come before its commit: after it, the session's objects are expired, and touching
+    them read the membership and the key again, in a second transaction."""
+    phone.status()  # the campaign's first key is made here
+    statements = statements_of(app, phone.status)
+    reads = [sql.split(" WHERE ")[0] for sql in statements if sql.startswith("SELECT")]
+    assert len(reads) == len(set(reads)) == 4, statements  # account, membership and campaign, key, usage
