@@ -89,13 +89,16 @@ def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[i
     """Every tag in each asked-for bucket, and nothing else, packed: the bucket's distinct tags joined in order
     (tags shared by a household are listed once)."""
     key = _current(campaign, key_version)
-    if beyond := [prefix for prefix in prefixes if prefix >= 1 << key.prefix_bits]:
-        raise NotABucket(f"Not a bucket: {beyond[0]} (buckets are numbered below 2^{key.prefix_bits}).")
+    bits = key.prefix_bits
+    if beyond := [prefix for prefix in prefixes if prefix >> bits]:
+        raise NotABucket(f"Not a bucket: {beyond[0]} (buckets are numbered below 2^{bits}).")
     found = dict.fromkeys(prefixes, b"")
     if db.session.connection().dialect.name == "postgresql":
         # PostgreSQL joins each bucket's tags itself: one row a bucket reaches Python, not one a tag, and the
-        # array is one parameter, not a thousand to plan
-        found.update(db.session.execute(_PACKED_BUCKETS, {"key_id": key.id, "prefixes": prefixes}).all())
+        # array is one parameter, not a thousand to plan; written as one array literal, as psycopg's list dumper
+        # took 0.7 ms for 1,000 numbers (a regular expression per item)
+        literal = "{" + ",".join(map(str, prefixes)) + "}"
+        found.update(db.session.execute(_PACKED_BUCKETS, {"key_id": key.id, "prefixes": literal}).all())
         return found
     tags = defaultdict(set)
     for bucket, tag in db.session.execute(select(MatchTag.bucket, MatchTag.tag).where(
@@ -107,8 +110,8 @@ def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[i
 
 _PACKED_BUCKETS = text("""
     SELECT bucket, string_agg(DISTINCT tag, ''::bytea ORDER BY tag) FROM match_tag
-    WHERE key_id = :key_id AND bucket = ANY(:prefixes) GROUP BY bucket
-""").bindparams(bindparam("prefixes", type_=ARRAY(Integer)))
+    WHERE key_id = :key_id AND bucket = ANY(CAST(:prefixes AS integer[])) GROUP BY bucket
+""")
 
 
 @dataclass(frozen=True)
