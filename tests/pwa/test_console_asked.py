@@ -1,8 +1,9 @@
 """The review card in Chromium, as an organizer meets a person there: they record that the person asked not to be
 texted (the card says so, after a reload too, and the server holds it as recorded from the console), then forget
-them behind a confirmation that says what it does (their cards leave the list, a status message says so, and the
-server holds no voter). The card and the confirmation are photographed at 360 and 1280 px in both languages and
-scanned with axe."""
+them behind a confirmation that says what it does and asks why, from every reason the API takes, "they asked"
+picked first (their cards leave the list, a status message says so, and the server holds no voter, only the
+suppression list under the reason picked). The card and the confirmation are photographed at 360 and 1280 px in
+both languages and scanned with axe."""
 
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from server.extensions import db
+from server.forget.models import REASONS, Suppression
 from server.preferences.models import ContactPreference
 from server.voters.models import Voter
 from tests.pwa.test_console import console_sign_in
@@ -22,12 +24,14 @@ WORDS = {
     "en": {"button": "Asked not to be contacted", "at_all": "At all", "text": "By text", "save": "Save what they asked",
            "line": "Asked not to be contacted by text.", "saved": "Saved what Ana Lopez asked.",
            "forget": "Forget this person", "title": "Forget Ana Lopez?", "undone": "It cannot be undone.",
-           "confirm": "Forget them for good", "forgotten": "Ana Lopez is forgotten."},
+           "confirm": "Forget them for good", "forgotten": "Ana Lopez is forgotten.",
+           "reasons": ["They asked to be forgotten", "They died", "A legal order", "Another reason"]},
     "es": {"button": "Pidió que no le contacten", "at_all": "De ninguna forma", "text": "Por mensaje",
            "save": "Guardar lo que pidió", "line": "Pidió que no le contacten por mensaje.",
            "saved": "Se guardó lo que pidió Ana Lopez.",
            "forget": "Olvidar a esta persona", "title": "¿Olvidar a Ana Lopez?", "undone": "No se puede deshacer.",
-           "confirm": "Olvidar para siempre", "forgotten": "Se olvidó a Ana Lopez."},
+           "confirm": "Olvidar para siempre", "forgotten": "Se olvidó a Ana Lopez.",
+           "reasons": ["Pidió que le olviden", "Falleció", "Una orden legal", "Otro motivo"]},
 }
 
 
@@ -35,6 +39,12 @@ def ana_on_file(live_server, campaign) -> Voter | None:
     with live_server.app.app_context():
         return db.session.execute(select(Voter).where(Voter.campaign_id == campaign, Voter.first_name == "Ana")
                                   ).scalar_one_or_none()
+
+
+def suppressed_for(live_server, campaign) -> set[str]:
+    """The reasons the campaign's suppression list keeps."""
+    with live_server.app.app_context():
+        return set(db.session.execute(select(Suppression.reason).where(Suppression.campaign_id == campaign)).scalars())
 
 
 def preference(live_server, campaign) -> tuple | None:
@@ -87,6 +97,11 @@ def test_an_organizer_records_not_by_text_then_forgets_the_person(browser, base_
             dialog = page.locator("dialog.dialog")
             expect(dialog.locator("#dialog-title")).to_have_text(words["title"])
             expect(dialog.locator("#dialog-body")).to_contain_text(words["undone"])
+            reasons = dialog.get_by_role("radio")
+            assert reasons.evaluate_all("all => all.map((radio) => radio.value)") == list(REASONS)
+            for radio, label in zip(reasons.all(), words["reasons"], strict=True):
+                expect(radio).to_have_accessible_name(label)
+            expect(dialog.get_by_role("radio", name=words["reasons"][0])).to_be_checked()  # what was sent before
             page.screenshot(path=str(SHOTS / f"forget-{width}-{language}.png"))
             assert axe(page) == [], width
             dialog.locator("[data-answer=cancel]").click()  # cancelled: nothing happens
@@ -95,8 +110,10 @@ def test_an_organizer_records_not_by_text_then_forgets_the_person(browser, base_
         assert ana_on_file(live_server, campaign) is not None
 
         ana.get_by_role("button", name=words["forget"]).click()
+        page.locator("dialog.dialog").get_by_role("radio", name=words["reasons"][1]).check()
         page.locator("dialog.dialog").get_by_role("button", name=words["confirm"]).click()
         expect(page.locator("#toasts")).to_contain_text(words["forgotten"])
+        assert suppressed_for(live_server, campaign) == {"deceased"}
         expect(cards(page)).to_have_count(3)
         expect(card(page, "Ana Lopez")).to_have_count(0)
         assert ana_on_file(live_server, campaign) is None

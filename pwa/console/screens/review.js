@@ -5,7 +5,7 @@
 // On a card an organizer also records what the person asked about being contacted, or forgets them (both reach
 // volunteers' phones on their next sync).
 import { formatList, t } from '../../lib/i18n.js';
-import { confirmDialog } from '../../ui/dialog.js';
+import { choiceDialog } from '../../ui/dialog.js';
 import { Form, explain, selectField } from '../../ui/forms.js';
 import { html, nothing } from '../../ui/screen.js';
 import {
@@ -22,6 +22,8 @@ const PAGE = 50;
 const BULK = 500; // the API's most ids in one bulk review
 const WIDE = '(min-width: 56.25rem)'; // where the filters start unfolded: console.css's wide layout
 const UNDO_MS = 10000;
+// why a person is forgotten, as the server takes it (server/forget/models.py REASONS); 'asked' is picked first
+const FORGET_REASONS = ['asked', 'deceased', 'legal', 'other'];
 
 /** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function reviewScreen(ctx) {
@@ -233,12 +235,14 @@ export default function reviewScreen(ctx) {
   async function forget(c) {
     if (busy.has(c.id)) return;
     const name = voterName(c);
-    if (!(await confirmDialog({ title: 'console.review.forget.title', body: 'console.review.forget.body',
-      values: { name }, confirm: 'console.review.forget.confirm' }))) return;
+    const reason = await choiceDialog({ title: 'console.review.forget.title', body: 'console.review.forget.body',
+      values: { name }, confirm: 'console.review.forget.confirm', choice: { legend: 'console.review.forget.reason',
+        options: FORGET_REASONS.map((why) => [why, `console.review.forget.reason.${why}`]), value: 'asked' } });
+    if (reason === null) return;
     busy.add(c.id);
     ctx.update();
     try {
-      await forgetVoter(run.campaign.id, c.voter.id, 'asked');
+      await forgetVoter(run.campaign.id, c.voter.id, reason);
       page = { ...page, items: page.items.filter((item) => item.voter?.id !== c.voter.id) };
       ctx.toasts.show('console.review.forgotten', { values: { name }, duration: 8000 });
       /** @type {HTMLElement | null} */ (document.querySelector('#review h1'))?.focus();

@@ -334,6 +334,11 @@ export default {
     + 'future voter-file imports. It cannot be undone. Exports already downloaded, and what VAN already has, are '
     + 'out of Kin’s reach.',
   'console.review.forget.confirm': 'Forget them for good',
+  'console.review.forget.reason': 'Why',
+  'console.review.forget.reason.asked': 'They asked to be forgotten',
+  'console.review.forget.reason.deceased': 'They died',
+  'console.review.forget.reason.legal': 'A legal order',
+  'console.review.forget.reason.other': 'Another reason',
   'console.review.forgotten': ({ name }) => `${name} is forgotten. Volunteers’ phones drop what they hold about `
     + 'them at their next sync.',
   'console.review.marked': ({ name }) => `Conversation with ${name} marked reviewed.`,

@@ -345,6 +345,11 @@ export default {
     + `sincronización, y deja a ${name} fuera de las próximas importaciones de la lista de votantes. No se puede `
     + 'deshacer. Las exportaciones ya descargadas, y lo que VAN ya tiene, quedan fuera del alcance de Kin.',
   'console.review.forget.confirm': 'Olvidar para siempre',
+  'console.review.forget.reason': 'Por qué',
+  'console.review.forget.reason.asked': 'Pidió que le olviden',
+  'console.review.forget.reason.deceased': 'Falleció',
+  'console.review.forget.reason.legal': 'Una orden legal',
+  'console.review.forget.reason.other': 'Otro motivo',
   'console.review.forgotten': ({ name }) => `Se olvidó a ${name}. Los teléfonos de las personas voluntarias borrarán `
     + 'lo que tienen sobre esa persona en su próxima sincronización.',
   'console.review.marked': ({ name }) => `Conversación con ${name} marcada como revisada.`,
