@@ -166,16 +166,19 @@ export function textareaField(form, { id, name, label, hint = '', value = '', ..
 }
 
 /**
- * A labelled <select>; options are [value, label, lang] with labels in their own language. With a form, it has an
- * error slot like field()'s.
+ * A labelled <select>; options are [value, label, lang] with labels in their own language, then groups, [label,
+ * options] (an <optgroup> each), when a long list reads better in parts. With a form, it has an error slot like
+ * field()'s.
  */
-export function selectField({ id, name, label, options, value, form = null, hint = '' }) {
+export function selectField({ id, name, label, options, value, form = null, hint = '', groups = [] }) {
   const describedBy = [hint && `${id}-hint`, form && `${id}-error`].filter(Boolean).join(' ');
+  const choices = (listed) => listed.map(([optionValue, optionLabel, lang]) => html`
+      <option value=${optionValue} lang=${lang ?? nothing} ?selected=${optionValue === value}>${optionLabel}</option>`);
   return html`<div class="field">
     <label for=${id}>${t(label)}</label>
     <select id=${id} name=${name} aria-describedby=${describedBy || nothing}
-      aria-invalid=${form?.errors.has(name) ? 'true' : nothing}>${options.map(([optionValue, optionLabel, lang]) => html`
-      <option value=${optionValue} lang=${lang ?? nothing} ?selected=${optionValue === value}>${optionLabel}</option>`)}
+      aria-invalid=${form?.errors.has(name) ? 'true' : nothing}>${choices(options)}${groups.map(([groupLabel, listed]) => html`
+      <optgroup label=${groupLabel}>${choices(listed)}</optgroup>`)}
     </select>
     ${hint ? html`<p id=${`${id}-hint`} class="hint">${t(hint)}</p>` : nothing}
     ${form ? html`<p id=${`${id}-error`} class="field-error">${form.errorText(name)}</p>` : nothing}

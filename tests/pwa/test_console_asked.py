@@ -25,13 +25,15 @@ WORDS = {
            "line": "Asked not to be contacted by text.", "saved": "Saved what Ana Lopez asked.",
            "forget": "Forget this person", "title": "Forget Ana Lopez?", "undone": "It cannot be undone.",
            "confirm": "Forget them for good", "forgotten": "Ana Lopez is forgotten.",
-           "reasons": ["They asked to be forgotten", "They died", "A legal order", "Another reason"]},
+           "reasons": ["They asked to be forgotten", "They died", "A legal order", "Another reason"],
+           "privacy": "Privacy", "kind": "People forgotten", "event": "forgot a person who died"},
     "es": {"button": "Pidió que no le contacten", "at_all": "De ninguna forma", "text": "Por mensaje",
            "save": "Guardar lo que pidió", "line": "Pidió que no le contacten por mensaje.",
            "saved": "Se guardó lo que pidió Ana Lopez.",
            "forget": "Olvidar a esta persona", "title": "¿Olvidar a Ana Lopez?", "undone": "No se puede deshacer.",
            "confirm": "Olvidar para siempre", "forgotten": "Se olvidó a Ana Lopez.",
-           "reasons": ["Pidió que le olviden", "Falleció", "Una orden legal", "Otro motivo"]},
+           "reasons": ["Pidió que le olviden", "Falleció", "Una orden legal", "Otro motivo"],
+           "privacy": "Privacidad", "kind": "Personas olvidadas", "event": "olvidó a una persona que falleció"},
 }
 
 
@@ -121,6 +123,14 @@ def test_an_organizer_records_not_by_text_then_forgets_the_person(browser, base_
         page.reload()  # and she does not come back
         expect(cards(page)).to_have_count(3)
         expect(card(page, "Ana Lopez")).to_have_count(0)
+
+        page.goto(f"/console/{campaign}/activity")  # the trail says why, under its own kind
+        expect(page.locator(f"#activity-kind optgroup[label='{words['privacy']}'] option", has_text=words["kind"])
+               ).to_have_count(1)
+        page.locator("#activity-kind").select_option(label=words["kind"])
+        expect(page.locator("#activity-list .event")).to_have_count(1)
+        expect(page.locator("#activity-list .event")).to_have_attribute("data-action", "voter.forgotten")
+        expect(page.locator("#activity-list .event")).to_contain_text(words["event"])
     finally:
         context.close()
     assert errors == []

@@ -10,8 +10,17 @@ import { failed, loading, notYours } from '../ui/states.js';
 
 export const title = 'console.activity.title';
 const PAGE_SIZE = 25;
-/** The kinds of action the filter offers (an audit action's part before the dot). */
-export const KINDS = ['conversation', 'export', 'invite', 'membership', 'password_reset', 'campaign', 'voter_file'];
+/**
+ * The kinds of action the filter offers (an audit action's part before the dot), in groups: every kind the server
+ * records (server/audit/models.py ACTIONS; tests/server/audit/test_activity_kinds.py compares them).
+ * @type {Array<[string, string[]]>}
+ */
+export const KIND_GROUPS = [
+  ['team', ['membership', 'invite', 'password_reset']],
+  ['work', ['conversation', 'turf', 'survey_question']],
+  ['privacy', ['contact_preference', 'voter', 'retention', 'account']],
+  ['campaign', ['campaign', 'voter_file', 'basemap', 'export']],
+];
 
 /** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function activityScreen(ctx) {
@@ -69,7 +78,8 @@ export default function activityScreen(ctx) {
           options: [['', t('console.activity.anyone')], ...(members?.list ?? []).map((m) => [String(m.user_id),
             m.display_name])] })}
         ${selectField({ id: 'activity-kind', name: 'action', label: 'console.activity.kind', value: filters.action,
-          options: [['', t('console.activity.everything')], ...KINDS.map((kind) => [kind, t(`console.kind.${kind}`)])] })}
+          options: [['', t('console.activity.everything')]], groups: KIND_GROUPS.map(([group, kinds]) => [
+            t(`console.kindGroup.${group}`), kinds.map((kind) => [kind, t(`console.kind.${kind}`)])]) })}
         <div class="field"><label for="activity-since">${t('console.activity.since')}</label>
           <input id="activity-since" name="since" type="date" .value=${filters.since}></div>
         <div class="field"><label for="activity-until">${t('console.activity.until')}</label>
@@ -111,7 +121,7 @@ export default function activityScreen(ctx) {
     const values = { name: member?.display_name ?? t('console.activity.someone'), role: roleName(details.role ?? ''),
       old: roleName(details.old ?? ''), new: roleName(details.new ?? ''), uses: details.max_uses ?? 0,
       fields: (details.fields ?? []).map((name) => t(`console.setting.${name}`)), added: details.added ?? 0,
-      updated: details.updated ?? 0, reviewed: details.reviewed, rows: details.rows ?? 0,
+      updated: details.updated ?? 0, reviewed: details.reviewed, rows: details.rows ?? 0, reason: details.reason,
       file: details.kind ? t(`console.exports.${details.kind}.title`) : '', doors: details.doors ?? 0,
       holder: details.holder != null ? members?.byUser.get(details.holder)?.display_name
         ?? t('console.activity.someone') : null, deleted: details.deleted ?? 0,

@@ -180,6 +180,17 @@ export default {
   'console.kind.voter_file': 'Voter file',
   'console.kind.conversation': 'Reviews',
   'console.kind.export': 'Exports',
+  'console.kind.turf': 'Turfs',
+  'console.kind.survey_question': 'Questions at the door',
+  'console.kind.contact_preference': 'Asked not to be contacted',
+  'console.kind.voter': 'People forgotten',
+  'console.kind.retention': 'Notes deleted with age',
+  'console.kind.account': 'Accounts deleted',
+  'console.kind.basemap': 'Basemap',
+  'console.kindGroup.team': 'Team',
+  'console.kindGroup.work': 'Conversations and doors',
+  'console.kindGroup.privacy': 'Privacy',
+  'console.kindGroup.campaign': 'Campaign and data',
   'console.event.conversation.reviewed': ({ reviewed }) => (reviewed === false ? 'marked a conversation as not reviewed' : 'reviewed a conversation'),
   'console.event.export.started': ({ file }) => `started an export: ${file}`,
   'console.event.export.finished': ({ file, rows }) => `exported ${file} (${plural(rows, { one: 'row', other: 'rows' })})`,
@@ -197,7 +208,8 @@ export default {
   'console.event.campaign.updated': ({ fields }) => `changed the settings: ${list(fields)}`,
   'console.event.voter_file.imported': ({ added, updated }) => `imported the voter file (${
     plural(added, { one: 'voter', other: 'voters' })} added, ${updated} updated)`,
-  'console.event.voter.forgotten': 'forgot a person at their request',
+  'console.event.voter.forgotten': ({ reason }) => ({ deceased: 'forgot a person who died',
+    legal: 'forgot a person under a legal order', other: 'forgot a person' })[reason] ?? 'forgot a person at their request',
   'console.event.contact_preference.changed': ({ asked }) => (asked.length
     ? `recorded that a person asked not to be contacted ${list(asked)}`
     : 'cleared what a person asked about being contacted'),

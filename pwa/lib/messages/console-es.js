@@ -188,6 +188,17 @@ export default {
   'console.kind.voter_file': 'Lista de votantes',
   'console.kind.conversation': 'Revisiones',
   'console.kind.export': 'Exportaciones',
+  'console.kind.turf': 'Zonas',
+  'console.kind.survey_question': 'Preguntas en la puerta',
+  'console.kind.contact_preference': 'Pidió que no le contacten',
+  'console.kind.voter': 'Personas olvidadas',
+  'console.kind.retention': 'Notas borradas por antigüedad',
+  'console.kind.account': 'Cuentas borradas',
+  'console.kind.basemap': 'Mapa base',
+  'console.kindGroup.team': 'Equipo',
+  'console.kindGroup.work': 'Conversaciones y puertas',
+  'console.kindGroup.privacy': 'Privacidad',
+  'console.kindGroup.campaign': 'Campaña y datos',
   'console.event.conversation.reviewed': ({ reviewed }) => (reviewed === false ? 'marcó una conversación como no revisada' : 'revisó una conversación'),
   'console.event.export.started': ({ file }) => `empezó a exportar: ${file}`,
   'console.event.export.finished': ({ file, rows }) => `exportó ${file} (${plural(rows, { one: 'fila', other: 'filas' })})`,
@@ -205,7 +216,9 @@ export default {
   'console.event.campaign.updated': ({ fields }) => `cambió la configuración: ${lista(fields)}`,
   'console.event.voter_file.imported': ({ added, updated }) => `importó la lista de votantes (${
     plural(added, { one: 'persona agregada', other: 'personas agregadas' })}, ${updated} actualizadas)`,
-  'console.event.voter.forgotten': 'olvidó a una persona que lo pidió',
+  'console.event.voter.forgotten': ({ reason }) => ({ deceased: 'olvidó a una persona que falleció',
+    legal: 'olvidó a una persona por una orden legal', other: 'olvidó a una persona' })[reason]
+    ?? 'olvidó a una persona que lo pidió',
   'console.event.contact_preference.changed': ({ asked }) => (asked.length
     ? `anotó que una persona pidió que no le contacten ${lista(asked)}`
     : 'borró lo que una persona había pedido sobre el contacto'),
