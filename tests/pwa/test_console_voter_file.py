@@ -258,3 +258,44 @@ def test_a_file_that_would_deactivate_most_voters_asks_first_and_cancel_writes_n
     imported(page)
     expect(page.locator("#import-counts")).to_contain_text("marked inactive: 3")
     assert {key for key, voter in voters(live_server, campaign).items() if voter.active} == {"S1"}
+
+
+LONG_PROBLEMS = (b"voter_id,first_name,last_name,city,birth_year,phone,email,latitude\n"
+                 + b"".join(b"L%d,Ana%d,Lopez,Durham,1990,%s,%s,%s\n" % (
+                     n, n, b"12345" if n % 2 else b"919-660-1234",
+                     b"ana.lopez.at.the.very.long.domain.example" if n % 3 == 0 else b"",
+                     b"north-of-the-river-by-the-old-mill-road-x" if n % 2 == 0 else b"")
+                     for n in range(1, 13)))  # a bad phone, a bad e-mail or degrees that are words, in 12 rows
+
+
+@pytest.mark.parametrize(("width", "stacked"), [(360, True), (1280, False)])
+def test_an_imports_problems_fit_a_phone_and_stay_a_table_on_a_desktop(browser, base_url, live_server, organizer,
+                                                                        width, stacked):
+    """Long problems (a value quoted in each, a field name or two) read on a 360 px phone with no sideways scroll:
+    each problem a block of its own, row, field and problem each labelled; a desktop keeps the table."""
+    campaign, email = organizer
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        console_sign_in(page, email)
+        open_screen(page, campaign)
+        choose(page, LONG_PROBLEMS)
+        page.locator("#start-import").click()
+        imported(page)
+        rows = page.locator("#problems tbody tr")
+        expect(rows.first).to_be_visible()
+        assert rows.count() >= 10
+        shot(page, f"long-problems-{width}")
+        fits = page.evaluate("""() => {
+            const table = document.getElementById('problems');
+            return {page: document.documentElement.scrollWidth, table: table.scrollWidth <= table.clientWidth,
+                    box: table.parentElement.scrollWidth <= table.parentElement.clientWidth,
+                    header: getComputedStyle(table.querySelector('thead')).position,
+                    display: getComputedStyle(table).display};
+        }""")
+        assert fits["page"] <= width and fits["table"] and fits["box"], fits
+        assert (fits["display"], fits["header"] == "absolute") == (("block", True) if stacked else ("table", False))
+        if stacked:  # each cell says what it is, as the hidden header did
+            expect(rows.nth(0).locator("td").nth(1)).to_have_attribute("data-label", "Field")
+    finally:
+        context.close()

@@ -252,8 +252,10 @@ export default function voterFileScreen(ctx) {
           <thead><tr><th scope="col">${t('console.voterFile.row')}</th><th scope="col">${
             t('console.voterFile.field')}</th><th scope="col">${t('console.voterFile.problem')}</th></tr></thead>
           <tbody>${job.problems.map((problem) => html`<tr class=${problem.rejected ? 'rejected' : ''}>
-            <td>${problem.line}</td><td>${problem.column ?? '—'}</td>
-            <td class="wrap">${problemReason(problem)}${problem.rejected ? html` <strong>${
+            <td data-label=${t('console.voterFile.row')}>${problem.line}</td>
+            <td data-label=${t('console.voterFile.field')}>${problem.column ?? '—'}</td>
+            <td class="wrap" data-label=${t('console.voterFile.problem')}>${problemReason(problem)}${
+              problem.rejected ? html` <strong>${
               t('console.voterFile.rejected')}</strong>` : nothing}</td></tr>`)}</tbody>
         </table>
       </div>
