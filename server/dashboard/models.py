@@ -51,6 +51,9 @@ class VolunteerTally(db.Model):
     priority: Mapped[bool] = mapped_column(primary_key=True)
     relationships: Mapped[int] = mapped_column(default=0)
     contacted_relationships: Mapped[int] = mapped_column(default=0)
+    # relationships whose voter asked not to be contacted at all before this volunteer reached them: out of the
+    # contact rate, as they are out of who is left to contact
+    refused_relationships: Mapped[int] = mapped_column(default=0, server_default="0")
     conversations: Mapped[int] = mapped_column(default=0)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

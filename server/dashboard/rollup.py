@@ -40,6 +40,7 @@ from server.voters.models import Voter
 from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, RELATIONSHIP
 
 CHUNK = 500  # ids per IN list: under SQLite's limit on bound values
+COUNTED = ("relationships", "contacted_relationships", "refused_relationships", "conversations")  # a tally's sums
 
 
 @dataclass
@@ -181,7 +182,7 @@ def settle(ready: Ready, session: Session | None = None) -> None:
             _add(delta, tally.progress_counts(fresh[voter_id], voter_id in now_refused), 1)
             progress[voter_id] = fresh[voter_id]
     _add(delta, _door_difference(session, campaign_id, ready.visits, ready.zone), 1)
-    _settle_tallies(session, ready, progress, now_refused)
+    _settle_tallies(session, ready, progress, now, now_refused)
     changed = sorted(voter_id for voter_id, state in progress.items() if state != now_stored[voter_id])
     for ids in _chunks([voter_id for voter_id in changed if progress[voter_id] is None]):
         session.execute(delete(VoterProgress).where(VoterProgress.campaign_id == campaign_id,
@@ -407,19 +408,23 @@ def _latest(latest: dict, priority: bool, moment: datetime) -> None:
     latest[priority] = max(filter(None, (latest.get(priority), moment)))
 
 
-def _settle_tallies(session: Session, ready: "Ready", progress: dict, now_refused: frozenset) -> None:
+def _settle_tallies(session: Session, ready: "Ready", progress: dict, now: dict[int, "VoterRead"],
+                    now_refused: frozenset) -> None:
     """Write each volunteer's share of the push (holding the counter, so these rows are written one push at a
     time, and no push waits for another's rows while holding them). A voter whose "not at all" this push recorded
     or withdrew moves the follow-up every volunteer has open with them (their progress says whose, and on what
-    day); one whose "not at all" another push changed since ``tallies`` read it is counted again as it is now."""
+    day) and every relationship with them of a volunteer who had not reached them; one whose "not at all" another
+    push changed since ``tallies`` read it is counted again as it is now."""
     campaign_id = ready.campaign_id
     deltas = defaultdict(Counter)
-    for voter_id, was in ready.was_refused.items():
+    turned = {voter_id: was for voter_id, was in ready.was_refused.items()
+              if voter_id in now and was != (voter_id in now_refused)}
+    for voter_id, was in turned.items():
         state = progress.get(voter_id)
-        if state is None or was == (voter_id in now_refused):
-            continue
-        for volunteer_id, day in state.follow_ups:
+        for volunteer_id, day in state.follow_ups if state else ():
             deltas[volunteer_id][(state.priority, "follow_up", day)] += 1 if was else -1
+    for rel in _unreached(session, campaign_id, {voter_id: now[voter_id].public_id for voter_id in turned}):
+        deltas[rel.volunteer_id][(rel.priority, "refused_relationships", None)] += -1 if turned[rel.voter_id] else 1
     for volunteer_id, share in ready.shares.items():
         if share is None:
             retally(session, campaign_id, volunteer_id, ready.zone)
@@ -452,8 +457,7 @@ def _write_tallies(session: Session, campaign_id: int, deltas: dict[int, Counter
             latest = last_active(session, campaign_id, volunteer_id)
         for priority in (False, True):
             row = stored.get((volunteer_id, priority))
-            values = {name: (getattr(row, name) if row else 0) + delta[(priority, name, None)]
-                      for name in ("relationships", "contacted_relationships", "conversations")}
+            values = {name: (getattr(row, name) if row else 0) + delta[(priority, name, None)] for name in COUNTED}
             at = row.last_active_at if row else None
             if latest is not None:
                 at = latest.get(priority)
@@ -494,8 +498,7 @@ def _stored_tallies(connection):
 def _write_tally(connection):
     stmt = upsert(VolunteerTally.__table__, connection)
     return stmt.on_conflict_do_update(index_elements=["campaign_id", "volunteer_id", "priority"], set_={
-        name: stmt.excluded[name] for name in ("relationships", "contacted_relationships", "conversations",
-                                               "last_active_at")})
+        name: stmt.excluded[name] for name in (*COUNTED, "last_active_at")})
 
 
 @prepared
@@ -607,7 +610,7 @@ def retally(session: Session, campaign_id: int, volunteer_id: int, zone: ZoneInf
     """Make one volunteer's totals again from their live conversations and relationships."""
     convs = [conv for _, conv, _ in _convs(session, campaign_id, Conversation.volunteer_id == volunteer_id)]
     rels = relationships(session, campaign_id, SyncRecord.owner_id == volunteer_id)
-    refused = refusing(session, campaign_id, {conv.voter_id for conv in convs})
+    refused = refusing(session, campaign_id, {record.voter_id for record in (*convs, *rels)})
     for model in (VolunteerTally, VolunteerFollowUp):
         session.execute(delete(model).where(model.campaign_id == campaign_id, model.volunteer_id == volunteer_id))
     tallies = tally.volunteer_tallies(convs, rels, zone, refused)
@@ -728,6 +731,20 @@ def _priorities(session: Session, campaign_id: int, public_ids) -> dict[str, tup
     return found
 
 
+def _unreached(session: Session, campaign_id: int, voters: dict[int, str]) -> list[tally.Rel]:
+    """The live relationships with these voters (row id -> public id) whose volunteer has no live conversation
+    with them: what a "not at all" takes out of the contact rate, or puts back. No index has a relationship's
+    voter, so this reads the campaign's relationship records: only for a push that recorded or withdrew one."""
+    unreached = []
+    for ids in _chunks(sorted(voters)):
+        talked = set(session.execute(select(Conversation.volunteer_id, Conversation.voter_id).where(
+            Conversation.campaign_id == campaign_id, one_of(Conversation.voter_id, ids, session.connection()),
+            Conversation.deleted.is_(False))).all())
+        unreached += [rel for rel in relationships(session, campaign_id, SyncRecord.values["voter_id"].as_string().in_(
+            [voters[voter_id] for voter_id in ids])) if (rel.volunteer_id, rel.voter_id) not in talked]
+    return unreached
+
+
 def refusing(session: Session, campaign_id: int, voter_ids) -> frozenset[int]:
     """Those of these voters who asked not to be contacted at all, as this transaction sees the read model."""
     found = set()
@@ -815,7 +832,8 @@ def _progress_row(campaign_id: int, voter_id: int, state: tally.Progress) -> Vot
 def _tally_row(campaign_id: int, volunteer_id: int, priority: bool, t: tally.Tally) -> VolunteerTally:
     return VolunteerTally(campaign_id=campaign_id, volunteer_id=volunteer_id, priority=priority,
                           relationships=t.relationships, contacted_relationships=t.contacted_relationships,
-                          conversations=t.conversations, last_active_at=t.last_active_at)
+                          refused_relationships=t.refused_relationships, conversations=t.conversations,
+                          last_active_at=t.last_active_at)
 
 
 def _follow_up_rows(campaign_id: int, volunteer_id: int, tallies: dict[bool, tally.Tally]) -> list[VolunteerFollowUp]:

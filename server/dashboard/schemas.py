@@ -67,7 +67,9 @@ class VolunteerRowSchema(Schema):
     conversations = fields.Integer(required=True)
     contacted_relationships = fields.Integer(required=True)
     contact_rate = fields.Float(allow_none=True, required=True,
-                                metadata={"description": "Contacted relationships / relationships; null with none."})
+                                metadata={"description": "Contacted relationships / relationships, but those whose "
+                                          "voter asked not to be contacted at all before they were reached; null "
+                                          "with none."})
     last_active_at = fields.AwareDateTime(allow_none=True, required=True)
     follow_ups_overdue = fields.Integer(required=True)
 

@@ -198,6 +198,7 @@ def _table(campaign_id: int, priority: bool, today: date, filters: dict) -> dict
     totals = (select(VolunteerTally.volunteer_id, func.sum(VolunteerTally.relationships).label("relationships"),
                      func.sum(VolunteerTally.conversations).label("conversations"),
                      func.sum(VolunteerTally.contacted_relationships).label("contacted_relationships"),
+                     func.sum(VolunteerTally.refused_relationships).label("refused_relationships"),
                      func.max(VolunteerTally.last_active_at).label("last_active_at"))
               .where(*mine).group_by(VolunteerTally.volunteer_id).subquery())
     overdue = (select(VolunteerFollowUp.volunteer_id, func.sum(VolunteerFollowUp.n).label("n"))
@@ -211,7 +212,9 @@ def _table(campaign_id: int, priority: bool, today: date, filters: dict) -> dict
         "contacted_relationships": func.coalesce(totals.c.contacted_relationships, 0),
         "last_active_at": totals.c.last_active_at,
         "follow_ups_overdue": func.coalesce(overdue.c.n, 0),
-        "contact_rate": cast(totals.c.contacted_relationships, Float) / func.nullif(relationships, 0),
+        # of the relationships someone could still reach or already had: whom nobody may contact is not missed
+        "contact_rate": cast(totals.c.contacted_relationships, Float) / func.nullif(
+            relationships - func.coalesce(totals.c.refused_relationships, 0), 0),
     }
     members = (Membership.campaign_id == campaign_id, Membership.active.is_(True),
                *((Membership.user_id == volunteer,) if volunteer is not None else ()))

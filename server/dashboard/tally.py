@@ -211,6 +211,7 @@ class Tally:
 
     relationships: int = 0
     contacted_relationships: int = 0
+    refused_relationships: int = 0
     conversations: int = 0
     last_active_at: datetime | None = None
     follow_ups: dict | None = None
@@ -247,13 +248,15 @@ ShareKey = tuple[bool, str, date | None]  # (priority, Tally field or "follow_up
 def voter_share(convs: list[Conv], rels: list[Rel], refused: bool = False) -> Counter:
     """What one voter adds to a volunteer's totals, from that volunteer's live conversations and relationships with
     them (or all of theirs with no voter): each relationship, contacted when they logged a conversation with its
-    voter; each conversation; the follow-up of their latest conversation with the voter, unless the voter asked not
-    to be contacted at all (``refused``). A sum over voters, so a push counts only the voters it touched."""
+    voter, refused when the voter asked not to be contacted at all (``refused``) and they had not; each
+    conversation; the follow-up of their latest conversation with the voter, unless the voter refused. A sum over
+    voters, so a push counts only the voters it touched."""
     share = Counter()
     voter_id = next((record.voter_id for record in (*convs, *rels)), None)
     for rel in rels:
         share[(rel.priority, "relationships", None)] += 1
         share[(rel.priority, "contacted_relationships", None)] += voter_id is not None and bool(convs)
+        share[(rel.priority, "refused_relationships", None)] += voter_id is not None and refused and not convs
     for conv in convs:
         share[(conv.priority, "conversations", None)] += 1
     if convs and voter_id is not None and not refused:

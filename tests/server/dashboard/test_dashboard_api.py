@@ -37,8 +37,8 @@ def snapshot(app, campaign_id) -> tuple:
                      tuple(sorted(r.follow_ups.items())), rollup._marks_of(r.marks))
                     for r in db.session.execute(select(VoterProgress).where(
                         VoterProgress.campaign_id == campaign_id)).scalars()}
-        tallies = {(r.volunteer_id, r.priority, r.relationships, r.contacted_relationships, r.conversations,
-                    r.last_active_at) for r in db.session.execute(
+        tallies = {(r.volunteer_id, r.priority, r.relationships, r.contacted_relationships, r.refused_relationships,
+                    r.conversations, r.last_active_at) for r in db.session.execute(
                         select(VolunteerTally).where(VolunteerTally.campaign_id == campaign_id)).scalars()}
         follow_ups = {(r.volunteer_id, r.priority, r.day, r.n) for r in db.session.execute(
             select(VolunteerFollowUp).where(VolunteerFollowUp.campaign_id == campaign_id)).scalars()}
@@ -352,6 +352,49 @@ def test_no_follow_up_is_overdue_with_someone_who_asked_not_to_be_contacted(app,
     assert_counts_match_a_rebuild(app, campaign_id)
 
 
+def test_the_contact_rate_leaves_out_whom_nobody_may_contact_before_they_were_reached(app, team, program, voter,
+                                                                                     befriend, phone_of, client,
+                                                                                     auth_headers, dashboard):
+    """Vera also confirms Cleo and never talks to her: 2 of 3 reached. Cleo asking (after the rows exist) not to be
+    contacted at all takes her out of the rate's denominator, as she is out of who is left to contact; withdrawing
+    it puts her back; Ben asking it changes nothing, as Vera already reached him. A relationship confirmed after the
+    refusal, by Otto, who never talked to her, is out of his rate from the start."""
+    campaign_id, vera, otto = team["campaign_id"], team["volunteer"], team["other_volunteer"]
+    cleo = voter(campaign_id, "Dora", external_id="D1")
+    befriend(vera, cleo)
+
+    def rate(member=vera, **filters):
+        return row_of(dashboard(**filters), member)["contact_rate"]
+
+    def console(voter_id, no_contact):
+        answer = client.put(f"/api/campaigns/{campaign_id}/voters/{voter_id}/contact-preference",
+                            headers=auth_headers(team["organizer"].user_id),
+                            json={"no_contact": no_contact, "no_text": False, "no_call": False, "no_email": False,
+                                  "no_door": False})
+        assert answer.status_code == 200, answer.json
+
+    assert rate() == pytest.approx(2 / 3)
+    console(cleo, True)
+    assert rate() == 1.0 and row_of(dashboard(), vera)["relationships"] == 3
+    assert rate(priority="true") == 1.0  # Ana alone
+    assert_counts_match_a_rebuild(app, campaign_id)
+    console(cleo, False)
+    assert rate() == pytest.approx(2 / 3)
+    assert_counts_match_a_rebuild(app, campaign_id)
+    console(program["ben"], True)
+    assert rate() == pytest.approx(2 / 3)
+    console(cleo, True)
+    befriend(otto, cleo)
+    assert rate(otto) is None and row_of(dashboard(), otto)["relationships"] == 1
+    assert_counts_match_a_rebuild(app, campaign_id)
+    phone = phone_of(vera)  # a volunteer's push withdraws it
+    pushed = phone.push(phone.op("contact_preference", cleo, {
+        "voter_id": cleo, "no_contact": False, "recorded_from": "person", "recorded_at": days_ago(0)}))
+    assert pushed.json["results"][0]["status"] == "applied", pushed.json
+    assert rate() == pytest.approx(2 / 3) and rate(otto) == 0.0
+    assert_counts_match_a_rebuild(app, campaign_id)
+
+
 def test_a_conversation_logged_after_the_refusal_brings_no_follow_up_back(app, team, program, dashboard, phone_of,
                                                                           log):
     """Vera logs a new conversation with Ben (who refused) setting another follow-up already due: a push that moves
@@ -370,16 +413,18 @@ def test_a_conversation_logged_after_the_refusal_brings_no_follow_up_back(app, t
 
 def test_refusals_recorded_while_volunteers_push_keep_the_campaigns_counts(app, team, voter, make_member,
                                                                            auth_headers):
-    """Four volunteers log conversations with follow-ups about three voters while two organizers record and
-    withdraw each voter's "not at all", all at once: a push that counted a voter before another recorded their
-    refusal counts them again holding the counter, so the days, each voter's progress and the volunteers' totals
-    and follow-ups are what a rebuild makes."""
+    """Four volunteers log conversations with follow-ups about three voters, and confirm a fourth they never talk
+    to, while two organizers record and withdraw each voter's "not at all", all at once: a push that counted a voter
+    before another recorded their refusal counts them again holding the counter, so the days, each voter's progress
+    and the volunteers' totals (the relationships left out of the contact rate too) and follow-ups are what a
+    rebuild makes."""
     import threading
 
     from tests.server.sync.conftest import Phone, conversation_fields
 
     campaign_id = team["campaign_id"]
     voters = [voter(campaign_id, name, external_id=f"R{n}") for n, name in enumerate(("Ana", "Ben", "Cleo"))]
+    dee = voter(campaign_id, "Dee", external_id="R3")
     volunteers = [make_member(campaign_id, Role.VOLUNTEER) for _ in range(4)]
     organizers = [make_member(campaign_id, Role.ORGANIZER) for _ in range(2)]
     phones = [Phone(app.test_client(), auth_headers(member.user_id), campaign_id) for member in volunteers]
@@ -388,6 +433,10 @@ def test_refusals_recorded_while_volunteers_push_keep_the_campaigns_counts(app, 
     def log(n: int, phone: Phone) -> None:
         start.wait()
         for round_ in range(4):
+            if round_ == n % 2 + 1:
+                answer = phone.push(phone.op("relationship", str(uuid.uuid4()), {"voter_id": dee, "source": "match"}))
+                if answer.status_code != 200 or answer.json["results"][0]["status"] != "applied":
+                    failures.append(answer.json)
             fields = conversation_fields(voter_id=voters[(n + round_) % len(voters)], happened_at=days_ago(round_),
                                          follow_up_on=today(-1 - round_ % 2))
             answer = phone.push(phone.op("conversation", str(uuid.uuid4()), fields))
@@ -398,7 +447,7 @@ def test_refusals_recorded_while_volunteers_push_keep_the_campaigns_counts(app, 
         client = app.test_client()
         start.wait()
         for round_ in range(4):
-            voter_id = voters[(n + round_) % len(voters)]
+            voter_id = (*voters, dee)[(n + round_) % (len(voters) + 1)]
             answer = client.put(f"/api/campaigns/{campaign_id}/voters/{voter_id}/contact-preference",
                                 headers=auth_headers(member.user_id),
                                 json={"no_contact": round_ % 2 == 0, "no_text": False, "no_call": False,
@@ -408,7 +457,7 @@ def test_refusals_recorded_while_volunteers_push_keep_the_campaigns_counts(app, 
 
     # each voter's preference record made first: two organizers making the same one at once is another race (a
     # unique-key violation on sync_record, answered 500), not what this test is about
-    for voter_id in voters:
+    for voter_id in (*voters, dee):
         assert app.test_client().put(f"/api/campaigns/{campaign_id}/voters/{voter_id}/contact-preference",
                                      headers=auth_headers(organizers[0].user_id), json=dict.fromkeys(
                                          ("no_contact", "no_text", "no_call", "no_email", "no_door"), False)
