@@ -35,7 +35,7 @@ from server.dashboard.models import DashboardDay, VolunteerFollowUp, VolunteerTa
 from server.extensions import bulk_insert, db, insert_many, one_of, one_of_param, prepared, upsert
 from server.preferences.models import ContactPreference
 from server.preferences.readmodel import REFUSED_ALL
-from server.sync_api.models import SyncRecord
+from server.sync_api.models import RELATIONSHIP_VOTER, SyncRecord
 from server.voters.models import Voter
 from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, RELATIONSHIP
 
@@ -733,15 +733,16 @@ def _priorities(session: Session, campaign_id: int, public_ids) -> dict[str, tup
 
 def _unreached(session: Session, campaign_id: int, voters: dict[int, str]) -> list[tally.Rel]:
     """The live relationships with these voters (row id -> public id) whose volunteer has no live conversation
-    with them: what a "not at all" takes out of the contact rate, or puts back. No index has a relationship's
-    voter, so this reads the campaign's relationship records: only for a push that recorded or withdrew one."""
+    with them: what a "not at all" takes out of the contact rate, or puts back. Found by their voter's index
+    (``ix_sync_record_relationship_voter``): this runs holding the campaign's counter."""
     unreached = []
     for ids in _chunks(sorted(voters)):
         talked = set(session.execute(select(Conversation.volunteer_id, Conversation.voter_id).where(
             Conversation.campaign_id == campaign_id, one_of(Conversation.voter_id, ids, session.connection()),
             Conversation.deleted.is_(False))).all())
-        unreached += [rel for rel in relationships(session, campaign_id, SyncRecord.values["voter_id"].as_string().in_(
-            [voters[voter_id] for voter_id in ids])) if (rel.volunteer_id, rel.voter_id) not in talked]
+        unreached += [rel for rel in relationships(session, campaign_id, one_of(
+            RELATIONSHIP_VOTER, [voters[voter_id] for voter_id in ids], session.connection()))
+            if (rel.volunteer_id, rel.voter_id) not in talked]
     return unreached
 
 

@@ -1,6 +1,7 @@
 """``flask db upgrade`` builds exactly the models' schema, on SQLite and PostgreSQL, and can be undone."""
 
 import json
+import warnings
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -24,10 +25,18 @@ def test_every_migration_has_a_message_that_names_the_change():
         assert message and message[0].strip() not in ("", "empty message"), revision.path
 
 
+def differences(connection, **opts) -> list:
+    """What autogenerate finds between the database and the models. The models make an index on an expression on
+    PostgreSQL only (``ddl_if``): SQLite cannot reflect one, and alembic warns that it leaves that index out."""
+    with warnings.catch_warnings():
+        if connection.dialect.name == "sqlite":
+            warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
+        return compare_metadata(MigrationContext.configure(connection, opts=opts), db.metadata)
+
+
 def test_upgraded_database_matches_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
-        assert compare_metadata(context, db.metadata) == []
+        assert differences(connection, compare_type=True, compare_server_default=True) == []
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,7 +57,7 @@ def test_downgrade_to_base_and_upgrade_again_rebuilds_the_schema(fresh_database_
             upgrade()
             assert models <= set(inspect(db.engine).get_table_names())
             with db.engine.connect() as connection:
-                assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+                assert differences(connection) == []
         finally:
             db.engine.dispose()
 

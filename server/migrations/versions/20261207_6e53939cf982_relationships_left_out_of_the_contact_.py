@@ -3,7 +3,8 @@
 The volunteers table's contact rate leaves out the relationships whose voter asked not to be contacted at all
 before the volunteer reached them (``volunteer_tally.refused_relationships``), kept at push time from now on; this
 fills it from the synced records, as ``tally.voter_share`` counts it (copied here so that this revision keeps
-meaning what it meant when written).
+meaning what it meant when written). On PostgreSQL an index finds a voter's relationships, which a push recording
+their "not at all" reads while it holds the campaign's counter.
 
 Revision ID: 6e53939cf982
 Revises: 3e8b5d2a7c14
@@ -34,9 +35,15 @@ TALLY = sa.table('volunteer_tally', sa.column('campaign_id'), sa.column('volunte
                  sa.column('refused_relationships'))
 
 
+RELATIONSHIP_VOTER = sa.text('("values" ->> \'voter_id\')')
+
+
 def upgrade():
     with op.batch_alter_table('volunteer_tally', schema=None) as batch_op:
         batch_op.add_column(sa.Column('refused_relationships', sa.Integer(), server_default='0', nullable=False))
+    if op.get_bind().dialect.name == 'postgresql':  # SQLite cannot reflect it, and its table rebuilds would drop it
+        op.create_index('ix_sync_record_relationship_voter', 'sync_record', ['campaign_id', RELATIONSHIP_VOTER],
+                        postgresql_where=sa.text("entity = 'relationship'"))
     connection = op.get_bind()
     refused_all = sa.or_(PREFERENCE.c.no_contact, sa.and_(*(PREFERENCE.c[f'no_{c}'] for c in CHANNELS)))
     refused = {}  # campaign id -> {public id as records hold it: (voter row id, priority)}
@@ -61,5 +68,7 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_sync_record_relationship_voter', 'sync_record')
     with op.batch_alter_table('volunteer_tally', schema=None) as batch_op:
         batch_op.drop_column('refused_relationships')
