@@ -272,7 +272,8 @@ LONG_PROBLEMS = (b"voter_id,first_name,last_name,city,birth_year,phone,email,lat
 def test_an_imports_problems_fit_a_phone_and_stay_a_table_on_a_desktop(browser, base_url, live_server, organizer,
                                                                         width, stacked):
     """Long problems (a value quoted in each, a field name or two) read on a 360 px phone with no sideways scroll:
-    each problem a block of its own, row, field and problem each labelled; a desktop keeps the table."""
+    each problem a block of its own, row, field and problem each labelled; a desktop keeps the table. The past
+    imports below stack the same way."""
     campaign, email = organizer
     context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 800})
     page = context.new_page()
@@ -291,9 +292,12 @@ def test_an_imports_problems_fit_a_phone_and_stay_a_table_on_a_desktop(browser, 
             return {page: document.documentElement.scrollWidth, table: table.scrollWidth <= table.clientWidth,
                     box: table.parentElement.scrollWidth <= table.parentElement.clientWidth,
                     header: getComputedStyle(table.querySelector('thead')).position,
-                    display: getComputedStyle(table).display};
+                    display: getComputedStyle(table).display,
+                    history: [...document.querySelectorAll('#import-history tbody, #import-history tbody *')].every(
+                        (element) => element.getBoundingClientRect().right <= innerWidth)};
         }""")
         assert fits["page"] <= width and fits["table"] and fits["box"], fits
+        assert fits["history"], fits  # the past imports, stacked the same way, show whole
         assert (fits["display"], fits["header"] == "absolute") == (("block", True) if stacked else ("table", False))
         if stacked:  # each cell says what it is, as the hidden header did
             expect(rows.nth(0).locator("td").nth(1)).to_have_attribute("data-label", "Field")

@@ -17,6 +17,7 @@ import { MAPPABLE, PRESETS, importProgress, mapPairs, problemReason } from '../v
 
 export const title = 'console.voterFile.title';
 const POLL_MS = 1000;
+const HISTORY = ['when', 'who', 'file', 'added', 'updated', 'deactivated', 'rejectedRows', 'state']; // its columns
 
 /** @param {import('../../ui/screen.js').ScreenContext} ctx */
 export default function voterFileScreen(ctx) {
@@ -248,7 +249,7 @@ export default function voterFileScreen(ctx) {
       <p>${t(more ? 'console.voterFile.problems.first' : 'console.voterFile.problems.all', {
         count: job.problems.length })}</p>
       <div class="table-scroll" role="region" aria-labelledby="problems-title" tabindex="0">
-        <table class="table voter-file-table problems" id="problems">
+        <table class="table voter-file-table problems stacks" id="problems">
           <thead><tr><th scope="col">${t('console.voterFile.row')}</th><th scope="col">${
             t('console.voterFile.field')}</th><th scope="col">${t('console.voterFile.problem')}</th></tr></thead>
           <tbody>${job.problems.map((problem) => html`<tr class=${problem.rejected ? 'rejected' : ''}>
@@ -368,15 +369,14 @@ export default function voterFileScreen(ctx) {
     return html`<div class="history">
       <h2 id="history-title">${t('console.voterFile.history')}</h2>
       <div class="table-scroll" role="region" aria-labelledby="history-title" tabindex="0">
-        <table class="table voter-file-table history" id="import-history">
-          <thead><tr>${['when', 'who', 'file', 'added', 'updated', 'deactivated', 'rejectedRows', 'state'].map(
-            (key) => html`<th scope="col">${t(`console.voterFile.${key}`)}</th>`)}</tr></thead>
-          <tbody>${imports.map((job) => html`<tr data-status=${job.status}>
-            <td><time datetime=${job.created_at}>${formatDateTime(job.created_at)}</time></td>
-            <td>${job.created_by ?? t('console.voterFile.operator')}</td><td>${job.filename}</td>
-            <td class="number">${job.voters_added}</td><td class="number">${job.voters_updated}</td>
-            <td class="number">${job.voters_deactivated}</td><td class="number">${job.rows_rejected}</td>
-            <td>${t(`console.voterFile.state.${job.status}`)}</td></tr>`)}</tbody>
+        <table class="table voter-file-table history stacks" id="import-history">
+          <thead><tr>${HISTORY.map((key) => html`<th scope="col">${t(`console.voterFile.${key}`)}</th>`)}</tr></thead>
+          <tbody>${imports.map((job) => html`<tr data-status=${job.status}>${[
+            html`<time datetime=${job.created_at}>${formatDateTime(job.created_at)}</time>`,
+            job.created_by ?? t('console.voterFile.operator'), job.filename, job.voters_added, job.voters_updated,
+            job.voters_deactivated, job.rows_rejected, t(`console.voterFile.state.${job.status}`),
+          ].map((cell, n) => html`<td class=${typeof cell === 'number' ? 'number' : ''}
+            data-label=${t(`console.voterFile.${HISTORY[n]}`)}>${cell}</td>`)}</tr>`)}</tbody>
         </table>
       </div>
     </div>`;
