@@ -51,8 +51,10 @@ def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) 
     target = rows[0].id if rows else db.session.execute(select(Suppression.id).where(
         Suppression.campaign_id == campaign_id, Suppression.digest.in_(list(hashed)))).scalars().first()
 
-    records = sync.forget(campaign_id, _records_about(campaign, public_id, phones, emails),
-                          again=lambda: _records_about(campaign, public_id, phones, emails))
+    def about():
+        return _records_about(campaign, public_id, phones, emails)
+
+    records = sync.forget(campaign_id, about(), again=about)
     problems = _forget_import_rows(campaign_id, voter, phones, emails)
     db.session.delete(voter)  # its identifiers, their matching tags and its dashboard progress go by cascade
     record(campaign_id, actor_id, "voter.forgotten", "suppression", target, reason=reason,
