@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=200, help="pushes profiled")
     parser.add_argument("--warmup", type=int, default=100, help="pushes before the profile starts")
     parser.add_argument("--functions", type=int, default=0, help="also print the N functions with most own time")
+    parser.add_argument("--save", metavar="FILE", help="also write the profile to FILE, for pstats or snakeviz")
     args = parser.parse_args()
     admin = os.environ.get("KIN_TEST_POSTGRES_URL")
     if not admin:
@@ -121,6 +122,8 @@ def main() -> None:
         for _ in range(args.pushes):
             push()
         profile.disable()
+    if args.save:
+        profile.dump_stats(args.save)
     ops = args.pushes * args.batch
     print(f"sync profile: {args.pushes} pushes of {args.batch} new conversations by {args.volunteers} volunteers,"
           " PostgreSQL, test client;"

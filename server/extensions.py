@@ -11,6 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
+from psycopg.types.array import ListBinaryDumper
 from sqlalchemy import MetaData, any_, bindparam, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -122,6 +123,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _binary_arrays(dbapi_connection, _record):
+    """psycopg sends a list in text by default, running a regular expression over every item to quote it: 36 µs
+    for each JSON value of an ``insert_many`` column, where the binary format packs it in 5. Every push sends its
+    rows as arrays, so on PostgreSQL lists go in binary."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)
 
 
 def upsert(table, connection=None):

@@ -13,7 +13,7 @@ from server.extensions import db
 from server.request_input import MAX_ID as MAX_ROWS
 from server.sync_api.models import SyncRecord
 from server.voters.models import Voter
-from server.voters.search import card
+from server.voters.search import CARD_COLUMNS, card
 from sync.entities import RELATIONSHIP
 
 
@@ -28,8 +28,8 @@ def relationships_of(member: Membership, page: PaginationParameters) -> list[dic
     rows = db.session.execute(select(SyncRecord).where(*where).order_by(SyncRecord.created_at.desc(),
                               SyncRecord.id.desc()).offset(page.first_item).limit(page.page_size)).scalars().all()
     voter_ids = {_uuid(row.values.get("voter_id")) for row in rows} - {None}
-    voters = db.session.execute(select(Voter).where(Voter.campaign_id == member.campaign_id,
-                                                    Voter.public_id.in_(voter_ids))).scalars() if voter_ids else ()
+    voters = db.session.execute(select(*CARD_COLUMNS).where(Voter.campaign_id == member.campaign_id,
+                                                            Voter.public_id.in_(voter_ids))) if voter_ids else ()
     year = utcnow().year
     cards = {str(voter.public_id): card(voter, year) for voter in voters}
     return [{"id": row.entity_id, "added_at": row.created_at, "voter": cards.get(row.values.get("voter_id"))}

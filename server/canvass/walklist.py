@@ -17,7 +17,7 @@ from server.extensions import db
 from server.preferences.readmodel import refusals
 from server.surveys import service as surveys
 from server.voters.models import Voter
-from server.voters.search import card
+from server.voters.search import CARD_COLUMNS, card
 from sync.entities import DOOR_RESULTS
 
 
@@ -33,9 +33,10 @@ def walk_list(campaign: Campaign, turf: Turf) -> dict:
     refused = refusals(campaign.id)
     voters: dict[int, list[dict]] = {}
     for voter in db.session.execute(
-            select(Voter).join(TurfHousehold, TurfHousehold.household_id == Voter.household_id)
+            select(Voter.id, Voter.household_id, *CARD_COLUMNS)
+            .join(TurfHousehold, TurfHousehold.household_id == Voter.household_id)
             .where(TurfHousehold.turf_id == turf.id, Voter.campaign_id == campaign.id, Voter.active.is_(True))
-            .order_by(Voter.last_name, Voter.first_name, Voter.id)).scalars():
+            .order_by(Voter.last_name, Voter.first_name, Voter.id)):
         voters.setdefault(voter.household_id, []).append({**card(voter, year), "refused": refused.get(voter.id, [])})
     units: dict[int, list] = {}
     buildings = {}

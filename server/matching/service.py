@@ -20,7 +20,7 @@ from server.matching.keys import active_key, secret_key
 from server.matching.models import MatchKey, MatchTag, MatchUsage
 from server.matching.tags import bucket_of
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
-from server.voters.search import card
+from server.voters.search import CARD_COLUMNS, card
 
 MAX_PER_CALL = 2_000  # blinded elements or tags in one request
 BUCKETS_PER_CALL = 1_000  # about 23 tags a bucket at a million voters: answers stay near 0.6 MB of JSON
@@ -125,10 +125,8 @@ def cards(campaign: Campaign, membership: Membership, key_version: int, tags: li
     """The voter card behind each tag that exists, counted against today's card quota."""
     key = _current(campaign, key_version)
     tags = list(dict.fromkeys(tags))
-    # the card's columns only: a Voter entity per row cost more than the lookup
     rows = db.session.execute(
-        select(MatchTag.tag, VoterIdentifier.kind, Voter.id, Voter.public_id, Voter.first_name, Voter.last_name,
-               Voter.birth_year, Voter.city, Voter.priority)
+        select(MatchTag.tag, VoterIdentifier.kind, Voter.id, *CARD_COLUMNS)
         .join(VoterIdentifier, VoterIdentifier.id == MatchTag.identifier_id)
         .join(Voter, Voter.id == VoterIdentifier.voter_id)
         .where(MatchTag.key_id == key.id, Voter.active.is_(True), _is_one_of(tags, key.prefix_bits))

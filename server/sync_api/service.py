@@ -34,7 +34,7 @@ from server.sync_api import store
 from server.sync_api.models import SyncCounter, SyncHistory
 from server.sync_api.store import StoredRecord
 from server.voters.models import Voter
-from server.voters.search import card
+from server.voters.search import CARD_COLUMNS, card
 from sync import hlc
 from sync.decide import decide
 from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, SERVER, VOLUNTEER, Ref
@@ -478,8 +478,14 @@ def voter_cards(campaign_id: int, changes: list[dict]) -> dict[str, dict]:
     if not ids:
         return {}
     year = utcnow().year
-    voters = db.session.execute(select(Voter).where(Voter.campaign_id == campaign_id, Voter.public_id.in_(ids)))
-    return {str(voter.public_id): card(voter, year) for voter in voters.scalars()}
+    voters = db.session.execute(_cards(), {"campaign_id": campaign_id, "ids": list(ids)})
+    return {str(voter.public_id): card(voter, year) for voter in voters}
+
+
+@prepared
+def _cards(connection):
+    return select(*CARD_COLUMNS).where(Voter.campaign_id == bindparam("campaign_id"),
+                                       one_of_param(Voter.public_id, "ids", connection))
 
 
 def _stored(errors) -> dict | None:
