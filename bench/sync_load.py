@@ -162,7 +162,11 @@ def cpu_seconds(server: LiveServer, postmaster: int) -> Counter:
         seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
         if int(fields[2]) == server.process.pid:  # pgrp
             out["gunicorn"] += seconds
-        elif postmaster in (int(entry.name), int(fields[1])):
+        elif int(entry.name) == postmaster:  # with its children that exited (cutime + cstime), such as an
+            # autovacuum worker: without them, one that ran at the first reading and exited before the next took
+            # all its CPU out of the difference (a floor's PostgreSQL share read 64 µs an op, another 352)
+            out["PostgreSQL"] += seconds + (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+        elif int(fields[1]) == postmaster:
             out["PostgreSQL"] += seconds
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out["load generator"] = usage.ru_utime + usage.ru_stime
@@ -234,9 +238,9 @@ class FloorWriter(threading.Thread):
                       "latest": {str(user_id): [happened.isoformat(), 1]}})
         cur.executemany(
             "INSERT INTO floor.conversation (campaign_id, id, record_id, volunteer_id, voter_id, happened_at, channel,"
-            " support, issue_tags, notes, reviewed, review_reply, flagged_for_follow_up, deleted, seq, updated_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, 'door', 2, '[]', %s, false, '', false, false, %s, %s)",
-            [(campaign_id, entity_id, seq, user_id, voter, happened, notes, seq, now)
+            " support, issue_tags, notes, reviewed, review_reply, flagged_for_follow_up, deleted, updated_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, 'door', 2, '[]', %s, false, '', false, false, %s)",
+            [(campaign_id, entity_id, seq, user_id, voter, happened, notes, now)
              for (voter, _), (entity_id, seq) in zip(voters, ids, strict=True)])
         cur.executemany(UPSERT_PROGRESS, [(campaign_id, voter, day, day, marks) for voter, _ in voters])
         cur.execute("INSERT INTO floor.volunteer_tally (campaign_id, volunteer_id, priority, relationships,"

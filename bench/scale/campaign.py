@@ -147,7 +147,7 @@ def generate(url: str, scale: float, door_visits: int = 0) -> dict:
             read_model.append((1, entity_id, record_id, volunteer, relationship_id, voter, happened_at, channel,
                                support, json.dumps(issues), None, vote_method, None, follow_up_on, values["notes"],
                                reviewed, "",
-                               flagged, None, None, False, seq, now))
+                               flagged, None, None, False, now))
             issue_rows += [(1, entity_id, issue, happened_at) for issue in issues]
         copy(conn, "sync_record", ("id", "campaign_id", "entity", "entity_id", "owner_id", "values", "stamps",
                                    "deleted", "version", "seq", "created_at", "updated_at"), records)
@@ -155,7 +155,7 @@ def generate(url: str, scale: float, door_visits: int = 0) -> dict:
         copy(conn, "conversation", (
             "campaign_id", "id", "record_id", "volunteer_id", "relationship_id", "voter_id", "happened_at", "channel",
             "support", "issue_tags", "registered", "vote_method", "vote_on", "follow_up_on", "notes", "reviewed",
-            "review_reply", "flagged_for_follow_up", "reviewed_at", "reviewed_by_id", "deleted", "seq",
+            "review_reply", "flagged_for_follow_up", "reviewed_at", "reviewed_by_id", "deleted",
             "updated_at"), read_model)
         copy(conn, "conversation_issue", ("campaign_id", "conversation_id", "issue", "happened_at"), issue_rows)
         last_seq = relationships + conversations

@@ -22,7 +22,6 @@ class Conversation(CampaignScoped, db.Model):
         Index("ix_conversation_reviewed", "campaign_id", "reviewed", "happened_at", "id"),
         Index("ix_conversation_support", "campaign_id", "support", "happened_at", "id"),
         Index("ix_conversation_flagged", "campaign_id", "flagged_for_follow_up", "happened_at", "id"),
-        Index("ix_conversation_change", "campaign_id", "seq"),  # incremental exports: changed since a mark
         Index("ix_conversation_voter", "campaign_id", "voter_id"),  # the dashboard: a voter's progress, again
     )
 
@@ -48,7 +47,6 @@ class Conversation(CampaignScoped, db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an organizer's latest review action
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     deleted: Mapped[bool] = mapped_column(default=False)
-    seq: Mapped[int] = mapped_column(default=0)  # the sync record's change number: what ?since= compares
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # server time of the latest change
 
 

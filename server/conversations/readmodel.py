@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from server.columns import utcnow
 from server.conversations.models import Conversation, ConversationIssue
@@ -61,16 +61,6 @@ def _keep_reviewer(stmt):
         "reviewed_by_id": func.coalesce(stmt.excluded.reviewed_by_id, table.c.reviewed_by_id)})
 
 
-def number(campaign_id: int, records: list[SyncRecord]) -> None:
-    """Copy the change numbers the records were just given (the caller holds the campaign's counter)."""
-    if not records:
-        return
-    seq = select(SyncRecord.seq).where(SyncRecord.id == Conversation.record_id).scalar_subquery()
-    db.session.execute(update(Conversation).where(
-        Conversation.campaign_id == campaign_id, one_of(Conversation.record_id, [r.id for r in records]))
-        .values(seq=seq).execution_options(synchronize_session=False))
-
-
 def columns(record: SyncRecord, voter_id: int | None, reviewer_id: int | None, now: datetime) -> dict:
     """A record's values as the read model's columns."""
     values = record.values
@@ -85,7 +75,7 @@ def columns(record: SyncRecord, voter_id: int | None, reviewer_id: int | None, n
         "review_reply": values.get("review_reply") or "",
         "flagged_for_follow_up": bool(values.get("flagged_for_follow_up")),
         "reviewed_at": now if reviewer_id else None, "reviewed_by_id": reviewer_id,
-        "deleted": record.deleted, "seq": record.seq, "updated_at": now,
+        "deleted": record.deleted, "updated_at": now,
     }
 
 

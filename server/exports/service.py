@@ -88,13 +88,14 @@ def rows(export: Export, *columns, voters_required: bool = False) -> Iterator:
     """The export's conversations (live ones, in the order they happened) with ``columns``, ``BATCH`` at a time:
     a server-side cursor on PostgreSQL."""
     stmt = (select(*columns).select_from(Conversation)
+            .join(SyncRecord, SyncRecord.id == Conversation.record_id)
             .join(User, User.id == Conversation.volunteer_id)
             .join(Voter, Voter.id == Conversation.voter_id, isouter=not voters_required)
             .where(Conversation.campaign_id == export.campaign_id, Conversation.deleted.is_(False),
-                   Conversation.seq <= export.high_water))
+                   SyncRecord.seq <= export.high_water))
     if export.since_export_id is not None:
         since = db.session.get(Export, export.since_export_id)
-        stmt = stmt.where(Conversation.seq > since.high_water)
+        stmt = stmt.where(SyncRecord.seq > since.high_water)
     if export.since_time is not None:
         stmt = stmt.where(Conversation.updated_at > export.since_time)
     stmt = stmt.order_by(Conversation.happened_at, Conversation.id)

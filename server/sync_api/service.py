@@ -326,7 +326,6 @@ class _Loaded:
                                    [{"row_id": row_id, "new_seq": first + n} for n, row_id in enumerate(ids)])
             for seq, row in enumerate(self.changed, start=first):
                 row.seq = seq
-            readmodel.number(self.membership.campaign_id, conversations)
             rollup.settle(ready)  # holding the counter: pushes write the shared counts one at a time
 
 
