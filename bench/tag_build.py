@@ -7,8 +7,9 @@ hash to the group, the multiplication, the final hash: what a tag costs at the l
 own processes (build.work on every core, as an import does without Redis), by one RQ worker and by two (``flask kin
 worker``, the jobs queued by build.start as an import with Redis queues them). For each: tags/s, the ratio against
 tags/s per core x cores, the builders' and PostgreSQL's CPU, tags per CPU-second the builders got against the floor
-(the efficiency, which other work on the machine cannot skew), and the load average (which skews the rates: read it).
-Then the two-worker speed-up. Targets: at least 85 % of rate per core x cores; two workers at least 1.8x one.
+and PostgreSQL's CPU a tag (which other work on the machine cannot skew), and the load average (which skews the
+rates: read it). Then the two-worker speed-up. Targets: at least 85 % of rate per core x cores; two workers at least
+1.8x one.
 
     python bench/tag_build.py [--identifiers 150000]
 """
@@ -123,9 +124,11 @@ def in_processes(campaign_id: int, postmaster: int) -> dict:
 
 
 def used(cores: Cores) -> dict:
-    """The builders' CPU seconds (this script's process tree: its pool, or the RQ workers it started) and the
-    cores line."""
-    return {"cpu": cores.read()["bench"] - cores.start["bench"], "cores": cores.since_start()}
+    """The builders' CPU seconds (this script's process tree: its pool, or the RQ workers it started),
+    PostgreSQL's, and the cores line."""
+    end = cores.read()
+    return {"cpu": end["bench"] - cores.start["bench"], "postgresql": end["PostgreSQL"] - cores.start["PostgreSQL"],
+            "cores": cores.since_start()}
 
 
 def by_rq_workers(app, campaign_id: int, postmaster: int, count: int, env: dict, folder: Path) -> dict:
@@ -216,7 +219,8 @@ def main() -> None:
               f" of its cores' floor ({ceiling:,.0f}/s), {rate / (per_core * cpus):.0%} of the machine's;"
               f" load average {run['load']:.2f} at its start")
         print(f"    CPU in cores: {run['cores']}; per CPU-second the builders got, {run['tags'] / run['cpu']:,.0f}"
-              f" tags = {run['tags'] / run['cpu'] / per_core:.0%} of the floor (what load cannot skew)")
+              f" tags = {run['tags'] / run['cpu'] / per_core:.0%} of the floor (what load cannot skew);"
+              f" PostgreSQL's CPU, {run['postgresql'] / run['tags'] * 1e6:.1f} µs a tag")
     share = rates["the import's processes"] / (per_core * cpus)
     speed_up = rates["2 RQ workers"] / rates["1 RQ worker"]
     print(f"  the import's processes: {share:.0%} of rate per core x cores (target {TARGET_SHARE_OF_FLOOR:.0%}):"

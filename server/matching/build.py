@@ -208,9 +208,11 @@ def _claim(campaign_id: int) -> Claim | None:
 
 
 def _finish(claimed: Claim, key: MatchKey, tagged: tags.Tagged) -> int:
-    """Write a range's tags and mark it done in one transaction; complete the key if it was the last."""
+    """Write a range's tags (but those of identifiers, or a key, deleted since the range was read) and mark it
+    done in one transaction; complete the key if it was the last."""
     try:
         tags.write(key, tagged)
+        gone = tags.prune(key, claimed.first_id, claimed.last_id)
         db.session.execute(update(TagRange).where(TagRange.id == claimed.id).values(done=True, claimed_until=None))
         db.session.commit()
     except IntegrityError:  # our claim expired and another worker tagged some of these: the range is theirs now
@@ -218,13 +220,18 @@ def _finish(claimed: Claim, key: MatchKey, tagged: tags.Tagged) -> int:
         _release([claimed.id])
         return 0
     _complete(key.id)
-    return len(tagged)
+    return len(tagged) - gone
 
 
 def _complete(key_id: int) -> None:
     """Once every range of the key is done: make a key being built the active one (deleting the key it
-    replaces, with its tags) and drop the key's ranges. The key's row lock makes one worker do it, once."""
-    key = db.session.execute(select(MatchKey).where(MatchKey.id == key_id).with_for_update()).scalar_one_or_none()
+    replaces, with its tags) and drop the key's ranges. The key's row lock makes one worker do it, once; the
+    campaign's keys are locked in id order, as deleting identifiers locks them (tags.prune), so the two never
+    wait on each other."""
+    campaign_id = select(MatchKey.campaign_id).where(MatchKey.id == key_id).scalar_subquery()
+    keys = db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign_id).order_by(MatchKey.id)
+                              .with_for_update()).scalars()
+    key = next((locked for locked in keys if locked.id == key_id), None)
     if key is None or db.session.execute(select(exists().where(
             TagRange.key_id == key_id, TagRange.done.is_(False)))).scalar_one():
         db.session.commit()

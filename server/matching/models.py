@@ -38,14 +38,18 @@ class MatchKey(CampaignScoped, db.Model):
 class MatchTag(db.Model):
     """``tag`` = the first 16 bytes of F(k, identifier input); ``bucket`` = its first ``prefix_bits`` bits.
 
+    No foreign keys: their checks were most of what PostgreSQL spent on each row a build writes. Instead, triggers
+    (migration 17e4a7b2bfed) delete the tags of a deleted identifier or key, whatever deletes it; a build that has
+    written a range locks its key and deletes the range's tags whose identifier is gone, and the identifier trigger
+    takes a lock on the key that conflicts, so a delete and a range's write never overlap (``tags.prune``).
+
     The primary key leads with the identifier, so deleting an identifier (a re-import) finds its tags by index.
     """
 
     __table_args__ = (Index("ix_match_tag_bucket", "key_id", "bucket", "tag"),)
 
-    identifier_id: Mapped[int] = mapped_column(ForeignKey("voter_identifier.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    key_id: Mapped[int] = mapped_column(ForeignKey("match_key.id", ondelete="CASCADE"), primary_key=True)
+    identifier_id: Mapped[int] = mapped_column(primary_key=True)  # voter_identifier.id
+    key_id: Mapped[int] = mapped_column(primary_key=True)  # match_key.id
     bucket: Mapped[int]
     tag: Mapped[bytes] = mapped_column(LargeBinary(TAG_BYTES))
 

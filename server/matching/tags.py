@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Protocol
 
-from sqlalchemy import String, cast, exists, select
+from sqlalchemy import String, cast, delete, exists, or_, select
 
 import oprf
 from server.extensions import bulk_insert, db
@@ -69,6 +69,25 @@ def write(key: MatchKey, tagged: Tagged) -> None:
     with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(f"COPY {MatchTag.__tablename__} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.write(_COPY_HEADER + data + _COPY_TRAILER)
+
+
+def prune(key: MatchKey, first_id: int, last_id: int) -> int:
+    """After ``write``, in its transaction: delete the range's tags whose identifier or key is gone (deleted since
+    the range was read); return how many.
+
+    match_tag has no foreign keys (their checks cost more than the rest of the write): triggers delete the tags of a
+    deleted identifier or key, but not tags written after they ran. On PostgreSQL the key is locked ``FOR NO KEY
+    UPDATE`` first, and the identifier trigger locks the campaign's keys ``FOR SHARE`` (a key's own delete locks it
+    too), so whichever transaction locks second sees the other's rows: either the trigger deletes the tags written
+    here or this delete sees the identifiers gone. Deletes share the lock; builds take it in turn, for as long as
+    this delete and their commit take. SQLite has one writer: its transactions never overlap.
+    """
+    db.session.execute(select(MatchKey.id).where(MatchKey.id == key.id).with_for_update(key_share=True))
+    tag = MatchTag.__table__.c
+    return db.session.execute(delete(MatchTag).where(
+        tag.key_id == key.id, tag.identifier_id >= first_id, tag.identifier_id <= last_id,
+        or_(~exists().where(VoterIdentifier.id == tag.identifier_id), ~exists().where(MatchKey.id == key.id)))
+        .execution_options(synchronize_session=False)).rowcount
 
 
 class Pending(Protocol):

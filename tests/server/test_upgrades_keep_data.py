@@ -263,6 +263,8 @@ ROWS = {
                                     claimed_until=NOW),
     "3e8b5d2a7c14": nothing("drops two foreign keys of turf_household; the turf's door above stays"),
     "6e53939cf982": nothing("a count on each volunteer's tally, filled by the migration from the synced records"),
+    "17e4a7b2bfed": nothing("match_tag's foreign keys become triggers that delete a gone identifier's or key's tags;"
+                            " the tag above stays"),
     "9b1f4c7d2e60": nothing("drops conversation.seq: exports read a conversation's change number from its record"),
 }
 # values a later step changes on purpose: the door visit's record takes change 3

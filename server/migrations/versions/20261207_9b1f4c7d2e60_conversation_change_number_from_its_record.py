@@ -7,7 +7,7 @@ the table took a second entry, under the counter that a campaign's pushes take i
 from the record, as door visits' always have; the column and its index go.
 
 Revision ID: 9b1f4c7d2e60
-Revises: 6e53939cf982
+Revises: 17e4a7b2bfed
 Create Date: 2026-12-07 16:40:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9b1f4c7d2e60'
-down_revision = '6e53939cf982'
+down_revision = '17e4a7b2bfed'
 branch_labels = None
 depends_on = None
 

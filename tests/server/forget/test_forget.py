@@ -4,7 +4,7 @@ its copy, and the suppression list keeping them from coming back through an impo
 import uuid
 
 import pytest
-from sqlalchemy import MetaData, Text, cast, func, or_, select
+from sqlalchemy import MetaData, Text, cast, exists, func, or_, select
 
 from server.audit.models import AuditEvent
 from server.campaigns.models import Campaign, Membership, Role
@@ -54,7 +54,8 @@ def world(app, runner, voter_file, import_file, client, auth_headers):
     with app.app_context():
         person = db.session.execute(select(Voter).where(Voter.external_id == "FGT1")).scalar_one()
         voter_id, household_id = str(person.public_id), str(db.session.get(Household, person.household_id).public_id)
-        assert db.session.execute(select(func.count()).select_from(MatchTag).join(VoterIdentifier).where(
+        assert db.session.execute(select(func.count()).select_from(MatchTag).join(
+            VoterIdentifier, VoterIdentifier.id == MatchTag.identifier_id).where(
             VoterIdentifier.voter_id == person.id)).scalar_one() == 2  # matching would offer them
         db.session.execute(staged_identifier.insert().values(
             import_id=db.session.execute(select(VoterImport.id)).scalar_one(), line=2, external_id="FGT1",
@@ -133,8 +134,12 @@ def test_forgetting_leaves_no_trace_of_them_in_any_column_of_any_table(app, clie
         assert event.details == {"reason": "asked", "records": 6, "problems": 1}
         assert db.session.execute(select(func.count()).select_from(ContactPreference)).scalar_one() == 0
         assert db.session.execute(select(func.count()).select_from(Suppression)).scalar_one() == 4
-        assert db.session.execute(select(func.count()).select_from(MatchTag).join(VoterIdentifier).join(Voter)
+        assert db.session.execute(select(func.count()).select_from(MatchTag).join(
+            VoterIdentifier, VoterIdentifier.id == MatchTag.identifier_id).join(Voter)
                                   .where(Voter.external_id == "FGT2")).scalar_one() == 1  # the neighbour's stay
+        # and no tag is left of their phone or e-mail, which no join would show
+        assert db.session.execute(select(func.count()).select_from(MatchTag).where(
+            ~exists().where(VoterIdentifier.id == MatchTag.identifier_id))).scalar_one() == 0
 
 
 def test_their_volunteer_pulls_tombstones_that_say_forget_them_and_no_card(client, auth_headers, world):
