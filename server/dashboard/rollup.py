@@ -570,7 +570,7 @@ def _stored_progress(priority, contacted_on, support, support_on, vote_plan_on, 
                      marks: str | None) -> tally.Progress:
     """A stored progress row as ``tally.Progress``, by its values (JSON as text): a push reads each voter it touches
     before it takes the campaign's counter and again once it holds it, nearly always finding the same row, and
-    parsing the marks' times was a tenth of a push's Python. Progress is immutable, so the rows can share it."""
+    parsing its marks' times took 5 % of the workers' Python. Progress is immutable, so the rows can share it."""
     follow_ups = tuple(sorted((int(v), _date(day)) for v, day in json.loads(follow_ups or "{}").items()))
     return tally.Progress(priority, contacted_on, support, support_on, vote_plan_on, follow_ups,
                           _marks_of(json.loads(marks) if marks is not None else None))
