@@ -8,12 +8,10 @@ from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import func, select
 
 from server.campaigns.models import Membership
-from server.columns import utcnow
 from server.extensions import db
 from server.request_input import MAX_ID as MAX_ROWS
 from server.sync_api.models import SyncRecord
-from server.voters.models import Voter
-from server.voters.search import CARD_COLUMNS, card
+from server.voters.search import cards_by_public_id
 from sync.entities import RELATIONSHIP
 
 
@@ -28,10 +26,7 @@ def relationships_of(member: Membership, page: PaginationParameters) -> list[dic
     rows = db.session.execute(select(SyncRecord).where(*where).order_by(SyncRecord.created_at.desc(),
                               SyncRecord.id.desc()).offset(page.first_item).limit(page.page_size)).scalars().all()
     voter_ids = {_uuid(row.values.get("voter_id")) for row in rows} - {None}
-    voters = db.session.execute(select(*CARD_COLUMNS).where(Voter.campaign_id == member.campaign_id,
-                                                            Voter.public_id.in_(voter_ids))) if voter_ids else ()
-    year = utcnow().year
-    cards = {str(voter.public_id): card(voter, year) for voter in voters}
+    cards = cards_by_public_id(member.campaign_id, voter_ids)
     return [{"id": row.entity_id, "added_at": row.created_at, "voter": cards.get(row.values.get("voter_id"))}
             for row in rows]
 

@@ -56,7 +56,7 @@ def forget(campaign: Campaign, voter: Voter, reason: str, actor_id: int | None) 
 
     records = sync.forget(campaign_id, about(), again=about)
     problems = _forget_import_rows(campaign_id, voter, phones, emails)
-    db.session.delete(voter)  # its identifiers, their matching tags and its dashboard progress go by cascade
+    db.session.delete(voter)  # its identifiers and dashboard progress go by cascade, their matching tags by trigger
     record(campaign_id, actor_id, "voter.forgotten", "suppression", target, reason=reason,
            records=records, problems=problems)
     return {"records": records, "problems": problems}

@@ -34,7 +34,7 @@ from server.sync_api import store
 from server.sync_api.models import SyncCounter, SyncHistory
 from server.sync_api.store import StoredRecord
 from server.voters.models import Voter
-from server.voters.search import CARD_COLUMNS, card
+from server.voters.search import cards_by_public_id
 from sync import hlc
 from sync.decide import decide
 from sync.entities import CONTACT_PREFERENCE, CONVERSATION, DOOR_VISIT, ENTITIES, ORGANIZER, SERVER, VOLUNTEER, Ref
@@ -474,17 +474,7 @@ def voter_cards(campaign_id: int, changes: list[dict]) -> dict[str, dict]:
     # not the cards of everyone a campaign-wide record names: only of the caller's own people and visits
     ids = {_uuid(change["fields"].get("voter_id")) for change in changes
            if change["entity"] not in CAMPAIGN_WIDE} - {None}
-    if not ids:
-        return {}
-    year = utcnow().year
-    voters = db.session.execute(_cards(), {"campaign_id": campaign_id, "ids": list(ids)})
-    return {str(voter.public_id): card(voter, year) for voter in voters}
-
-
-@prepared
-def _cards(connection):
-    return select(*CARD_COLUMNS).where(Voter.campaign_id == bindparam("campaign_id"),
-                                       one_of_param(Voter.public_id, "ids", connection))
+    return cards_by_public_id(campaign_id, ids)
 
 
 def _stored(errors) -> dict | None:

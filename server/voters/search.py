@@ -4,9 +4,10 @@ on SQLite, so both rank alike."""
 import re
 import unicodedata
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 
-from server.extensions import db
+from server.columns import utcnow
+from server.extensions import db, one_of_param, prepared
 from server.voters.models import Voter
 
 _NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
@@ -80,3 +81,18 @@ def card(voter: Voter | Row, year: int) -> dict:
     return {"id": str(voter.public_id), "first_name": voter.first_name, "last_initial": voter.last_name[:1],
             "age": year - voter.birth_year if voter.birth_year else None, "city": voter.city,
             "priority": voter.priority}
+
+
+def cards_by_public_id(campaign_id: int, public_ids) -> dict[str, dict]:
+    """The card of each of these voters the campaign has, by public id as synced records name them."""
+    if not public_ids:
+        return {}
+    year = utcnow().year
+    rows = db.session.execute(_cards(), {"campaign_id": campaign_id, "ids": list(public_ids)})
+    return {str(row.public_id): card(row, year) for row in rows}
+
+
+@prepared
+def _cards(connection):
+    return select(*CARD_COLUMNS).where(Voter.campaign_id == bindparam("campaign_id"),
+                                       one_of_param(Voter.public_id, "ids", connection))
