@@ -3,6 +3,7 @@ and against the PostgreSQL server that ``make test`` starts (``KIN_TEST_POSTGRES
 
 import copy
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -97,7 +98,20 @@ def empty(app: Flask) -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(delete(table))
         db.session.commit()
+        db.session.close()
+        all_returned(db.engine.pool)
         db.engine.dispose()
+
+
+def all_returned(pool, within: float = 10) -> None:
+    """Wait for every connection the test checked out to come back (a request in a thread of the test may still
+    be finishing): a connection returned only after ``dispose`` goes back to the old pool, which nothing closes,
+    and the garbage collector fails some later test with its ResourceWarning, far from the one that left it."""
+    held = getattr(pool, "checkedout", lambda: 0)
+    deadline = time.monotonic() + within
+    while held() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not held(), f"{held()} database connection(s) still checked out when the test ended"
 
 
 @pytest.fixture(scope="session")
