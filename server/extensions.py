@@ -1,6 +1,8 @@
 """Unbound extensions, bound to an app in ``init_app``; models import ``db`` from here."""
 
 import functools
+import uuid
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -147,7 +149,10 @@ def insert_many(table, rows: list[dict], returning: tuple[str, ...] = (), on_con
     ``INSERT … SELECT … FROM unnest(one array per column)``: the same short text for 1 or 1,000 rows, so psycopg
     and SQLAlchemy reuse their parse of it and PostgreSQL plans it once, where an executemany sends (and PostgreSQL
     parses and plans) one statement per row, Kin's statements being unprepared for pgbouncer's sake, and a
-    multi-row VALUES is a new text for every number of rows. A duplicate key fails the statement as either would.
+    multi-row VALUES is a new text for every number of rows. A column with one value in every row (a push's
+    campaign, owner, times and flags: most of its columns) is sent once, not as an array: psycopg packs each item
+    of an array in Python, and PostgreSQL unnests it (bench/sync_load.py: Kin's CPU an op fell by about a sixth).
+    A duplicate key fails the statement as either would.
 
     ``on_conflict(statement)`` (a module-level function: the statement is built once per table and function) adds
     an ``ON CONFLICT`` clause to the dialect's INSERT; no two rows may then share the conflict's key."""
@@ -156,8 +161,11 @@ def insert_many(table, rows: list[dict], returning: tuple[str, ...] = (), on_con
     session = session or db.session
     columns, dialect = tuple(rows[0]), session.connection().dialect.name
     if dialect == "postgresql":
-        statement, rows = _unnest_insert(table, columns, returning, on_conflict), {name: [row[name] for row in rows]
-                                                                                   for name in columns}
+        same = tuple(name for name in columns if _same_in_every_row(rows, name))
+        if len(same) == len(columns) and len(rows) > 1:  # identical rows: one array still has to make them
+            same = same[1:]
+        statement = _unnest_insert(table, columns, same, returning, on_conflict)
+        rows = {name: rows[0][name] if name in same else [row[name] for row in rows] for name in columns}
     else:
         statement = on_conflict(sqlite.insert(table)) if on_conflict else insert(table)
         statement = statement.returning(*(table.c[name] for name in returning)) if returning else statement
@@ -165,12 +173,26 @@ def insert_many(table, rows: list[dict], returning: tuple[str, ...] = (), on_con
     return result.all() if returning else []
 
 
-@functools.cache
-def _unnest_insert(table, columns: tuple[str, ...], returning: tuple[str, ...], on_conflict):
+# values compared only within their own type: 1 == True and {"a": 1} == {"a": True} in Python, not in a column
+_SCALARS = (str, int, bool, float, uuid.UUID, datetime, date, type(None))
+
+
+def _same_in_every_row(rows: list[dict], name: str) -> bool:
+    first = rows[0][name]
+    kind = type(first)
+    return kind in _SCALARS and all(type(row[name]) is kind and row[name] == first for row in rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _unnest_insert(table, columns: tuple[str, ...], same: tuple[str, ...], returning: tuple[str, ...], on_conflict):
+    """``INSERT … SELECT``: the ``same`` columns each one parameter, the others unnested from one array each."""
     # one dimension: a JSON list in a row is one item of its column's array, not a second dimension
-    arrays = (bindparam(name, type_=postgresql.ARRAY(table.c[name].type, dimensions=1)) for name in columns)
-    new = func.unnest(*arrays).table_valued(*columns).render_derived(name="new")
-    statement = postgresql.insert(table).from_select(columns, select(*new.c))
+    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type, dimensions=1))
+              for name in columns if name not in same]
+    new = func.unnest(*arrays).table_valued(*(name for name in columns if name not in same)).render_derived(
+        name="new") if arrays else None
+    values = [bindparam(name, type_=table.c[name].type) if name in same else new.c[name] for name in columns]
+    statement = postgresql.insert(table).from_select(columns, select(*values))
     statement = on_conflict(statement) if on_conflict else statement
     return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
