@@ -1,8 +1,8 @@
 """Keep the conversation read model in step with the sync records, inside the transaction that changes them.
 
 ``server/sync_api/service.py`` calls ``follow`` with the conversation records a push or a review changed, before it
-takes the campaign's change counter, and ``number`` right after it numbered them, so the rows commit (or roll back)
-with the change itself: a rejected or duplicate op changes no record and so no row.
+takes the campaign's change counter, so the rows commit (or roll back) with the change itself: a rejected or
+duplicate op changes no record and so no row. A row's change number is its record's (exports join the two).
 """
 
 import uuid
