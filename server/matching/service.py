@@ -95,8 +95,8 @@ def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[i
     found = dict.fromkeys(prefixes, b"")
     if db.session.connection().dialect.name == "postgresql":
         # PostgreSQL joins each bucket's tags itself: one row a bucket reaches Python, not one a tag, and the
-        # array is one parameter, not a thousand to plan; written as one array literal, as psycopg's list dumper
-        # took 0.7 ms for 1,000 numbers (a regular expression per item)
+        # array is one parameter, not a thousand to plan; written as one array literal: 0.18 ms for 1,000 numbers,
+        # where psycopg's binary list dumper (server/extensions.py) takes 0.27-0.31 ms and its text one 0.7
         literal = "{" + ",".join(map(str, prefixes)) + "}"
         found.update(db.session.execute(_PACKED_BUCKETS, {"key_id": key.id, "prefixes": literal}).all())
         return found
