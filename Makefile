@@ -18,17 +18,15 @@ run: install build
 	@echo "Kin is at http://127.0.0.1:5000 (Ctrl-C stops it)"
 	KIN_ENV=development exec $(BIN)/gunicorn -c server/gunicorn_conf.py --bind 127.0.0.1:5000 --workers 2 --threads 4 "server:create_app()"
 
-# pytest twice on one PostgreSQL: the tests outside tests/pwa on TEST_WORKERS processes (pytest-xdist), then the
-# browser tests on one (they are CPU-heavy and timing-sensitive). The browser tests run even when the others failed;
-# either's failure fails the target (docs/development.md). Then the pooled modules through pgbouncer, and the read
+# pytest twice on one PostgreSQL (scripts/run-tests.sh): the tests outside tests/pwa on TEST_WORKERS processes
+# (pytest-xdist), then the browser tests on one (they are CPU-heavy and timing-sensitive). The browser tests run even
+# when the others failed; either's failure fails the target, and the first run's failures are repeated last. Then the pooled modules through pgbouncer, and the read
 # replica's tests against a streaming replica (docs/scaling.md)
 TEST_WORKERS ?= 2
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync oprf.py tests bench
 	$(MAKE) --no-print-directory lint-js
-	bash scripts/with-postgres.sh sh -c '$(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/pwa \
-	  --ignore=tests/server/test_two_servers.py --ignore=tests/server/test_read_replica.py; api=$$?; \
-	  $(BIN)/pytest tests/pwa && exit $$api'
+	TEST_WORKERS=$(TEST_WORKERS) bash scripts/with-postgres.sh bash scripts/run-tests.sh
 	bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh $(BIN)/pytest -k 'not sqlite' $(POOLED_TESTS)
 	bash scripts/with-postgres.sh bash scripts/with-replica.sh $(BIN)/pytest tests/server/test_read_replica.py
 
