@@ -10,6 +10,7 @@ import threading
 from flask import Flask, current_app
 
 QUEUE = "kin"
+THREAD_PREFIX = "kin-job-"  # a job's thread without Redis: "kin-job-" and the job's name
 
 
 def enqueue(job: str, *args) -> None:
@@ -22,7 +23,7 @@ def enqueue(job: str, *args) -> None:
         Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
             run_in_new_app, job, *args, job_timeout=app.config["JOB_TIMEOUT_SECONDS"])
     else:
-        threading.Thread(target=_run_in, args=(app, job, args), name=f"kin-job-{job}", daemon=True).start()
+        threading.Thread(target=_run_in, args=(app, job, args), name=f"{THREAD_PREFIX}{job}", daemon=True).start()
 
 
 def workers() -> int:

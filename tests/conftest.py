@@ -3,6 +3,7 @@ and against the PostgreSQL server that ``make test`` starts (``KIN_TEST_POSTGRES
 
 import copy
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from server.auth.passwords import hash_password
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.columns import utcnow
 from server.extensions import db, limiter
+from server.jobs import THREAD_PREFIX
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -93,6 +95,7 @@ def build_app(database_uri: str, instance_path) -> Flask:
 
 def empty(app: Flask) -> None:
     """Delete every row the test left, and let go of the database's connections."""
+    jobs_finished()
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
@@ -101,6 +104,17 @@ def empty(app: Flask) -> None:
         db.session.close()
         all_returned(db.engine.pool)
         db.engine.dispose()
+
+
+def jobs_finished(within: float = 60) -> None:
+    """Wait for the background jobs the test started (threads, without Redis): an upload's job goes on to build
+    the match tags after the test saw the import succeed, and left running it would write beside the deletes below
+    and into the next test, and hand its connection back to a pool already disposed."""
+    deadline = time.monotonic() + within
+    while (running := [thread for thread in threading.enumerate() if thread.name.startswith(THREAD_PREFIX)]) \
+            and time.monotonic() < deadline:
+        running[0].join(max(0.0, deadline - time.monotonic()))  # a job may start another: look again
+    assert not running, f"background jobs still running {within:.0f} s after the test ended: {running}"
 
 
 def all_returned(pool, within: float = 10) -> None:
