@@ -4,6 +4,7 @@ exactly its number of guesses, whichever worker answers, and every refusal tells
 import http.client
 import json
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -36,6 +37,7 @@ def test_two_workers_share_one_count(backend, tmp_path):
     server.migrate()
     with server:
         server.start()
+        both_answering(server)
         # side by side, so both workers take guesses (each sync worker answers one request at a time)
         with ThreadPoolExecutor(max_workers=8) as pool:
             answers = list(pool.map(lambda _: attempt(server.port), range(ATTEMPTS)))
@@ -47,3 +49,13 @@ def test_two_workers_share_one_count(backend, tmp_path):
     waits = [int(wait) for status, wait in answers if status == 429]
     assert 0 < min(waits) and max(waits) <= 60
     assert max(waits) - min(waits) <= 2  # one window: every worker counts down to the same moment
+
+
+def both_answering(server: LiveServer, within: float = 60) -> None:
+    """Health checks side by side until both workers have answered one: ``start`` returns once one worker answers,
+    and on a loaded machine the other may still be loading the app while the first takes every guess."""
+    deadline = time.monotonic() + within
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        while len(set(re.findall(r"worker=<?(\d+)>? status=200", server.log_tail(lines=400)))) < 2:
+            assert time.monotonic() < deadline, f"one worker answered every health check:\n{server.log_tail()}"
+            list(pool.map(lambda _: server.healthy(), range(4)))
