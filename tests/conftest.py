@@ -19,6 +19,7 @@ from sqlalchemy import column, delete, table
 from server import create_app
 from server.auth.models import User
 from server.auth.passwords import hash_password
+from server.auth.reset import MAIL_THREAD
 from server.campaigns.models import Campaign, Invite, Membership, Role
 from server.columns import utcnow
 from server.extensions import db, limiter
@@ -106,15 +107,18 @@ def empty(app: Flask) -> None:
         db.engine.dispose()
 
 
+BACKGROUND = (THREAD_PREFIX, MAIL_THREAD)  # the names of the threads a request starts
+
+
 def jobs_finished(within: float = 60) -> None:
-    """Wait for the background jobs the test started (threads, without Redis): an upload's job goes on to build
-    the match tags after the test saw the import succeed, and left running it would write beside the deletes below
-    and into the next test, and hand its connection back to a pool already disposed."""
+    """Wait for the background work the test started in threads (jobs without Redis, reset e-mails): an upload's
+    job goes on to build the match tags after the test saw the import succeed, and left running it would write
+    beside the deletes below and into the next test, and hand its connection back to a pool already disposed."""
     deadline = time.monotonic() + within
-    while (running := [thread for thread in threading.enumerate() if thread.name.startswith(THREAD_PREFIX)]) \
+    while (running := [thread for thread in threading.enumerate() if thread.name.startswith(BACKGROUND)]) \
             and time.monotonic() < deadline:
-        running[0].join(max(0.0, deadline - time.monotonic()))  # a job may start another: look again
-    assert not running, f"background jobs still running {within:.0f} s after the test ended: {running}"
+        running[0].join(max(0.0, deadline - time.monotonic()))  # one may start another: look again
+    assert not running, f"background threads still running {within:.0f} s after the test ended: {running}"
 
 
 def all_returned(pool, within: float = 10) -> None:
