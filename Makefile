@@ -20,8 +20,8 @@ run: install build
 
 # pytest twice on one PostgreSQL (scripts/run-tests.sh): the tests outside tests/pwa on TEST_WORKERS processes
 # (pytest-xdist), then the browser tests on one (they are CPU-heavy and timing-sensitive). The browser tests run even
-# when the others failed; either's failure fails the target, and the first run's failures are repeated last. Then the pooled modules through pgbouncer, and the read
-# replica's tests against a streaming replica (docs/scaling.md)
+# when the others failed; either's failure fails the target, and the first run's failures are repeated last. Then
+# the pooled modules through pgbouncer, and the read replica's tests against a streaming replica (docs/scaling.md)
 TEST_WORKERS ?= 2
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync oprf.py tests bench
