@@ -96,7 +96,7 @@ def build_app(database_uri: str, instance_path) -> Flask:
 
 def empty(app: Flask) -> None:
     """Delete every row the test left, and let go of the database's connections."""
-    jobs_finished()
+    background_finished()
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
@@ -110,7 +110,7 @@ def empty(app: Flask) -> None:
 BACKGROUND = (THREAD_PREFIX, MAIL_THREAD)  # the names of the threads a request starts
 
 
-def jobs_finished(within: float = 60) -> None:
+def background_finished(within: float = 60) -> None:
     """Wait for the background work the test started in threads (jobs without Redis, reset e-mails): an upload's
     job goes on to build the match tags after the test saw the import succeed, and left running it would write
     beside the deletes below and into the next test, and hand its connection back to a pool already disposed."""

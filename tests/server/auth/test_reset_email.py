@@ -7,7 +7,6 @@ import re
 import socket
 import ssl
 import subprocess
-import threading
 import time
 from email import message_from_bytes, policy
 
@@ -15,8 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from server.auth.reset import MAIL_THREAD
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, background_finished
 
 NEW_PASSWORD = "a brand new passphrase"
 LINK = re.compile(r"http://localhost/reset/([A-Za-z0-9_-]+)")
@@ -54,10 +52,7 @@ class Inbox:
 
 def wait_for_mail():
     """Let every reset e-mail the requests started be sent (or fail) before looking."""
-    for thread in threading.enumerate():
-        if thread.name == MAIL_THREAD:
-            thread.join(timeout=15)
-            assert not thread.is_alive(), "the reset e-mail was still being sent after 15 s"
+    background_finished(within=15)
 
 
 @pytest.fixture
