@@ -26,7 +26,7 @@ TEST_WORKERS ?= 2
 test: system-deps $(VENV)/.test-installed build
 	$(BIN)/ruff check server sync oprf.py tests bench
 	$(MAKE) --no-print-directory lint-js
-	TEST_WORKERS=$(TEST_WORKERS) bash scripts/with-postgres.sh bash scripts/run-tests.sh
+	BIN=$(BIN) TEST_WORKERS=$(TEST_WORKERS) bash scripts/with-postgres.sh bash scripts/run-tests.sh
 	bash scripts/with-postgres.sh bash scripts/with-pgbouncer.sh $(BIN)/pytest -k 'not sqlite' $(POOLED_TESTS)
 	bash scripts/with-postgres.sh bash scripts/with-replica.sh $(BIN)/pytest tests/server/test_read_replica.py
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `make test`'s two pytest runs on one PostgreSQL (KIN_TEST_POSTGRES_URL): every test outside tests/pwa on
-# $TEST_WORKERS processes, then the browser tests on one. The browser tests run even when the others failed, so
-# the first run's failures would scroll out of a CI log's tail behind 17 minutes of browser output: they are
-# repeated at the very end, each with its reason on one line (200 columns wide, so the reason is not cut at 80).
+# `make test`'s two pytest runs on one PostgreSQL (KIN_TEST_POSTGRES_URL), with the Makefile's $BIN: every test
+# outside tests/pwa on $TEST_WORKERS processes, then the browser tests on one. The browser tests run even when the
+# others failed, so the first run's failures would scroll out of a CI log's tail behind 17 minutes of browser output:
+# they are repeated at the very end, each with its reason on one line (200 columns wide, not cut at 80).
 set -uo pipefail
-bin=.venv/bin
+bin=${BIN:-.venv/bin}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
