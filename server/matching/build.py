@@ -27,7 +27,7 @@ from server.columns import utcnow
 from server.extensions import db, upsert
 from server.matching import tags
 from server.matching.keys import campaign_keys, secret_key
-from server.matching.models import KeyState, MatchKey, TagRange
+from server.matching.models import KeyState, MatchKey, MatchTag, TagRange
 from server.voters.models import VoterIdentifier
 
 RANGE_IDS = 20_000  # identifier ids per range: about a second of one core's work
@@ -225,9 +225,9 @@ def _finish(claimed: Claim, key: MatchKey, tagged: tags.Tagged) -> int:
 
 def _complete(key_id: int) -> None:
     """Once every range of the key is done: make a key being built the active one (deleting the key it
-    replaces, with its tags) and drop the key's ranges. The key's row lock makes one worker do it, once; the
-    campaign's keys are locked in id order, as deleting identifiers locks them (tags.prune), so the two never
-    wait on each other."""
+    replaces, with its tags), count its tags and drop its ranges. The key's row lock makes one worker do it,
+    once; the campaign's keys are locked in id order, as deleting identifiers locks them (tags.prune), so the
+    two never wait on each other."""
     campaign_id = select(MatchKey.campaign_id).where(MatchKey.id == key_id).scalar_subquery()
     keys = db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign_id).order_by(MatchKey.id)
                               .with_for_update()).scalars()
@@ -240,6 +240,8 @@ def _complete(key_id: int) -> None:
         db.session.execute(delete(MatchKey).where(MatchKey.campaign_id == key.campaign_id,
                                                   MatchKey.state == KeyState.ACTIVE))
         key.state, key.activated_at = KeyState.ACTIVE, utcnow()
+    key.tag_count = db.session.execute(select(func.count()).select_from(MatchTag)
+                                       .where(MatchTag.key_id == key_id)).scalar_one()
     db.session.execute(delete(TagRange).where(TagRange.key_id == key_id))
     db.session.commit()
 

@@ -23,7 +23,11 @@ from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from server.voters.search import CARD_COLUMNS, card
 
 MAX_PER_CALL = 2_000  # blinded elements or tags in one request
-BUCKETS_PER_CALL = 1_000  # about 23 tags a bucket at a million voters: answers stay near 0.6 MB of JSON
+MOST_BUCKETS_PER_CALL = 4_096  # bucket numbers in one request, however few tags the buckets hold
+BUCKETS_ANSWER_BYTES = 600_000  # what a buckets answer may reach, in JSON, on average: well under 1 MB
+# a bucket's share of a buckets answer in JSON, in its longer form (protocol 1's list of base64 tags,
+# '"...", ' for each) with its number: protocol 2 packs the same tags in 22 bytes each
+JSON_BYTES_A_TAG, JSON_BYTES_A_BUCKET = 28, 16
 
 
 class StaleKey(Exception):
@@ -35,7 +39,7 @@ class StaleKey(Exception):
 
 
 class NotABucket(ValueError):
-    """A bucket number with more bits than the key's buckets have."""
+    """A bucket number with more bits than the key's buckets have, or more buckets than one call may ask."""
 
 
 class QuotaExceeded(Exception):
@@ -60,7 +64,7 @@ class Status:
 def status(campaign: Campaign, membership: Membership) -> Status:
     key = active_key(campaign)
     usage = db.session.get(MatchUsage, (membership.id, _today())) or MatchUsage(elements=0, cards=0)
-    answer = Status(key.version, key.prefix_bits, MAX_PER_CALL, BUCKETS_PER_CALL,
+    answer = Status(key.version, key.prefix_bits, MAX_PER_CALL, buckets_per_call(key),
                     max(0, campaign.match_daily_quota - usage.elements),
                     max(0, campaign.match_daily_card_quota - usage.cards), _midnight())
     # a campaign's first key is made on first use; committed last, as a commit expires what the session read
@@ -85,6 +89,15 @@ def evaluate(campaign: Campaign, membership: Membership, key_version: int, blind
     return evaluated
 
 
+def buckets_per_call(key: MatchKey) -> int:
+    """As many buckets as fill an answer of about ``BUCKETS_ANSWER_BYTES``, by how full the key's buckets are on
+    average: 2,000 contacts' buckets in one call at 200,000 voters and 16 bits (4.6 tags a bucket), about 900 a
+    call at a million voters, and a handful when an organizer chose few bits for a big file (a bucket of
+    thousands of tags), where a fixed number of buckets would have sent the whole tag table in one answer."""
+    per_bucket = JSON_BYTES_A_BUCKET + JSON_BYTES_A_TAG * key.tag_count / (1 << key.prefix_bits)
+    return max(1, min(MOST_BUCKETS_PER_CALL, int(BUCKETS_ANSWER_BYTES / per_bucket)))
+
+
 def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[int, bytes]:
     """Every tag in each asked-for bucket, and nothing else, packed: the bucket's distinct tags joined in order
     (tags shared by a household are listed once)."""
@@ -92,6 +105,9 @@ def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[i
     bits = key.prefix_bits
     if beyond := [prefix for prefix in prefixes if prefix >> bits]:
         raise NotABucket(f"Not a bucket: {beyond[0]} (buckets are numbered below 2^{bits}).")
+    if len(prefixes) > (most := buckets_per_call(key)):
+        raise NotABucket(f"{len(prefixes):,} buckets in one call; this campaign's buckets are asked for at most "
+                         f"{most:,} at a time (buckets_per_call).")
     found = dict.fromkeys(prefixes, b"")
     if db.session.connection().dialect.name == "postgresql":
         # PostgreSQL joins each bucket's tags itself: one row a bucket reaches Python, not one a tag, and the
@@ -109,8 +125,9 @@ def buckets(campaign: Campaign, key_version: int, prefixes: list[int]) -> dict[i
 
 
 _PACKED_BUCKETS = text("""
-    SELECT bucket, string_agg(DISTINCT tag, ''::bytea ORDER BY tag) FROM match_tag
-    WHERE key_id = :key_id AND bucket = ANY(CAST(:prefixes AS integer[])) GROUP BY bucket
+    SELECT tag.bucket, string_agg(DISTINCT tag.tag, ''::bytea ORDER BY tag.tag)
+    FROM unnest(CAST(:prefixes AS integer[])) AS asked(bucket)
+    JOIN match_tag AS tag ON tag.key_id = :key_id AND tag.bucket = asked.bucket GROUP BY tag.bucket
 """)
 
 

@@ -114,7 +114,9 @@ class StatusSchema(Schema):
     key_version = fields.Integer()
     prefix_bits = fields.Integer(metadata={"description": "Bits of a tag that name its bucket."})
     max_per_call = fields.Integer(metadata={"description": "Most blinded elements or tags in one request."})
-    buckets_per_call = fields.Integer(metadata={"description": "Most bucket numbers in one request."})
+    buckets_per_call = fields.Integer(metadata={
+        "description": "Most bucket numbers in one request: fewer as the campaign's buckets hold more tags, so an "
+                       "answer stays well under 1 MB."})
     elements_left = fields.Integer(metadata={"description": "Blinded elements this volunteer may still send today."})
     cards_left = fields.Integer(metadata={"description": "Voter cards this volunteer may still see today."})
     resets_at = fields.AwareDateTime()
@@ -156,7 +158,9 @@ class BucketsSchema(Strict):
                               metadata={"description": "2: each bucket's tags packed in one string; 1 (the default, "
                                                        "for phones that predate it): a list of tags."})
     prefixes = BulkList(fields.Integer(strict=True, validate=validate.Range(min=0, max=2**MAX_PREFIX_BITS - 1)),
-                        _bucket_numbers, required=True, validate=validate.Length(min=1, max=service.BUCKETS_PER_CALL))
+                        _bucket_numbers, required=True,
+                        validate=validate.Length(min=1, max=service.MOST_BUCKETS_PER_CALL),
+                        metadata={"description": "At most the status's buckets_per_call."})
 
 
 class BucketsResultSchema(Schema):

@@ -92,13 +92,14 @@ def serve(folder: Path):
 @contextmanager
 def small_matching_calls():
     """Make the matching status announce MAX_PER_CALL and BUCKETS_PER_CALL (the request schemas keep their own
-    bounds), so that a few contacts take several evaluate and bucket calls."""
-    saved = matching.MAX_PER_CALL, matching.BUCKETS_PER_CALL
-    matching.MAX_PER_CALL, matching.BUCKETS_PER_CALL = MAX_PER_CALL, BUCKETS_PER_CALL
+    bounds; the buckets call refuses more than it announces), so that a few contacts take several evaluate and
+    bucket calls."""
+    saved = matching.MAX_PER_CALL, matching.MOST_BUCKETS_PER_CALL
+    matching.MAX_PER_CALL, matching.MOST_BUCKETS_PER_CALL = MAX_PER_CALL, BUCKETS_PER_CALL
     try:
         yield
     finally:
-        matching.MAX_PER_CALL, matching.BUCKETS_PER_CALL = saved
+        matching.MAX_PER_CALL, matching.MOST_BUCKETS_PER_CALL = saved
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import event, func, inspect, select, text
 import oprf
 from server.campaigns.models import Campaign, Role
 from server.extensions import db
+from server.matching import service
 from server.matching.models import TAG_BYTES, MatchKey, MatchTag, MatchUsage
 from server.matching.tags import bucket_of
 
@@ -130,6 +131,65 @@ def test_a_phone_that_predates_packed_buckets_still_gets_a_list_of_tags(app, pho
     assert new.status_code == 200
     assert all(isinstance(packed, str) for packed in new.json["buckets"].values())
     assert {p: unpack(packed) for p, packed in new.json["buckets"].items()} == expected
+
+
+def key_of(app, campaign_id) -> MatchKey:
+    with app.app_context():
+        return db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign_id)).scalar_one()
+
+
+def tag_count(app, key_id) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(MatchTag)
+                                  .where(MatchTag.key_id == key_id)).scalar_one()
+
+
+def test_a_key_knows_how_many_tags_it_has_after_each_build(app, runner, phone, campaign, voter_file, import_file):
+    """The count that sizes a buckets call follows the file: the first build, a re-import's new identifiers, a
+    rotation."""
+    key = key_of(app, campaign)
+    assert key.tag_count == tag_count(app, key.id) == 5
+    more = VOTERS + [["V5", "Eve", "Ng", "Durham", "27701", "1999", "919-555-0105", "eve@example.org"]]
+    assert import_file(voter_file(more), campaign, "--format", "generic").exit_code == 0
+    assert key_of(app, campaign).tag_count == tag_count(app, key.id) == 7
+    assert runner.invoke(args=["kin", "matching", "rotate", "--campaign", str(campaign)]).exit_code == 0
+    rotated = key_of(app, campaign)
+    assert rotated.version == 2 and rotated.tag_count == tag_count(app, rotated.id) == 7
+
+
+def test_a_buckets_answer_stays_near_its_size_however_full_the_buckets(app, client, make_campaign, make_member,
+                                                                       auth_headers, voter_file, import_file,
+                                                                       monkeypatch):
+    """Few prefix bits for many voters make full buckets: the status then asks for fewer buckets a call, so no
+    answer carries much of the tag table, and a phone that asks for more than that is refused by the field. Here
+    600 phones in 2^8 buckets, under a small answer size so that a test-sized file needs several calls."""
+    monkeypatch.setattr(service, "BUCKETS_ANSWER_BYTES", 2_000)
+    campaign_id = make_campaign(phone_region="US", match_prefix_bits=8)
+    rows = [[f"V{n}", "Voter", f"N{n}", "Durham", "27701", "1980", f"919-556-{n:04d}", ""] for n in range(600)]
+    assert import_file(voter_file(rows), campaign_id, "--format", "generic").exit_code == 0
+    phone = Phone(client, auth_headers(make_member(campaign_id, Role.VOLUNTEER).user_id), campaign_id)
+    status = phone.status()
+    per_call = status["buckets_per_call"]
+    assert 1 < per_call < 256 // 4, status  # 600 tags in 256 buckets: about 2.3 a bucket
+    every, seen = list(range(256)), set()
+    for protocol in (1, 2):
+        for at in range(0, len(every), per_call):
+            response = phone.post("buckets", {"protocol": protocol, "key_version": status["key_version"],
+                                              "prefixes": every[at:at + per_call]})
+            assert response.status_code == 200, response.json
+            assert len(response.get_data()) <= 1.3 * service.BUCKETS_ANSWER_BYTES
+            if protocol == 2:
+                seen.update(tag for packed in response.json["buckets"].values() for tag in unpack(packed))
+    assert len(seen) == 600  # every tag, once, in calls of the announced size
+    refused = phone.post("buckets", {"protocol": 2, "key_version": status["key_version"],
+                                     "prefixes": every[:per_call + 1]})
+    assert refused.status_code == 422
+    assert f"at most {per_call}" in refused.json["errors"]["prefixes"][0]
+
+
+def test_small_buckets_are_asked_for_in_few_calls(phone):
+    """At 16 bits a bucket of the five-tag fixture is nearly empty: a whole address book's buckets fit in one call."""
+    assert phone.status()["buckets_per_call"] == service.MOST_BUCKETS_PER_CALL
 
 
 def test_a_bucket_protocol_the_server_does_not_speak_is_refused(phone):
