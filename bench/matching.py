@@ -10,7 +10,7 @@ it, and the script reads the web workers' and PostgreSQL's CPU from /proc around
 (libsodium's scalar multiplication alone over the same elements, timed here in the same run); bucket responses under
 1 MB.
 
-    python bench/matching.py [--voters 1000000] [--rounds 5] [--rotate] [--workers 2] [--threads 4] [--profile]
+    python bench/matching.py [--voters 1000000] [--rounds 11] [--rotate] [--workers 2] [--threads 4] [--profile]
 
 ``--profile`` also runs each stage's requests of one match (evaluate, buckets, cards) through the app in this
 process under cProfile and prints where their time goes.
@@ -549,7 +549,7 @@ def browser_runs(port: int, book: list, rates=(1, 4), rounds: int = 2) -> dict[i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=5, help="measured matching runs, after one warm-up run")
+    parser.add_argument("--rounds", type=int, default=11, help="measured matching runs, after one warm-up run")
     parser.add_argument("--rotate", action="store_true", help="also time a key rotation (a second full build)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (as the Procfile)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (as the Procfile)")

@@ -22,7 +22,7 @@ from server.matching.tags import bucket_of
 from server.voters.models import IdentifierKind, Voter, VoterIdentifier
 from server.voters.search import CARD_COLUMNS, card
 
-MAX_PER_CALL = 2_000  # blinded elements or tags in one request
+MAX_PER_CALL = 2_500  # blinded elements or tags in one request: a 2,000-contact book's 2,400 or so in one call
 MOST_BUCKETS_PER_CALL = 4_096  # bucket numbers in one request, however few tags the buckets hold
 BUCKETS_ANSWER_BYTES = 600_000  # what a buckets answer may reach, in JSON, on average: well under 1 MB
 # a bucket's share of a buckets answer in JSON, in its longer form (protocol 1's list of base64 tags,

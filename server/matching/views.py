@@ -229,7 +229,7 @@ class Evaluate(MethodView):
     @blp.response(200, EvaluatedSchema)
     @blp.errors(409, 429)
     def post(self, args):
-        """BlindEvaluate up to 2,000 blinded elements; each counts against the volunteer's daily quota.
+        """BlindEvaluate up to 2,500 blinded elements; each counts against the volunteer's daily quota.
         Protocol 2 sends and gets them packed in one base64 string; protocol 1 as lists."""
         packed = args["protocol"] == PACKED
         blinded = args["blinded"] if packed else b"".join(args["blinded"])
