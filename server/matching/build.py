@@ -208,11 +208,15 @@ def _claim(campaign_id: int) -> Claim | None:
 
 
 def _finish(claimed: Claim, key: MatchKey, tagged: tags.Tagged) -> int:
-    """Write a range's tags (but those of identifiers, or a key, deleted since the range was read) and mark it
-    done in one transaction; complete the key if it was the last."""
+    """Write a range's tags (but those of identifiers, or a key, deleted since the range was read), add them to
+    the key's count (a re-import's new voters fill an active key's buckets range by range) and mark the range
+    done, in one transaction; complete the key if it was the last."""
     try:
         tags.write(key, tagged)
-        gone = tags.prune(key, claimed.first_id, claimed.last_id)
+        gone = tags.prune(key, claimed.first_id, claimed.last_id)  # holds the key's row lock from here
+        db.session.execute(update(MatchKey).where(MatchKey.id == key.id)
+                           .values(tag_count=MatchKey.tag_count + len(tagged) - gone)
+                           .execution_options(synchronize_session=False))
         db.session.execute(update(TagRange).where(TagRange.id == claimed.id).values(done=True, claimed_until=None))
         db.session.commit()
     except IntegrityError:  # our claim expired and another worker tagged some of these: the range is theirs now
@@ -225,7 +229,8 @@ def _finish(claimed: Claim, key: MatchKey, tagged: tags.Tagged) -> int:
 
 def _complete(key_id: int) -> None:
     """Once every range of the key is done: make a key being built the active one (deleting the key it
-    replaces, with its tags), count its tags and drop its ranges. The key's row lock makes one worker do it,
+    replaces, with its tags), count its tags again (triggers delete the tags of deleted identifiers without
+    counting them) and drop its ranges. The key's row lock makes one worker do it,
     once; the campaign's keys are locked in id order, as deleting identifiers locks them (tags.prune), so the
     two never wait on each other."""
     campaign_id = select(MatchKey.campaign_id).where(MatchKey.id == key_id).scalar_subquery()

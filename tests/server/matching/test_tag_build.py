@@ -154,6 +154,34 @@ def test_matching_keeps_the_old_key_until_the_new_tables_last_range_is_done(app,
     assert len(cards) == 1
 
 
+def test_a_keys_tag_count_grows_range_by_range_and_is_exact_once_built(app, planned):
+    """The count sizes the phones' bucket calls (server/matching/service.py): new voters under an active key
+    count as soon as their range is done, and the complete table is counted again, without the tags that went
+    with deleted identifiers."""
+    with app.app_context():
+        build.work(planned)
+        key = key_of(planned)
+        assert key.tag_count == 300
+        more = [Voter(campaign_id=planned, external_id=f"W{n}", first_name="Voter", last_name=f"W{n}",
+                      search_name=f"voter w{n}", identifiers=[VoterIdentifier(
+                          campaign_id=planned, kind=IdentifierKind.PHONE, value=f"+1919556{n:04d}")])
+                for n in range(100)]
+        db.session.add_all(more)
+        db.session.commit()
+        build.plan_import(db.session.get(Campaign, planned), more[0].identifiers[0].id)
+        db.session.commit()
+        build.work(planned, ranges=1)
+        db.session.expire_all()
+        assert key_of(planned).tag_count == 300 + RANGE_IDS
+        gone = db.session.execute(select(VoterIdentifier).where(VoterIdentifier.value == "+19195550001")).scalar_one()
+        db.session.delete(gone)
+        db.session.commit()
+        build.work(planned)
+        db.session.expire_all()
+        assert key_of(planned).tag_count == 399 == db.session.execute(
+            select(func.count()).select_from(MatchTag).where(MatchTag.key_id == key.id)).scalar_one()
+
+
 def test_two_workers_take_disjoint_ranges_and_build_the_table_one_worker_builds(app, planned):
     both_started = threading.Barrier(2, timeout=120)  # the timeout only ends a broken run
     added = {}
