@@ -230,9 +230,9 @@ def _finish(claimed: Claim, key: MatchKey, tagged: tags.Tagged) -> int:
 def _complete(key_id: int) -> None:
     """Once every range of the key is done: make a key being built the active one (deleting the key it
     replaces, with its tags), count its tags again (triggers delete the tags of deleted identifiers without
-    counting them) and drop its ranges. The key's row lock makes one worker do it,
-    once; the campaign's keys are locked in id order, as deleting identifiers locks them (tags.prune), so the
-    two never wait on each other."""
+    counting them) and drop its ranges. The key's row lock makes one worker do it, once; the campaign's keys
+    are locked in id order, as deleting identifiers locks them (tags.prune), so the two never wait on each
+    other."""
     campaign_id = select(MatchKey.campaign_id).where(MatchKey.id == key_id).scalar_subquery()
     keys = db.session.execute(select(MatchKey).where(MatchKey.campaign_id == campaign_id).order_by(MatchKey.id)
                               .with_for_update()).scalars()

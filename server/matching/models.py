@@ -33,8 +33,9 @@ class MatchKey(CampaignScoped, db.Model):
     state: Mapped[KeyState] = mapped_column(enum_type(KeyState, "match_key_state"), default=KeyState.BUILDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # its tags when its build last completed: how full a bucket is, so a buckets answer can be kept to a size
-    # (server/matching/service.py); deletes since make it high, which only makes answers smaller
+    # its tags, added to as each range commits and counted again when its build completes: how full a bucket is,
+    # so a buckets answer can be kept to a size (server/matching/service.py); tags deleted since by trigger make
+    # it high, which only makes answers smaller
     tag_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 

@@ -1,6 +1,6 @@
 """a matching key's tag count
 
-How many tags a key had when its build last completed, so that the server can say how many buckets fit in one
+How many tags a key has (kept by its build, range by range), so that the server can say how many buckets fit in one
 answer of a bounded size: the count divided by the key's 2^prefix_bits buckets is how full a bucket is. Existing
 keys are counted here.
 
